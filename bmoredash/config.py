@@ -1,0 +1,48 @@
+"""Where things live. The one module that knows paths and settings.
+
+Every path can be overridden by an environment variable so that the dashboard, the
+reports and the tests can point at different stores without code changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+#: Baltimore's clock. Every timestamp in the store is in this zone.
+CITY_TZ = ZoneInfo("America/New_York")
+
+#: Environment variable naming the data directory.
+DATA_DIR_ENV = "BMOREDASH_DATA_DIR"
+
+#: The project checkout (used for defaults such as ``reports/``); not the installed package.
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+#: Files inside a data directory.
+STORE_FILE = "incidents.arrow"
+QUARANTINE_FILE = "quarantine.parquet"
+MANIFEST_FILE = "manifest.json"
+QUALITY_FILE = "quality.json"
+BOUNDARIES_DIR = "boundaries"
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The data directory: the explicit argument, else ``$BMOREDASH_DATA_DIR``, else ``./data``."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    from_env = os.environ.get(DATA_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser().resolve()
+    return (Path.cwd() / "data").resolve()
+
+
+def reports_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Where rendered reports go: the explicit argument, else ``./reports``."""
+    return Path(explicit).expanduser().resolve() if explicit else (Path.cwd() / "reports").resolve()
+
+
+def boundaries_dir(data: Path) -> Path:
+    """GeoJSON boundaries fetched next to the store (police districts, neighborhoods)."""
+    return data / BOUNDARIES_DIR

@@ -1,0 +1,236 @@
+"""The canonical schema, kept as data: columns, districts, offenses and how codes map.
+
+Every reader produces these columns; every count in the dashboard and the reports is a
+count of rows of this shape. Changing anything here changes ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 1
+
+# --------------------------------------------------------------------------------------
+# Columns
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # "category", "string", "float32", "Int16", "datetime", "bool"
+    doc: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("incident_id", "string", "CCNumber, else RowID, else a hash of the raw row"),
+    Column("occurred_at", "datetime", "when it happened, America/New_York"),
+    Column("time_known", "bool", "False when the source gave a date without a time"),
+    Column("crime_code", "category", "BPD/UCR or NIBRS code as published"),
+    Column("description", "category", "description as published"),
+    Column("offense", "category", "canonical broad offense (OFFENSES)"),
+    Column("offense_detail", "category", "subtype, e.g. ROBBERY - CARJACKING, SHOPLIFTING"),
+    Column("offense_group", "category", "violent / property / other"),
+    Column("weapon", "category", "weapon as published, upper case; Unknown when missing"),
+    Column("inside_outside", "category", "Inside / Outside / Unknown"),
+    Column("premise", "category", "premise as published, upper case"),
+    Column("post", "category", "police post (sub-district) as published"),
+    Column("district", "category", "canonical district (2023 lines when given), or UNKNOWN"),
+    Column("old_district", "category", "pre-2023 district when the source gives both"),
+    Column("neighborhood", "category", "neighborhood, one spelling (title case)"),
+    Column("location", "string", "block address as published"),
+    Column("latitude", "float32", "WGS84, inside the city, else missing"),
+    Column("longitude", "float32", "WGS84, inside the city, else missing"),
+    Column("victim_age", "Int16", "0-110, else missing"),
+    Column("victim_gender", "category", "Male / Female / Unknown"),
+    Column("victim_race", "category", "as published, Unknown when missing"),
+    Column("victim_ethnicity", "category", "as published, Unknown when missing"),
+    Column("source", "category", "file or layer the row came from"),
+)
+
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+DTYPES: dict[str, str] = {c.name: c.dtype for c in COLUMNS}
+
+# --------------------------------------------------------------------------------------
+# Districts
+# --------------------------------------------------------------------------------------
+
+DISTRICTS: tuple[str, ...] = (
+    "CENTRAL",
+    "EASTERN",
+    "NORTHEAST",
+    "NORTHERN",
+    "NORTHWEST",
+    "SOUTHEAST",
+    "SOUTHERN",
+    "SOUTHWEST",
+    "WESTERN",
+)
+UNKNOWN_DISTRICT = "UNKNOWN"
+CITYWIDE = "CITYWIDE"
+
+# NOTE: the same district is written NORTHEASTERN (Socrata 2012-2018), NORTHEAST
+# (2019-2022 exports), Northeast (Baltimore Sun), NE / NED (homicide lists, 2023 polygons).
+_DISTRICT_ALIASES: dict[str, str] = {
+    **{d: d for d in DISTRICTS},
+    "NORTHEASTERN": "NORTHEAST",
+    "NORTHWESTERN": "NORTHWEST",
+    "SOUTHEASTERN": "SOUTHEAST",
+    "SOUTHWESTERN": "SOUTHWEST",
+    "CD": "CENTRAL",
+    "ED": "EASTERN",
+    "NE": "NORTHEAST",
+    "NED": "NORTHEAST",
+    "ND": "NORTHERN",
+    "NW": "NORTHWEST",
+    "NWD": "NORTHWEST",
+    "SE": "SOUTHEAST",
+    "SED": "SOUTHEAST",
+    "SD": "SOUTHERN",
+    "SW": "SOUTHWEST",
+    "SWD": "SOUTHWEST",
+    "WD": "WESTERN",
+}
+
+
+def canonical_district(raw: object) -> str:
+    """One canonical district name for any published spelling, else ``UNKNOWN``."""
+    if not isinstance(raw, str):
+        return UNKNOWN_DISTRICT
+    key = re.sub(r"[^A-Z]", "", raw.upper().replace("DISTRICT", ""))
+    return _DISTRICT_ALIASES.get(key, UNKNOWN_DISTRICT)
+
+
+# --------------------------------------------------------------------------------------
+# Offenses
+# --------------------------------------------------------------------------------------
+
+VIOLENT = "violent"
+PROPERTY = "property"
+OTHER = "other"
+
+#: Canonical offense -> group. Order is the display order everywhere.
+OFFENSES: dict[str, str] = {
+    "HOMICIDE": VIOLENT,
+    "SHOOTING": VIOLENT,  # non-fatal shootings; a fatal shooting is a HOMICIDE
+    "RAPE": VIOLENT,
+    "ROBBERY": VIOLENT,
+    "AGG. ASSAULT": VIOLENT,
+    "BURGLARY": PROPERTY,
+    "LARCENY": PROPERTY,
+    "LARCENY FROM AUTO": PROPERTY,
+    "AUTO THEFT": PROPERTY,
+    "ARSON": PROPERTY,
+    "COMMON ASSAULT": OTHER,  # kept for analysts, never in Part 1 totals
+}
+OFFENSE_GROUPS: tuple[str, ...] = (VIOLENT, PROPERTY, OTHER)
+PART1_OFFENSES: tuple[str, ...] = tuple(o for o, g in OFFENSES.items() if g != OTHER)
+VIOLENT_OFFENSES: tuple[str, ...] = tuple(o for o, g in OFFENSES.items() if g == VIOLENT)
+PROPERTY_OFFENSES: tuple[str, ...] = tuple(o for o, g in OFFENSES.items() if g == PROPERTY)
+
+
+@dataclass(frozen=True)
+class OffenseRule:
+    """A regular expression on a crime code or description and what it means."""
+
+    pattern: str
+    offense: str
+    detail: str
+
+
+# Legacy BPD (UCR-style) codes, e.g. 1A, 3AJF, 4E, 6D, 8AO, 9S. First match wins.
+CODE_RULES: tuple[OffenseRule, ...] = (
+    OffenseRule(r"^1[AKO]$", "HOMICIDE", "HOMICIDE"),
+    OffenseRule(r"^2[A-Z]$", "RAPE", "RAPE"),
+    OffenseRule(r"^3(AJ[FKO]|BJ)$", "ROBBERY", "ROBBERY - CARJACKING"),
+    OffenseRule(r"^3(C[FKO]?|D|E[FKO]|F|G[FKO]|H|L[FKO]|M)$", "ROBBERY", "ROBBERY - COMMERCIAL"),
+    OffenseRule(r"^3(J[FKO]?|K)$", "ROBBERY", "ROBBERY - RESIDENCE"),
+    OffenseRule(r"^3(A[FKO]?|B|N[FKO]?|P)$", "ROBBERY", "ROBBERY - STREET"),
+    OffenseRule(r"^4[ABCD]$", "AGG. ASSAULT", "AGG. ASSAULT"),
+    OffenseRule(r"^4E$", "COMMON ASSAULT", "COMMON ASSAULT"),
+    OffenseRule(r"^5[A-Z]$", "BURGLARY", "BURGLARY"),
+    OffenseRule(r"^6C$", "LARCENY", "SHOPLIFTING"),
+    OffenseRule(r"^6D$", "LARCENY FROM AUTO", "LARCENY FROM AUTO"),
+    OffenseRule(r"^6E$", "LARCENY", "LARCENY - AUTO PARTS"),
+    OffenseRule(r"^6[A-Z]$", "LARCENY", "LARCENY"),
+    OffenseRule(r"^7[A-Z]$", "AUTO THEFT", "AUTO THEFT"),
+    OffenseRule(r"^8[A-Z]{1,2}$", "ARSON", "ARSON"),
+    OffenseRule(r"^9S$", "SHOOTING", "SHOOTING"),
+    # NIBRS Group A codes (Open Baltimore from 2022 on). 09B (negligent manslaughter),
+    # 13C (intimidation) and the rest of Group A are not Part 1 and map to nothing.
+    OffenseRule(r"^09A$", "HOMICIDE", "HOMICIDE"),
+    OffenseRule(r"^11[ABC]$", "RAPE", "RAPE"),
+    OffenseRule(r"^120$", "ROBBERY", "ROBBERY"),
+    OffenseRule(r"^13A$", "AGG. ASSAULT", "AGG. ASSAULT"),
+    OffenseRule(r"^13B$", "COMMON ASSAULT", "COMMON ASSAULT"),
+    OffenseRule(r"^220$", "BURGLARY", "BURGLARY"),
+    OffenseRule(r"^23C$", "LARCENY", "SHOPLIFTING"),
+    OffenseRule(r"^23F$", "LARCENY FROM AUTO", "LARCENY FROM AUTO"),
+    OffenseRule(r"^23G$", "LARCENY", "LARCENY - AUTO PARTS"),
+    OffenseRule(r"^23[ABDEH]$", "LARCENY", "LARCENY"),
+    OffenseRule(r"^240$", "AUTO THEFT", "AUTO THEFT"),
+    OffenseRule(r"^200$", "ARSON", "ARSON"),
+)
+
+# Descriptions, for rows without a usable code (the Baltimore Sun extracts, NIBRS
+# wording). Matched against the upper-cased description. First match wins, so the more
+# specific patterns come first.
+DESCRIPTION_RULES: tuple[OffenseRule, ...] = (
+    OffenseRule(r"^(HOMICIDE|MURDER)", "HOMICIDE", "HOMICIDE"),
+    OffenseRule(r"^SHOOTING", "SHOOTING", "SHOOTING"),
+    OffenseRule(r"^(RAPE|SODOMY|SEXUAL ASSAULT WITH AN OBJECT)", "RAPE", "RAPE"),
+    OffenseRule(r"^ROBB.*CARJACK", "ROBBERY", "ROBBERY - CARJACKING"),
+    OffenseRule(r"^ROBB.*(COMM|GAS|CONV|BANK)", "ROBBERY", "ROBBERY - COMMERCIAL"),
+    OffenseRule(r"^ROBB.*RESID", "ROBBERY", "ROBBERY - RESIDENCE"),
+    OffenseRule(r"^ROBB.*(STREET|HWY|MISC)", "ROBBERY", "ROBBERY - STREET"),
+    OffenseRule(r"^ROBB", "ROBBERY", "ROBBERY"),
+    OffenseRule(r"^AGG(\.|RAVATED)? ?ASS", "AGG. ASSAULT", "AGG. ASSAULT"),
+    OffenseRule(r"^(COMMON|SIMPLE) ASSAULT", "COMMON ASSAULT", "COMMON ASSAULT"),
+    OffenseRule(r"^(BURG|BREAKING)", "BURGLARY", "BURGLARY"),
+    OffenseRule(r"SHOPLIFT", "LARCENY", "SHOPLIFTING"),
+    OffenseRule(r"^(LARCENY-? FROM AUTO|THEFT FROM MOTOR VEHICLE$)", "LARCENY FROM AUTO",
+                "LARCENY FROM AUTO"),
+    OffenseRule(r"(MOTOR VEHICLE PARTS|AUTO ACC)", "LARCENY", "LARCENY - AUTO PARTS"),
+    OffenseRule(r"^(AUTO THEFT|STOLEN (AUTO|BUS|VEH)|MOTOR VEHICLE THEFT)", "AUTO THEFT",
+                "AUTO THEFT"),
+    OffenseRule(r"^(LARCENY|THEFT|PICKPOCKET|PURSE)", "LARCENY", "LARCENY"),
+    OffenseRule(r"^ARSON", "ARSON", "ARSON"),
+)
+
+_CODE_RES = tuple((re.compile(r.pattern), r) for r in CODE_RULES)
+_DESC_RES = tuple((re.compile(r.pattern), r) for r in DESCRIPTION_RULES)
+
+
+def classify_offense(code: object, description: object) -> tuple[str, str] | None:
+    """(offense, offense_detail) by crime code first, description second; None if neither maps.
+
+    NOTE: NIBRS files flag non-fatal shootings with ``Shooting = Y`` on 13A rows rather
+    than a code of their own; the reader turns that flag into the description
+    ``SHOOTING`` before classification, so it is handled by the description rules.
+    """
+    desc = description.strip().upper() if isinstance(description, str) else ""
+    if desc.startswith("SHOOTING"):
+        return "SHOOTING", "SHOOTING"
+    if isinstance(code, str) and code.strip():
+        key = code.strip().upper()
+        for regex, rule in _CODE_RES:
+            if regex.match(key):
+                return rule.offense, rule.detail
+    for regex, rule in _DESC_RES:
+        if regex.search(desc):
+            return rule.offense, rule.detail
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# Geography and victims
+# --------------------------------------------------------------------------------------
+
+#: Generous box around Baltimore City (WGS84). Points outside are not in the city.
+CITY_BBOX = {"lat_min": 39.19, "lat_max": 39.38, "lon_min": -76.72, "lon_max": -76.52}
+
+GENDERS: tuple[str, ...] = ("Male", "Female", "Unknown")
+MIN_AGE, MAX_AGE = 0, 110
+#: Earliest plausible occurrence date; anything earlier is quarantined.
+MIN_DATE = "1960-01-01"

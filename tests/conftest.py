@@ -1,0 +1,37 @@
+"""Shared fixtures: where the real Baltimore samples live, and a scratch data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(
+    os.environ.get("BMOREDASH_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data" / "baltimore")
+)
+
+
+def require_shared(*parts: str) -> Path:
+    """Path to a real sample under ../shared/data/baltimore, or skip saying why."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        reason = f"real Baltimore sample not found at {path} (../shared is absent on this machine)"
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    return require_shared()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data directory, also set as $BMOREDASH_DATA_DIR for the test."""
+    path = tmp_path / "data"
+    path.mkdir()
+    monkeypatch.setenv("BMOREDASH_DATA_DIR", str(path))
+    return path
