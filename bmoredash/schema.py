@@ -24,7 +24,8 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("incident_id", "string", "CCNumber, else RowID, else a hash of the raw row"),
+    Column("record_id", "string", "stable key of the published row (layer RowID, else content hash)"),
+    Column("incident_id", "string", "CCNumber, else RowID; shared by the victims of one incident"),
     Column("occurred_at", "datetime", "when it happened, America/New_York"),
     Column("time_known", "bool", "False when the source gave a date without a time"),
     Column("crime_code", "category", "BPD/UCR or NIBRS code as published"),
