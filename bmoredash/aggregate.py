@@ -1,0 +1,430 @@
+"""Counting rules: every number the dashboard and the reports show comes from here.
+
+Pure pandas on a frame of canonical rows (``store.load_incidents``): no I/O, no widgets.
+Each public function is one named rule with a test in ``tests/test_aggregate.py``.
+
+Conventions
+- A row is a victim (BPD publishes victim-based data), so counts are victim counts.
+- Dates are Eastern calendar dates of ``occurred_at``; windows are inclusive on both ends.
+- Weeks end on Saturday (BPD CompStat weeks run Sunday to Saturday).
+- Part 1 totals never include COMMON ASSAULT (group ``other``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from bmoredash.schema import (
+    DISTRICTS,
+    OFFENSES,
+    PART1_OFFENSES,
+    PROPERTY,
+    PROPERTY_OFFENSES,
+    VIOLENT,
+    VIOLENT_OFFENSES,
+)
+
+#: Below this many events in both windows a change is not worth reading as a trend.
+MIN_READABLE_COUNT = 10
+#: Two-sided tail probability under which a count is flagged as notable.
+NOTABLE_P = 0.01
+#: Cells with fewer victims than this are suppressed in demographic tables (privacy).
+MIN_CELL = 3
+
+#: The four headline measures: label -> offenses counted.
+HEADLINE_MEASURES: dict[str, tuple[str, ...]] = {
+    "Homicides": ("HOMICIDE",),
+    "Non-fatal shootings": ("SHOOTING",),
+    "Part 1 violent": VIOLENT_OFFENSES,
+    "Part 1 property": PROPERTY_OFFENSES,
+}
+
+
+# --------------------------------------------------------------------------------------
+# Windows
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """An inclusive range of Eastern calendar dates."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def label(self) -> str:
+        return f"{self.start:%b %-d, %Y} – {self.end:%b %-d, %Y}"
+
+
+def week_ending(day: date) -> date:
+    """The Saturday that ends the BPD week containing ``day``."""
+    return day + timedelta(days=(5 - day.weekday()) % 7)
+
+
+def last_complete_week_end(through: date) -> date:
+    """The last Saturday on or before ``through``: the end of the last complete week."""
+    return through - timedelta(days=(through.weekday() - 5) % 7)
+
+
+def same_day_last_year(day: date) -> date:
+    """The same calendar day a year earlier; Feb 29 maps to Feb 28."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def ytd_windows(through: date) -> tuple[Window, Window]:
+    """Year to date through ``through`` and the same days of the previous year.
+
+    The two windows never overlap: the earlier one ends a year before ``through``.
+    """
+    this_year = Window(date(through.year, 1, 1), through)
+    last_year = Window(date(through.year - 1, 1, 1), same_day_last_year(through))
+    return this_year, last_year
+
+
+def week_window(week_end: date, weeks_back: int = 0) -> Window:
+    """The 7 days ending ``week_end`` (a Saturday), ``weeks_back`` weeks earlier."""
+    end = week_end - timedelta(weeks=weeks_back)
+    return Window(end - timedelta(days=6), end)
+
+
+# --------------------------------------------------------------------------------------
+# Filtering
+# --------------------------------------------------------------------------------------
+
+
+def expand_offenses(selection: Iterable[str] | None) -> tuple[str, ...]:
+    """Canonical offenses for a selection that may name groups (``violent``, ``property``).
+
+    ``None`` or empty means all Part 1 offenses (common assault only when asked for).
+    """
+    if not selection:
+        return PART1_OFFENSES
+    chosen: list[str] = []
+    for item in selection:
+        key = item.strip()
+        if key.lower() == VIOLENT:
+            chosen.extend(VIOLENT_OFFENSES)
+        elif key.lower() == PROPERTY:
+            chosen.extend(PROPERTY_OFFENSES)
+        elif key.upper() in OFFENSES:
+            chosen.append(key.upper())
+        else:
+            valid = ", ".join([VIOLENT, PROPERTY, *OFFENSES])
+            raise ValueError(f"unknown offense {item!r}; valid: {valid}")
+    return tuple(dict.fromkeys(chosen))
+
+
+def event_dates(frame: pd.DataFrame) -> pd.Series:
+    """Eastern calendar date of each row, as ``datetime64[ns]`` at midnight (naive)."""
+    return frame["occurred_at"].dt.tz_localize(None).dt.normalize()
+
+
+def in_window(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """Rows whose Eastern date falls inside ``window``."""
+    days = event_dates(frame)
+    mask = (days >= pd.Timestamp(window.start)) & (days <= pd.Timestamp(window.end))
+    return frame[mask.to_numpy()]
+
+
+def filter_incidents(
+    frame: pd.DataFrame,
+    *,
+    districts: Iterable[str] | None = None,
+    neighborhoods: Iterable[str] | None = None,
+    offenses: Iterable[str] | None = None,
+    window: Window | None = None,
+) -> pd.DataFrame:
+    """Rows matching every given filter; ``None`` leaves that dimension open.
+
+    ``offenses=None`` keeps Part 1 offenses only. District names are canonical
+    (``CITYWIDE`` or nothing means all districts).
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    wanted_districts = [d for d in (districts or []) if d != "CITYWIDE"]
+    unknown = set(wanted_districts) - set(DISTRICTS) - {"UNKNOWN"}
+    if unknown:
+        raise ValueError(f"unknown district {sorted(unknown)}; valid: {', '.join(DISTRICTS)}")
+    if wanted_districts:
+        mask &= frame["district"].isin(wanted_districts).to_numpy()
+    if neighborhoods:
+        mask &= frame["neighborhood"].isin(list(neighborhoods)).to_numpy()
+    mask &= frame["offense"].isin(expand_offenses(offenses)).to_numpy()
+    subset = frame[mask]
+    return in_window(subset, window) if window else subset
+
+
+# --------------------------------------------------------------------------------------
+# Counts
+# --------------------------------------------------------------------------------------
+
+
+def count_by_offense(frame: pd.DataFrame, offenses: Iterable[str] = PART1_OFFENSES) -> pd.Series:
+    """Rows per canonical offense, zero-filled, in display order."""
+    order = list(offenses)
+    counts = frame["offense"].astype(str).value_counts()
+    return counts.reindex(order, fill_value=0).astype(int)
+
+
+def headline_counts(frame: pd.DataFrame) -> pd.Series:
+    """Counts for the four headline measures (homicides, shootings, violent, property)."""
+    per_offense = count_by_offense(frame, OFFENSES)
+    return pd.Series(
+        {label: int(per_offense[list(offs)].sum()) for label, offs in HEADLINE_MEASURES.items()}
+    )
+
+
+def percent_change(current: float, previous: float) -> float | None:
+    """Change in percent, or None when the previous count is zero."""
+    if previous == 0:
+        return None
+    return (current - previous) / previous * 100.0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A count now against a count before, with whether the change is worth reading."""
+
+    label: str
+    current: int
+    previous: int
+
+    @property
+    def change(self) -> int:
+        return self.current - self.previous
+
+    @property
+    def percent(self) -> float | None:
+        return percent_change(self.current, self.previous)
+
+    @property
+    def readable(self) -> bool:
+        """False when both counts are small: a percent change of tiny numbers misleads."""
+        return max(self.current, self.previous) >= MIN_READABLE_COUNT
+
+    def describe(self) -> str:
+        """Plain-language change, e.g. ``+12 (+8.1%)`` or ``too few events to compare``."""
+        if not self.readable:
+            return "too few events to read a change"
+        pct = self.percent
+        pct_text = "n/a" if pct is None else f"{pct:+.1f}%"
+        return f"{self.change:+d} ({pct_text})"
+
+
+def ytd_comparison(frame: pd.DataFrame, through: date) -> list[Comparison]:
+    """Headline measures year to date against the same days of last year."""
+    this_window, last_window = ytd_windows(through)
+    now = headline_counts(in_window(frame, this_window))
+    before = headline_counts(in_window(frame, last_window))
+    return [Comparison(label, int(now[label]), int(before[label])) for label in now.index]
+
+
+def weekly_counts(frame: pd.DataFrame, window: Window) -> pd.Series:
+    """Rows per week (index: the Saturday ending each week), zero-filled over ``window``.
+
+    Partial weeks at either end are counted over the days they have.
+    """
+    days = event_dates(in_window(frame, window))
+    ends = days + pd.to_timedelta((5 - days.dt.day_of_week) % 7, unit="D")
+    first, last = week_ending(window.start), week_ending(window.end)
+    index = pd.date_range(first, last, freq="W-SAT")
+    return ends.value_counts().reindex(index, fill_value=0).astype(int).rename("count")
+
+
+def monthly_counts(frame: pd.DataFrame, window: Window) -> pd.Series:
+    """Rows per calendar month (index: first day of month), zero-filled over ``window``."""
+    days = event_dates(in_window(frame, window))
+    months = days.dt.to_period("M").dt.to_timestamp()
+    index = pd.date_range(
+        pd.Timestamp(window.start).to_period("M").to_timestamp(),
+        pd.Timestamp(window.end),
+        freq="MS",
+    )
+    return months.value_counts().reindex(index, fill_value=0).astype(int).rename("count")
+
+
+def cumulative_by_day_of_year(
+    frame: pd.DataFrame, years: Iterable[int], through: date
+) -> pd.DataFrame:
+    """Cumulative count by day of year (rows: 1..366), one column per year.
+
+    Each year runs to the same day of year as ``through`` (a fair year-to-date view);
+    later days are NaN so the lines stop where the comparison stops.
+    """
+    days = event_dates(frame)
+    day_of_year = days.dt.day_of_year
+    cutoff = through.timetuple().tm_yday
+    index = pd.RangeIndex(1, 367, name="day_of_year")
+    columns = {}
+    for year in years:
+        in_year = day_of_year[days.dt.year == year]
+        daily = in_year.value_counts().reindex(index, fill_value=0).cumsum().astype(float)
+        daily[daily.index > cutoff] = np.nan
+        columns[year] = daily
+    return pd.DataFrame(columns, index=index)
+
+
+# --------------------------------------------------------------------------------------
+# What is notable
+# --------------------------------------------------------------------------------------
+
+
+def poisson_cdf(k: int, mu: float) -> float:
+    """P(X <= k) for X ~ Poisson(mu), summed in log space (exact for the counts we see)."""
+    if k < 0:
+        return 0.0
+    if mu <= 0:
+        return 1.0
+    log_terms = [i * math.log(mu) - mu - math.lgamma(i + 1) for i in range(k + 1)]
+    peak = max(log_terms)
+    return min(1.0, math.exp(peak) * sum(math.exp(t - peak) for t in log_terms))
+
+
+def notable_change(count: int, expected: float, p: float = NOTABLE_P) -> str:
+    """``"higher"``, ``"lower"`` or ``""``: is ``count`` outside what ``expected`` makes likely?
+
+    Two-sided Poisson test at level ``p``. Never flags tiny counts: both the count and
+    the expectation must reach ``MIN_READABLE_COUNT`` on at least one side.
+    """
+    if max(count, expected) < MIN_READABLE_COUNT:
+        return ""
+    if count > expected and 1.0 - poisson_cdf(count - 1, expected) < p / 2:
+        return "higher"
+    if count < expected and poisson_cdf(count, expected) < p / 2:
+        return "lower"
+    return ""
+
+
+def flag_weeks(weekly: pd.Series, baseline_weeks: int = 52) -> pd.Series:
+    """Flag each week against the mean of the ``baseline_weeks`` weeks before it.
+
+    Weeks without a full baseline get no flag. Returns ``"higher"``/``"lower"``/``""``.
+    """
+    expected = weekly.shift(1).rolling(baseline_weeks, min_periods=baseline_weeks).mean()
+    flags = [
+        "" if pd.isna(exp) else notable_change(int(n), float(exp))
+        for n, exp in zip(weekly.to_numpy(), expected.to_numpy(), strict=True)
+    ]
+    return pd.Series(flags, index=weekly.index, name="flag")
+
+
+# --------------------------------------------------------------------------------------
+# Breakdowns
+# --------------------------------------------------------------------------------------
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def hour_by_weekday(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts by hour (rows 0-23) and weekday (columns Mon..Sun); rows without a time skipped."""
+    timed = frame[frame["time_known"].to_numpy(dtype=bool)]
+    stamps = timed["occurred_at"]
+    table = pd.crosstab(stamps.dt.hour, stamps.dt.day_of_week)
+    table = table.reindex(index=range(24), columns=range(7), fill_value=0)
+    table.columns = list(WEEKDAYS)
+    table.index.name = "hour"
+    return table.astype(int)
+
+
+def share_table(frame: pd.DataFrame, column: str, top: int | None = None) -> pd.DataFrame:
+    """Count and percent of rows per value of ``column``, largest first."""
+    counts = frame[column].astype(str).value_counts()
+    if top is not None and len(counts) > top:
+        counts = pd.concat([counts.iloc[:top], pd.Series({"All other": counts.iloc[top:].sum()})])
+    total = int(counts.sum())
+    percent = counts / total * 100 if total else counts.astype(float)
+    return pd.DataFrame({"count": counts.astype(int), "percent": percent.round(1)})
+
+
+AGE_BINS = (0, 18, 25, 35, 45, 55, 65, 200)
+AGE_LABELS = ("Under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+
+
+def age_groups(ages: pd.Series) -> pd.Series:
+    """Age group labels; missing ages become ``Unknown``."""
+    groups = pd.cut(ages.astype("float"), bins=AGE_BINS, labels=AGE_LABELS, right=False)
+    return groups.cat.add_categories(["Unknown"]).fillna("Unknown")
+
+
+def suppress_small_cells(counts: pd.Series, min_cell: int = MIN_CELL) -> pd.Series:
+    """Counts with cells below ``min_cell`` (but above zero) replaced by NA, for privacy."""
+    return counts.astype("Int64").mask((counts > 0) & (counts < min_cell))
+
+
+def victim_breakdown(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Victims per value of a demographic column (``victim_gender``... or ``age_group``),
+    small cells suppressed."""
+    values = age_groups(frame["victim_age"]) if column == "age_group" else frame[column]
+    counts = values.astype(str).value_counts()
+    if column == "age_group":
+        counts = counts.reindex([*AGE_LABELS, "Unknown"], fill_value=0)
+    return suppress_small_cells(counts)
+
+
+def neighborhood_ranking(frame: pd.DataFrame, window: Window, previous: Window) -> pd.DataFrame:
+    """Neighborhoods by count in ``window``, with the count in ``previous`` and the change."""
+    now = in_window(frame, window)["neighborhood"].astype(str).value_counts()
+    before = in_window(frame, previous)["neighborhood"].astype(str).value_counts()
+    table = pd.DataFrame({"count": now, "previous": before}).fillna(0).astype(int)
+    table = table.drop(index=[n for n in ("nan", "", "Unknown") if n in table.index])
+    table["change"] = table["count"] - table["previous"]
+    table = table.sort_values(["count", "change"], ascending=[False, False])
+    table.index.name = "neighborhood"
+    return table
+
+
+# --------------------------------------------------------------------------------------
+# The weekly report table
+# --------------------------------------------------------------------------------------
+
+
+def weekly_offense_table(frame: pd.DataFrame, week_end: date) -> pd.DataFrame:
+    """Per offense (and the Part 1 violent / property totals): this week, previous week,
+    4-week average, same week last year, YTD, last YTD, change, and a notable flag.
+
+    The flag tests this week against the average of the 52 weeks before it.
+    """
+    this_week = week_window(week_end)
+    last_year_end = week_end - timedelta(weeks=52)  # same CompStat week a year earlier
+    ytd_now, ytd_before = ytd_windows(week_end)
+    baseline = Window(week_end - timedelta(weeks=52, days=6), week_end - timedelta(weeks=1))
+
+    def counts(window: Window) -> pd.Series:
+        per_offense = count_by_offense(in_window(frame, window), PART1_OFFENSES)
+        per_offense["Part 1 violent"] = per_offense[list(VIOLENT_OFFENSES)].sum()
+        per_offense["Part 1 property"] = per_offense[list(PROPERTY_OFFENSES)].sum()
+        return per_offense
+
+    four_weeks = Window(week_end - timedelta(weeks=4, days=-1), week_end)
+    table = pd.DataFrame(
+        {
+            "this_week": counts(this_week),
+            "previous_week": counts(week_window(week_end, 1)),
+            "four_week_avg": counts(four_weeks) / 4.0,
+            "same_week_last_year": counts(week_window(last_year_end)),
+            "ytd": counts(ytd_now),
+            "last_ytd": counts(ytd_before),
+        }
+    )
+    table["ytd_change"] = table["ytd"] - table["last_ytd"]
+    table["ytd_percent"] = [
+        percent_change(a, b) for a, b in zip(table["ytd"], table["last_ytd"], strict=True)
+    ]
+    expected = counts(baseline) / 52.0
+    table["flag"] = [
+        notable_change(int(n), float(e)) for n, e in zip(table["this_week"], expected, strict=True)
+    ]
+    table.index.name = "offense"
+    return table

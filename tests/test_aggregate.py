@@ -1,0 +1,182 @@
+"""Counting rules on hand-written rows: each expected number is worked out in the comment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from bmoredash import aggregate as agg
+
+
+def rows(*items: tuple[str, str, str]) -> pd.DataFrame:
+    """Canonical-enough rows from (local timestamp, offense, district) triples."""
+    stamps = pd.to_datetime([i[0] for i in items]).tz_localize("America/New_York")
+    return pd.DataFrame(
+        {
+            "occurred_at": stamps,
+            "time_known": [True] * len(items),
+            "offense": pd.Categorical([i[1] for i in items]),
+            "district": pd.Categorical([i[2] for i in items]),
+            "neighborhood": pd.Categorical(["Canton"] * len(items)),
+            "victim_age": pd.array([30] * len(items), dtype="Int16"),
+            "victim_gender": pd.Categorical(["Male"] * len(items)),
+        }
+    )
+
+
+def test_week_ending_is_saturday() -> None:
+    assert agg.week_ending(date(2026, 11, 25)) == date(2026, 11, 28)  # Wed -> Sat
+    assert agg.week_ending(date(2026, 11, 21)) == date(2026, 11, 21)  # Sat stays
+    assert agg.week_ending(date(2026, 11, 22)) == date(2026, 11, 28)  # Sun starts a week
+    assert agg.last_complete_week_end(date(2026, 11, 25)) == date(2026, 11, 21)
+    assert agg.last_complete_week_end(date(2026, 11, 21)) == date(2026, 11, 21)
+
+
+def test_ytd_windows_do_not_overlap_and_handle_leap_day() -> None:
+    now, before = agg.ytd_windows(date(2024, 2, 29))
+    assert now == agg.Window(date(2024, 1, 1), date(2024, 2, 29))
+    assert before == agg.Window(date(2023, 1, 1), date(2023, 2, 28))
+    now, before = agg.ytd_windows(date(2026, 11, 21))
+    assert before.end == date(2025, 11, 21) and before.end < now.start
+
+
+def test_ytd_comparison_counts_same_days_only() -> None:
+    frame = rows(
+        ("2026-01-05 10:00", "HOMICIDE", "WESTERN"),
+        ("2026-03-01 23:59", "HOMICIDE", "WESTERN"),
+        ("2026-03-02 00:01", "HOMICIDE", "WESTERN"),  # after `through`: not counted
+        ("2025-03-01 12:00", "HOMICIDE", "EASTERN"),
+        ("2025-03-02 12:00", "HOMICIDE", "EASTERN"),  # after last year's window
+        ("2026-02-01 12:00", "COMMON ASSAULT", "EASTERN"),  # never Part 1
+        ("2026-02-01 12:00", "LARCENY", "EASTERN"),
+    )
+    result = {c.label: c for c in agg.ytd_comparison(frame, date(2026, 3, 1))}
+    assert (result["Homicides"].current, result["Homicides"].previous) == (2, 1)
+    assert result["Part 1 violent"].current == 2
+    assert result["Part 1 property"].current == 1
+    assert result["Homicides"].describe() == "too few events to read a change"
+
+
+def test_comparison_describes_readable_change() -> None:
+    c = agg.Comparison("x", 22, 20)
+    assert c.readable and c.change == 2 and c.describe() == "+2 (+10.0%)"
+    assert agg.Comparison("x", 12, 0).describe() == "+12 (n/a)"
+
+
+def test_filter_incidents_by_district_offense_group_and_window() -> None:
+    frame = rows(
+        ("2026-01-05 10:00", "HOMICIDE", "WESTERN"),
+        ("2026-01-06 10:00", "BURGLARY", "WESTERN"),
+        ("2026-01-07 10:00", "COMMON ASSAULT", "WESTERN"),
+        ("2026-01-07 10:00", "ROBBERY", "EASTERN"),
+    )
+    assert len(agg.filter_incidents(frame)) == 3  # Part 1 only
+    assert len(agg.filter_incidents(frame, districts=["CITYWIDE"])) == 3
+    assert len(agg.filter_incidents(frame, districts=["WESTERN"])) == 2
+    assert len(agg.filter_incidents(frame, offenses=["violent"])) == 2
+    assert len(agg.filter_incidents(frame, offenses=["COMMON ASSAULT"])) == 1
+    window = agg.Window(date(2026, 1, 6), date(2026, 1, 6))
+    assert len(agg.filter_incidents(frame, window=window)) == 1
+    with pytest.raises(ValueError, match="valid: CENTRAL"):
+        agg.filter_incidents(frame, districts=["GOTHAM"])
+    with pytest.raises(ValueError, match="unknown offense"):
+        agg.filter_incidents(frame, offenses=["JAYWALKING"])
+
+
+def test_weekly_counts_zero_fill_saturday_weeks() -> None:
+    frame = rows(
+        ("2026-11-15 01:00", "ROBBERY", "WESTERN"),  # Sun -> week ending Nov 21
+        ("2026-11-21 23:00", "ROBBERY", "WESTERN"),  # Sat -> week ending Nov 21
+        ("2026-11-01 12:00", "ROBBERY", "WESTERN"),  # week ending Nov 7
+    )
+    weekly = agg.weekly_counts(frame, agg.Window(date(2026, 11, 1), date(2026, 11, 21)))
+    assert weekly.to_dict() == {
+        pd.Timestamp("2026-11-07"): 1,
+        pd.Timestamp("2026-11-14"): 0,
+        pd.Timestamp("2026-11-21"): 2,
+    }
+
+
+def test_monthly_and_cumulative_counts() -> None:
+    frame = rows(
+        ("2025-01-02 12:00", "ROBBERY", "WESTERN"),
+        ("2025-02-02 12:00", "ROBBERY", "WESTERN"),
+        ("2026-01-03 12:00", "ROBBERY", "WESTERN"),
+    )
+    monthly = agg.monthly_counts(frame, agg.Window(date(2025, 1, 1), date(2025, 3, 31)))
+    assert monthly.tolist() == [1, 1, 0]
+    cumulative = agg.cumulative_by_day_of_year(frame, [2025, 2026], date(2026, 2, 10))
+    assert cumulative.loc[41, 2025] == 2  # Feb 10 is day 41
+    assert cumulative.loc[2, 2026] == 0 and cumulative.loc[3, 2026] == 1
+    assert pd.isna(cumulative.loc[42, 2026])
+
+
+def test_poisson_flags_only_real_departures() -> None:
+    assert agg.poisson_cdf(0, 2.0) == pytest.approx(0.1353352832)
+    assert agg.poisson_cdf(3, 2.0) == pytest.approx(0.8571234605)
+    assert agg.notable_change(40, 20.0) == "higher"  # P(X>=40 | 20) ~ 1e-4
+    assert agg.notable_change(25, 20.0) == ""  # P ~ 0.16
+    assert agg.notable_change(5, 20.0) == "lower"
+    assert agg.notable_change(6, 1.0) == ""  # tiny counts never flagged
+
+
+def test_flag_weeks_needs_a_full_baseline() -> None:
+    weekly = pd.Series([20] * 52 + [45, 21])
+    flags = agg.flag_weeks(weekly)
+    assert flags.iloc[:52].eq("").all()
+    assert flags.iloc[52] == "higher" and flags.iloc[53] == ""
+
+
+def test_hour_by_weekday_skips_unknown_times() -> None:
+    frame = rows(
+        ("2026-11-16 22:30", "ROBBERY", "WESTERN"),  # Monday 22h
+        ("2026-11-16 22:10", "ROBBERY", "WESTERN"),
+        ("2026-11-17 00:00", "ROBBERY", "WESTERN"),  # date only
+    )
+    frame.loc[2, "time_known"] = False
+    table = agg.hour_by_weekday(frame)
+    assert table.shape == (24, 7) and table.loc[22, "Mon"] == 2 and table.to_numpy().sum() == 2
+
+
+def test_victim_breakdown_suppresses_small_cells() -> None:
+    frame = rows(*[("2026-01-01 12:00", "HOMICIDE", "WESTERN")] * 5)
+    frame["victim_age"] = pd.array([17, 19, 20, 21, None], dtype="Int16")
+    groups = agg.victim_breakdown(frame, "age_group")
+    assert groups["18-24"] == 3
+    assert pd.isna(groups["Under 18"]) and pd.isna(groups["Unknown"])  # 1 each: suppressed
+    assert groups["65+"] == 0
+
+
+def test_neighborhood_ranking_and_share_table() -> None:
+    frame = rows(*[("2026-01-01 12:00", "ROBBERY", "WESTERN")] * 3)
+    frame["neighborhood"] = pd.Categorical(["Canton", "Canton", "Upton"])
+    now = agg.Window(date(2026, 1, 1), date(2026, 1, 1))
+    before = agg.Window(date(2025, 1, 1), date(2025, 1, 1))
+    ranking = agg.neighborhood_ranking(frame, now, before)
+    assert ranking.index.tolist() == ["Canton", "Upton"]
+    assert ranking.loc["Canton", "change"] == 2
+    shares = agg.share_table(frame, "neighborhood")
+    assert shares.loc["Canton", "percent"] == pytest.approx(66.7)
+
+
+def test_weekly_offense_table_windows() -> None:
+    week_end = date(2026, 11, 21)
+    frame = rows(
+        ("2026-11-15 00:30", "ROBBERY", "WESTERN"),  # this week (Sun)
+        ("2026-11-21 23:30", "SHOOTING", "WESTERN"),  # this week (Sat)
+        ("2026-11-14 23:30", "ROBBERY", "WESTERN"),  # previous week
+        ("2026-10-25 12:00", "ROBBERY", "WESTERN"),  # 4 weeks back: first day of 4-wk window
+        ("2025-11-20 12:00", "ROBBERY", "WESTERN"),  # same week last year (Nov 16-22 2025)
+        ("2026-11-20 12:00", "LARCENY", "WESTERN"),
+    )
+    table = agg.weekly_offense_table(frame, week_end)
+    assert table.loc["ROBBERY", "this_week"] == 1
+    assert table.loc["ROBBERY", "previous_week"] == 1
+    assert table.loc["ROBBERY", "four_week_avg"] == pytest.approx(3 / 4)
+    assert table.loc["ROBBERY", "same_week_last_year"] == 1
+    assert table.loc["Part 1 violent", "this_week"] == 2
+    assert table.loc["Part 1 property", "ytd"] == 1
+    assert table.loc["ROBBERY", "ytd"] == 3 and table.loc["ROBBERY", "last_ytd"] == 1
+    assert table["flag"].eq("").all()
