@@ -24,7 +24,9 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("record_id", "string", "stable key of the published row (layer RowID, else content hash)"),
+    Column(
+        "record_id", "string", "stable key of the published row (layer RowID, else content hash)"
+    ),
     Column("incident_id", "string", "CCNumber, else RowID; shared by the victims of one incident"),
     Column("occurred_at", "datetime", "when it happened, America/New_York"),
     Column("time_known", "bool", "False when the source gave a date without a time"),
@@ -190,11 +192,15 @@ DESCRIPTION_RULES: tuple[OffenseRule, ...] = (
     OffenseRule(r"^(COMMON|SIMPLE) ASSAULT", "COMMON ASSAULT", "COMMON ASSAULT"),
     OffenseRule(r"^(BURG|BREAKING)", "BURGLARY", "BURGLARY"),
     OffenseRule(r"SHOPLIFT", "LARCENY", "SHOPLIFTING"),
-    OffenseRule(r"^(LARCENY-? FROM AUTO|THEFT FROM MOTOR VEHICLE$)", "LARCENY FROM AUTO",
-                "LARCENY FROM AUTO"),
+    OffenseRule(
+        r"^(LARCENY-? FROM AUTO|THEFT FROM MOTOR VEHICLE$)",
+        "LARCENY FROM AUTO",
+        "LARCENY FROM AUTO",
+    ),
     OffenseRule(r"(MOTOR VEHICLE PARTS|AUTO ACC)", "LARCENY", "LARCENY - AUTO PARTS"),
-    OffenseRule(r"^(AUTO THEFT|STOLEN (AUTO|BUS|VEH)|MOTOR VEHICLE THEFT)", "AUTO THEFT",
-                "AUTO THEFT"),
+    OffenseRule(
+        r"^(AUTO THEFT|STOLEN (AUTO|BUS|VEH)|MOTOR VEHICLE THEFT)", "AUTO THEFT", "AUTO THEFT"
+    ),
     OffenseRule(r"^(LARCENY|THEFT|PICKPOCKET|PURSE)", "LARCENY", "LARCENY"),
     OffenseRule(r"^ARSON", "ARSON", "ARSON"),
 )
@@ -235,3 +241,36 @@ GENDERS: tuple[str, ...] = ("Male", "Female", "Unknown")
 MIN_AGE, MAX_AGE = 0, 110
 #: Earliest plausible occurrence date; anything earlier is quarantined.
 MIN_DATE = "1960-01-01"
+
+
+# --------------------------------------------------------------------------------------
+# Neighborhood spelling
+# --------------------------------------------------------------------------------------
+
+UNKNOWN_NEIGHBORHOOD = "Unknown"
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _title_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    start = match.start()
+    text = match.string
+    # "Butcher's", "O'Donnell": a lone s after an apostrophe stays lower case.
+    if start > 0 and text[start - 1] == "'" and word.lower() == "s":
+        return "s"
+    if word.lower().startswith("mc") and len(word) > 2:
+        return "Mc" + word[2:].capitalize()
+    return word.capitalize()
+
+
+def canonical_neighborhood(raw: object) -> str:
+    """One display spelling for a neighborhood: trimmed, single spaces, title case.
+
+    NOTE: the crime data writes ``GWYNNS FALLS/LEAKIN PARK`` (exports), ``Mcelderry Park``
+    (Baltimore Sun) and ``Butcher's Hill`` (Socrata); all become one spelling here.
+    """
+    if not isinstance(raw, str) or not raw.strip() or raw.strip().upper() in {"NA", "N/A", "NONE"}:
+        return UNKNOWN_NEIGHBORHOOD
+    text = re.sub(r"\s+", " ", raw.strip())
+    text = re.sub(r"\s*([/-])\s*", r"\1", text) if "/" in text else text
+    return _WORD.sub(_title_word, text)

@@ -1,0 +1,60 @@
+"""Boundary files: installed under standard names, names normalised to the store's spelling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bmoredash import boundaries
+from bmoredash.schema import DISTRICTS, canonical_neighborhood
+from tests.conftest import require_shared
+
+
+def test_neighborhood_spelling_rule() -> None:
+    assert canonical_neighborhood("GWYNNS FALLS/LEAKIN PARK") == "Gwynns Falls/Leakin Park"
+    assert canonical_neighborhood("Mcelderry  Park ") == "McElderry Park"
+    assert canonical_neighborhood("BUTCHER'S HILL") == "Butcher's Hill"
+    assert canonical_neighborhood("NA") == "Unknown"
+    assert canonical_neighborhood(None) == "Unknown"
+
+
+def test_missing_boundaries_are_none(data_dir: Path) -> None:
+    assert boundaries.load_districts(data_dir) is None
+    assert boundaries.load_neighborhoods(data_dir) is None
+    assert boundaries.district_outline(data_dir, "WESTERN") == []
+
+
+def test_install_real_boundaries(data_dir: Path) -> None:
+    folder = require_shared("boundaries")
+    boundaries.install_from(
+        {
+            "2023": folder / "police_districts_2023.geojson",
+            "pre2023": folder / "Police_Districts.geojson",
+            "neighborhoods": folder / "neighborhoods.geojson",
+        },
+        data_dir,
+    )
+    for vintage in ("2023", "pre2023"):
+        districts = boundaries.load_districts(data_dir, vintage)
+        assert sorted(f["properties"]["district"] for f in districts["features"]) == sorted(
+            DISTRICTS
+        )
+    hoods = boundaries.load_neighborhoods(data_dir)
+    names = {f["properties"]["neighborhood"] for f in hoods["features"]}
+    assert len(names) == 278 and "Gwynns Falls/Leakin Park" in names
+    outline = boundaries.district_outline(data_dir, "WESTERN")
+    lons = [x for ring in outline for x, _ in ring]
+    lats = [y for ring in outline for _, y in ring]
+    assert -76.70 < min(lons) < max(lons) < -76.60 and 39.28 < min(lats) < max(lats) < 39.33
+    assert len(boundaries.district_outline(data_dir, "CITYWIDE")) >= 9
+
+
+def test_install_rejects_bad_files(data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    with pytest.raises(ValueError, match="FeatureCollection"):
+        boundaries.install_from({"2023": bad}, data_dir)
+    with pytest.raises(ValueError, match="unknown boundary kind"):
+        boundaries.install_from({"wards": bad}, data_dir)
