@@ -1,12 +1,251 @@
-"""The ``bmoredash`` command line (filled in as the modules land)."""
+"""The ``bmoredash`` command line: demo, ingest, fetch, info, serve, report, reports.
+
+Each command is a thin wrapper over a package function; errors a user can fix are printed
+as one line on stderr with a non-zero exit code, never as a traceback.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
-app = typer.Typer(help="Baltimore Part 1 crime data: demo, ingest, fetch, info, serve, reports.")
+from bmoredash import config
+
+app = typer.Typer(
+    help="Baltimore Part 1 crime data: demo, ingest, fetch, info, serve, report, reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help=f"data directory (default: ${config.DATA_DIR_ENV}, else ./data)",
+        show_default=False,
+    ),
+]
 
 
-@app.callback()
-def main() -> None:
-    """bmoredash command line."""
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the errors a user can act on into one clear line and exit code 1."""
+    try:
+        yield
+    except (OSError, ValueError, RuntimeError) as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+
+
+def _parse_date(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+
+
+def _echo_summary(summary: dict[str, Any]) -> None:
+    for source in summary.get("sources", []):
+        quarantined = source.get("rows_read", 0) - source.get("rows_kept", 0)
+        typer.echo(
+            f"  {source['source']}: {source.get('rows_read', 0):,} read, "
+            f"{source.get('rows_kept', 0):,} kept, {quarantined:,} quarantined"
+        )
+    if "rows" in summary:
+        typer.echo(f"store now holds {summary['rows']:,} rows")
+
+
+@app.command()
+def demo(
+    data_dir: DataDirOption = None,
+    scale: Annotated[float, typer.Option(help="row multiplier (10 for benchmarks)")] = 1.0,
+    seed: Annotated[int, typer.Option(help="random seed; same seed, same data")] = 20120101,
+    end: Annotated[str | None, typer.Option(help="last day (default: last Saturday)")] = None,
+    start: Annotated[str, typer.Option(help="first day")] = "2012-01-01",
+) -> None:
+    """Write the deterministic demo dataset and ingest it (labelled demo everywhere)."""
+    from bmoredash.demo import write_demo
+
+    target = config.data_dir(data_dir)
+    with user_errors():
+        csv_path = write_demo(
+            target,
+            scale=scale,
+            seed=seed,
+            end=_parse_date(end, "--end"),
+            start=_parse_date(start, "--start"),
+        )
+    typer.echo(f"demo data written to {csv_path} and ingested into {target}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="CSV, JSON or GeoJSON files to ingest")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Read published crime files (any known layout), clean them and merge into the store."""
+    from bmoredash.ingest import ingest_paths
+
+    target = config.data_dir(data_dir)
+    with user_errors():
+        summary = ingest_paths(paths, target)
+    _echo_summary(summary)
+
+
+@app.command()
+def fetch(
+    data_dir: DataDirOption = None,
+    url: Annotated[
+        list[str] | None, typer.Option("--url", help="FeatureServer layer URL (repeatable)")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="only records on/after this date (with an overlap)")
+    ] = None,
+    boundaries: Annotated[
+        bool, typer.Option(help="also fetch police district and neighborhood boundaries")
+    ] = True,
+    boundaries_from: Annotated[
+        Path | None,
+        typer.Option(help="install boundaries from this folder instead of downloading"),
+    ] = None,
+) -> None:
+    """Fetch Part 1 crime from Open Baltimore (ArcGIS REST) into the store."""
+    from bmoredash import fetch as fetching
+
+    target = config.data_dir(data_dir)
+    with user_errors():
+        summary = fetching.fetch_to_store(
+            target, urls=url or None, since=_parse_date(since, "--since")
+        )
+        _echo_summary(summary)
+        if boundaries_from is not None:
+            written = fetching.install_boundaries_from(boundaries_from, target)
+            typer.echo(f"installed {len(written)} boundary files from {boundaries_from}")
+        elif boundaries:
+            written = fetching.fetch_boundaries(target)
+            typer.echo(f"fetched {len(written)} boundary files")
+
+
+@app.command()
+def info(
+    data_dir: DataDirOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the manifest and quality as JSON")
+    ] = False,
+) -> None:
+    """Show what the store holds: sources, rows, dates, demo or real, data quality."""
+    from bmoredash.store import read_manifest, read_quality
+
+    target = config.data_dir(data_dir)
+    with user_errors():
+        manifest = read_manifest(target)
+        quality = read_quality(target)
+    if as_json:
+        typer.echo(json.dumps({"manifest": manifest, "quality": quality}, indent=2, default=str))
+        return
+    kind = "DEMO DATA (synthetic)" if manifest.get("demo") else "real data"
+    typer.echo(f"store: {target} ({kind}, schema v{manifest.get('schema_version')})")
+    typer.echo(
+        f"rows: {manifest.get('rows', 0):,}  from {manifest.get('first_date')} "
+        f"to {manifest.get('last_date')}; data through {manifest.get('data_through')}"
+    )
+    for source in manifest.get("sources", []):
+        typer.echo(
+            f"  source {source.get('source')} [{source.get('layout')}]: "
+            f"{source.get('rows_read', 0):,} read, {source.get('rows_kept', 0):,} kept"
+        )
+    typer.echo("quality:")
+    for key, value in quality.items():
+        if isinstance(value, dict):
+            shown = ", ".join(f"{k} {v:,}" for k, v in list(value.items())[:8]) or "none"
+            typer.echo(f"  {key}: {shown}")
+        else:
+            typer.echo(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
+
+
+@app.command()
+def serve(
+    data_dir: DataDirOption = None,
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8866,
+    host: Annotated[
+        str, typer.Option(help="address to bind (keep 127.0.0.1 behind a proxy)")
+    ] = "127.0.0.1",
+    preheat: Annotated[bool, typer.Option(help="keep a pool of pre-started kernels")] = False,
+    pool_size: Annotated[int, typer.Option(help="kernels in the preheated pool")] = 2,
+) -> None:
+    """Serve the dashboard with Voila (public-site configuration)."""
+    from bmoredash.serve import serve as run_server
+    from bmoredash.store import read_manifest
+
+    target = config.data_dir(data_dir)
+    with user_errors():
+        read_manifest(target)  # fail early, with the hint, when there is no store
+        code = run_server(target, port=port, host=host, preheat=preheat, pool_size=pool_size)
+    raise typer.Exit(code or 0)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    unknown = set(chosen) - {"html", "pdf"}
+    if unknown or not chosen:
+        raise typer.BadParameter("use html, pdf or html,pdf", param_hint="--format")
+    return chosen
+
+
+@app.command()
+def report(
+    district: Annotated[str, typer.Option(help="one of the nine districts or CITYWIDE")],
+    week_ending: Annotated[str, typer.Option(help="the Saturday ending the week (YYYY-MM-DD)")],
+    data_dir: DataDirOption = None,
+    out: Annotated[Path | None, typer.Option(help="output folder (default: ./reports)")] = None,
+    format: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf")] = "html,pdf",
+) -> None:
+    """Render one weekly district report (HTML and PDF) with Papermill."""
+    from bmoredash.report import render_report
+
+    with user_errors():
+        result = render_report(
+            district.upper(),
+            _parse_date(week_ending, "--week-ending"),
+            data_dir=config.data_dir(data_dir),
+            out_dir=config.reports_dir(out),
+            formats=_formats(format),
+        )
+    for path in result.outputs:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def reports(
+    week_ending: Annotated[
+        str | None, typer.Option(help="default: the last complete week of the data")
+    ] = None,
+    data_dir: DataDirOption = None,
+    out: Annotated[Path | None, typer.Option(help="output folder (default: ./reports)")] = None,
+    format: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf")] = "html,pdf",
+    workers: Annotated[int | None, typer.Option(help="parallel reports (default: cores)")] = None,
+) -> None:
+    """Render the nine district reports and the citywide one, in parallel, plus an index."""
+    from bmoredash.report import render_batch
+
+    with user_errors():
+        result = render_batch(
+            _parse_date(week_ending, "--week-ending"),
+            data_dir=config.data_dir(data_dir),
+            out_dir=config.reports_dir(out),
+            formats=_formats(format),
+            workers=workers,
+            progress=sys.stderr.isatty(),
+        )
+    typer.echo(result.summary())
+    raise typer.Exit(0 if result.ok else 1)
