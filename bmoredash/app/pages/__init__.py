@@ -1,0 +1,152 @@
+"""The page protocol every dashboard page follows, a base class, and the page registry.
+
+A page is built once per kernel and refreshed with a ``FilteredView`` whenever the filters
+change while it is visible (hidden pages are refreshed when they are shown). The shell
+imports page modules lazily by name from ``PAGES``, so a page whose module is missing or
+broken costs only its own tab.
+
+Contract (shared with the Map and CVI pages):
+
+- ``title``: the label in the navigation; ``slug``: its url-safe name (``?page=<slug>``).
+- ``__init__(context, state)``: build the widgets; no counting yet.
+- ``widget``: the page's top widget (the shell places it).
+- ``refresh(view)``: update marks and tables in place from ``view`` (never rebuild figures).
+
+``BasePage`` supplies the "Data through ..." line, the demo banner, and a ``refresh`` that
+turns any exception raised by ``update`` into a friendly message (logged, no traceback).
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+
+import ipywidgets as widgets
+
+if TYPE_CHECKING:
+    from bmoredash.app.context import DashboardContext, FilteredView
+    from bmoredash.app.state import FilterState
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class Page(Protocol):
+    """What the shell needs from a page."""
+
+    title: str
+    slug: str
+    widget: widgets.Widget
+
+    def __init__(self, context: DashboardContext, state: FilterState) -> None: ...
+
+    def refresh(self, view: FilteredView) -> None: ...
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """Where a page lives, known before its module is imported (navigation order)."""
+
+    slug: str
+    title: str
+    module: str
+    class_name: str
+
+    def load(self) -> type[Page]:
+        """Import the page module and return its class (ImportError/AttributeError if absent)."""
+        module = importlib.import_module(f"{__name__}.{self.module}")
+        return getattr(module, self.class_name)
+
+
+#: Navigation order. Map is page 3 and CVI page 8 (last).
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", "Overview", "overview", "OverviewPage"),
+    PageSpec("trends", "Trends", "trends", "TrendsPage"),
+    PageSpec("map", "Map", "map", "MapPage"),
+    PageSpec("when-where", "When and where", "when_where", "WhenWherePage"),
+    PageSpec("victims", "Victims", "victims", "VictimsPage"),
+    PageSpec("neighborhoods", "Neighborhoods", "neighborhoods", "NeighborhoodsPage"),
+    PageSpec("methodology", "Methodology", "methodology", "MethodologyPage"),
+    PageSpec("cvi", "Violence interruption", "cvi", "CviPage"),
+)
+PAGE_SLUGS: tuple[str, ...] = tuple(p.slug for p in PAGES)
+DEFAULT_PAGE = PAGES[0].slug
+
+
+def page_spec(slug: str) -> PageSpec | None:
+    """The registered page with this slug, or None."""
+    return next((p for p in PAGES if p.slug == slug), None)
+
+
+FRIENDLY_ERROR = (
+    "Something went wrong drawing this page for the current filters. "
+    "Try other filters or reload the page; the problem has been logged."
+)
+
+
+def data_note_html(context: DashboardContext) -> str:
+    """ "Data through <date>, updated weekly", with a demo banner when the store is demo."""
+    through = f"{context.data_through:%B %-d, %Y}" if context.data_through else "unknown"
+    note = f'<p class="bmd-through">Data through {html.escape(through)}, updated weekly.</p>'
+    if context.is_demo:
+        banner = (
+            '<div class="bmd-demo" role="note" style="background:#fff3cd;color:#5c4400;'
+            'border:1px solid #e0b400;padding:4px 8px;border-radius:4px;font-weight:600">'
+            "Demo data: generated numbers for trying the dashboard, not real Baltimore crime."
+            "</div>"
+        )
+        note = banner + note
+    return note
+
+
+class BasePage:
+    """Common frame of a page: header, friendly-error area, body from ``build``.
+
+    Subclasses set ``title`` and ``slug``, implement ``build()`` (return the body widget)
+    and ``update(view)`` (change widgets in place).
+    """
+
+    title: ClassVar[str] = ""
+    slug: ClassVar[str] = ""
+
+    def __init__(self, context: DashboardContext, state: FilterState) -> None:
+        self.context = context
+        self.state = state
+        self.header = widgets.HTML(data_note_html(context))
+        self.message = widgets.HTML("")
+        self.body = self.build()
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"<h2>{html.escape(self.title)}</h2>"),
+                self.header,
+                self.message,
+                self.body,
+            ],
+            layout=widgets.Layout(width="100%", max_width="1100px"),
+        )
+        self.widget.add_class(f"bmd-page-{self.slug}")
+
+    def build(self) -> widgets.Widget:
+        """The page body; called once."""
+        raise NotImplementedError
+
+    def update(self, view: FilteredView) -> None:
+        """Change the body's widgets in place for ``view``."""
+        raise NotImplementedError
+
+    def refresh(self, view: FilteredView) -> None:
+        """``update`` guarded: a failure shows a message in this page and is logged."""
+        try:
+            self.update(view)
+        except Exception:
+            log.exception("page %s failed to refresh for %s", self.slug, view.describe())
+            self.message.value = (
+                f'<div class="bmd-error" role="alert" style="color:#8a1c1c">{FRIENDLY_ERROR}</div>'
+            )
+            self.body.layout.display = "none"
+        else:
+            self.message.value = ""
+            self.body.layout.display = None
