@@ -1,0 +1,773 @@
+"""The store: one memory-mapped Arrow file of incidents, switched atomically with its
+manifest, quality report and quarantine.
+
+Layout of a data directory::
+
+    manifest.json        the pointer: the manifest keys plus ``store_dir``, the live version
+    store-000007/        one whole version: incidents.arrow, quarantine.parquet,
+                         quality.json and a copy of its manifest
+    store-000006/        the version before, kept so that a reader that resolved the old
+                         pointer a moment ago can still open its files
+    .lock                serialises writers (readers never lock)
+
+Why this shape: the four files must change together, and a crash or a kill at any point
+must leave the previous store readable and whole. A new version is written to a hidden
+temporary directory, fsynced and renamed into place; only then is ``manifest.json``
+replaced (``os.replace``, atomic on POSIX). Until that replace, readers see the previous
+version; after it, the new one. Readers resolve the pointer once per call.
+
+Why Arrow IPC, uncompressed, memory-mapped: every dashboard visitor gets a kernel, and
+each kernel loads the incidents. Mapped pages are shared by the page cache, and the string
+columns convert to pandas without a copy (``large_string`` buffers wrapped as-is), so N
+kernels hold one copy of the biggest columns instead of N. Category columns are stored
+dictionary-encoded, which is also what pandas wants.
+
+Rows are kept sorted by ``occurred_at`` (then ``record_id``), so a date or year filter is a
+binary search and a zero-copy slice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from bmoredash import __version__, config, schema
+
+__all__ = [
+    "StoreNotFoundError",
+    "StoreConflictError",
+    "StoreSchemaError",
+    "MergeOutcome",
+    "conform_incidents",
+    "conform_quarantine",
+    "write_store",
+    "merge_and_write",
+    "load_incidents",
+    "read_manifest",
+    "read_quality",
+    "read_quarantine",
+    "valid_districts",
+    "valid_offenses",
+]
+
+QUARANTINE_COLUMNS: tuple[str, ...] = ("source", "row_number", "reason", "raw")
+QUARANTINE_KEY: list[str] = ["source", "row_number", "reason"]
+SOURCE_KEYS: tuple[str, ...] = ("source", "layout", "rows_read", "rows_kept")
+
+_VERSION_RE = re.compile(r"^store-(\d+)$")
+_TMP_PREFIX = ".tmp-"
+_LOCK_FILE = ".lock"
+_SORTED_KEY = b"bmoredash.sorted_by"
+_TZ = "America/New_York"
+_DATETIME_DTYPE = pd.DatetimeTZDtype("ns", _TZ)
+_STRING_DTYPE = pd.StringDtype("pyarrow")
+#: Arrow -> pandas dtypes on read; dictionaries become categoricals without help.
+_TYPES_MAPPER = {
+    pa.large_string(): _STRING_DTYPE,
+    pa.string(): _STRING_DTYPE,
+    pa.int16(): pd.Int16Dtype(),
+}.get
+
+
+class StoreNotFoundError(FileNotFoundError):
+    """The data directory holds no store yet."""
+
+    def __init__(self, data_dir: Path, detail: str = "") -> None:
+        super().__init__(
+            f"No bmoredash store in {data_dir}{detail}. Run `bmoredash demo` to create demo "
+            "data, or `bmoredash ingest PATH` to load BPD files (the data directory is "
+            f"--data-dir or ${config.DATA_DIR_ENV})."
+        )
+        self.data_dir = data_dir
+
+
+class StoreConflictError(ValueError):
+    """Refusing to merge demo rows into real data, or real rows into demo data."""
+
+
+class StoreSchemaError(RuntimeError):
+    """The store was written with another schema version and cannot be read as is."""
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    """What a merge did: the new manifest, and how many incoming records were new."""
+
+    manifest: dict[str, Any]
+    new_records: int
+    replaced_records: int
+
+
+# --------------------------------------------------------------------------------------
+# Conforming frames to the schema
+# --------------------------------------------------------------------------------------
+
+
+def conform_incidents(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with exactly ``schema.COLUMN_NAMES`` in order and the store's dtypes.
+
+    Raises ValueError on missing or extra columns, on a missing ``record_id`` or
+    ``occurred_at``, and on naive timestamps (a wall-clock time without a zone is ambiguous
+    twice a year, so clean must localise it).
+    """
+    missing = [c for c in schema.COLUMN_NAMES if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in schema.DTYPES]
+    if missing or extra:
+        raise ValueError(f"incidents do not match the schema: missing {missing}, extra {extra}")
+    out = {}
+    for name, kind in schema.DTYPES.items():
+        col = frame[name]
+        if kind == "category":
+            out[name] = (
+                col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category")
+            )
+        elif kind == "string":
+            out[name] = col.astype(_STRING_DTYPE)
+        elif kind == "datetime":
+            if not isinstance(col.dtype, pd.DatetimeTZDtype):
+                raise ValueError(f"{name} must be timezone-aware (got {col.dtype})")
+            out[name] = col.dt.tz_convert(_TZ).astype(_DATETIME_DTYPE)
+        elif kind == "bool":
+            if col.isna().any():
+                raise ValueError(f"{name} has missing values; it must be True or False")
+            out[name] = col.astype(bool)
+        else:  # float32, Int16
+            out[name] = col.astype(kind)
+    conformed = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    for key in ("record_id", "occurred_at"):
+        if conformed[key].isna().any():
+            raise ValueError(f"incidents have rows without {key}")
+    return conformed
+
+
+def conform_quarantine(frame: pd.DataFrame | None) -> pd.DataFrame:
+    """Quarantined rows as (source, row_number, reason, raw) with plain dtypes."""
+    if frame is None:
+        frame = pd.DataFrame({c: [] for c in QUARANTINE_COLUMNS})
+    missing = [c for c in QUARANTINE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"quarantine lacks columns {missing}")
+    return pd.DataFrame(
+        {
+            "source": frame["source"].astype(_STRING_DTYPE),
+            "row_number": frame["row_number"].astype("int64"),
+            "reason": frame["reason"].astype(_STRING_DTYPE),
+            "raw": frame["raw"].astype(_STRING_DTYPE),
+        }
+    ).reset_index(drop=True)
+
+
+def _union_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The frames with each category column sharing one category list (first-seen order).
+
+    NOTE: ``pd.concat`` silently turns categoricals with different categories into object
+    columns; giving them the same categories first keeps the concat cheap and categorical.
+    """
+    frames = [f.copy(deep=False) for f in frames]
+    for name, kind in schema.DTYPES.items():
+        if kind != "category":
+            continue
+        cats: dict[Any, None] = {}
+        for f in frames:
+            cats.update(dict.fromkeys(f[name].cat.categories))
+        union = list(cats)
+        for f in frames:
+            if list(f[name].cat.categories) != union:
+                f[name] = f[name].cat.set_categories(union)
+    return frames
+
+
+# --------------------------------------------------------------------------------------
+# Resolving the live version
+# --------------------------------------------------------------------------------------
+
+
+def _live(data_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """(directory of the live version, manifest) — the pointer is read exactly once."""
+    pointer = data_dir / config.MANIFEST_FILE
+    try:
+        manifest = json.loads(pointer.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreNotFoundError(data_dir) from None
+    store_dir = manifest.get("store_dir")
+    if not isinstance(store_dir, str) or not _VERSION_RE.match(store_dir):
+        raise StoreNotFoundError(data_dir, f" ({config.MANIFEST_FILE} names no store version)")
+    if manifest.get("schema_version") != schema.SCHEMA_VERSION:
+        raise StoreSchemaError(
+            f"The store in {data_dir} has schema version {manifest.get('schema_version')}, "
+            f"this bmoredash reads version {schema.SCHEMA_VERSION}: re-create it with "
+            "`bmoredash demo` or `bmoredash ingest PATH --replace`."
+        )
+    return data_dir / store_dir, manifest
+
+
+def _with_live(data_dir: Path, read: Any) -> Any:
+    """``read(version_dir)`` on the live version, retried if a writer pruned it meanwhile."""
+    for attempt in range(3):
+        version_dir, _ = _live(data_dir)
+        try:
+            return read(version_dir)
+        except FileNotFoundError:
+            # NOTE: between reading the pointer and opening the file, two writers may have
+            # switched versions and pruned this one. Resolve again.
+            if attempt == 2:
+                raise StoreNotFoundError(data_dir, f" ({version_dir.name} vanished)") from None
+    raise AssertionError("unreachable")
+
+
+def _map_table(version_dir: Path) -> pa.Table:
+    """The incidents of one version as a table over a memory map (no copy, shared pages)."""
+    source = pa.memory_map(str(version_dir / config.STORE_FILE), "r")
+    return pa.ipc.open_file(source).read_all()
+
+
+def read_manifest(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The manifest of the live store (see the team notes for the keys)."""
+    _, manifest = _live(config.data_dir(data_dir))
+    return manifest
+
+
+def read_quality(
+    data_dir: str | os.PathLike[str] | None = None, *, by_source: bool = False
+) -> dict[str, Any]:
+    """The quality report merged over every source (``QualityReport.to_dict`` keys).
+
+    With ``by_source=True``: ``{source name: report dict}``, the last ingest of each source.
+    """
+    doc = _with_live(
+        config.data_dir(data_dir),
+        lambda d: json.loads((d / config.QUALITY_FILE).read_text(encoding="utf-8")),
+    )
+    return doc["by_source"] if by_source else doc["total"]
+
+
+def read_quarantine(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Rows that were kept out of the store: source, row_number, reason, raw (JSON)."""
+    return _with_live(
+        config.data_dir(data_dir),
+        lambda d: pd.read_parquet(d / config.QUARANTINE_FILE, dtype_backend="pyarrow").pipe(
+            conform_quarantine
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Loading with filters
+# --------------------------------------------------------------------------------------
+
+
+def valid_districts() -> list[str]:
+    """District names ``load_incidents`` accepts (aliases such as NORTHEASTERN also work)."""
+    return [*schema.DISTRICTS, schema.UNKNOWN_DISTRICT, schema.CITYWIDE]
+
+
+def valid_offenses() -> list[str]:
+    """Offense names ``load_incidents`` accepts: canonical offenses, then group names."""
+    return [*schema.OFFENSES, *schema.OFFENSE_GROUPS]
+
+
+def _as_list(values: Any) -> list[Any]:
+    if isinstance(values, str | int | dt.date):
+        return [values]
+    return list(values)
+
+
+def _districts(names: Any) -> list[str] | None:
+    """Canonical district names; None means no filter (CITYWIDE asks for every district)."""
+    wanted: list[str] = []
+    bad: list[str] = []
+    for raw in _as_list(names):
+        text = str(raw).strip().upper()
+        if text == schema.CITYWIDE:
+            return None
+        canonical = schema.canonical_district(text)
+        if canonical == schema.UNKNOWN_DISTRICT and text != schema.UNKNOWN_DISTRICT:
+            bad.append(str(raw))
+        else:
+            wanted.append(canonical)
+    if bad:
+        raise ValueError(f"unknown district(s) {bad}; valid: {', '.join(valid_districts())}")
+    return wanted
+
+
+def _offenses(names: Any) -> list[str]:
+    """Canonical offenses, with group names ("violent", "property", "other") expanded."""
+    wanted: dict[str, None] = {}
+    bad: list[str] = []
+    for raw in _as_list(names):
+        text = str(raw).strip()
+        if text.upper() in schema.OFFENSES:
+            wanted[text.upper()] = None
+        elif text.lower() in schema.OFFENSE_GROUPS:
+            group = text.lower()
+            wanted.update(dict.fromkeys(o for o, g in schema.OFFENSES.items() if g == group))
+        else:
+            bad.append(str(raw))
+    if bad:
+        raise ValueError(f"unknown offense(s) {bad}; valid: {', '.join(valid_offenses())}")
+    return list(wanted)
+
+
+def _as_date(value: Any, name: str) -> dt.date:
+    """A calendar date in Baltimore from a date, a datetime or an ISO string."""
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        stamp = pd.Timestamp(value)
+        return (stamp.tz_convert(_TZ) if stamp.tzinfo else stamp).date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise ValueError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)") from None
+    raise TypeError(f"{name} must be a date or an ISO date string, not {type(value).__name__}")
+
+
+_NO_LOWER = np.iinfo(np.int64).min
+_NO_UPPER = np.iinfo(np.int64).max
+
+
+def _midnight_utc_ns(day: dt.date) -> int:
+    """The instant Baltimore's ``day`` begins, as UTC nanoseconds (Arrow's timestamp storage)."""
+    return pd.Timestamp(day, tz=_TZ).value
+
+
+def _date_ranges(years: Any, start: Any, end: Any) -> list[tuple[int, int]]:
+    """Half-open [begin, end) instants (UTC ns) the rows must fall in; [] means no filter."""
+    if years is None and start is None and end is None:
+        return []
+    lo = _midnight_utc_ns(_as_date(start, "start")) if start is not None else _NO_LOWER
+    # end is inclusive: the range stops at the midnight after it.
+    hi = (
+        _midnight_utc_ns(_as_date(end, "end") + dt.timedelta(days=1))
+        if end is not None
+        else _NO_UPPER
+    )
+    if years is None:
+        spans = [(lo, hi)]
+    else:
+        spans = []
+        for year in sorted({int(y) for y in _as_list(years)}):
+            first = _midnight_utc_ns(dt.date(year, 1, 1))
+            last = _midnight_utc_ns(dt.date(year + 1, 1, 1))
+            spans.append((max(first, lo), min(last, hi)))
+    return [(a, b) for a, b in spans if a < b] or [(0, 0)]
+
+
+def _slice_by_time(table: pa.Table, ranges: list[tuple[int, int]]) -> pa.Table:
+    """Rows inside any of the ranges; a binary search when the file is sorted by time."""
+    times = table.column("occurred_at")
+    if (table.schema.metadata or {}).get(_SORTED_KEY) == b"occurred_at":
+        # Zero-copy view of the int64 timestamps (one chunk, never null).
+        stamps = times.combine_chunks().to_numpy(zero_copy_only=False).view("i8")
+        parts = []
+        for first, last in ranges:
+            i, j = np.searchsorted(stamps, [first, last], side="left")
+            if j > i:
+                parts.append(table.slice(int(i), int(j - i)))
+        return pa.concat_tables(parts) if parts else table.slice(0, 0)
+    ints = pc.cast(times, pa.int64())
+    mask = None
+    for first, last in ranges:
+        part = pc.and_(pc.greater_equal(ints, first), pc.less(ints, last))
+        mask = part if mask is None else pc.or_(mask, part)
+    return table.filter(mask)
+
+
+def _match_casefold(column: pa.ChunkedArray, names: list[str]) -> list[str]:
+    """The dictionary values of ``column`` equal to any of ``names``, ignoring case."""
+    wanted = {n.strip().casefold() for n in names}
+    values: set[str] = set()
+    for chunk in column.chunks:
+        values.update(v for v in chunk.dictionary.to_pylist() if v is not None)
+    return [v for v in values if v.casefold() in wanted]
+
+
+def load_incidents(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    years: Iterable[int] | int | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    districts: Iterable[str] | str | None = None,
+    neighborhoods: Iterable[str] | str | None = None,
+    offenses: Iterable[str] | str | None = None,
+    columns: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Incidents from the live store, filtered before they become a DataFrame.
+
+    ``years`` are calendar years in Baltimore; ``start``/``end`` are inclusive dates in
+    Baltimore; ``districts`` take canonical names or published aliases (``CITYWIDE`` means
+    all); ``offenses`` take canonical offenses or the group names violent/property/other;
+    ``neighborhoods`` match ignoring case. Unknown district, offense or column names raise
+    ValueError listing the valid ones. Without filters the big columns are not copied.
+    """
+    district_list = _districts(districts) if districts is not None else None
+    offense_list = _offenses(offenses) if offenses is not None else None
+    column_list = list(columns) if columns is not None else None
+    if column_list is not None:
+        unknown = [c for c in column_list if c not in schema.DTYPES]
+        if unknown:
+            raise ValueError(
+                f"unknown column(s) {unknown}; valid: {', '.join(schema.COLUMN_NAMES)}"
+            )
+    ranges = _date_ranges(years, start, end)
+
+    table = _with_live(config.data_dir(data_dir), _map_table)
+    if ranges:
+        table = _slice_by_time(table, ranges)
+    masks = []
+    if district_list is not None:
+        masks.append(pc.is_in(table.column("district"), value_set=pa.array(district_list)))
+    if offense_list is not None:
+        masks.append(pc.is_in(table.column("offense"), value_set=pa.array(offense_list)))
+    if neighborhoods is not None:
+        names = _match_casefold(table.column("neighborhood"), _as_list(neighborhoods))
+        masks.append(pc.is_in(table.column("neighborhood"), value_set=pa.array(names, pa.string())))
+    if masks:
+        mask = masks[0]
+        for m in masks[1:]:
+            mask = pc.and_(mask, m)
+        table = table.filter(mask)
+    if column_list is not None:
+        table = table.select(column_list)
+    # split_blocks keeps each column its own block, so nothing is consolidated (copied).
+    frame = table.to_pandas(split_blocks=True, types_mapper=_TYPES_MAPPER)
+    return frame
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------
+
+
+def _arrow_table(incidents: pd.DataFrame) -> pa.Table:
+    """The conformed frame as one record batch with the store's Arrow types."""
+    table = pa.Table.from_pandas(incidents, preserve_index=False)
+    fields = []
+    for field in table.schema:
+        kind = schema.DTYPES[field.name]
+        if kind == "category":
+            value_type = pa.dictionary(field.type.index_type, pa.string())
+            fields.append(pa.field(field.name, value_type))
+        elif kind == "string":
+            # large_string: pandas' Arrow-backed strings wrap these buffers without a copy.
+            fields.append(pa.field(field.name, pa.large_string()))
+        else:
+            fields.append(field.remove_metadata())
+    target = pa.schema(fields, metadata={_SORTED_KEY: b"occurred_at"})
+    return table.cast(target).combine_chunks()
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_arrow(path: Path, table: pa.Table) -> None:
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=max(len(table), 1))
+    _fsync_path(path)
+
+
+def _write_quarantine(path: Path, quarantine: pd.DataFrame) -> None:
+    table = pa.Table.from_pandas(quarantine, preserve_index=False)
+    pq.write_table(table, path)
+    _fsync_path(path)
+
+
+def _write_json(path: Path, doc: Any) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2, sort_keys=False)
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _replace_json(path: Path, doc: Any) -> None:
+    """Write ``doc`` to ``path`` atomically: a synced temporary file, then ``os.replace``."""
+    tmp = path.with_name(f"{_TMP_PREFIX}{path.name}.{os.getpid()}")
+    _write_json(tmp, doc)
+    os.replace(tmp, path)
+    _fsync_path(path.parent)
+
+
+@contextlib.contextmanager
+def _writer_lock(data_dir: Path) -> Iterator[None]:
+    """One writer at a time per data directory; the OS drops the lock if the writer dies."""
+    with open(data_dir / _LOCK_FILE, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _versions(data_dir: Path) -> dict[str, int]:
+    out = {}
+    for entry in data_dir.iterdir():
+        m = _VERSION_RE.match(entry.name)
+        if m and entry.is_dir():
+            out[entry.name] = int(m.group(1))
+    return out
+
+
+def _remove_stale(data_dir: Path) -> None:
+    """Delete what crashed writers left behind (safe: we hold the writer lock)."""
+    for entry in data_dir.iterdir():
+        if entry.name.startswith(_TMP_PREFIX):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def _current_name(data_dir: Path) -> str | None:
+    try:
+        return json.loads((data_dir / config.MANIFEST_FILE).read_text(encoding="utf-8")).get(
+            "store_dir"
+        )
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _iso(day: Any) -> str | None:
+    if day is None:
+        return None
+    return _as_date(day, "data_through").isoformat()
+
+
+def _build_manifest(
+    incidents: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    sources: list[dict[str, Any]],
+    *,
+    demo: bool,
+    data_through: Any,
+) -> dict[str, Any]:
+    if len(incidents):
+        times = incidents["occurred_at"]
+        first, last = times.min().date().isoformat(), times.max().date().isoformat()
+    else:
+        first = last = None
+    return {
+        "schema_version": schema.SCHEMA_VERSION,
+        "demo": bool(demo),
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "sources": [{k: s[k] for k in SOURCE_KEYS} for s in sources],
+        "rows": int(len(incidents)),
+        "first_date": first,
+        "last_date": last,
+        "data_through": _iso(data_through) or last,
+        "bmoredash_version": __version__,
+        "quarantined": int(len(quarantine)),
+    }
+
+
+def _report_dict(report: Any) -> dict[str, Any]:
+    return dict(report.to_dict()) if hasattr(report, "to_dict") else dict(report)
+
+
+def _quality_by_source(quality: Any, sources: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Reports keyed by source name. A single report for several sources is kept whole."""
+    if quality is None:
+        return {}
+    if isinstance(quality, Mapping) and all(
+        isinstance(v, Mapping) or hasattr(v, "to_dict") for v in quality.values()
+    ):
+        return {str(k): _report_dict(v) for k, v in quality.items()}
+    names = sorted({s["source"] for s in sources})
+    key = names[0] if len(names) == 1 else " + ".join(names) or "unknown"
+    return {key: _report_dict(quality)}
+
+
+def sum_reports(reports: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Quality reports added up: numbers summed, {name: count} maps summed key by key.
+
+    Same arithmetic as ``QualityReport.merge``, on the dict form, so that the store can
+    merge reports without importing clean.
+    """
+    total: dict[str, Any] = {}
+    for report in reports:
+        for key, value in report.items():
+            if isinstance(value, Mapping):
+                bucket = total.setdefault(key, {})
+                for k, v in value.items():
+                    bucket[k] = bucket.get(k, 0) + v
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                total[key] = total.get(key, 0) + value
+            else:
+                total.setdefault(key, value)
+    return total
+
+
+def write_store(
+    data_dir: str | os.PathLike[str] | None,
+    incidents: pd.DataFrame,
+    quarantine: pd.DataFrame | None,
+    quality: Any,
+    sources: list[dict[str, Any]],
+    *,
+    demo: bool,
+    data_through: dt.date | str | None = None,
+) -> dict[str, Any]:
+    """Replace the store with exactly these rows, atomically; returns the new manifest.
+
+    ``quality`` is a QualityReport (or its dict), or ``{source: report}``. ``sources`` are
+    {source, layout, rows_read, rows_kept}. ``data_through`` defaults to the last
+    occurred date. Rows are sorted by (occurred_at, record_id); ``record_id`` must be unique.
+    """
+    root = config.data_dir(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    incidents = conform_incidents(incidents)
+    if incidents["record_id"].duplicated().any():
+        raise ValueError("record_id must be unique in a store; use merge_and_write to merge")
+    incidents = incidents.sort_values(["occurred_at", "record_id"], kind="stable").reset_index(
+        drop=True
+    )
+    quarantine = conform_quarantine(quarantine)
+    missing = [k for s in sources for k in SOURCE_KEYS if k not in s]
+    if missing:
+        raise ValueError(f"each source needs {SOURCE_KEYS}; missing {sorted(set(missing))}")
+    by_source = _quality_by_source(quality, sources)
+    quality_doc = {"total": sum_reports(by_source.values()), "by_source": by_source}
+    manifest = _build_manifest(incidents, quarantine, sources, demo=demo, data_through=data_through)
+    table = _arrow_table(incidents)
+    with _writer_lock(root):
+        return _commit(root, table, quarantine, quality_doc, manifest)
+
+
+def _commit(
+    root: Path,
+    table: pa.Table,
+    quarantine: pd.DataFrame,
+    quality_doc: dict[str, Any],
+    manifest: dict[str, Any],
+) -> dict[str, Any]:
+    """Write a new version beside the live one and switch the pointer (lock held)."""
+    _remove_stale(root)
+    previous = _current_name(root)
+    numbers = list(_versions(root).values())
+    if previous and _VERSION_RE.match(previous):
+        numbers.append(int(_VERSION_RE.match(previous).group(1)))
+    name = f"store-{max(numbers, default=0) + 1:06d}"
+    manifest = {**manifest, "store_dir": name}
+    tmp = root / f"{_TMP_PREFIX}{name}.{os.getpid()}"
+    tmp.mkdir()
+    try:
+        _write_arrow(tmp / config.STORE_FILE, table)
+        _write_quarantine(tmp / config.QUARANTINE_FILE, quarantine)
+        _write_json(tmp / config.QUALITY_FILE, quality_doc)
+        _write_json(tmp / config.MANIFEST_FILE, manifest)
+        _fsync_path(tmp)
+        os.rename(tmp, root / name)
+        _fsync_path(root)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    # The switch. Before this line readers see `previous`; after it, `name`.
+    _replace_json(root / config.MANIFEST_FILE, manifest)
+    keep = {name, previous}
+    for old in _versions(root):
+        if old not in keep:
+            shutil.rmtree(root / old, ignore_errors=True)
+    return manifest
+
+
+def _merge_sources(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Source entries keyed by name: a re-ingested source replaces its entry in place."""
+    merged = {s["source"]: dict(s) for s in old}
+    for s in new:
+        merged[s["source"]] = {k: s[k] for k in SOURCE_KEYS}
+    return list(merged.values())
+
+
+def merge_and_write(
+    data_dir: str | os.PathLike[str] | None,
+    incidents: pd.DataFrame,
+    quarantine: pd.DataFrame | None,
+    quality: Any,
+    sources: list[dict[str, Any]],
+    *,
+    demo: bool,
+    data_through: dt.date | str | None = None,
+    replace: bool = False,
+) -> MergeOutcome:
+    """Merge new rows into the store on ``record_id`` (the newer version wins) and write.
+
+    Idempotent: merging the same rows twice gives the same rows, quarantine (keyed on
+    source, row_number, reason), quality and source counts. Quality reports and source
+    entries are kept per source name, so re-ingesting a source replaces its counts.
+    Mixing demo and real rows raises StoreConflictError unless ``replace`` discards the
+    existing store.
+    """
+    root = config.data_dir(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    new = conform_incidents(incidents)
+    new = new.drop_duplicates("record_id", keep="last")
+    new_quarantine = conform_quarantine(quarantine)
+    with _writer_lock(root):
+        try:
+            if replace:
+                raise StoreNotFoundError(root)
+            version_dir, manifest = _live(root)
+        except StoreNotFoundError:
+            version_dir, manifest = None, None
+        if manifest is not None and bool(manifest["demo"]) != bool(demo):
+            held, incoming = ("demo", "real") if manifest["demo"] else ("real", "demo")
+            raise StoreConflictError(
+                f"{root} holds {held} data; refusing to merge {incoming} data into it. "
+                "Use another data directory, or replace the store (--replace)."
+            )
+        if version_dir is None:
+            old = new.iloc[:0]
+            old_quarantine = new_quarantine.iloc[:0]
+            old_quality: dict[str, Any] = {}
+            old_sources: list[dict[str, Any]] = []
+        else:
+            old = _map_table(version_dir).to_pandas(types_mapper=_TYPES_MAPPER)
+            old_quarantine = conform_quarantine(
+                pd.read_parquet(version_dir / config.QUARANTINE_FILE)
+            )
+            old_quality = json.loads((version_dir / config.QUALITY_FILE).read_text("utf-8"))[
+                "by_source"
+            ]
+            old_sources = manifest["sources"]
+        existing = int(new["record_id"].isin(old["record_id"]).sum()) if len(old) else 0
+        merged = pd.concat(_union_categories([old, new]), ignore_index=True)
+        merged = merged.drop_duplicates("record_id", keep="last")
+        merged = merged.sort_values(["occurred_at", "record_id"], kind="stable")
+        merged = conform_incidents(merged.reset_index(drop=True))
+        q = pd.concat([old_quarantine, new_quarantine], ignore_index=True)
+        q = q.drop_duplicates(QUARANTINE_KEY, keep="last").sort_values(QUARANTINE_KEY)
+        by_source = {**old_quality, **_quality_by_source(quality, sources)}
+        quality_doc = {"total": sum_reports(by_source.values()), "by_source": by_source}
+        manifest = _build_manifest(
+            merged,
+            q,
+            _merge_sources(old_sources, sources),
+            demo=demo,
+            data_through=data_through,
+        )
+        written = _commit(
+            root, _arrow_table(merged), q.reset_index(drop=True), quality_doc, manifest
+        )
+    return MergeOutcome(written, new_records=len(new) - existing, replaced_records=existing)

@@ -1,0 +1,555 @@
+"""The store: round trip, filters, idempotent merges, and crashes that must not hurt it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from bmoredash import config, schema, store
+
+# --------------------------------------------------------------------------------------
+# A builder for canonical frames, written by hand
+# --------------------------------------------------------------------------------------
+
+_DEFAULTS: dict[str, Any] = {
+    "time_known": True,
+    "crime_code": "3AF",
+    "description": "ROBBERY - STREET",
+    "offense": "ROBBERY",
+    "offense_detail": "ROBBERY - STREET",
+    "weapon": "FIREARM",
+    "inside_outside": "Outside",
+    "premise": "STREET",
+    "post": "713",
+    "district": "WESTERN",
+    "old_district": None,
+    "neighborhood": "Sandtown-Winchester",
+    "location": "1600 W NORTH AVE",
+    "latitude": 39.31,
+    "longitude": -76.64,
+    "victim_age": 30,
+    "victim_gender": "Male",
+    "victim_race": "BLACK_OR_AFRICAN_AMERICAN",
+    "victim_ethnicity": "Unknown",
+    "source": "test.csv",
+}
+
+
+def make_incidents(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Canonical incidents from short dicts: record_id and occurred_at (Eastern wall time)
+    are required; offense_group follows the offense; everything else has a default."""
+    filled = []
+    for row in rows:
+        full = {**_DEFAULTS, "incident_id": row["record_id"].split("-")[0], **row}
+        full["offense_group"] = schema.OFFENSES[full["offense"]]
+        filled.append(full)
+    frame = pd.DataFrame(filled, columns=list(schema.COLUMN_NAMES))
+    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"]).dt.tz_localize(config.CITY_TZ)
+    out = {}
+    for name, kind in schema.DTYPES.items():
+        if kind == "datetime":
+            out[name] = frame[name].astype("datetime64[ns, America/New_York]")
+        else:
+            out[name] = frame[name].astype(kind)
+    return pd.DataFrame(out)
+
+
+def make_quarantine(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source": [r[0] for r in rows],
+            "row_number": [r[1] for r in rows],
+            "reason": [r[2] for r in rows],
+            "raw": [json.dumps({"row": r[1]}) for r in rows],
+        }
+    )
+
+
+def quality(rows_read: int, rows_kept: int, **extra: Any) -> dict[str, Any]:
+    report = {
+        "rows_read": rows_read,
+        "rows_kept": rows_kept,
+        "duplicates_dropped": 0,
+        "ungeocoded": 0,
+        "coordinates_repaired": 0,
+        "unknown_district": 0,
+        "ages_cleared": 0,
+        "genders_unknown": 0,
+        "time_unknown": 0,
+        "quarantined": {},
+        "unmapped_descriptions": {},
+    }
+    report.update(extra)
+    return report
+
+
+def source(name: str, rows_read: int, rows_kept: int) -> dict[str, Any]:
+    return {"source": name, "layout": "test", "rows_read": rows_read, "rows_kept": rows_kept}
+
+
+SAMPLE = [
+    {"record_id": "A1-1", "occurred_at": "2022-03-01 10:00"},
+    {"record_id": "A1-2", "occurred_at": "2022-03-01 10:00", "victim_gender": "Female"},
+    {
+        "record_id": "A2",
+        "occurred_at": "2023-07-04 22:15",
+        "district": "NORTHEAST",
+        "offense": "HOMICIDE",
+        "offense_detail": "HOMICIDE",
+        "crime_code": "1A",
+        "neighborhood": "Frankford",
+    },
+    {
+        "record_id": "A3",
+        "occurred_at": "2023-12-31 23:30",  # 2024-01-01 04:30 UTC: still 2023 in Baltimore
+        "district": "SOUTHERN",
+        "offense": "BURGLARY",
+        "offense_detail": "BURGLARY",
+        "crime_code": "5A",
+        "neighborhood": "Federal Hill",
+    },
+    {
+        "record_id": "A4",
+        "occurred_at": "2024-01-01 00:30",
+        "district": "UNKNOWN",
+        "offense": "AUTO THEFT",
+        "offense_detail": "AUTO THEFT",
+        "crime_code": "7A",
+        "neighborhood": None,
+        "latitude": None,
+        "longitude": None,
+        "victim_age": None,
+    },
+    {
+        "record_id": "A5",
+        "occurred_at": "2024-02-10 12:00",
+        "district": "CENTRAL",
+        "offense": "COMMON ASSAULT",
+        "offense_detail": "COMMON ASSAULT",
+        "crime_code": "4E",
+        "neighborhood": "Downtown",
+    },
+]
+
+
+def write_sample(data_dir: Path, rows: list[dict[str, Any]] = SAMPLE, **kw: Any) -> dict:
+    frame = make_incidents(rows)
+    return store.write_store(
+        data_dir,
+        frame,
+        make_quarantine([("test.csv", 7, "missing_date")]),
+        quality(len(rows) + 1, len(rows), quarantined={"missing_date": 1}),
+        [source("test.csv", len(rows) + 1, len(rows))],
+        demo=kw.pop("demo", False),
+        **kw,
+    )
+
+
+def ids(frame: pd.DataFrame) -> list[str]:
+    return sorted(frame["record_id"].tolist())
+
+
+# --------------------------------------------------------------------------------------
+# Round trip, manifest, missing store
+# --------------------------------------------------------------------------------------
+
+
+def test_round_trip_keeps_rows_and_schema_dtypes(data_dir: Path) -> None:
+    expected = make_incidents(SAMPLE)
+    write_sample(data_dir)
+    loaded = store.load_incidents()  # $BMOREDASH_DATA_DIR, set by the fixture
+    assert list(loaded.columns) == list(schema.COLUMN_NAMES)
+    for name, kind in schema.DTYPES.items():
+        dtype = loaded[name].dtype
+        if kind == "category":
+            assert isinstance(dtype, pd.CategoricalDtype), name
+        elif kind == "string":
+            assert dtype == pd.StringDtype("pyarrow"), name
+        elif kind == "datetime":
+            assert str(dtype) == "datetime64[ns, America/New_York]"
+        else:
+            assert str(dtype) == kind, name
+    pd.testing.assert_frame_equal(
+        loaded.sort_values("record_id").reset_index(drop=True),
+        store.conform_incidents(expected).sort_values("record_id").reset_index(drop=True),
+        check_categorical=False,
+    )
+    assert loaded["occurred_at"].is_monotonic_increasing
+    assert pd.isna(loaded.set_index("record_id").loc["A4", "victim_age"])
+
+
+def test_manifest_keys_and_dates(data_dir: Path) -> None:
+    manifest = write_sample(data_dir)
+    assert manifest == store.read_manifest(data_dir)
+    for key in (
+        "schema_version",
+        "demo",
+        "created_at",
+        "sources",
+        "rows",
+        "first_date",
+        "last_date",
+        "data_through",
+        "bmoredash_version",
+    ):
+        assert key in manifest, key
+    assert manifest["rows"] == len(SAMPLE)
+    assert manifest["first_date"] == "2022-03-01"
+    assert manifest["last_date"] == "2024-02-10"
+    assert manifest["data_through"] == "2024-02-10"  # no caller value: the last date
+    assert manifest["demo"] is False
+    assert manifest["sources"] == [source("test.csv", 7, 6)]
+
+
+def test_data_through_from_caller_and_demo_flag(data_dir: Path) -> None:
+    manifest = write_sample(data_dir, demo=True, data_through=dt.date(2024, 2, 17))
+    assert manifest["data_through"] == "2024-02-17"
+    assert store.read_manifest()["demo"] is True
+
+
+def test_missing_store_says_how_to_make_one(data_dir: Path) -> None:
+    with pytest.raises(store.StoreNotFoundError) as err:
+        store.load_incidents()
+    assert isinstance(err.value, FileNotFoundError)
+    assert "bmoredash demo" in str(err.value) and "bmoredash ingest" in str(err.value)
+    for reader in (store.read_manifest, store.read_quality, store.read_quarantine):
+        with pytest.raises(store.StoreNotFoundError):
+            reader(data_dir)
+
+
+def test_quality_and_quarantine_are_readable(data_dir: Path) -> None:
+    write_sample(data_dir)
+    assert store.read_quality()["rows_read"] == 7
+    assert store.read_quality()["quarantined"] == {"missing_date": 1}
+    assert set(store.read_quality(by_source=True)) == {"test.csv"}
+    q = store.read_quarantine()
+    assert list(q.columns) == ["source", "row_number", "reason", "raw"]
+    assert q.iloc[0].to_dict()["reason"] == "missing_date"
+    assert json.loads(q.iloc[0]["raw"]) == {"row": 7}
+
+
+def test_other_schema_version_is_refused(data_dir: Path) -> None:
+    write_sample(data_dir)
+    pointer = data_dir / config.MANIFEST_FILE
+    doc = json.loads(pointer.read_text())
+    doc["schema_version"] = schema.SCHEMA_VERSION + 1
+    pointer.write_text(json.dumps(doc))
+    with pytest.raises(store.StoreSchemaError, match="re-create"):
+        store.load_incidents(data_dir)
+
+
+def test_conform_rejects_naive_times_and_wrong_columns() -> None:
+    frame = make_incidents(SAMPLE[:1])
+    with pytest.raises(ValueError, match="missing \\['source'\\]"):
+        store.conform_incidents(frame.drop(columns="source"))
+    naive = frame.assign(occurred_at=frame["occurred_at"].dt.tz_localize(None))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.conform_incidents(naive)
+
+
+def test_duplicate_record_ids_are_refused_by_write_store(data_dir: Path) -> None:
+    with pytest.raises(ValueError, match="unique"):
+        write_sample(data_dir, rows=[SAMPLE[0], SAMPLE[0]])
+
+
+# --------------------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sample_store(data_dir: Path) -> Path:
+    write_sample(data_dir)
+    return data_dir
+
+
+def test_years_use_baltimore_calendar(sample_store: Path) -> None:
+    assert ids(store.load_incidents(years=[2023])) == ["A2", "A3"]
+    assert ids(store.load_incidents(years=2024)) == ["A4", "A5"]
+    assert ids(store.load_incidents(years=[2022, 2024])) == ["A1-1", "A1-2", "A4", "A5"]
+    assert store.load_incidents(years=[2019]).empty
+
+
+def test_start_and_end_are_inclusive_eastern_dates(sample_store: Path) -> None:
+    assert ids(store.load_incidents(end=dt.date(2023, 12, 31))) == ["A1-1", "A1-2", "A2", "A3"]
+    assert ids(store.load_incidents(start="2024-01-01")) == ["A4", "A5"]
+    assert ids(store.load_incidents(start="2023-07-04", end="2023-07-04")) == ["A2"]
+    assert ids(store.load_incidents(years=[2023, 2024], end="2024-01-01")) == ["A2", "A3", "A4"]
+    assert store.load_incidents(start="2024-03-01", end="2024-01-01").empty
+    with pytest.raises(ValueError, match="ISO date"):
+        store.load_incidents(start="last week")
+
+
+def test_districts_accept_aliases_and_reject_unknown_names(sample_store: Path) -> None:
+    assert ids(store.load_incidents(districts=["Northeastern", "southern"])) == ["A2", "A3"]
+    assert ids(store.load_incidents(districts="UNKNOWN")) == ["A4"]
+    assert len(store.load_incidents(districts=["CITYWIDE"])) == len(SAMPLE)
+    with pytest.raises(ValueError) as err:
+        store.load_incidents(districts=["WESTERN", "Gotham"])
+    assert "Gotham" in str(err.value) and "SOUTHWEST" in str(err.value)
+
+
+def test_offenses_accept_groups_and_reject_unknown_names(sample_store: Path) -> None:
+    assert ids(store.load_incidents(offenses=["violent"])) == ["A1-1", "A1-2", "A2"]
+    assert ids(store.load_incidents(offenses=["property"])) == ["A3", "A4"]
+    assert ids(store.load_incidents(offenses=["homicide", "Auto Theft"])) == ["A2", "A4"]
+    with pytest.raises(ValueError) as err:
+        store.load_incidents(offenses=["JAYWALKING"])
+    assert "JAYWALKING" in str(err.value) and "LARCENY FROM AUTO" in str(err.value)
+    assert "violent" in str(err.value)
+
+
+def test_neighborhoods_columns_and_combined_filters(sample_store: Path) -> None:
+    assert ids(store.load_incidents(neighborhoods=["federal hill", "DOWNTOWN"])) == ["A3", "A5"]
+    assert store.load_incidents(neighborhoods=["Atlantis"]).empty
+    picked = store.load_incidents(columns=["record_id", "district"], districts=["WESTERN"])
+    assert list(picked.columns) == ["record_id", "district"]
+    assert ids(picked) == ["A1-1", "A1-2"]
+    both = store.load_incidents(years=[2023, 2024], offenses=["property"], districts=["SOUTHERN"])
+    assert ids(both) == ["A3"]
+    with pytest.raises(ValueError, match="unknown column"):
+        store.load_incidents(columns=["record_id", "shoe_size"])
+
+
+# --------------------------------------------------------------------------------------
+# Merging
+# --------------------------------------------------------------------------------------
+
+
+def merge_sample(data_dir: Path, rows: list[dict[str, Any]], name: str = "test.csv", **kw):
+    return store.merge_and_write(
+        data_dir,
+        make_incidents(rows),
+        kw.pop("quarantine", make_quarantine([(name, 9, "future_date")])),
+        quality(len(rows) + 1, len(rows), quarantined={"future_date": 1}),
+        [source(name, len(rows) + 1, len(rows))],
+        demo=kw.pop("demo", False),
+        **kw,
+    )
+
+
+def _without_times(manifest: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in manifest.items() if k not in ("created_at", "store_dir")}
+
+
+def test_merging_the_same_rows_twice_changes_nothing(data_dir: Path) -> None:
+    first = merge_sample(data_dir, SAMPLE)
+    frame_1 = store.load_incidents()
+    quarantine_1 = store.read_quarantine()
+    quality_1 = store.read_quality()
+    second = merge_sample(data_dir, SAMPLE)
+    assert (first.new_records, first.replaced_records) == (len(SAMPLE), 0)
+    assert (second.new_records, second.replaced_records) == (0, len(SAMPLE))
+    pd.testing.assert_frame_equal(store.load_incidents(), frame_1)
+    pd.testing.assert_frame_equal(store.read_quarantine(), quarantine_1)
+    assert store.read_quality() == quality_1
+    assert _without_times(second.manifest) == _without_times(first.manifest)
+    assert second.manifest["store_dir"] != first.manifest["store_dir"]
+
+
+def test_a_newer_version_of_a_record_replaces_the_old_one(data_dir: Path) -> None:
+    merge_sample(data_dir, SAMPLE)
+    changed = {**SAMPLE[2], "offense": "SHOOTING", "offense_detail": "SHOOTING"}
+    outcome = merge_sample(data_dir, [changed], name="update.csv")
+    assert (outcome.new_records, outcome.replaced_records) == (0, 1)
+    loaded = store.load_incidents().set_index("record_id")
+    assert len(loaded) == len(SAMPLE)
+    assert loaded.loc["A2", "offense"] == "SHOOTING"
+    # Sources are kept per name; quality totals add the two sources up.
+    assert [s["source"] for s in outcome.manifest["sources"]] == ["test.csv", "update.csv"]
+    assert store.read_quality()["rows_read"] == (len(SAMPLE) + 1) + 2
+    assert store.read_quality()["quarantined"] == {"future_date": 2}
+
+
+def test_merge_unions_categories_and_adds_rows(data_dir: Path) -> None:
+    merge_sample(data_dir, SAMPLE)
+    novel = {
+        "record_id": "B1",
+        "occurred_at": "2024-03-01 08:00",
+        "weapon": "KNIFE",  # a category value the store has not seen
+        "neighborhood": "Hampden",
+        "district": "NORTHERN",
+    }
+    merge_sample(data_dir, [novel], name="new.csv")
+    loaded = store.load_incidents()
+    assert len(loaded) == len(SAMPLE) + 1
+    assert isinstance(loaded["weapon"].dtype, pd.CategoricalDtype)
+    assert {"KNIFE", "FIREARM"} <= set(loaded["weapon"].cat.categories)
+    assert ids(store.load_incidents(districts="NORTHERN")) == ["B1"]
+
+
+def test_quarantine_merge_is_keyed_on_source_row_and_reason(data_dir: Path) -> None:
+    rows = [("a.csv", 3, "missing_date"), ("a.csv", 4, "future_date")]
+    merge_sample(data_dir, SAMPLE[:1], quarantine=make_quarantine(rows))
+    merge_sample(data_dir, SAMPLE[:1], quarantine=make_quarantine(rows + [("a.csv", 3, "x")]))
+    q = store.read_quarantine()
+    assert sorted(zip(q["source"], q["row_number"], q["reason"], strict=True)) == [
+        ("a.csv", 3, "missing_date"),
+        ("a.csv", 3, "x"),
+        ("a.csv", 4, "future_date"),
+    ]
+    assert store.read_manifest()["quarantined"] == 3
+
+
+def test_demo_and_real_data_are_not_mixed(data_dir: Path) -> None:
+    merge_sample(data_dir, SAMPLE, demo=True)
+    with pytest.raises(store.StoreConflictError, match="demo"):
+        merge_sample(data_dir, SAMPLE[:2], demo=False)
+    assert store.read_manifest()["demo"] is True
+    outcome = merge_sample(data_dir, SAMPLE[:2], demo=False, replace=True)
+    assert outcome.manifest["demo"] is False
+    assert ids(store.load_incidents()) == ["A1-1", "A1-2"]
+
+
+# --------------------------------------------------------------------------------------
+# Versions, crashes and kills
+# --------------------------------------------------------------------------------------
+
+
+def _entries(data_dir: Path) -> list[str]:
+    return sorted(p.name for p in data_dir.iterdir())
+
+
+def test_old_versions_are_pruned_but_one_is_kept(data_dir: Path) -> None:
+    for _ in range(4):
+        write_sample(data_dir)
+    assert _entries(data_dir) == [".lock", "manifest.json", "store-000003", "store-000004"]
+
+
+def test_a_frame_loaded_earlier_survives_its_version_being_pruned(data_dir: Path) -> None:
+    write_sample(data_dir)
+    before = store.load_incidents()
+    expected = before.copy(deep=True)
+    for _ in range(3):
+        write_sample(data_dir, rows=SAMPLE[:2])
+    assert not (data_dir / "store-000001").exists()
+    pd.testing.assert_frame_equal(before, expected)
+
+
+@pytest.mark.parametrize("step", ["_write_arrow", "_write_quarantine", "_write_json"])
+def test_a_failed_write_leaves_the_previous_store(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    write_sample(data_dir)
+    before = store.load_incidents()
+    manifest = store.read_manifest()
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(store, step, boom)
+    with pytest.raises(OSError, match="simulated"):
+        write_sample(data_dir, rows=SAMPLE[:2])
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(store.load_incidents(data_dir), before)
+    assert store.read_manifest(data_dir) == manifest
+    assert _entries(data_dir) == [".lock", "manifest.json", "store-000001"]
+
+
+def test_a_failed_switch_leaves_the_previous_store(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_sample(data_dir)
+    before = store.load_incidents()
+
+    def boom(path: Path, doc: Any) -> None:
+        raise OSError("power cut before the switch (simulated)")
+
+    monkeypatch.setattr(store, "_replace_json", boom)
+    with pytest.raises(OSError, match="simulated"):
+        write_sample(data_dir, rows=SAMPLE[:2])
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(store.load_incidents(data_dir), before)
+    # The orphaned version is cleaned up by the next successful write.
+    write_sample(data_dir, rows=SAMPLE[:3])
+    assert ids(store.load_incidents(data_dir)) == ["A1-1", "A1-2", "A2"]
+    assert _entries(data_dir) == [".lock", "manifest.json", "store-000001", "store-000003"]
+
+
+_CHILD = textwrap.dedent(
+    """
+    import sys, time, pandas as pd
+    from bmoredash import store
+    data_dir, frame_path, hook = sys.argv[1], sys.argv[2], sys.argv[3]
+    frame = pd.read_pickle(frame_path)
+
+    def stall(real):
+        def wrapper(*args, **kwargs):
+            result = real(*args, **kwargs)
+            print("READY", flush=True)
+            time.sleep(60)
+            return result
+        return wrapper
+
+    if hook != "none":
+        setattr(store, hook, stall(getattr(store, hook)))
+    src = [{"source": "kill.csv", "layout": "test", "rows_read": len(frame),
+            "rows_kept": len(frame)}]
+    while True:
+        store.write_store(data_dir, frame, None, {"rows_read": len(frame)}, src, demo=False)
+        print("WROTE", flush=True)
+    """
+)
+
+
+def _spawn(data_dir: Path, frame: pd.DataFrame, tmp_path: Path, hook: str) -> subprocess.Popen:
+    frame_path = tmp_path / "frame.pkl"
+    frame.to_pickle(frame_path)
+    return subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(data_dir), str(frame_path), hook],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("hook", ["_write_arrow", "_write_quarantine", "_fsync_path"])
+def test_sigkill_mid_write_leaves_the_previous_store(
+    data_dir: Path, tmp_path: Path, hook: str
+) -> None:
+    write_sample(data_dir)
+    before = store.load_incidents()
+    child = _spawn(data_dir, make_incidents(SAMPLE[:2]), tmp_path, hook)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "READY"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    pd.testing.assert_frame_equal(store.load_incidents(data_dir), before)
+    assert store.read_manifest(data_dir)["rows"] == len(SAMPLE)
+    # The next write clears what the killed writer left behind.
+    write_sample(data_dir, rows=SAMPLE[:3])
+    assert not [e for e in _entries(data_dir) if e.startswith(".tmp-")]
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_never_breaks_the_store(data_dir: Path, tmp_path: Path) -> None:
+    """A writer alternating two versions is killed at random times; the store always loads
+    whole, as one of the two versions."""
+    rows_a = [{"record_id": f"R{i}", "occurred_at": "2023-05-01 12:00"} for i in range(20_000)]
+    frame_a = make_incidents(rows_a)
+    write_sample(data_dir)
+    valid = {len(SAMPLE): ids(store.load_incidents()), len(frame_a): ids(frame_a)}
+    rng = random.Random(7)
+    for _ in range(6):
+        child = _spawn(data_dir, frame_a, tmp_path, "none")
+        time.sleep(rng.uniform(0.3, 1.5))
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        loaded = store.load_incidents(data_dir)
+        assert ids(loaded) == valid[len(loaded)]
+        assert store.read_manifest(data_dir)["rows"] == len(loaded)
+        write_sample(data_dir)  # back to the small version for the next round
