@@ -1,0 +1,439 @@
+"""Readers for every published layout of Baltimore Part 1 crime data. No cleaning here.
+
+A file (CSV, JSON array, ArcGIS ``f=json`` or ``f=geojson``) or a list of ArcGIS attribute
+dicts becomes a ``SourceFrame``: the rows as published, every value text or missing, with
+the original column names, plus the name of the layout recognised from the header.
+
+Layouts are data (``LAYOUTS``): the columns that identify a layout and how its published
+columns map to the canonical raw field names (``RAW_FIELDS``) that ``clean`` works on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+#: Canonical raw field names: what ``clean`` reads, whatever the published column is called.
+RAW_FIELDS: dict[str, str] = {
+    "row_id": "layer row id (RowID)",
+    "cc_number": "BPD central complaint number, shared by the victims of one incident",
+    "occurred": "date and time in one value (CrimeDateTime: text with offset, or epoch ms)",
+    "date": "date alone (may carry a meaningless T00:00:00)",
+    "time": "time of day alone",
+    "meridiem": "a.m. / p.m. written in its own column",
+    "crime_code": "BPD/UCR or NIBRS code",
+    "description": "offense description",
+    "shooting": "Y/N flag for a shooting",
+    "inside_outside": "I / O / Inside / Outside",
+    "weapon": "weapon",
+    "post": "police post",
+    "district": "district (one district column)",
+    "old_district": "pre-2023 district when both are given",
+    "new_district": "2023 district when both are given",
+    "neighborhood": "neighborhood",
+    "location": "block address",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "geolocation": "'(lat,lon)' text",
+    "point": "GeoJSON-like point object written as JSON text",
+    "premise": "premise",
+    "gender": "victim gender",
+    "age": "victim age",
+    "race": "victim race",
+    "ethnicity": "victim ethnicity",
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One published layout: the columns that identify it and where each column goes."""
+
+    name: str
+    about: str
+    required: tuple[str, ...]
+    #: published column -> canonical raw field (several published spellings may share one).
+    columns: Mapping[str, str]
+
+
+_ARCGIS_VICTIM_COLUMNS: dict[str, str] = {
+    "RowID": "row_id",
+    "CCNumber": "cc_number",
+    "CrimeDateTime": "occurred",
+    "CrimeCode": "crime_code",
+    "Description": "description",
+    "Inside_Outside": "inside_outside",
+    "Weapon": "weapon",
+    "Shooting": "shooting",
+    "Post": "post",
+    "Gender": "gender",
+    "Age": "age",
+    "Race": "race",
+    "Ethnicity": "ethnicity",
+    "Location": "location",
+    "Old_District": "old_district",
+    "New_District": "new_district",
+    "District": "district",
+    "Neighborhood": "neighborhood",
+    "Latitude": "latitude",
+    "Longitude": "longitude",
+    "GeoLocation": "geolocation",
+    "PremiseType": "premise",
+    "Premise": "premise",
+    # NOTE: only in f=geojson files: the feature geometry, kept as JSON text.
+    "geometry": "point",
+}
+
+_ARCGIS_VICTIM_REQUIRED = ("CrimeDateTime", "CrimeCode", "Description", "New_District")
+
+LAYOUTS: dict[str, Layout] = {
+    layout.name: layout
+    for layout in (
+        Layout(
+            name="socrata_legacy",
+            about="BPD Part 1 Victim Based Crime Data, Socrata CSV (2012-2022)",
+            required=("CrimeDate", "CrimeCode", "Description", "District"),
+            columns={
+                "CrimeDate": "date",
+                "CrimeTime": "time",
+                "CrimeCode": "crime_code",
+                "Location": "location",
+                "Description": "description",
+                "Inside/Outside": "inside_outside",
+                "Inside_Outside": "inside_outside",
+                "Weapon": "weapon",
+                "Post": "post",
+                "District": "district",
+                "Neighborhood": "neighborhood",
+                "Longitude": "longitude",
+                "Latitude": "latitude",
+                "Location 1": "geolocation",
+                "Premise": "premise",
+            },
+        ),
+        Layout(
+            name="socrata_rows",
+            about="Socrata 'rows' export with lower camel keys (sid, crimeDate, ...)",
+            required=("crimeDate", "crimeCode", "district"),
+            columns={
+                "crimeDate": "date",
+                "crimeTime": "time",
+                "crimeCode": "crime_code",
+                "location": "location",
+                # NOTE: in the known copies the labels are shifted by one: `description`
+                # holds Inside/Outside (I, O, Inside, Outside) and there is no description
+                # text at all; the crime code still gives the offense.
+                "description": "inside_outside",
+                "weapon": "weapon",
+                "post": "post",
+                "district": "district",
+                "neighborhood": "neighborhood",
+                "lat": "latitude",
+                "lon": "longitude",
+                "latitude": "latitude",
+                "longitude": "longitude",
+            },
+        ),
+        Layout(
+            name="socrata_api",
+            about="Socrata API records with lower-case keys (crimedate, crimecode, ...)",
+            required=("crimedate", "crimecode", "description", "district"),
+            columns={
+                "crimedate": "date",
+                "crimetime": "time",
+                "crimecode": "crime_code",
+                "location": "location",
+                "description": "description",
+                "inside_outside": "inside_outside",
+                "weapon": "weapon",
+                "post": "post",
+                "district": "district",
+                "neighborhood": "neighborhood",
+                "longitude": "longitude",
+                "latitude": "latitude",
+                "location_1": "point",
+                "premise": "premise",
+            },
+        ),
+        Layout(
+            name="arcgis_part1_crime",
+            about="Open Baltimore Part1_Crime (2021 on; X/Y optional)",
+            required=("CrimeDateTime", "CrimeCode", "Description", "District"),
+            columns={k: v for k, v in _ARCGIS_VICTIM_COLUMNS.items() if k != "CCNumber"},
+        ),
+        Layout(
+            name="arcgis_part1_crime_beta",
+            about="Open Baltimore Part1_Crime_Beta (CCNumber, Old_/New_District, victims)",
+            required=_ARCGIS_VICTIM_REQUIRED,
+            columns=_ARCGIS_VICTIM_COLUMNS,
+        ),
+        Layout(
+            name="arcgis_nibrs_group_a",
+            about="Open Baltimore NIBRS_GroupA_Crime_Data (NIBRS codes 09A, 13A, 23F, ...)",
+            required=_ARCGIS_VICTIM_REQUIRED,
+            columns=_ARCGIS_VICTIM_COLUMNS,
+        ),
+        Layout(
+            name="baltimore_sun",
+            about="Baltimore Sun extract (crime_date, zt + zap, new_district, ...)",
+            required=("crime_date", "description", "new_district", "zt"),
+            columns={
+                "crime_date": "date",
+                "zt": "time",
+                "zap": "meridiem",
+                "description": "description",
+                "inside_outside": "inside_outside",
+                "weapon": "weapon",
+                "gender": "gender",
+                "age": "age",
+                "race": "race",
+                "ethnicity": "ethnicity",
+                "location": "location",
+                "new_district": "new_district",
+                "neighborhood": "neighborhood",
+                "latitude": "latitude",
+                "longitude": "longitude",
+                "premise_type": "premise",
+            },
+        ),
+    )
+}
+
+# NOTE: Part1_Crime_Beta and NIBRS_GroupA_Crime_Data publish the same field names. The
+# source name (file name or layer URL) settles it when it says NIBRS; otherwise the codes
+# do: NIBRS Group A codes are two digits and a letter (09A, 13A) or three digits (120).
+_NIBRS_CODE = re.compile(r"^\d{2}[A-Z]$|^\d{3}$")
+
+
+class UnknownLayoutError(ValueError):
+    """The header matches no known layout; the message names what was expected and found."""
+
+
+class EmptySourceError(ValueError):
+    """The file or record list holds no rows (or nothing at all)."""
+
+
+@dataclass
+class SourceFrame:
+    """The rows of one published file or layer, as read: text values, original columns."""
+
+    source: str
+    layout: str
+    raw: pd.DataFrame
+
+
+def normalize_header(name: object) -> str:
+    """A column name without a UTF-8 byte-order mark or surrounding spaces.
+
+    NOTE: Open Baltimore CSV downloads start with a BOM, so the first column reads
+    ``\\ufeffX`` unless it is removed.
+    """
+    return str(name).replace("\ufeff", "").strip()
+
+
+def detect_layout(
+    columns: Iterable[str], source: str = "", codes: Iterable[object] | None = None
+) -> Layout:
+    """The layout whose identifying columns are all present (the most specific one wins).
+
+    Raises UnknownLayoutError naming, per known layout, the columns it needs, and the
+    columns found.
+    """
+    found = [normalize_header(c) for c in columns]
+    present = set(found)
+    matches = [lay for lay in LAYOUTS.values() if set(lay.required) <= present]
+    if not matches:
+        expected = "; ".join(
+            f"{lay.name} ({lay.about}): {', '.join(lay.required)}" for lay in LAYOUTS.values()
+        )
+        raise UnknownLayoutError(
+            f"{source or 'source'}: no known layout matches its columns.\n"
+            f"  found: {', '.join(found) or '(none)'}\n"
+            f"  expected one of: {expected}"
+        )
+    best = max(len(lay.required) for lay in matches)
+    matches = [lay for lay in matches if len(lay.required) == best]
+    if len(matches) == 1:
+        return matches[0]
+    names = {lay.name for lay in matches}
+    if names == {"arcgis_part1_crime_beta", "arcgis_nibrs_group_a"}:
+        return LAYOUTS[_beta_or_nibrs(source, codes)]
+    return matches[0]  # pragma: no cover - the table has no other ties
+
+
+def _beta_or_nibrs(source: str, codes: Iterable[object] | None) -> str:
+    if "nibrs" in source.lower():
+        return "arcgis_nibrs_group_a"
+    values = [c.strip().upper() for c in (codes or []) if isinstance(c, str) and c.strip()]
+    nibrs = sum(1 for c in values if _NIBRS_CODE.match(c))
+    if values and nibrs * 2 > len(values):
+        return "arcgis_nibrs_group_a"
+    return "arcgis_part1_crime_beta"
+
+
+def canonical_view(frame: SourceFrame) -> pd.DataFrame:
+    """The raw rows under canonical raw field names (``RAW_FIELDS``), one column each.
+
+    Fields the layout does not publish are absent. When two published spellings map to
+    one field, the first non-missing value wins.
+    """
+    layout = LAYOUTS[frame.layout]
+    raw = frame.raw.rename(columns=normalize_header)
+    out: dict[str, pd.Series] = {}
+    for published, field in layout.columns.items():
+        if published not in raw.columns:
+            continue
+        column = raw[published]
+        out[field] = column if field not in out else out[field].fillna(column)
+    return pd.DataFrame(out, index=raw.index)
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------
+
+
+def read_source(path: str | PathLike[str]) -> SourceFrame:
+    """Read a CSV, JSON array, ArcGIS f=json or GeoJSON file and recognise its layout."""
+    path = Path(path)
+    data = path.read_bytes()
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head:
+        raise EmptySourceError(f"{path}: the file is empty")
+    if head[:1] in (b"[", b"{"):
+        raw = _frame_from_json(_decode(data, path), path.name)
+    else:
+        raw = _frame_from_csv(path)
+    return _source_frame(raw, path.name)
+
+
+def read_records(records: list[dict], source: str) -> SourceFrame:
+    """Rows handed over as dicts (ArcGIS ``features[].attributes``, epoch-ms dates)."""
+    rows = [
+        r["attributes"] if isinstance(r, dict) and isinstance(r.get("attributes"), dict) else r
+        for r in records
+    ]
+    if not rows:
+        raise EmptySourceError(f"{source}: no records")
+    return _source_frame(_frame_from_records(rows), source)
+
+
+def _source_frame(raw: pd.DataFrame, source: str) -> SourceFrame:
+    raw = raw.rename(columns=normalize_header)
+    if len(raw.columns) == 0:
+        raise EmptySourceError(f"{source}: no columns")
+    codes = raw["CrimeCode"].dropna().head(1000).tolist() if "CrimeCode" in raw else None
+    layout = detect_layout(raw.columns, source=source, codes=codes)
+    if len(raw) == 0:
+        raise EmptySourceError(
+            f"{source}: a {layout.name} header but no data rows ({', '.join(raw.columns)})"
+        )
+    return SourceFrame(source=source, layout=layout.name, raw=raw.reset_index(drop=True))
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # NOTE: a few city exports are Windows-1252; every byte decodes there.
+        return data.decode("cp1252")
+
+
+def _frame_from_csv(path: Path) -> pd.DataFrame:
+    options: dict[str, Any] = dict(dtype=str, keep_default_na=False, na_values=[""])
+    try:
+        frame = pd.read_csv(path, encoding="utf-8-sig", **options)
+    except UnicodeDecodeError:
+        frame = pd.read_csv(path, encoding="cp1252", **options)
+    except pd.errors.EmptyDataError as exc:
+        raise EmptySourceError(f"{path}: no header and no rows") from exc
+    return frame
+
+
+def _frame_from_json(text: str, source: str) -> pd.DataFrame:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{source}: not valid JSON ({exc})") from exc
+    if isinstance(doc, list):
+        rows = doc
+    elif isinstance(doc, dict) and "error" in doc:
+        raise ValueError(f"{source}: an ArcGIS error response, not data: {doc['error']}")
+    elif isinstance(doc, dict) and isinstance(doc.get("features"), list):
+        rows = [_feature_row(f) for f in doc["features"]]
+    else:
+        keys = ", ".join(doc) if isinstance(doc, dict) else type(doc).__name__
+        raise UnknownLayoutError(
+            f"{source}: JSON is neither an array of records nor a feature collection "
+            f"(top level: {keys})"
+        )
+    if not rows:
+        raise EmptySourceError(f"{source}: no records")
+    if not all(isinstance(r, dict) for r in rows):
+        raise UnknownLayoutError(f"{source}: JSON array items are not objects")
+    return _frame_from_records(rows)
+
+
+def _feature_row(feature: Any) -> dict:
+    """f=json features carry ``attributes``; GeoJSON features ``properties`` + geometry."""
+    if not isinstance(feature, dict):
+        return {}
+    if isinstance(feature.get("attributes"), dict):
+        return feature["attributes"]
+    row = dict(feature.get("properties") or {})
+    if isinstance(feature.get("geometry"), dict):
+        row["geometry"] = feature["geometry"]
+    return row
+
+
+def _frame_from_records(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows)
+    return pd.DataFrame(
+        {normalize_header(c): _as_text(frame[c]) for c in frame.columns}, index=frame.index
+    )
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """Every value as text, missing kept missing (None); whole floats without a ``.0``.
+
+    NOTE: JSON numbers arrive as int or float (a column with a null becomes float), so
+    RowID 131 would read ``131.0``; nested objects (Socrata ``location_1``, GeoJSON
+    geometry) become compact JSON text.
+    """
+    if pd.api.types.is_bool_dtype(column):
+        return column.map({True: "true", False: "false"}).astype(object)
+    if pd.api.types.is_integer_dtype(column):
+        return _none_for_missing(column.astype("string"))
+    if pd.api.types.is_float_dtype(column):
+        finite = column.dropna()
+        whole = len(finite) and (finite == finite.round()).all() and finite.abs().max() < 2**53
+        text = column.astype("Int64").astype("string") if whole else column.astype("string")
+        return _none_for_missing(text)
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        return column
+    return pd.Series([_text(v) for v in column], index=column.index, dtype=object)
+
+
+def _none_for_missing(text: pd.Series) -> pd.Series:
+    return text.astype(object).where(text.notna(), None)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return str(value)
