@@ -35,3 +35,19 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("BMOREDASH_DATA_DIR", str(path))
     return path
+
+
+#: The fixed week the suite's demo store ends on (a Saturday), so results do not move with the clock.
+DEMO_END = "2026-11-21"
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo store shared by the suite: 2024-01-01 to DEMO_END, about 150k rows."""
+    from datetime import date
+
+    from bmoredash.demo import write_demo
+
+    path = tmp_path_factory.mktemp("demo") / "data"
+    write_demo(path, start=date(2024, 1, 1), end=date.fromisoformat(DEMO_END))
+    return path
