@@ -37,7 +37,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-#: The fixed week the suite's demo store ends on (a Saturday), so results do not move with the clock.
+#: The Saturday the suite's demo store ends on, so results do not move with the clock.
 DEMO_END = "2026-11-21"
 
 
