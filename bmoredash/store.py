@@ -55,6 +55,8 @@ __all__ = [
     "MergeOutcome",
     "conform_incidents",
     "conform_quarantine",
+    "concat_incidents",
+    "sum_reports",
     "write_store",
     "merge_and_write",
     "load_incidents",
@@ -172,12 +174,15 @@ def conform_quarantine(frame: pd.DataFrame | None) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _union_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
-    """The frames with each category column sharing one category list (first-seen order).
+def concat_incidents(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Canonical frames stacked, each category column with the union of the categories.
 
     NOTE: ``pd.concat`` silently turns categoricals with different categories into object
-    columns; giving them the same categories first keeps the concat cheap and categorical.
+    columns; giving them one category list first (first-seen order, so the order clean
+    chose is kept) keeps the result categorical.
     """
+    if not frames:
+        raise ValueError("nothing to concatenate")
     frames = [f.copy(deep=False) for f in frames]
     for name, kind in schema.DTYPES.items():
         if kind != "category":
@@ -189,7 +194,7 @@ def _union_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
         for f in frames:
             if list(f[name].cat.categories) != union:
                 f[name] = f[name].cat.set_categories(union)
-    return frames
+    return pd.concat(frames, ignore_index=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -752,7 +757,7 @@ def merge_and_write(
             ]
             old_sources = manifest["sources"]
         existing = int(new["record_id"].isin(old["record_id"]).sum()) if len(old) else 0
-        merged = pd.concat(_union_categories([old, new]), ignore_index=True)
+        merged = concat_incidents([old, new])
         merged = merged.drop_duplicates("record_id", keep="last")
         merged = merged.sort_values(["occurred_at", "record_id"], kind="stable")
         merged = conform_incidents(merged.reset_index(drop=True))
