@@ -1,0 +1,82 @@
+"""The command line as a user meets it: exit codes, messages, and what lands in the store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bmoredash import load_incidents, read_manifest
+from bmoredash.cli import app
+
+runner = CliRunner()
+
+BETA_CSV = (
+    "RowID,CCNumber,CrimeDateTime,CrimeCode,Description,Inside_Outside,Weapon,Shooting,Post,"
+    "Gender,Age,Race,Ethnicity,Location,Old_District,New_District,Neighborhood,Latitude,"
+    "Longitude,GeoLocation,PremiseType,Total_Incidents\n"
+    "1,24A0001,2024/07/04 03:15:00+00,1A,HOMICIDE,Outside,FIREARM,Y,731,Male,24,"
+    "BLACK_OR_AFRICAN_AMERICAN,NOT_HISPANIC,1600 W NORTH AVE,WESTERN,WESTERN,PENN NORTH,"
+    '39.3101,-76.6434,"(39.3101,-76.6434)",STREET,1\n'
+    "2,24A0002,2024/07/05 16:00:00+00,6D,LARCENY FROM AUTO,Outside,,N,111,Female,41,WHITE,"
+    "NOT_HISPANIC,400 N CHARLES ST,CENTRAL,CENTRAL,DOWNTOWN,39.2943,-76.6154,"
+    '"(39.2943,-76.6154)",STREET,1\n'
+)
+
+
+def test_info_without_store_says_what_to_do(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["info", "--data-dir", str(tmp_path / "empty")])
+    assert result.exit_code == 1
+    assert "bmoredash demo" in result.output and "Traceback" not in result.output
+
+
+def test_ingest_then_info(tmp_path: Path) -> None:
+    source = tmp_path / "part1.csv"
+    source.write_text(BETA_CSV)
+    data = tmp_path / "data"
+    result = runner.invoke(app, ["ingest", str(source), "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "2 read, 2 kept, 0 quarantined" in result.output
+    frame = load_incidents(data)
+    assert sorted(frame["offense"].astype(str)) == ["HOMICIDE", "LARCENY FROM AUTO"]
+    # 03:15 UTC on July 4 is 23:15 on July 3 in Baltimore.
+    homicide = frame[frame["offense"] == "HOMICIDE"].iloc[0]
+    assert str(homicide["occurred_at"]) == "2024-07-03 23:15:00-04:00"
+    result = runner.invoke(app, ["info", "--json", "--data-dir", str(data)])
+    doc = json.loads(result.output)
+    assert doc["manifest"]["rows"] == 2 and doc["manifest"]["demo"] is False
+    assert doc["quality"]["rows_read"] == 2
+
+
+def test_ingest_twice_is_idempotent(tmp_path: Path) -> None:
+    source = tmp_path / "part1.csv"
+    source.write_text(BETA_CSV)
+    data = tmp_path / "data"
+    for _ in range(2):
+        assert runner.invoke(app, ["ingest", str(source), "--data-dir", str(data)]).exit_code == 0
+    assert read_manifest(data)["rows"] == 2
+
+
+def test_ingest_unknown_layout_fails_clearly(tmp_path: Path) -> None:
+    source = tmp_path / "odd.csv"
+    source.write_text("foo,bar\n1,2\n")
+    result = runner.invoke(app, ["ingest", str(source), "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 1
+    assert "foo" in result.output and "CrimeDate" in result.output
+    assert not (tmp_path / "data" / "manifest.json").exists()
+
+
+def test_demo_command_writes_a_demo_store(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    args = ["demo", "--data-dir", str(data), "--start", "2026-10-01", "--end", "2026-11-21"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    manifest = read_manifest(data)
+    assert manifest["demo"] is True and manifest["data_through"] == "2026-11-21"
+    assert runner.invoke(app, ["info", "--data-dir", str(data)]).output.count("DEMO DATA") == 1
+
+
+def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["fetch", "--since", "last week", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
