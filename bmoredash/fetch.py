@@ -384,14 +384,18 @@ def fetch_to_store(
     timeout: float = 60.0,
     retry: RetryPolicy | None = None,
     progress: bool | None = None,
+    replace: bool = False,
 ) -> dict:
     """Download every layer in ``urls`` into memory, then ingest them all in one go.
 
     Nothing is written unless every layer arrived whole. With ``since`` only the recent
-    rows are read; the store's merge on ``record_id`` keeps the history.
-    Returns ``{"layers": {url: rows}, "where": ..., "ingest": <ingest_frames summary>}``.
+    rows are read and merged on ``record_id`` into what the store holds; ``replace``
+    is passed to ``ingest.ingest_frames``. Returns ``{"layers": {url: rows}, "where": ...,
+    "ingest": <ingest_frames summary, or None when no layer had a row>}``.
     """
-    from bmoredash import ingest, sources  # later modules: imported when needed
+    # Later modules, imported here (fetch sits before them in the reading order); before
+    # the download, so a broken install fails in a second, not after an hour of paging.
+    from bmoredash import ingest, sources
 
     target = config.data_dir(data_dir)
     layer_urls = [layer_url(u) for u in (urls or DEFAULT_URLS)]
@@ -406,8 +410,12 @@ def fetch_to_store(
                 progress=progress,
                 client=client,
             )
-    frames = [sources.read_records(records, source=url) for url, records in fetched.items()]
-    summary = ingest.ingest_frames(frames, target)
+    # NOTE: a short ``since`` window can hold no rows for a layer; that is news, not an
+    # error, and read_records refuses empty input, so such layers are left out.
+    frames = [
+        sources.read_records(records, source=url) for url, records in fetched.items() if records
+    ]
+    summary = ingest.ingest_frames(frames, target, replace=replace) if frames else None
     return {
         "layers": {url: len(records) for url, records in fetched.items()},
         "where": since_where(since, overlap_days=overlap_days),

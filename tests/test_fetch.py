@@ -322,6 +322,18 @@ def test_fetch_to_store_hands_all_rows_to_ingest_once(
     assert ingest_spy == [([("frame", url, N_ROWS)], data_dir.resolve())]
 
 
+def test_an_empty_since_window_ingests_nothing(
+    server: FakeArcGIS, data_dir: Path, ingest_spy: list[tuple]
+) -> None:
+    url = server.layer_url(LAYER)
+    summary = fetch.fetch_to_store(
+        data_dir, urls=[url], since=date(2030, 1, 1), retry=FAST, progress=False
+    )
+    assert summary["layers"] == {url: 0} and summary["ingest"] is None
+    assert ingest_spy == []
+    assert _offsets(server) == [0]  # one page asked, none came back
+
+
 @pytest.mark.parametrize(
     "fault",
     [
