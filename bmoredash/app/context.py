@@ -1,0 +1,369 @@
+"""What the dashboard knows for a whole kernel (``DashboardContext``) and for one filter
+choice (``FilteredView``).
+
+Why two objects: the frame is loaded once per kernel (each visitor has a kernel, and a
+reload costs seconds), while a filter change must redraw every visible chart in tens of
+milliseconds. So the context prepares, once, what makes filtering cheap: rows sorted by
+time with a day number per row (a period is a binary search and a slice) and the category
+codes of district, neighborhood and offense (a filter is a table lookup, not a string
+comparison). A view then holds one boolean mask per filter change and cuts the rows each
+page asks for, caching each cut, so a page that is not shown costs nothing.
+
+The counting rules stay in ``bmoredash.aggregate``: pages pass the rows they get from a
+view to its functions. ``FilteredView.rows`` keeps exactly the rows
+``aggregate.filter_incidents`` keeps (a test holds them equal).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from bmoredash import config
+from bmoredash.aggregate import Window, expand_offenses, same_day_last_year, ytd_windows
+from bmoredash.schema import CITYWIDE, DISTRICTS, PART1_OFFENSES, VIOLENT_OFFENSES
+
+if TYPE_CHECKING:
+    from bmoredash.app.state import FilterState
+
+log = logging.getLogger(__name__)
+
+_NS_PER_DAY = 86_400 * 1_000_000_000
+#: Years of history the trend pages show before the selected period's year.
+HISTORY_YEARS = 5
+
+
+def _day_numbers(occurred_at: pd.Series) -> np.ndarray:
+    """Eastern calendar day of each row as days since 1970-01-01 (int64)."""
+    wall = occurred_at.dt.tz_localize(None)
+    return wall.to_numpy(dtype="datetime64[ns]").astype(np.int64) // _NS_PER_DAY
+
+
+def _day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def _date_of(day_number: int) -> date:
+    return date(1970, 1, 1) + timedelta(days=int(day_number))
+
+
+class _Codes:
+    """A categorical column as integer codes plus a name -> code table, for fast masks."""
+
+    def __init__(self, column: pd.Series) -> None:
+        cat = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
+        self.codes = cat.cat.codes.to_numpy()
+        self.categories = [str(c) for c in cat.cat.categories]
+        self.index = {name: i for i, name in enumerate(self.categories)}
+
+    def mask(self, names: set[str] | tuple[str, ...] | list[str]) -> np.ndarray:
+        """True where the value is one of ``names`` (missing values never match)."""
+        lookup = np.zeros(len(self.categories) + 1, dtype=bool)  # last slot: code -1
+        for name in names:
+            if name in self.index:
+                lookup[self.index[name]] = True
+        return lookup[self.codes]
+
+
+@dataclass
+class DashboardContext:
+    """The incidents and their metadata, loaded once per kernel.
+
+    ``frame`` holds canonical rows sorted by ``occurred_at``; ``data_through`` is the last
+    day the data covers; ``neighborhoods_by_district`` maps each district (rows seen there)
+    to its neighborhoods, for the neighborhood list.
+    """
+
+    frame: pd.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+    quality: dict[str, Any] = field(default_factory=dict)
+    data_dir: Path | None = None
+    is_demo: bool = False
+    data_through: date | None = None
+
+    def __post_init__(self) -> None:
+        frame = self.frame
+        if not frame["occurred_at"].is_monotonic_increasing:
+            frame = frame.sort_values("occurred_at", kind="stable")
+        self.frame = frame.reset_index(drop=True)
+        self.day_numbers = _day_numbers(self.frame["occurred_at"])
+        if self.data_through is None:
+            self.data_through = (
+                _date_of(self.day_numbers[-1]) if len(self.day_numbers) else date.today()
+            )
+        self._district = _Codes(self.frame["district"])
+        self._neighborhood = _Codes(self.frame["neighborhood"])
+        self._offense = _Codes(self.frame["offense"])
+        self._boundaries: dict[str, dict | None] = {}
+
+    # ----------------------------------------------------------------------------------
+    # Construction
+    # ----------------------------------------------------------------------------------
+
+    @classmethod
+    def from_store(cls, data_dir: str | os.PathLike[str] | None = None) -> DashboardContext:
+        """Load the store in ``data_dir`` (default: the configured data directory)."""
+        from bmoredash import store
+
+        root = config.data_dir(data_dir)
+        manifest = store.read_manifest(root)
+        try:
+            quality = store.read_quality(root)
+        except Exception:  # a store without its quality report still serves
+            log.exception("could not read the quality report in %s", root)
+            quality = {}
+        frame = store.load_incidents(root)
+        through = manifest.get("data_through")
+        return cls(
+            frame=frame,
+            manifest=manifest,
+            quality=quality,
+            data_dir=root,
+            is_demo=bool(manifest.get("demo", False)),
+            data_through=date.fromisoformat(through) if through else None,
+        )
+
+    # ----------------------------------------------------------------------------------
+    # What the filters offer
+    # ----------------------------------------------------------------------------------
+
+    @cached_property
+    def neighborhoods_by_district(self) -> dict[str, tuple[str, ...]]:
+        """District -> neighborhoods with rows there (sorted); every district is a key."""
+        d, n = self._district, self._neighborhood
+        both = (d.codes >= 0) & (n.codes >= 0)
+        pairs = np.unique(d.codes[both].astype(np.int64) * (len(n.categories) + 1) + n.codes[both])
+        result: dict[str, set[str]] = {name: set() for name in DISTRICTS}
+        for pair in pairs:
+            district = d.categories[pair // (len(n.categories) + 1)]
+            hood = n.categories[pair % (len(n.categories) + 1)]
+            if hood and hood not in ("Unknown", "nan"):
+                result.setdefault(district, set()).add(hood)
+        return {k: tuple(sorted(v)) for k, v in result.items()}
+
+    @cached_property
+    def years(self) -> tuple[int, ...]:
+        """Calendar years from the first row to ``data_through``, newest first."""
+        if not len(self.day_numbers):
+            return (self.data_through.year,)
+        first = _date_of(self.day_numbers[0]).year
+        return tuple(range(self.data_through.year, first - 1, -1))
+
+    @property
+    def first_date(self) -> date:
+        return _date_of(self.day_numbers[0]) if len(self.day_numbers) else self.data_through
+
+    # ----------------------------------------------------------------------------------
+    # Boundaries (lazy: only the map needs them)
+    # ----------------------------------------------------------------------------------
+
+    def districts_geojson(self, vintage: str = "2023") -> dict | None:
+        """Police district polygons from the data directory, or None when absent."""
+        key = f"districts-{vintage}"
+        if key not in self._boundaries:
+            from bmoredash import boundaries
+
+            self._boundaries[key] = (
+                boundaries.load_districts(self.data_dir, vintage) if self.data_dir else None
+            )
+        return self._boundaries[key]
+
+    def neighborhoods_geojson(self) -> dict | None:
+        """Neighborhood polygons from the data directory, or None when absent."""
+        if "neighborhoods" not in self._boundaries:
+            from bmoredash import boundaries
+
+            self._boundaries["neighborhoods"] = (
+                boundaries.load_neighborhoods(self.data_dir) if self.data_dir else None
+            )
+        return self._boundaries["neighborhoods"]
+
+    # ----------------------------------------------------------------------------------
+    # Cheap building blocks for views
+    # ----------------------------------------------------------------------------------
+
+    def span(self, start: date, end: date) -> slice:
+        """Positions of the rows whose Eastern date is within [start, end] (rows are sorted)."""
+        lo = int(np.searchsorted(self.day_numbers, _day_number(start), side="left"))
+        hi = int(np.searchsorted(self.day_numbers, _day_number(end), side="right"))
+        return slice(lo, hi)
+
+    def place_mask(self, district: str, neighborhood: str) -> np.ndarray | None:
+        """Rows in the district and neighborhood; None when both are open (all rows)."""
+        mask = None
+        if district and district != CITYWIDE:
+            mask = self._district.mask({district})
+        if neighborhood:
+            hood = self._neighborhood.mask({neighborhood})
+            mask = hood if mask is None else mask & hood
+        return mask
+
+    def offense_mask(self, offenses: tuple[str, ...]) -> np.ndarray:
+        """Rows whose canonical offense is one of ``offenses``."""
+        return self._offense.mask(set(offenses))
+
+
+_CACHE: dict[tuple[str, str], DashboardContext] = {}
+
+
+def load_context(data_dir: str | os.PathLike[str] | None = None) -> DashboardContext:
+    """The context for ``data_dir``, loaded once per kernel (reloaded if the store changed)."""
+    from bmoredash import store
+
+    root = config.data_dir(data_dir)
+    manifest = store.read_manifest(root)
+    key = (str(root), f"{manifest.get('store_dir')}|{manifest.get('created_at')}")
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = DashboardContext.from_store(root)
+    return _CACHE[key]
+
+
+# --------------------------------------------------------------------------------------
+# One filter choice
+# --------------------------------------------------------------------------------------
+
+
+def period_windows(state: FilterState, through: date) -> tuple[Window, Window, bool]:
+    """(selected period, comparison period, is year-to-date) for the state.
+
+    Latest year: year to date through ``through`` vs the same days a year earlier.
+    A past year: the whole year vs the year before. A date range: the range (cut at
+    ``through``) vs the same dates a year earlier.
+    """
+    if state.start is not None and state.end is not None:
+        end = min(state.end, through)
+        start = min(state.start, end)
+        window = Window(start, end)
+        return window, Window(same_day_last_year(start), same_day_last_year(end)), False
+    year = state.year
+    if year is None or year >= through.year:
+        now, before = ytd_windows(through)
+        return now, before, True
+    return (
+        Window(date(year, 1, 1), date(year, 12, 31)),
+        Window(date(year - 1, 1, 1), date(year - 1, 12, 31)),
+        False,
+    )
+
+
+class FilteredView:
+    """The rows for one filter choice, cut lazily and cached, shared by every page.
+
+    ``window`` is the selected period and ``previous`` its comparison period;
+    ``through`` is the last day of ``window`` (the anchor of year-to-date counts).
+    ``rows(start, end)`` gives the filtered rows of any period; ``current``,
+    ``previous_rows`` and ``frame`` (from ``history_start`` to ``through``) are the cuts
+    most pages need. ``place_rows`` ignores the offense choice (all Part 1 offenses),
+    for the headline cards.
+    """
+
+    def __init__(self, context: DashboardContext, state: FilterState) -> None:
+        self.context = context
+        self.district: str = state.district or CITYWIDE
+        self.neighborhood: str = state.neighborhood
+        self.selection: tuple[str, ...] = tuple(state.offenses)
+        self.offenses: tuple[str, ...] = expand_offenses(self.selection)
+        self.window, self.previous, self.is_ytd = period_windows(state, context.data_through)
+        self.through: date = self.window.end
+        self._place = context.place_mask(self.district, self.neighborhood)
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._cache: dict[tuple, pd.DataFrame] = {}
+
+    # Labels -----------------------------------------------------------------------------
+
+    @property
+    def place_label(self) -> str:
+        """``Harlem Park (Western)``, ``Western District`` or ``Citywide``."""
+        district = "Citywide" if self.district == CITYWIDE else f"{self.district.title()} District"
+        if self.neighborhood:
+            where = "" if self.district == CITYWIDE else f" ({self.district.title()})"
+            return f"{self.neighborhood}{where}"
+        return district
+
+    @property
+    def offense_label(self) -> str:
+        """Plain words for the offense choice."""
+        if not self.selection:
+            return "all Part 1 offenses"
+        if set(self.offenses) == set(VIOLENT_OFFENSES) and len(self.selection) == 1:
+            return "Part 1 violent offenses"
+        return ", ".join(o.title() if o.isupper() else f"{o} offenses" for o in self.selection)
+
+    @property
+    def period_label(self) -> str:
+        if self.is_ytd:
+            return f"{self.window.end.year} year to date (through {self.window.end:%b %-d})"
+        if self.window.start == date(self.window.start.year, 1, 1) and self.window.end == date(
+            self.window.start.year, 12, 31
+        ):
+            return str(self.window.start.year)
+        return self.window.label()
+
+    @property
+    def previous_label(self) -> str:
+        if self.is_ytd:
+            return f"same days of {self.previous.end.year}"
+        if self.previous.days >= 365 and self.previous.start.month == 1:
+            return str(self.previous.start.year)
+        return self.previous.label()
+
+    def describe(self) -> str:
+        """One line for logs and messages."""
+        return f"{self.place_label}, {self.offense_label}, {self.period_label}"
+
+    @property
+    def is_default_offenses(self) -> bool:
+        return set(self.offenses) == set(PART1_OFFENSES)
+
+    # Rows -------------------------------------------------------------------------------
+
+    @property
+    def history_start(self) -> date:
+        """First day of the history the trend pages draw (``HISTORY_YEARS`` years back)."""
+        return min(date(self.through.year - HISTORY_YEARS, 1, 1), self.previous.start)
+
+    def _mask(self, offenses: tuple[str, ...]) -> np.ndarray:
+        if offenses not in self._masks:
+            mask = self.context.offense_mask(offenses)
+            self._masks[offenses] = mask if self._place is None else mask & self._place
+        return self._masks[offenses]
+
+    def rows(
+        self, start: date, end: date, *, offenses: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
+        """Filtered rows whose Eastern date is within [start, end] (cached)."""
+        chosen = self.offenses if offenses is None else offenses
+        key = (start, end, chosen)
+        if key not in self._cache:
+            span = self.context.span(start, end)
+            keep = np.flatnonzero(self._mask(chosen)[span]) + span.start
+            self._cache[key] = self.context.frame.take(keep)
+        return self._cache[key]
+
+    def place_rows(self, start: date, end: date) -> pd.DataFrame:
+        """Rows of every Part 1 offense in the place and period, whatever the offense choice."""
+        return self.rows(start, end, offenses=PART1_OFFENSES)
+
+    @property
+    def current(self) -> pd.DataFrame:
+        """Filtered rows of the selected period."""
+        return self.rows(self.window.start, self.window.end)
+
+    @property
+    def previous_rows(self) -> pd.DataFrame:
+        """Filtered rows of the comparison period."""
+        return self.rows(self.previous.start, self.previous.end)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Filtered rows from ``history_start`` to ``through``."""
+        return self.rows(self.history_start, self.through)

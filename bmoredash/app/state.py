@@ -1,0 +1,223 @@
+"""The dashboard's filter state, and its round trip through the URL query string.
+
+One ``FilterState`` per app: the filter bar writes it, the shell observes it, and a link
+such as ``?district=WESTERN&neighborhood=Harlem%20Park&year=2024&offense=HOMICIDE&page=trends``
+rebuilds it. Values a link gets wrong are dropped with a message, never an exception: links
+are typed by hand and shared in chats.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from urllib.parse import parse_qsl, quote, urlencode
+
+import traitlets
+
+from bmoredash.app.pages import DEFAULT_PAGE, PAGE_SLUGS
+from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT, canonical_district
+
+#: Group names allowed in the Offense filter besides the canonical offenses.
+OFFENSE_GROUP_NAMES: tuple[str, ...] = (VIOLENT, PROPERTY)
+#: Plausible years in a link when the data's own years are not known.
+YEAR_RANGE = range(1960, 2101)
+
+
+def offense_choice(raw: str) -> str | None:
+    """The canonical offense or group name for a value typed in a link, else None."""
+    key = raw.strip()
+    if key.lower() in OFFENSE_GROUP_NAMES:
+        return key.lower()
+    if key.upper() in OFFENSES:
+        return key.upper()
+    return None
+
+
+def neighborhood_options(
+    neighborhoods_by_district: Mapping[str, Sequence[str]], district: str
+) -> tuple[str, ...]:
+    """Neighborhoods offered for ``district`` (every neighborhood for ``CITYWIDE``), sorted."""
+    if district == CITYWIDE or district not in neighborhoods_by_district:
+        names: Iterable[str] = (n for ns in neighborhoods_by_district.values() for n in ns)
+    else:
+        names = neighborhoods_by_district[district]
+    return tuple(sorted(set(names)))
+
+
+class FilterState(traitlets.HasTraits):
+    """What the visitor has chosen. Defaults mean "the latest year, citywide, all Part 1".
+
+    ``year`` and the ``start``/``end`` range are exclusive: a full range switches the app
+    to date-range mode and ``year`` is ignored. ``offenses`` holds canonical offense names
+    and the group names ``violent`` / ``property``; empty means every Part 1 offense.
+    ``messages`` collects what a link got wrong (not part of the query).
+    """
+
+    year = traitlets.Int(None, allow_none=True)
+    start = traitlets.Instance(date, allow_none=True)
+    end = traitlets.Instance(date, allow_none=True)
+    district = traitlets.Unicode(CITYWIDE)
+    neighborhood = traitlets.Unicode("")
+    offenses = traitlets.Tuple()
+    page = traitlets.Unicode(DEFAULT_PAGE)
+    messages = traitlets.List(traitlets.Unicode())
+
+    #: The traits that define the view (``page`` only chooses what is shown).
+    FILTER_TRAITS = ("year", "start", "end", "district", "neighborhood", "offenses")
+
+    @property
+    def is_range(self) -> bool:
+        """True when a full date range is chosen (date-range mode)."""
+        return self.start is not None and self.end is not None
+
+    def filter_key(self) -> tuple:
+        """Hashable summary of the filters (same key -> same view)."""
+        return tuple(getattr(self, name) for name in self.FILTER_TRAITS)
+
+    def reset(self) -> None:
+        """Back to the defaults, in one notification batch (the page stays)."""
+        with self.hold_trait_notifications():
+            self.year = None
+            self.start = None
+            self.end = None
+            self.district = CITYWIDE
+            self.neighborhood = ""
+            self.offenses = ()
+
+    def copy_from(self, other: FilterState) -> None:
+        """Take every filter and the page from ``other`` at once."""
+        with self.hold_trait_notifications():
+            for name in (*self.FILTER_TRAITS, "page"):
+                setattr(self, name, getattr(other, name))
+
+    # ----------------------------------------------------------------------------------
+    # URL round trip
+    # ----------------------------------------------------------------------------------
+
+    def to_query(self) -> str:
+        """The query string (without ``?``) for this state; defaults are left out."""
+        pairs: list[tuple[str, str]] = []
+        if self.district != CITYWIDE:
+            pairs.append(("district", self.district))
+        if self.neighborhood:
+            pairs.append(("neighborhood", self.neighborhood))
+        if self.is_range:
+            pairs.append(("start", self.start.isoformat()))
+            pairs.append(("end", self.end.isoformat()))
+        elif self.year is not None:
+            pairs.append(("year", str(self.year)))
+        pairs.extend(("offense", o) for o in self.offenses)
+        if self.page != DEFAULT_PAGE:
+            pairs.append(("page", self.page))
+        return urlencode(pairs, quote_via=quote)
+
+    @classmethod
+    def from_query(
+        cls,
+        query: str | None,
+        *,
+        neighborhoods_by_district: Mapping[str, Sequence[str]] | None = None,
+        years: Iterable[int] | None = None,
+    ) -> FilterState:
+        """A state from a query string; unknown or invalid values are ignored with a message.
+
+        ``neighborhoods_by_district`` (district -> neighborhoods) and ``years`` (years with
+        data), when given, also validate the neighborhood and the year.
+        """
+        state = cls()
+        messages: list[str] = []
+        params: dict[str, list[str]] = {}
+        for key, value in parse_qsl((query or "").lstrip("?"), keep_blank_values=True):
+            params.setdefault(key.strip().lower(), []).append(value.strip())
+
+        def last(key: str) -> str | None:
+            values = [v for v in params.get(key, []) if v]
+            return values[-1] if values else None
+
+        raw_district = last("district")
+        if raw_district:
+            if raw_district.upper() == CITYWIDE:
+                state.district = CITYWIDE
+            elif (district := canonical_district(raw_district)) in DISTRICTS:
+                state.district = district
+            else:
+                messages.append(
+                    f"Ignored district {raw_district!r}: not one of the nine police districts."
+                )
+
+        raw_hood = last("neighborhood")
+        if raw_hood:
+            if neighborhoods_by_district is None:
+                state.neighborhood = raw_hood
+            else:
+                offered = neighborhood_options(neighborhoods_by_district, state.district)
+                match = next((n for n in offered if n.lower() == raw_hood.lower()), None)
+                if match:
+                    state.neighborhood = match
+                else:
+                    where = "the city" if state.district == CITYWIDE else state.district.title()
+                    messages.append(
+                        f"Ignored neighborhood {raw_hood!r}: no such neighborhood in {where}."
+                    )
+
+        allowed_years = set(years) if years is not None else set(YEAR_RANGE)
+        raw_start, raw_end = last("start"), last("end")
+        if raw_start or raw_end:
+            try:
+                start = date.fromisoformat(raw_start or "")
+                end = date.fromisoformat(raw_end or "")
+            except ValueError:
+                messages.append("Ignored the date range: give both start and end as YYYY-MM-DD.")
+            else:
+                if start > end:
+                    messages.append("Ignored the date range: start is after end.")
+                else:
+                    state.start, state.end = start, end
+        raw_year = last("year")
+        if raw_year and not state.is_range:
+            if raw_year.isdigit() and int(raw_year) in allowed_years:
+                state.year = int(raw_year)
+            else:
+                messages.append(f"Ignored year {raw_year!r}: no data for that year.")
+
+        chosen: list[str] = []
+        for value in params.get("offense", []) + params.get("offenses", []):
+            for item in value.split(","):
+                if not item.strip():
+                    continue
+                choice = offense_choice(item)
+                if choice is None:
+                    messages.append(f"Ignored offense {item.strip()!r}: not a Part 1 offense.")
+                elif choice not in chosen:
+                    chosen.append(choice)
+        state.offenses = tuple(chosen)
+
+        raw_page = last("page")
+        if raw_page:
+            if raw_page.lower() in PAGE_SLUGS:
+                state.page = raw_page.lower()
+            else:
+                messages.append(f"Ignored page {raw_page!r}: no such page.")
+
+        state.messages = messages
+        return state
+
+
+def current_query_string() -> str:
+    """The visitor's query string: from Voila (works with preheated kernels), else the
+    ``QUERY_STRING`` environment variable, else empty (outside Voila).
+
+    NOTE: with ``--preheat_kernel`` the notebook runs before the visitor arrives, so
+    ``QUERY_STRING`` is empty then; ``voila.utils.get_query_string`` waits for the request.
+    """
+    try:
+        from voila.utils import get_query_string
+
+        # Returns at once outside Voila and without preheating (VOILA_PREHEAT unset).
+        query = get_query_string()
+    except Exception:  # not inside Voila, or a Voila without the helper
+        query = None
+    if query:
+        return query
+    return os.environ.get("QUERY_STRING", "")
