@@ -1,0 +1,325 @@
+"""ipyleaflet layers for the dashboard map, built once and updated in place.
+
+Pure builders: they take frames and GeoJSON and return (or change) layers. The page decides
+when to call them. Drawing rules, from the house style:
+
+- one GeoJSON layer for all incident points (capped at ``POINT_CAP``), never one widget
+  per point; a heat layer from counts on a small grid, so its size does not grow with rows;
+- polygons are simplified once (a few metres) so a filter change re-sends little;
+- no tiles are needed: every data layer draws on a blank map (``tiles=None``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipyleaflet
+import numpy as np
+import pandas as pd
+from shapely.geometry import mapping, shape
+
+from bmoredash.schema import OFFENSES, PROPERTY, VIOLENT
+
+#: Environment variable choosing the map tiles: ``none``, ``openstreetmap`` or a URL template
+#: such as ``https://tiles.example.org/{z}/{x}/{y}.png``.
+TILES_ENV = "BMOREDASH_MAP_TILES"
+DEFAULT_TILES = "openstreetmap"
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+CITY_CENTER = (39.2985, -76.6157)
+CITY_ZOOM = 11
+#: At most this many incident points are drawn (the most recent ones).
+POINT_CAP = 2000
+#: Heat-map cell size in degrees (~250 m north-south in Baltimore).
+HEAT_CELL_DEG = 0.0025
+#: Polygon simplification tolerance in degrees (~10 m); invisible at city zoom.
+SIMPLIFY_DEG = 0.0001
+
+#: Sequential fill colours (light = few, dark = many); ColorBrewer YlOrRd, 7 classes.
+FILL_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026")
+ZERO_COLOR = "#f2f2f2"
+GROUP_COLORS = {VIOLENT: "#b2182b", PROPERTY: "#2166ac"}
+OTHER_COLOR = "#555555"
+
+
+# --------------------------------------------------------------------------------------
+# The map
+# --------------------------------------------------------------------------------------
+
+
+def tiles_setting() -> str | None:
+    """The tile choice from ``$BMOREDASH_MAP_TILES`` (``none`` -> None), default OpenStreetMap."""
+    value = os.environ.get(TILES_ENV, DEFAULT_TILES).strip()
+    return None if value.lower() in {"", "none", "off", "false"} else value
+
+
+def tile_layer(tiles: str | None) -> ipyleaflet.TileLayer | None:
+    """A base tile layer for ``tiles`` (``openstreetmap`` or a URL template), or None."""
+    if tiles is None:
+        return None
+    if tiles.lower() in {"openstreetmap", "osm"}:
+        url, attribution = OSM_URL, OSM_ATTRIBUTION
+    elif "{z}" in tiles and "{x}" in tiles and "{y}" in tiles:
+        url, attribution = tiles, ""
+    else:
+        raise ValueError(f"unknown tiles {tiles!r}: use 'none', 'openstreetmap' or a URL template")
+    layer = ipyleaflet.TileLayer(url=url, attribution=attribution, max_zoom=19, name="Streets")
+    layer.base = True
+    return layer
+
+
+def base_map(tiles: str | None = DEFAULT_TILES, **kwargs: Any) -> ipyleaflet.Map:
+    """A map centred on Baltimore with ``tiles`` as background (None: a blank background)."""
+    background = tile_layer(tiles)
+    options = {
+        "center": CITY_CENTER,
+        "zoom": CITY_ZOOM,
+        "min_zoom": 10,
+        "max_zoom": 18,
+        "scroll_wheel_zoom": False,  # page scrolling must not zoom the map by accident
+        "layers": (background,) if background is not None else (),
+        **kwargs,
+    }
+    return ipyleaflet.Map(**options)
+
+
+# --------------------------------------------------------------------------------------
+# Areas (districts, neighborhoods)
+# --------------------------------------------------------------------------------------
+
+
+def _round_coords(value: Any, digits: int = 5) -> Any:
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (int, float)):
+            return [round(float(v), digits) for v in value[:2]]
+        return [_round_coords(v, digits) for v in value]
+    return value
+
+
+def simplify_areas(data: Mapping[str, Any], key: str, tolerance: float = SIMPLIFY_DEG) -> dict:
+    """A light copy of a boundary FeatureCollection: simplified shapes, only ``key`` kept.
+
+    Features without a usable name under ``key`` are dropped.
+    """
+    features = []
+    for feature in data.get("features", []):
+        name = (feature.get("properties") or {}).get(key)
+        if not name or not feature.get("geometry"):
+            continue
+        geometry = shape(feature["geometry"])
+        simple = geometry.simplify(tolerance, preserve_topology=True)
+        geojson = mapping(simple if not simple.is_empty else geometry)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {key: name, "name": name},
+                "geometry": {
+                    "type": geojson["type"],
+                    "coordinates": _round_coords(geojson["coordinates"]),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def fill_color(count: int, top: int) -> str:
+    """The fill for ``count`` on a scale whose darkest class holds ``top``."""
+    if count <= 0 or top <= 0:
+        return ZERO_COLOR
+    share = min(1.0, count / top)
+    index = min(len(FILL_COLORS) - 1, max(0, math.ceil(share * len(FILL_COLORS)) - 1))
+    return FILL_COLORS[index]
+
+
+def area_style(count: int, top: int, selected: bool) -> dict[str, Any]:
+    """Leaflet path style of one area."""
+    return {
+        "fillColor": fill_color(count, top),
+        "fillOpacity": 0.65,
+        "color": "#111111" if selected else "#555555",
+        "weight": 3.5 if selected else 1,
+        "opacity": 1,
+    }
+
+
+def area_layer(areas: Mapping[str, Any], name: str) -> ipyleaflet.GeoJSON:
+    """A clickable GeoJSON layer of areas (counts are filled in by ``update_area_layer``)."""
+    return ipyleaflet.GeoJSON(
+        data=dict(areas),
+        name=name,
+        hover_style={"weight": 3, "color": "#000000", "fillOpacity": 0.8},
+    )
+
+
+def update_area_layer(
+    layer: ipyleaflet.GeoJSON,
+    areas: Mapping[str, Any],
+    key: str,
+    counts: Mapping[str, int],
+    selected: str | None = None,
+    label: str = "incidents",
+) -> int:
+    """Colour ``layer``'s areas by ``counts`` (name -> count) in place; returns the top count.
+
+    Each feature also carries ``count`` and a ``tooltip`` text for the popup.
+    """
+    top = max((int(v) for v in counts.values()), default=0)
+    features = []
+    for feature in areas["features"]:
+        name = feature["properties"][key]
+        count = int(counts.get(name, 0))
+        props = {
+            key: name,
+            "name": name,
+            "count": count,
+            "tooltip": f"{name}: {count:,} {label}",
+            "style": area_style(count, top, selected is not None and name == selected),
+        }
+        features.append({"type": "Feature", "properties": props, "geometry": feature["geometry"]})
+    layer.data = {"type": "FeatureCollection", "features": features}
+    return top
+
+
+def legend_html(top: int, label: str) -> str:
+    """A small HTML legend for the area colours (count ranges per class)."""
+    if top <= 0:
+        return f'<div class="bmd-map-legend">No {html.escape(label)} in this view.</div>'
+    steps = len(FILL_COLORS)
+    cells = [
+        f'<span style="display:inline-block;width:14px;height:12px;background:{ZERO_COLOR};'
+        'border:1px solid #999"></span> 0'
+    ]
+    for i, color in enumerate(FILL_COLORS):
+        low = math.floor(top * i / steps) + 1
+        high = math.floor(top * (i + 1) / steps)
+        if high < low:
+            continue
+        span = f"{low:,}" if low == high else f"{low:,}–{high:,}"
+        cells.append(
+            f'<span style="display:inline-block;width:14px;height:12px;background:{color};'
+            f'border:1px solid #999"></span> {span}'
+        )
+    return (
+        f'<div class="bmd-map-legend"><b>{html.escape(label[:1].upper() + label[1:])}</b>: '
+        + " &nbsp; ".join(cells)
+        + "</div>"
+    )
+
+
+def on_area_click(layer: ipyleaflet.GeoJSON, key: str, callback: Callable[[str], None]) -> None:
+    """Call ``callback(name)`` when a visitor clicks an area of ``layer``."""
+
+    def handle(**event: Any) -> None:
+        props = event.get("properties") or (event.get("feature") or {}).get("properties") or {}
+        name = props.get(key)
+        if isinstance(name, str) and name:
+            callback(name)
+
+    layer.on_click(handle)
+
+
+# --------------------------------------------------------------------------------------
+# Incidents (points and heat)
+# --------------------------------------------------------------------------------------
+
+
+def located(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with both coordinates."""
+    mask = frame["latitude"].notna().to_numpy() & frame["longitude"].notna().to_numpy()
+    return frame[mask]
+
+
+def point_color(offense: str) -> str:
+    return GROUP_COLORS.get(OFFENSES.get(offense, ""), OTHER_COLOR)
+
+
+def points_geojson(frame: pd.DataFrame, cap: int = POINT_CAP) -> dict[str, Any]:
+    """The ``cap`` most recent located rows as one FeatureCollection of points.
+
+    Properties: offense, date, time (when known), block, and a style coloured by group.
+    """
+    rows = located(frame)
+    if len(rows) > cap:
+        order = np.argsort(rows["occurred_at"].to_numpy(), kind="stable")[::-1][:cap]
+        rows = rows.iloc[np.sort(order)]
+    lats = rows["latitude"].to_numpy(dtype=float)
+    lons = rows["longitude"].to_numpy(dtype=float)
+    offenses = rows["offense"].astype(str).to_numpy()
+    stamps = rows["occurred_at"]
+    dates = stamps.dt.strftime("%Y-%m-%d").to_numpy()
+    times = stamps.dt.strftime("%H:%M").to_numpy()
+    known = rows["time_known"].to_numpy(dtype=bool) if "time_known" in rows else None
+    blocks = rows["location"].astype("string").fillna("").to_numpy()
+    features = []
+    for i in range(len(rows)):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(lons[i], 5), round(lats[i], 5)],
+                },
+                "properties": {
+                    "offense": offenses[i],
+                    "date": dates[i],
+                    "time": times[i] if known is None or known[i] else "",
+                    "block": str(blocks[i]),
+                    "style": {
+                        "color": point_color(offenses[i]),
+                        "fillColor": point_color(offenses[i]),
+                    },
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def points_layer(name: str = "Incidents (most recent)") -> ipyleaflet.GeoJSON:
+    """The single incident point layer (small circles), empty until updated."""
+    return ipyleaflet.GeoJSON(
+        data={"type": "FeatureCollection", "features": []},
+        name=name,
+        point_style={"radius": 4, "weight": 1, "opacity": 0.9, "fillOpacity": 0.7},
+        hover_style={"radius": 7, "fillOpacity": 1},
+    )
+
+
+def popup_html(properties: Mapping[str, Any]) -> str:
+    """Popup text for one incident: offense, date (and time), block."""
+    offense = html.escape(str(properties.get("offense", "")).title())
+    when = html.escape(str(properties.get("date", "")))
+    if properties.get("time"):
+        when += f" {html.escape(str(properties['time']))}"
+    block = html.escape(str(properties.get("block") or "block not published"))
+    return f"<b>{offense}</b><br>{when}<br>{block}"
+
+
+def heat_locations(frame: pd.DataFrame, cell: float = HEAT_CELL_DEG) -> list[list[float]]:
+    """[lat, lon, count] per grid cell holding located rows (cell centres), largest first."""
+    rows = located(frame)
+    if rows.empty:
+        return []
+    lat_idx = np.floor(rows["latitude"].to_numpy(dtype=float) / cell).astype(np.int64)
+    lon_idx = np.floor(rows["longitude"].to_numpy(dtype=float) / cell).astype(np.int64)
+    cells = pd.DataFrame({"lat": lat_idx, "lon": lon_idx}).value_counts()
+    return [
+        [round((la + 0.5) * cell, 5), round((lo + 0.5) * cell, 5), int(n)]
+        for (la, lo), n in cells.items()
+    ]
+
+
+def heat_layer(name: str = "Heat (all incidents)") -> ipyleaflet.Heatmap:
+    """The incident heat layer, empty until updated."""
+    return ipyleaflet.Heatmap(locations=[], radius=14, blur=12, max_zoom=15, name=name)
+
+
+def update_heat_layer(layer: ipyleaflet.Heatmap, locations: list[list[float]]) -> None:
+    """Replace the heat data in place; the intensity scale follows the busiest cells."""
+    weights = [loc[2] for loc in locations]
+    layer.max = float(np.percentile(weights, 95)) if weights else 1.0
+    layer.locations = locations

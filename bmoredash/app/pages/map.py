@@ -1,0 +1,214 @@
+"""Map page: incidents by district or neighborhood, a heat layer and the latest points.
+
+Clicking an area sets the District or Neighborhood filter (click it again to clear). The
+area colours count the selected period and offenses in every area, whatever place is
+selected, so areas can be compared; the points and the heat follow every filter.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+from ipyleaflet import LayersControl
+
+from bmoredash.aggregate import share_table
+from bmoredash.app import maps
+from bmoredash.app.pages import BasePage
+from bmoredash.schema import CITYWIDE
+
+if TYPE_CHECKING:
+    from bmoredash.app.context import FilteredView
+
+log = logging.getLogger(__name__)
+
+DISTRICTS_LABEL = "Police districts"
+NEIGHBORHOODS_LABEL = "Neighborhoods"
+
+NO_RATE_NOTE = (
+    "Colours show counts, not rates: bmoredash has no population figures for police "
+    "districts or neighborhoods, so no rate per 1,000 residents is shown. Larger or busier "
+    "areas (downtown, commercial corridors) have more incidents partly because more people "
+    "live, work and shop there."
+)
+
+
+class MapPage(BasePage):
+    title = "Map"
+    slug = "map"
+
+    def build(self) -> widgets.Widget:
+        self.map = maps.base_map(maps.tiles_setting(), layout=widgets.Layout(height="560px"))
+        self.map.add_class("bmd-map")
+        self.areas: dict[str, dict | None] = {
+            DISTRICTS_LABEL: self._simplified("district"),
+            NEIGHBORHOODS_LABEL: self._simplified("neighborhood"),
+        }
+        self.area_layers = {}
+        for label, key in ((DISTRICTS_LABEL, "district"), (NEIGHBORHOODS_LABEL, "neighborhood")):
+            data = self.areas[label]
+            if data is None:
+                continue
+            layer = maps.area_layer(data, label)
+            layer.visible = label == DISTRICTS_LABEL
+            maps.on_area_click(layer, key, self._area_clicked(key))
+            self.area_layers[label] = layer
+            self.map.add(layer)
+
+        self.heat = maps.heat_layer()
+        self.points = maps.points_layer()
+        self.point_popup = widgets.HTML("")
+        self.points.popup = self.point_popup
+        self.points.on_click(self._point_clicked)
+        self.map.add(self.heat)
+        self.map.add(self.points)
+        self.map.add(LayersControl(position="topright"))
+
+        options = [label for label in (DISTRICTS_LABEL, NEIGHBORHOODS_LABEL) if self.areas[label]]
+        self.level = widgets.ToggleButtons(
+            options=options or ["No boundaries"],
+            description="Areas:",
+            disabled=not options,
+            style={"button_width": "140px"},
+        )
+        self.level.observe(self._level_changed, "value")
+        self.legend = widgets.HTML("")
+        self.status = widgets.HTML("")
+        self.boundary_note = widgets.HTML(self._boundary_note())
+        self._last_view: FilteredView | None = None
+        self._dirty_levels: set[str] = set()
+        return widgets.VBox(
+            [
+                widgets.HTML(
+                    "<p>Click a district or neighborhood to filter the whole dashboard to it "
+                    "(click it again to go back to the whole city). Click a point for its "
+                    "offense, date and block.</p>"
+                ),
+                self.boundary_note,
+                self.level,
+                self.map,
+                self.legend,
+                self.status,
+                widgets.HTML(f'<p class="bmd-note" style="color:#444">{NO_RATE_NOTE}</p>'),
+            ]
+        )
+
+    # Boundaries ---------------------------------------------------------------------
+
+    def _simplified(self, key: str) -> dict | None:
+        try:
+            if key == "district":
+                data = self.context.districts_geojson("2023") or self.context.districts_geojson(
+                    "pre2023"
+                )
+            else:
+                data = self.context.neighborhoods_geojson()
+        except Exception:  # a broken boundary file must not take the map down
+            log.exception("could not read %s boundaries", key)
+            return None
+        return maps.simplify_areas(data, key) if data else None
+
+    def _boundary_note(self) -> str:
+        missing = [label.lower() for label, data in self.areas.items() if not data]
+        if not missing:
+            return ""
+        what = " and ".join(missing)
+        return (
+            '<p class="bmd-boundary-note" role="note" style="background:#eef3f8;padding:6px 8px;'
+            f'border-radius:4px">No {html.escape(what)} boundaries are installed for this data, '
+            "so the map shows incident points and heat only. Run <code>bmoredash fetch "
+            "--boundaries</code> (or install local GeoJSON files) to add them.</p>"
+        )
+
+    # Interaction ----------------------------------------------------------------------
+
+    def _area_clicked(self, key: str):
+        def clicked(name: str) -> None:
+            state = self.state
+            with state.hold_trait_notifications():
+                if key == "district":
+                    if state.district == name:
+                        state.district = CITYWIDE
+                    else:
+                        state.district = name
+                        hoods = self.context.neighborhoods_by_district.get(name, ())
+                        if state.neighborhood and state.neighborhood not in hoods:
+                            state.neighborhood = ""
+                elif state.neighborhood == name:
+                    state.neighborhood = ""
+                else:
+                    state.neighborhood = name
+                    hoods = self.context.neighborhoods_by_district.get(state.district, ())
+                    if state.district != CITYWIDE and name not in hoods:
+                        state.district = CITYWIDE
+
+        return clicked
+
+    def _point_clicked(self, **event) -> None:
+        props = event.get("properties") or (event.get("feature") or {}).get("properties") or {}
+        self.point_popup.value = maps.popup_html(props)
+
+    def _level_changed(self, change) -> None:
+        for label, layer in self.area_layers.items():
+            layer.visible = label == change["new"]
+        if self._last_view is not None and change["new"] in self._dirty_levels:
+            self._update_areas(self._last_view, change["new"])
+
+    # Refresh ---------------------------------------------------------------------------
+
+    def _all_places(self, view: FilteredView) -> pd.DataFrame:
+        """The period's rows of the chosen offenses in every place (area colours compare)."""
+        ctx = view.context
+        span = ctx.span(view.window.start, view.window.end)
+        keep = np.flatnonzero(ctx.offense_mask(view.offenses)[span]) + span.start
+        return ctx.frame.take(keep)
+
+    def _update_areas(self, view: FilteredView, label: str) -> None:
+        layer = self.area_layers.get(label)
+        if layer is None:
+            self.legend.value = ""
+            return
+        key = "district" if label == DISTRICTS_LABEL else "neighborhood"
+        counts = share_table(self._all_places(view), key)["count"].to_dict()
+        if key == "district":
+            selected = view.district if view.district != CITYWIDE else None
+        else:
+            selected = view.neighborhood or None
+        noun = f"incidents, {view.period_label}"
+        top = maps.update_area_layer(layer, self.areas[label], key, counts, selected, noun)
+        self.legend.value = maps.legend_html(top, f"{label.lower()} — {noun}")
+        self._dirty_levels.discard(label)
+
+    def update(self, view: FilteredView) -> None:
+        self._last_view = view
+        self._dirty_levels = set(self.area_layers)
+        if self.level.value in self.area_layers:
+            self._update_areas(view, self.level.value)
+        else:
+            self.legend.value = ""
+
+        rows = view.current
+        with self.map.hold_sync():
+            self.points.data = maps.points_geojson(rows, maps.POINT_CAP)
+            maps.update_heat_layer(self.heat, maps.heat_locations(rows))
+        total = len(rows)
+        placed = len(maps.located(rows))
+        shown = min(placed, maps.POINT_CAP)
+        parts = [
+            f"<b>{total:,}</b> incidents ({html.escape(view.describe())}).",
+            f"The heat layer uses all {placed:,} with a location;"
+            if placed
+            else "None has a location to draw.",
+        ]
+        if placed:
+            if shown < placed:
+                parts.append(f"points show the {shown:,} most recent.")
+            else:
+                parts.append(f"points show all {shown:,}.")
+        if total > placed:
+            parts.append(f"{total - placed:,} have no published location and are not drawn.")
+        self.status.value = f'<p class="bmd-map-status">{" ".join(parts)}</p>'
