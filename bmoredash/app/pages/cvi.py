@@ -1,0 +1,272 @@
+"""Community Violence Intervention Ecosystem page: who works to prevent violence, and where.
+
+A map and a list of programs (Safe Streets sites, group violence reduction, hospital- and
+school-based programs, youth programs, victim services), filterable by type; with a
+neighborhood selected, the programs nearest to it come first. Every entry shows its public
+source and that source's date; an entry without a public source is marked "unverified".
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+import pandas as pd
+from ipyleaflet import CircleMarker, GeoJSON
+
+from bmoredash import cvi
+from bmoredash.app import maps
+from bmoredash.app.pages import BasePage
+from bmoredash.config import PACKAGE_DIR
+from bmoredash.schema import CITYWIDE
+
+if TYPE_CHECKING:
+    from bmoredash.app.context import FilteredView
+
+log = logging.getLogger(__name__)
+
+ALL_TYPES = "All types"
+NEAREST_COUNT = 5
+TYPE_COLORS = {
+    "street_outreach": "#d95f02",
+    "group_violence": "#7570b3",
+    "hospital": "#e7298a",
+    "school": "#66a61e",
+    "youth": "#1b9e77",
+    "victim_services": "#e6ab02",
+    "mediation": "#a6761d",
+}
+
+INTRO = (
+    "<p>Baltimore's <b>community violence intervention (CVI) ecosystem</b> is the set of "
+    "programs that try to stop shootings before they happen and help people and families "
+    "after violence: street outreach and violence interruption (Safe Streets), the Group "
+    "Violence Reduction Strategy, hospital- and school-based programs, youth programs and "
+    "victim services. The city's Mayor's Office of Neighborhood Safety and Engagement "
+    "(MONSE) coordinates much of it.</p>"
+    "<p>This list was put together by hand from public sources (city press releases, "
+    "program pages, news reports). Each entry links its source and says how old it is: "
+    "programs move, open and close, so check with the program before relying on it. "
+    "Listing is not an endorsement. In an emergency call 911.</p>"
+)
+
+
+@lru_cache(maxsize=1)
+def neighborhood_centres() -> dict[str, tuple[float, float]]:
+    """Neighborhood -> (lat, lon) of its centre, from the package's neighborhood table."""
+    path = PACKAGE_DIR / "data" / "neighborhoods.csv"
+    try:
+        table = pd.read_csv(path, usecols=["name", "centroid_lat", "centroid_lon"])
+    except (FileNotFoundError, ValueError):
+        log.warning("no neighborhood centres at %s", path)
+        return {}
+    return {
+        str(row.name): (float(row.centroid_lat), float(row.centroid_lon))
+        for row in table.itertuples()
+    }
+
+
+def _link(url: str, text: str) -> str:
+    if not url.startswith(("https://", "http://")):
+        return html.escape(text)
+    return (
+        f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+        f"{html.escape(text)}</a>"
+    )
+
+
+def program_card(row: pd.Series, distance_km: float | None = None) -> str:
+    """One program as an HTML block: name, type, area, description, source and date."""
+    name = _link(row["website"], row["name"]) if row["website"] else html.escape(row["name"])
+    badge = (
+        ""
+        if row["verified"]
+        else ' <span class="bmd-unverified" style="background:#8a1c1c;color:#fff;'
+        'padding:0 5px;border-radius:3px;font-size:85%">unverified: no public source found</span>'
+    )
+    lines = [
+        f'<div class="bmd-cvi-program" style="border-left:4px solid '
+        f'{TYPE_COLORS.get(row["type"], "#666")};padding:4px 10px;margin:8px 0">',
+        f"<b>{name}</b>{badge}",
+        f'<div style="color:#444">{html.escape(row["type_label"])}'
+        + (f" · {html.escape(row['operator'])}" if row["operator"] else "")
+        + "</div>",
+        f"<div>{html.escape(row['description'])}</div>",
+        f"<div><i>Serves:</i> {html.escape(row['area_served'])}"
+        + (f" · <i>Address:</i> {html.escape(row['address'])}" if row["address"] else "")
+        + (
+            f" · about {distance_km:.1f} km away"
+            if distance_km is not None and row["location_basis"] != "none"
+            else ""
+        )
+        + "</div>",
+    ]
+    if row["location_basis"].startswith("neighborhood"):
+        lines.append(
+            '<div style="color:#666;font-size:90%">On the map at the centre of its '
+            "neighborhood (no exact location is published).</div>"
+        )
+    if row["notes"]:
+        lines.append(f'<div style="color:#666;font-size:90%">{html.escape(row["notes"])}</div>')
+    lines.append(
+        f'<div style="font-size:90%">Source: {_link(row["source"], row["source"])} '
+        f"({html.escape(row['source_date'])})</div></div>"
+    )
+    return "\n".join(lines)
+
+
+def programs_geojson(programs: pd.DataFrame) -> dict:
+    """Programs with a map location as one FeatureCollection of points."""
+    features = []
+    for _, row in programs.iterrows():
+        if pd.isna(row["map_latitude"]) or pd.isna(row["map_longitude"]):
+            continue
+        color = TYPE_COLORS.get(row["type"], "#666")
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(row["map_longitude"]), float(row["map_latitude"])],
+                },
+                "properties": {
+                    "name": row["name"],
+                    "type_label": row["type_label"],
+                    "area_served": row["area_served"],
+                    "location_basis": row["location_basis"],
+                    "verified": bool(row["verified"]),
+                    "style": {"color": "#222", "fillColor": color},
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+class CviPage(BasePage):
+    title = "Community Violence Intervention Ecosystem"
+    slug = "cvi"
+
+    def build(self) -> widgets.Widget:
+        self.programs = cvi.load_programs()
+        options = [ALL_TYPES] + [
+            label for key, label in cvi.PROGRAM_TYPES.items() if key in set(self.programs["type"])
+        ]
+        self.type_filter = widgets.Dropdown(options=options, value=ALL_TYPES, description="Type:")
+        self.type_filter.layout.width = "460px"
+        self.type_filter.observe(lambda _change: self._redraw(), "value")
+
+        self.map = maps.base_map(maps.tiles_setting(), layout=widgets.Layout(height="460px"))
+        self.map.add_class("bmd-cvi-map")
+        self.layer = GeoJSON(
+            data={"type": "FeatureCollection", "features": []},
+            name="Programs",
+            point_style={"radius": 8, "weight": 1, "fillOpacity": 0.9},
+            hover_style={"radius": 11},
+        )
+        self.popup = widgets.HTML("")
+        self.layer.popup = self.popup
+        self.layer.on_click(self._program_clicked)
+        self.here = CircleMarker(
+            location=maps.CITY_CENTER, radius=12, color="#000", weight=2, fill_opacity=0.0
+        )
+        self.here.visible = False
+        self.map.add(self.layer)
+        self.map.add(self.here)
+
+        self.key = widgets.HTML(self._key_html())
+        self.nearest = widgets.HTML("")
+        self.listing = widgets.HTML("")
+        self._view: FilteredView | None = None
+        return widgets.VBox(
+            [
+                widgets.HTML(INTRO),
+                self.type_filter,
+                self.map,
+                self.key,
+                self.nearest,
+                self.listing,
+            ]
+        )
+
+    def _key_html(self) -> str:
+        items = [
+            f'<span style="display:inline-block;width:11px;height:11px;border-radius:6px;'
+            f'background:{TYPE_COLORS[key]}"></span> {html.escape(label)}'
+            for key, label in cvi.PROGRAM_TYPES.items()
+            if key in set(self.programs["type"])
+        ]
+        return '<div class="bmd-cvi-key" style="font-size:90%">' + " &nbsp; ".join(items) + "</div>"
+
+    def _program_clicked(self, **event) -> None:
+        props = event.get("properties") or (event.get("feature") or {}).get("properties") or {}
+        text = f"<b>{html.escape(str(props.get('name', '')))}</b><br>"
+        text += html.escape(str(props.get("type_label", "")))
+        text += f"<br>{html.escape(str(props.get('area_served', '')))}"
+        if str(props.get("location_basis", "")).startswith("neighborhood"):
+            text += "<br><i>approximate: centre of the neighborhood</i>"
+        if props.get("verified") is False:
+            text += "<br><b>unverified</b>"
+        self.popup.value = text
+
+    # Selection -------------------------------------------------------------------------
+
+    def selected_programs(self) -> pd.DataFrame:
+        """Programs of the chosen type (all types by default)."""
+        if self.type_filter.value == ALL_TYPES:
+            return self.programs
+        return self.programs[self.programs["type_label"] == self.type_filter.value]
+
+    def _redraw(self) -> None:
+        if self._view is not None:
+            self.refresh(self._view)
+
+    def update(self, view: FilteredView) -> None:
+        self._view = view
+        chosen = self.selected_programs()
+        self.layer.data = programs_geojson(chosen)
+
+        centre = neighborhood_centres().get(view.neighborhood) if view.neighborhood else None
+        if centre is not None:
+            self.here.location = centre
+            self.here.visible = True
+            near = cvi.nearest_programs(centre[0], centre[1], n=NEAREST_COUNT, programs=chosen)
+            cards = [program_card(row, row["distance_km"]) for _, row in near.iterrows()]
+            self.nearest.value = (
+                f'<h3 class="bmd-cvi-nearest">Nearest to {html.escape(view.neighborhood)}</h3>'
+                + ("".join(cards) if cards else "<p>No program of this type has a location.</p>")
+                + '<p style="color:#666;font-size:90%">Distances are straight-line, from the '
+                "centre of the neighborhood.</p>"
+            )
+        else:
+            self.here.visible = False
+            hint = (
+                "<p><i>Choose a neighborhood in the filter bar (or click one on the Map page) "
+                "to see the programs nearest to it.</i></p>"
+            )
+            self.nearest.value = hint
+
+        if view.district != CITYWIDE:
+            local = cvi.programs_for_district(
+                view.district, include_citywide=False, programs=chosen
+            )
+            everywhere = cvi.citywide_programs(chosen)
+            title = f"Programs in the {view.district.title()} District"
+            body = "".join(program_card(row) for _, row in local.iterrows()) or (
+                "<p>No program of this type is listed for this district.</p>"
+            )
+            body += "<h4>Citywide and statewide services</h4>" + "".join(
+                program_card(row) for _, row in everywhere.iterrows()
+            )
+            count = len(local) + len(everywhere)
+        else:
+            title = "All programs"
+            body = "".join(program_card(row) for _, row in chosen.iterrows())
+            count = len(chosen)
+        unverified = int((~chosen["verified"]).sum())
+        tail = f" ({unverified} unverified)" if unverified else ""
+        self.listing.value = (
+            f'<h3 class="bmd-cvi-list">{html.escape(title)} — {count} listed{tail}</h3>{body}'
+        )
