@@ -405,8 +405,9 @@ def fetch_to_store(
 
     Nothing is written unless every layer arrived whole. With ``since`` only the recent
     rows are read and merged on ``record_id`` into what the store holds; ``replace``
-    is passed to ``ingest.ingest_frames``. Returns ``{"layers": {url: rows}, "where": ...,
-    "ingest": <ingest_frames summary, or None when no layer had a row>}``.
+    is passed to ``ingest.ingest_frames``. Returns the ingest summary (``sources``,
+    ``rows``, ...; only ``sources: []`` when no layer had a row) plus ``layers``
+    (url -> rows downloaded) and ``where`` (the clause used).
     """
     # Later modules, imported here (fetch sits before them in the reading order); before
     # the download, so a broken install fails in a second, not after an hour of paging.
@@ -430,11 +431,11 @@ def fetch_to_store(
     frames = [
         sources.read_records(records, source=url) for url, records in fetched.items() if records
     ]
-    summary = ingest.ingest_frames(frames, target, replace=replace) if frames else None
+    summary = ingest.ingest_frames(frames, target, replace=replace) if frames else {"sources": []}
     return {
+        **summary,
         "layers": {url: len(records) for url, records in fetched.items()},
         "where": since_where(since, overlap_days=overlap_days),
-        "ingest": summary,
     }
 
 

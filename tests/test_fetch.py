@@ -297,7 +297,9 @@ def ingest_spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     sources = types.ModuleType("bmoredash.sources")
     ingest = types.ModuleType("bmoredash.ingest")
     sources.read_records = lambda records, source: ("frame", source, len(records))
-    ingest.ingest_frames = lambda frames, data_dir, **kw: calls.append((frames, data_dir)) or {}
+    ingest.ingest_frames = lambda frames, data_dir, **kw: (
+        calls.append((frames, data_dir)) or {"sources": ["stand-in"], "rows": 1}
+    )
     for name, module in (("sources", sources), ("ingest", ingest)):
         monkeypatch.setitem(sys.modules, f"bmoredash.{name}", module)
         monkeypatch.setattr(bmoredash, name, module, raising=False)
@@ -319,6 +321,7 @@ def test_fetch_to_store_hands_all_rows_to_ingest_once(
     summary = fetch.fetch_to_store(data_dir, urls=[url], retry=FAST, progress=False)
     assert summary["layers"] == {url: N_ROWS}
     assert summary["where"] == "1=1"
+    assert summary["sources"] == ["stand-in"] and summary["rows"] == 1  # ingest's own summary
     assert ingest_spy == [([("frame", url, N_ROWS)], data_dir.resolve())]
 
 
@@ -329,7 +332,11 @@ def test_an_empty_since_window_ingests_nothing(
     summary = fetch.fetch_to_store(
         data_dir, urls=[url], since=date(2030, 1, 1), retry=FAST, progress=False
     )
-    assert summary["layers"] == {url: 0} and summary["ingest"] is None
+    assert summary == {
+        "sources": [],
+        "layers": {url: 0},
+        "where": "CrimeDateTime >= DATE '2029-12-18'",
+    }
     assert ingest_spy == []
     assert _offsets(server) == [0]  # one page asked, none came back
 
@@ -375,13 +382,20 @@ def test_end_to_end_fetch_to_store_then_load_incidents(server: FakeArcGIS, data_
     from bmoredash import store
 
     url = server.layer_url(LAYER)
-    fetch.fetch_to_store(data_dir, urls=[url], retry=FAST, progress=False)
+    summary = fetch.fetch_to_store(data_dir, urls=[url], retry=FAST, progress=False)
+    assert summary["layers"] == {url: N_ROWS} and summary["rows"] == N_ROWS
     incidents = store.load_incidents(data_dir)
     quarantine = store.read_quarantine(data_dir)
     assert len(incidents) + len(quarantine) == N_ROWS
     assert len(incidents) == N_ROWS  # the fixture rows are all clean Part 1 rows
     assert set(incidents["source"].astype(str)) == {url}
-    # A failed second fetch leaves that store as it was.
+    # A weekly increment re-reads the overlap and merges on record_id: no row twice.
+    weekly = fetch.fetch_to_store(
+        data_dir, urls=[url], since=date(2025, 3, 15), retry=FAST, progress=False
+    )
+    assert 0 < weekly["layers"][url] < N_ROWS
+    assert weekly["rows"] == N_ROWS and len(store.load_incidents(data_dir)) == N_ROWS
+    # A failed later fetch leaves that store as it was.
     before = _snapshot(data_dir)
     server.add_fault(LAYER, Fault("truncate", target=1000, times=-1))
     with pytest.raises(FetchError):
