@@ -23,7 +23,8 @@ first ``times`` matching requests (``times=-1``: always):
 - ``truncate``: send the first half of the JSON body, with a matching Content-Length;
 - ``error``: HTTP 200 with an ArcGIS error object ``{"error": {"code", "message"}}``.
 
-A layer's ``count_delta`` makes ``returnCountOnly`` disagree with the rows served.
+A layer's ``count_delta`` makes ``returnCountOnly`` disagree with the rows served, and
+``ignore_offset`` makes it answer the first page whatever ``resultOffset`` says.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Layer:
     # "always": send true/false on every page; "never": old servers that send nothing.
     transfer_flag: str = "when_true"
     geometries: dict[Any, dict | None] | None = None  # GeoJSON geometry by object id
+    ignore_offset: bool = False  # a broken server that always answers the first page
     faults: list[Fault] = field(default_factory=list)
 
 
@@ -160,7 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
             }
         if kind == "count":
             return {"count": len(rows) + layer.count_delta}
-        offset = int(params.get("resultOffset") or 0)
+        offset = 0 if layer.ignore_offset else int(params.get("resultOffset") or 0)
         asked = int(params.get("resultRecordCount") or layer.max_record_count)
         size = min(asked, layer.max_record_count)
         chunk = rows[offset : offset + size]

@@ -43,7 +43,8 @@ def server(rows: list[dict]):
 def _fetch(server: FakeArcGIS, **kwargs) -> list[dict]:
     kwargs.setdefault("retry", FAST)
     kwargs.setdefault("timeout", 5.0)
-    return fetch.fetch_layer(server.layer_url(LAYER), progress=False, **kwargs)
+    kwargs.setdefault("progress", False)
+    return fetch.fetch_layer(server.layer_url(LAYER), **kwargs)
 
 
 def _offsets(server: FakeArcGIS, layer: str = LAYER) -> list[int | None]:
@@ -139,6 +140,19 @@ def test_object_id_field_comes_from_the_metadata(rows: list[dict]) -> None:
         got = fetch.fetch_layer(fake.layer_url("Oid"), retry=FAST, progress=False)
         assert [r["OBJECTID"] for r in got] == [10 * i for i in range(1, N_ROWS + 1)]
         assert {p.params["orderByFields"] for p in fake.seen("Oid", "page")} == {"OBJECTID ASC"}
+
+
+def test_a_server_that_ignores_result_offset_is_caught(rows: list[dict]) -> None:
+    with FakeArcGIS() as fake:
+        url = fake.add_layer("Stuck", rows, max_record_count=PAGE, ignore_offset=True)
+        with pytest.raises(FetchError, match="out of RowID order"):
+            fetch.fetch_layer(url, retry=FAST, progress=False)
+        assert _offsets(fake, "Stuck") == [0, 1000]  # caught on the first repeated page
+
+
+def test_progress_bar_counts_rows_when_asked(server: FakeArcGIS, capsys) -> None:
+    _fetch(server, progress=True)
+    assert "2500/2500" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------------------
