@@ -32,6 +32,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import numbers
 import os
 import re
 import shutil
@@ -287,7 +288,8 @@ def valid_offenses() -> list[str]:
 
 
 def _as_list(values: Any) -> list[Any]:
-    if isinstance(values, str | int | dt.date):
+    """A filter argument as a list: one value (a name, a year, a date) or any iterable."""
+    if isinstance(values, str | numbers.Integral | dt.date):
         return [values]
     return list(values)
 
@@ -438,9 +440,13 @@ def load_incidents(
         table = _slice_by_time(table, ranges)
     masks = []
     if district_list is not None:
-        masks.append(pc.is_in(table.column("district"), value_set=pa.array(district_list)))
+        masks.append(
+            pc.is_in(table.column("district"), value_set=pa.array(district_list, pa.string()))
+        )
     if offense_list is not None:
-        masks.append(pc.is_in(table.column("offense"), value_set=pa.array(offense_list)))
+        masks.append(
+            pc.is_in(table.column("offense"), value_set=pa.array(offense_list, pa.string()))
+        )
     if neighborhoods is not None:
         names = _match_casefold(table.column("neighborhood"), _as_list(neighborhoods))
         masks.append(pc.is_in(table.column("neighborhood"), value_set=pa.array(names, pa.string())))

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -309,6 +310,13 @@ def test_offenses_accept_groups_and_reject_unknown_names(sample_store: Path) -> 
         store.load_incidents(offenses=["JAYWALKING"])
     assert "JAYWALKING" in str(err.value) and "LARCENY FROM AUTO" in str(err.value)
     assert "violent" in str(err.value)
+
+
+def test_empty_filter_lists_select_nothing_and_numpy_years_work(sample_store: Path) -> None:
+    assert store.load_incidents(districts=[]).empty
+    assert store.load_incidents(offenses=[], columns=["record_id"]).empty
+    assert ids(store.load_incidents(years=np.array([2023]))) == ["A2", "A3"]
+    assert ids(store.load_incidents(years=np.int64(2023))) == ["A2", "A3"]
 
 
 def test_neighborhoods_columns_and_combined_filters(sample_store: Path) -> None:
