@@ -1,0 +1,217 @@
+"""Run the dashboard with Voila, configured for a public site.
+
+What the checked-in configuration (``bmoredash/voila/voila.json``) guarantees:
+
+- one notebook is served (``notebooks/dashboard.ipynb``) and nothing else: no file list, no
+  Jupyter contents or tree API, no data files (``/voila/files/`` answers 403 for every path);
+- sources are stripped and tracebacks never reach a visitor (Voila logs them instead);
+- kernels left idle for 20 minutes are shut down, so abandoned tabs do not pile up.
+
+What this module adds per run: the data directory (passed to every kernel as
+``$BMOREDASH_DATA_DIR``), the address and port (127.0.0.1 by default: put a reverse proxy in
+front for the public, see ``docs/deployment.md``) and the optional preheated kernel pool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bmoredash import config
+
+log = logging.getLogger(__name__)
+
+#: The checked-in Voila configuration directory (holds ``voila.json``).
+VOILA_CONFIG_DIR = config.PACKAGE_DIR / "voila"
+#: The app notebook (in the project checkout; the package is installed editable).
+NOTEBOOK = config.PROJECT_DIR / "notebooks" / "dashboard.ipynb"
+DEFAULT_PORT = 8866
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_POOL_SIZE = 2
+
+
+def voila_command(
+    *,
+    port: int = DEFAULT_PORT,
+    host: str = DEFAULT_HOST,
+    preheat: bool = False,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    open_browser: bool = False,
+    notebook: Path = NOTEBOOK,
+    cull_idle_timeout: int | None = None,
+    extra_args: Sequence[str] = (),
+) -> list[str]:
+    """The Voila command line for these settings (config file + per-run options)."""
+    if not 0 < port < 65536:
+        raise ValueError(f"port must be between 1 and 65535, got {port}")
+    if preheat and pool_size < 1:
+        raise ValueError(f"pool size must be at least 1 with --preheat, got {pool_size}")
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        # Only our configuration: not ~/.jupyter or the working directory's voila.json.
+        f"--Voila.config_file_paths={VOILA_CONFIG_DIR}",
+        f"--Voila.ip={host}",
+        f"--port={port}",
+        "--Voila.port_retries=0",  # a busy port is an error, not a silent move elsewhere
+        f"--Voila.open_browser={open_browser}",
+    ]
+    if preheat:
+        command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+    if cull_idle_timeout is not None:
+        command.append(f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}")
+    command.extend(extra_args)
+    return command
+
+
+def voila_env(data_dir: str | os.PathLike[str] | None) -> dict[str, str]:
+    """The environment for the Voila server and its kernels (they inherit it)."""
+    env = dict(os.environ)
+    env[config.DATA_DIR_ENV] = str(config.data_dir(data_dir))
+    # Kernels must not write .pyc files or IPython history next to the app.
+    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    env.setdefault("IPYTHONDIR", str(Path(env.get("TMPDIR", "/tmp")) / "bmoredash-ipython"))
+    return env
+
+
+def check_ready(data_dir: str | os.PathLike[str] | None, notebook: Path = NOTEBOOK) -> Path:
+    """The resolved data directory, after checking the store and the notebook exist."""
+    from bmoredash.store import read_manifest
+
+    root = config.data_dir(data_dir)
+    read_manifest(root)  # raises StoreNotFoundError with the `bmoredash demo` hint
+    if not Path(notebook).is_file():
+        raise FileNotFoundError(
+            f"dashboard notebook not found at {notebook}; serve from a checkout of the "
+            "project (pip install -e .)"
+        )
+    return root
+
+
+def start(
+    data_dir: str | os.PathLike[str] | None = None,
+    port: int = DEFAULT_PORT,
+    host: str = DEFAULT_HOST,
+    preheat: bool = False,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    open_browser: bool = False,
+    *,
+    notebook: Path = NOTEBOOK,
+    cull_idle_timeout: int | None = None,
+    extra_args: Sequence[str] = (),
+    log_file: str | os.PathLike[str] | None = None,
+) -> subprocess.Popen:
+    """Start Voila in the background and return the process (tests, benchmarks).
+
+    The process leads its own process group, so ``stop`` ends Voila and its kernels.
+    """
+    root = check_ready(data_dir, notebook)
+    command = voila_command(
+        port=port,
+        host=host,
+        preheat=preheat,
+        pool_size=pool_size,
+        open_browser=open_browser,
+        notebook=notebook,
+        cull_idle_timeout=cull_idle_timeout,
+        extra_args=extra_args,
+    )
+    output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        return subprocess.Popen(
+            command,
+            env=voila_env(root),
+            cwd=str(Path(notebook).parent),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    finally:
+        if log_file:
+            output.close()
+
+
+def wait_until_listening(
+    host: str, port: int, process: subprocess.Popen | None = None, timeout: float = 60.0
+) -> None:
+    """Block until something accepts connections on (host, port); raise if it never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"Voila exited with code {process.returncode} before listening")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on {host}:{port} after {timeout:.0f}s")
+
+
+def stop(process: subprocess.Popen, timeout: float = 15.0) -> int:
+    """Stop a server from ``start`` (SIGTERM to its group, then SIGKILL); its exit code."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout)
+    return process.returncode
+
+
+def serve(
+    data_dir: str | os.PathLike[str] | None = None,
+    port: int = DEFAULT_PORT,
+    host: str = DEFAULT_HOST,
+    preheat: bool = False,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    open_browser: bool = False,
+    *,
+    cull_idle_timeout: int | None = None,
+) -> int:
+    """Serve the dashboard until interrupted (Ctrl-C or SIGTERM); returns Voila's exit code.
+
+    Raises ``StoreNotFoundError`` when ``data_dir`` holds no store, ``ValueError`` for bad
+    settings.
+    """
+    root = check_ready(data_dir)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning(
+            "binding to %s: the dashboard is reachable from other machines. Prefer 127.0.0.1 "
+            "behind a reverse proxy (docs/deployment.md).",
+            host,
+        )
+    command = voila_command(
+        port=port,
+        host=host,
+        preheat=preheat,
+        pool_size=pool_size,
+        open_browser=open_browser,
+        cull_idle_timeout=cull_idle_timeout,
+    )
+    print(f"bmoredash: serving {root} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    process = subprocess.Popen(command, env=voila_env(root), cwd=str(NOTEBOOK.parent))
+    previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            return process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return process.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
