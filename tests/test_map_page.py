@@ -1,0 +1,255 @@
+"""Map page and map layers without a browser: polygons, click-to-filter, capped points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import require_shared
+
+from bmoredash import boundaries, cvi
+from bmoredash.aggregate import filter_incidents
+from bmoredash.app import maps
+from bmoredash.app.context import DashboardContext, FilteredView
+from bmoredash.app.pages.cvi import CviPage, program_card
+from bmoredash.app.pages.map import DISTRICTS_LABEL, NEIGHBORHOODS_LABEL, MapPage
+from bmoredash.app.state import FilterState
+from bmoredash.config import PACKAGE_DIR
+from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES
+
+THROUGH = pd.Timestamp("2025-06-14", tz="America/New_York")  # a Saturday
+
+
+def synthetic_frame(rows: int, seed: int = 7) -> pd.DataFrame:
+    """Canonical-looking rows scattered around real neighborhood centres (demo table)."""
+    rng = np.random.default_rng(seed)
+    hoods = pd.read_csv(PACKAGE_DIR / "data" / "neighborhoods.csv")
+    pick = hoods.iloc[rng.integers(0, len(hoods), rows)].reset_index(drop=True)
+    minutes = rng.integers(0, 2 * 365 * 24 * 60, rows)
+    stamps = THROUGH - pd.to_timedelta(minutes, unit="min")
+    offenses = np.array(list(OFFENSES))[rng.integers(0, len(OFFENSES) - 1, rows)]
+    lat = (pick["centroid_lat"] + rng.normal(0, 0.0008, rows)).astype("float32")
+    lon = (pick["centroid_lon"] + rng.normal(0, 0.0008, rows)).astype("float32")
+    # NOTE: like the real data, some rows have no coordinates
+    lat[::10] = np.nan
+    lon[::10] = np.nan
+    return pd.DataFrame(
+        {
+            "record_id": [f"r{i}" for i in range(rows)],
+            "incident_id": [f"i{i}" for i in range(rows)],
+            "occurred_at": stamps,
+            "time_known": True,
+            "offense": pd.Categorical(offenses),
+            "district": pd.Categorical(pick["district"]),
+            "neighborhood": pd.Categorical(pick["name"]),
+            "location": pick["blocks"].str.split("|").str[0].astype("string"),
+            "latitude": lat,
+            "longitude": lon,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return synthetic_frame(12_000)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the real 2023 district and neighborhood boundaries."""
+    shared = require_shared("boundaries")
+    data_dir = tmp_path_factory.mktemp("with-boundaries")
+    boundaries.install_from(
+        {
+            "2023": shared / "police_districts_2023.geojson",
+            "neighborhoods": shared / "neighborhoods.geojson",
+        },
+        data_dir,
+    )
+    return data_dir
+
+
+def page_for(frame: pd.DataFrame, data_dir: Path) -> tuple[MapPage, FilterState, DashboardContext]:
+    context = DashboardContext(frame=frame, data_dir=data_dir)
+    state = FilterState()
+    page = MapPage(context, state)
+    page.refresh(FilteredView(context, state))
+    return page, state, context
+
+
+def test_district_polygons_are_drawn_with_counts(frame: pd.DataFrame, installed: Path) -> None:
+    page, _, context = page_for(frame, installed)
+    assert page.message.value == ""  # no error shown
+    layer = page.area_layers[DISTRICTS_LABEL]
+    features = layer.data["features"]
+    assert sorted(f["properties"]["district"] for f in features) == sorted(DISTRICTS)
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in features)
+    # colours count the selected period (2025 YTD) of Part 1 offenses, per district
+    view = FilteredView(context, FilterState())
+    expected = filter_incidents(frame, window=view.window)["district"].value_counts()
+    got = {f["properties"]["district"]: f["properties"]["count"] for f in features}
+    assert got == {d: int(expected.get(d, 0)) for d in DISTRICTS}
+    assert "Police districts" in page.legend.value
+    assert page.boundary_note.value == ""
+    assert NEIGHBORHOODS_LABEL in page.area_layers
+    assert len(page.areas[NEIGHBORHOODS_LABEL]["features"]) > 250
+
+
+def test_clicking_a_district_sets_and_clears_the_filter(
+    frame: pd.DataFrame, installed: Path
+) -> None:
+    page, state, _ = page_for(frame, installed)
+    layer = page.area_layers[DISTRICTS_LABEL]
+    western = next(f for f in layer.data["features"] if f["properties"]["district"] == "WESTERN")
+    layer._handle_mouse_events(None, {"event": "click", **_event(western)}, None)
+    assert state.district == "WESTERN"
+    page.refresh(FilteredView(page.context, state))
+    selected = next(f for f in layer.data["features"] if f["properties"]["district"] == "WESTERN")
+    assert selected["properties"]["style"]["weight"] > 1  # outlined as the selection
+    layer._handle_mouse_events(None, {"event": "click", **_event(western)}, None)
+    assert state.district == CITYWIDE
+
+
+def test_clicking_a_neighborhood_sets_it_and_keeps_the_district_consistent(
+    frame: pd.DataFrame, installed: Path
+) -> None:
+    page, state, context = page_for(frame, installed)
+    page.level.value = NEIGHBORHOODS_LABEL
+    layer = page.area_layers[NEIGHBORHOODS_LABEL]
+    assert layer.visible and not page.area_layers[DISTRICTS_LABEL].visible
+    state.district = "SOUTHERN"
+    name = context.neighborhoods_by_district["WESTERN"][0]
+    feature = next(
+        (f for f in layer.data["features"] if f["properties"]["neighborhood"] == name), None
+    )
+    assert feature is not None, f"no polygon for {name}"
+    layer._handle_mouse_events(None, {"event": "click", **_event(feature)}, None)
+    assert state.neighborhood == name
+    assert state.district == CITYWIDE  # it is not in Southern: the district is opened up
+
+
+def test_point_layer_is_one_layer_capped_at_the_most_recent(
+    frame: pd.DataFrame, installed: Path
+) -> None:
+    page, state, context = page_for(frame, installed)
+    state.year = 2024  # a full year: ~6,000 rows, more than the cap
+    view = FilteredView(context, state)
+    page.refresh(view)
+    points = page.points.data["features"]
+    assert len(points) == maps.POINT_CAP
+    located = view.current.dropna(subset=["latitude"])
+    assert len(located) > maps.POINT_CAP
+    newest = located["occurred_at"].nlargest(maps.POINT_CAP).min().strftime("%Y-%m-%d")
+    assert min(p["properties"]["date"] for p in points) >= newest
+    # one layer for every point, never one widget per point
+    assert sum(isinstance(layer, type(page.points)) for layer in page.map.layers) == 3
+    assert f"points show the {maps.POINT_CAP:,} most recent" in page.status.value
+    assert "no published location" in page.status.value
+    # the heat layer is a grid of counts over all located rows
+    assert sum(loc[2] for loc in page.heat.locations) == len(located)
+
+
+def test_point_popup_shows_offense_date_and_block(frame: pd.DataFrame, installed: Path) -> None:
+    page, _, _ = page_for(frame, installed)
+    feature = page.points.data["features"][0]
+    page.points._handle_mouse_events(None, {"event": "click", **_event(feature)}, None)
+    props = feature["properties"]
+    assert props["offense"].title() in page.point_popup.value
+    assert props["date"] in page.point_popup.value
+    assert props["block"] in page.point_popup.value
+
+
+def test_without_boundaries_the_map_still_draws_points_and_says_why(
+    frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    page, _, _ = page_for(frame, tmp_path)
+    assert page.area_layers == {}
+    assert "No police districts and neighborhoods boundaries are installed" in (
+        page.boundary_note.value
+    )
+    assert len(page.points.data["features"]) > 0
+    assert page.level.disabled
+    assert page.message.value == ""
+
+
+def test_no_rate_is_claimed_without_population(frame: pd.DataFrame, tmp_path: Path) -> None:
+    page, _, _ = page_for(frame, tmp_path)
+    text = " ".join(getattr(w, "value", "") for w in page.body.children if hasattr(w, "value"))
+    assert "no population figures" in text
+
+
+def test_map_needs_no_tiles() -> None:
+    assert maps.base_map(None).layers == ()
+    assert len(maps.base_map("openstreetmap").layers) == 1
+    custom = maps.tile_layer("https://tiles.example.org/{z}/{x}/{y}.png")
+    assert custom.url.startswith("https://tiles.example.org/")
+    with pytest.raises(ValueError, match="unknown tiles"):
+        maps.tile_layer("satellite please")
+
+
+def test_fill_colours_and_legend() -> None:
+    assert maps.fill_color(0, 10) == maps.ZERO_COLOR
+    assert maps.fill_color(10, 10) == maps.FILL_COLORS[-1]
+    assert maps.fill_color(1, 700) == maps.FILL_COLORS[0]
+    legend = maps.legend_html(70, "incidents")
+    assert "61–70" in legend and "1–10" in legend
+    assert "No incidents" in maps.legend_html(0, "incidents")
+
+
+def test_heat_grid_sums_to_located_rows(frame: pd.DataFrame) -> None:
+    cells = maps.heat_locations(frame)
+    assert sum(c[2] for c in cells) == int(frame["latitude"].notna().sum())
+    assert len(cells) < len(frame) / 3  # aggregated, not one entry per row
+
+
+def test_cvi_page_lists_programs_nearest_the_selected_neighborhood(
+    frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    context = DashboardContext(frame=frame, data_dir=tmp_path)
+    state = FilterState()
+    page = CviPage(context, state)
+    page.refresh(FilteredView(context, state))
+    assert page.message.value == ""
+    assert "All programs — 25 listed" in page.listing.value
+    located = cvi.load_programs()["map_latitude"].notna().sum()
+    assert len(page.layer.data["features"]) == located >= 9
+    state.neighborhood = "Cherry Hill"
+    page.refresh(FilteredView(context, state))
+    first = page.nearest.value.split("bmd-cvi-program")[1]
+    assert "Safe Streets Cherry Hill" in first
+    assert page.here.visible
+    page.type_filter.value = "Victim services"
+    assert "Safe Streets" not in page.listing.value
+
+
+def test_program_card_marks_unverified_entries() -> None:
+    row = pd.Series(
+        {
+            "name": "Test <program>",
+            "website": "javascript:alert(1)",
+            "verified": False,
+            "type": "youth",
+            "type_label": "Youth programs & jobs",
+            "operator": "",
+            "description": "desc",
+            "area_served": "Citywide",
+            "address": "",
+            "location_basis": "none",
+            "notes": "",
+            "source": "https://example.org/x",
+            "source_date": "2024",
+        }
+    )
+    card = program_card(row)
+    assert "unverified" in card
+    assert "Test &lt;program&gt;" in card
+    assert "javascript:" not in card  # only http(s) links are made clickable
+    assert "(2024)" in card
+
+
+def _event(feature: dict) -> dict:
+    """The message jupyter-leaflet sends to the kernel when a feature is clicked."""
+    coords = feature["geometry"]["coordinates"]
+    return {"feature": feature, "properties": feature["properties"], "coordinates": coords}
