@@ -221,7 +221,8 @@ def test_cvi_page_lists_programs_nearest_the_selected_neighborhood(
     assert "Safe Streets Cherry Hill" in first
     assert page.here.visible
     page.type_filter.value = "Victim services"
-    assert "Safe Streets" not in page.listing.value
+    assert "MONSE Victim Services" in page.listing.value
+    assert "Safe Streets Penn North" not in page.listing.value
 
 
 def test_program_card_marks_unverified_entries() -> None:
