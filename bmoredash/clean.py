@@ -1,0 +1,813 @@
+"""One chain from any ``SourceFrame`` to the canonical schema, plus a quality report.
+
+Every rule is a small named function below, in the order ``clean`` applies them, and each
+says which quirk of the published data it handles. Rows are never silently dropped: a row
+either reaches ``incidents`` or lands in ``quarantine`` with a reason, so
+``rows_read == len(incidents) + len(quarantine)`` always holds.
+
+Speed: the files run to 650k rows, so rules work on whole columns, and anything that needs
+Python per value runs once per *distinct* value and is spread back with the factorize codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bmoredash import config, schema
+from bmoredash.sources import RAW_FIELDS, SourceFrame, canonical_view, normalize_header
+
+TEXT = pd.StringDtype("pyarrow")
+OCCURRED_DTYPE = pd.DatetimeTZDtype("ns", "America/New_York")
+UNKNOWN = "Unknown"
+INSIDE_OUTSIDE: tuple[str, ...] = ("Inside", "Outside", UNKNOWN)
+DISTRICT_CATEGORIES: tuple[str, ...] = (*schema.DISTRICTS, schema.UNKNOWN_DISTRICT)
+
+# NOTE: the same "nothing here" is written NA (Sun, 2019 CSV), None reported / None
+# Reported (Sun), null (Socrata rows export) and empty. A bare "None" is left alone: for
+# a weapon it can mean no weapon.
+MISSING_MARKERS = frozenset({"", "NA", "N/A", "NAN", "NULL", "NONE REPORTED"})
+
+QUARANTINE_COLUMNS: tuple[str, ...] = ("source", "row_number", "reason", "raw")
+
+
+# --------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class QualityReport:
+    """What cleaning found and did, in counts; reports of several sources add up."""
+
+    rows_read: int = 0
+    rows_kept: int = 0
+    duplicates_dropped: int = 0
+    ungeocoded: int = 0
+    coordinates_repaired: int = 0
+    unknown_district: int = 0
+    ages_cleared: int = 0
+    genders_unknown: int = 0
+    time_unknown: int = 0
+    quarantined: dict[str, int] = field(default_factory=dict)
+    unmapped_descriptions: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: QualityReport) -> QualityReport:
+        """The sum of two reports (counts add, the per-reason tables add key by key)."""
+        counts = {
+            f.name: getattr(self, f.name) + getattr(other, f.name)
+            for f in fields(self)
+            if f.type in ("int", int)
+        }
+        return QualityReport(
+            **counts,
+            quarantined=dict(Counter(self.quarantined) + Counter(other.quarantined)),
+            unmapped_descriptions=dict(
+                Counter(self.unmapped_descriptions) + Counter(other.unmapped_descriptions)
+            ),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (the per-reason tables sorted by key)."""
+        out = asdict(self)
+        out["quarantined"] = dict(sorted(self.quarantined.items()))
+        out["unmapped_descriptions"] = dict(sorted(self.unmapped_descriptions.items()))
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QualityReport:
+        """Inverse of ``to_dict``; unknown keys (from a newer version) are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("quarantined", "unmapped_descriptions"):
+            values[key] = {str(k): int(v) for k, v in (values.get(key) or {}).items()}
+        return cls(**values)
+
+
+@dataclass
+class CleanResult:
+    """Rows in the canonical schema, rows set aside with their reason, and the counts."""
+
+    incidents: pd.DataFrame
+    quarantine: pd.DataFrame
+    quality: QualityReport
+
+
+# --------------------------------------------------------------------------------------
+# Text, once per distinct value
+# --------------------------------------------------------------------------------------
+
+_MARKERS = pa.array(sorted(MISSING_MARKERS))
+_LONGEST_MARKER = max(len(m) for m in MISSING_MARKERS)
+
+
+def strip_bom(raw: pd.DataFrame) -> pd.DataFrame:
+    """The raw rows with column names free of a UTF-8 byte-order mark and spaces.
+
+    NOTE: Open Baltimore CSV downloads start with a BOM; a frame built without
+    ``read_source`` may still carry it in its first column name (``\\ufeffX``).
+    """
+    return raw.rename(columns=normalize_header)
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """Values as trimmed text; empty strings and the missing markers become missing."""
+    arrow = _arrow_text(values)
+    trimmed = pc.utf8_trim_whitespace(arrow)
+    short = pc.less_equal(pc.utf8_length(trimmed), _LONGEST_MARKER)
+    marker = pc.and_kleene(short, pc.is_in(pc.utf8_upper(trimmed), value_set=_MARKERS))
+    kept = pc.if_else(marker, pa.scalar(None, trimmed.type), trimmed)
+    return pd.Series(pd.arrays.ArrowStringArray(kept), index=values.index, dtype=TEXT)
+
+
+def _arrow_text(values: pd.Series) -> pa.ChunkedArray:
+    array = values.astype(TEXT).array
+    return array._pa_array  # the Arrow data behind a pyarrow string column
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, distinct values through ``as_text``): rules run on these, not on every row.
+
+    Codes are never -1 (missing is one of the distinct values).
+    """
+    codes, uniques = pd.factorize(values.astype(TEXT), use_na_sentinel=False)
+    return codes, as_text(pd.Series(uniques, dtype=TEXT))
+
+
+def _python(values: pd.Series) -> list[str | None]:
+    return [None if v is None or v is pd.NA else v for v in values.tolist()]
+
+
+def _map_distinct(values: pd.Series, func: Callable[[str | None], Any]) -> tuple[np.ndarray, list]:
+    """(codes, func of each distinct trimmed value, None for missing)."""
+    codes, uniques = _distinct(values)
+    return codes, [func(v) for v in _python(uniques)]
+
+
+def _categorical(
+    codes: np.ndarray, mapped: Sequence[Any], categories: Sequence[str] | None = None
+) -> pd.Categorical:
+    """A categorical from one value per distinct input and the codes of every row."""
+    return pd.Categorical(list(mapped), categories=categories).take(codes)
+
+
+def _spread_float(codes: np.ndarray, mapped: Sequence[float] | np.ndarray) -> np.ndarray:
+    return np.asarray(mapped, dtype=float)[codes] if len(codes) else np.zeros(0)
+
+
+def _spread_text(codes: np.ndarray, mapped: pd.Series | Sequence[str | None]) -> pd.Series:
+    if isinstance(mapped, pd.Series):
+        array = pa.concat_arrays(_arrow_text(mapped).chunks) if len(mapped) else pa.array([])
+    else:
+        array = pa.array(list(mapped), type=pa.large_string())
+    taken = array.cast(pa.large_string()).take(pa.array(codes, type=pa.int64()))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken])), dtype=TEXT)
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Trimmed text with missing markers as missing (locations, ids, codes)."""
+    codes, uniques = _distinct(values)
+    out = _spread_text(codes, uniques)
+    out.index = values.index
+    return out
+
+
+def collapse_spaces(values: pd.Series) -> pd.Series:
+    """Trimmed text with runs of whitespace as one space (``DRUG STORE / MED  BL``)."""
+    codes, mapped = _map_distinct(values, lambda v: " ".join(v.split()) if v else None)
+    out = _spread_text(codes, mapped)
+    out.index = values.index
+    return out
+
+
+def _join_text(columns: Sequence[pd.Series], sep: str) -> pd.Series:
+    """Element-wise join of text columns (missing as empty), in Arrow rather than Python."""
+    arrays = [pc.fill_null(_arrow_text(c), "") for c in columns]
+    joined = pc.binary_join_element_wise(*arrays, pa.scalar(sep, arrays[0].type))
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=columns[0].index, dtype=TEXT)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """Text to float per distinct value; anything not a number is NaN."""
+    codes, uniques = _distinct(values)
+    numbers = pd.to_numeric(uniques, errors="coerce").astype(float).to_numpy()
+    return pd.Series(_spread_float(codes, numbers), index=values.index)
+
+
+# --------------------------------------------------------------------------------------
+# Rules: duplicates
+# --------------------------------------------------------------------------------------
+
+
+def exact_duplicates(raw: pd.DataFrame, row_id: pd.Series | None = None) -> np.ndarray:
+    """True for a row equal on every published column to an earlier row.
+
+    NOTE: the 2019 legacy CSV repeats 933 rows, the Sun extract 190, Socrata API pages
+    33-35. Rows that differ only in RowID are *not* exact duplicates (they are kept), so
+    when every row has its own RowID there is nothing to compare.
+    """
+    if raw.empty or (row_id is not None and row_id.notna().all() and row_id.is_unique):
+        return np.zeros(len(raw), dtype=bool)
+    return raw.duplicated(keep="first").to_numpy()
+
+
+# --------------------------------------------------------------------------------------
+# Rules: dates and times
+# --------------------------------------------------------------------------------------
+
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:([AP])\.?\s*M\.?)?$")
+_HHMM = re.compile(r"^(\d{1,2})(\d{2})$")
+_WITH_OFFSET = r"\d[ T]\d{1,2}:\d{2}.*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+_ISO_DATE = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}"
+_ISO_TIME = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{2}"
+_US_DATE = r"^\d{1,2}/\d{1,2}/\d{4}"
+_US_PARTS = r"^(\d{1,2}/\d{1,2}/\d{4})\s*(.*)$"
+
+
+def clock_seconds(text: object) -> float | None:
+    """Seconds after midnight for one written time of day, or None when it is not one.
+
+    NOTE: times come as ``HH:MM:SS`` (legacy), ``HHMM`` like ``0015`` (53 rows of the 2016
+    rows export), ``9:23:00 AM``, and ``H:MM`` + ``a.m.``/``p.m.`` (Sun ``zt`` + ``zap``).
+    """
+    if not isinstance(text, str):
+        return None
+    value = text.strip().upper()
+    match = _CLOCK.match(value)
+    if match:
+        hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+        meridiem = match[4]
+    else:
+        match = _HHMM.match(value)
+        if not match:
+            return None
+        hour, minute, second, meridiem = int(match[1]), int(match[2]), 0, None
+    if meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem == "P" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return float(hour * 3600 + minute * 60 + second)
+
+
+def parse_clock(time: pd.Series, meridiem: pd.Series | None = None) -> pd.Series:
+    """Seconds after midnight per row (NaN when missing or not a time of day).
+
+    The meridiem column (Sun ``zap``) is appended to the time before reading it.
+    """
+    text = time if meridiem is None else _join_text([time, meridiem], " ")
+    codes, seconds = _map_distinct(text, clock_seconds)
+    return pd.Series(_spread_float(codes, seconds), index=time.index)
+
+
+def localize_city_time(naive: pd.Series) -> pd.Series:
+    """Wall-clock times in Baltimore as timezone-aware times.
+
+    NOTE: the autumn hour that happens twice is read as daylight time (the first pass);
+    a spring-forward time that never happened moves forward to 3 a.m.
+    """
+    ambiguous = np.ones(len(naive), dtype=bool)
+    return naive.dt.tz_localize(
+        config.CITY_TZ, ambiguous=ambiguous, nonexistent="shift_forward"
+    ).astype(OCCURRED_DTYPE)
+
+
+def parse_timestamp(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(Baltimore time, whether a time of day was given) per row; NaT when unreadable.
+
+    Forms, each parsed column-wise on the distinct values:
+
+    - epoch milliseconds (ArcGIS REST ``f=json``/``f=geojson``): UTC;
+    - ``2022/02/03 11:17:21+00`` (Open Baltimore CSV): the offset is UTC's, so the value
+      is converted to Baltimore time; NOTE: early-morning UTC rows fall on the previous
+      Baltimore day;
+    - ``2019-09-14T00:00:00.000``, ``2020-11-13``, ``2021/07/14 04:00``: local wall time;
+    - ``04/27/2019``, ``3/18/2025``, ``04/27/2019 9:23:00 AM``: local wall time.
+    """
+    codes, values = _distinct(text)
+    values = values.reset_index(drop=True)
+    out = pd.Series(pd.NaT, index=values.index, dtype=OCCURRED_DTYPE)
+    has_time = pd.Series(False, index=values.index)
+    todo = values.notna()
+
+    epoch = todo & values.str.fullmatch(r"-?\d{10,}(?:\.0*)?").fillna(False)
+    if epoch.any():
+        number = pd.to_numeric(values[epoch], errors="coerce")
+        out[epoch] = pd.to_datetime(number, unit="ms", utc=True).dt.tz_convert(OCCURRED_DTYPE.tz)
+        has_time[epoch] = True
+        todo &= ~epoch
+
+    offset = todo & values.str.contains(_WITH_OFFSET, regex=True).fillna(False)
+    if offset.any():
+        aware = pd.to_datetime(values[offset], format="ISO8601", utc=True, errors="coerce")
+        out[offset] = aware.dt.tz_convert(OCCURRED_DTYPE.tz).astype(OCCURRED_DTYPE)
+        has_time[offset] = True
+        todo &= ~offset
+
+    iso = todo & values.str.contains(_ISO_DATE, regex=True).fillna(False)
+    if iso.any():
+        wall = pd.to_datetime(
+            values[iso].str.replace("/", "-", regex=False), format="ISO8601", errors="coerce"
+        )
+        out[iso] = localize_city_time(wall)
+        has_time[iso] = values[iso].str.contains(_ISO_TIME, regex=True)
+        todo &= ~iso
+
+    us = todo & values.str.contains(_US_DATE, regex=True).fillna(False)
+    if us.any():
+        parts = values[us].str.extract(_US_PARTS)
+        day = pd.to_datetime(parts[0], format="%m/%d/%Y", errors="coerce")
+        clock = parse_clock(parts[1])
+        out[us] = localize_city_time(day + pd.to_timedelta(clock.fillna(0), unit="s"))
+        has_time[us] = clock.notna()
+
+    occurred = pd.Series(out.array.take(codes), index=text.index)
+    timed = pd.Series(has_time.to_numpy()[codes], index=text.index)
+    return occurred, timed & occurred.notna()
+
+
+def combine_date_and_time(
+    day_text: pd.Series, time: pd.Series | None, meridiem: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """(Baltimore time, time known) from a date column and a time-of-day column.
+
+    NOTE: Socrata dates carry a meaningless ``T00:00:00.000``; only their calendar date is
+    used. A missing or unreadable time keeps the row at midnight with time_known False.
+    """
+    stamp, _ = parse_timestamp(day_text)
+    day = stamp.dt.tz_localize(None).dt.normalize()
+    no_clock = pd.Series(np.nan, index=day_text.index)
+    clock = no_clock if time is None else parse_clock(time, meridiem)
+    occurred = localize_city_time(day + pd.to_timedelta(clock.fillna(0), unit="s"))
+    return occurred, clock.notna() & occurred.notna()
+
+
+def date_problems(
+    given: pd.Series, occurred: pd.Series, today: date, *, earliest: str = schema.MIN_DATE
+) -> pd.Series:
+    """Quarantine reason per row for the date, else missing.
+
+    ``missing_date`` (nothing given), ``unparseable_date``, ``date_before_1960`` (before
+    schema.MIN_DATE) and ``future_date`` (after ``today``, Baltimore calendar).
+    """
+    reasons = pd.Series(None, index=occurred.index, dtype=object)
+    start = pd.Timestamp(earliest, tz=OCCURRED_DTYPE.tz)
+    end = pd.Timestamp(today + timedelta(days=1), tz=OCCURRED_DTYPE.tz)
+    reasons[(occurred >= end).fillna(False).to_numpy(dtype=bool)] = "future_date"
+    reasons[(occurred < start).fillna(False).to_numpy(dtype=bool)] = "date_before_1960"
+    reasons[occurred.isna().to_numpy()] = "unparseable_date"
+    reasons[clean_text(given).isna().to_numpy()] = "missing_date"
+    return reasons
+
+
+# --------------------------------------------------------------------------------------
+# Rules: offense
+# --------------------------------------------------------------------------------------
+
+_YES = frozenset({"Y", "YES", "TRUE", "1"})
+_ASSAULTS = frozenset({"AGG. ASSAULT", "COMMON ASSAULT"})
+
+
+def classify_offenses(
+    code: pd.Series, description: pd.Series, shooting: pd.Series | None = None
+) -> pd.DataFrame:
+    """crime_code, description, offense, offense_detail, offense_group per row.
+
+    The offense is missing when neither code nor description maps. ``schema.
+    classify_offense`` runs once per distinct (code, description, shooting) triple.
+
+    NOTE: Part1_Crime_Beta and NIBRS rows flag a non-fatal shooting with ``Shooting = Y``
+    on an assault row; such rows get the description ``SHOOTING`` and so the offense
+    SHOOTING. The flag never changes a homicide or robbery.
+    """
+    flag = pd.Series(False, index=code.index)
+    if shooting is not None:
+        flag = clean_text(shooting).str.upper().isin(_YES).fillna(False).astype(bool)
+    keys = pd.DataFrame(
+        {
+            "code": clean_text(code).str.upper(),
+            "description": collapse_spaces(description).set_axis(code.index),
+            "shooting": flag.to_numpy(),
+        },
+        index=code.index,
+    )
+    groups = keys.groupby(list(keys.columns), dropna=False, sort=False)
+    codes = groups.ngroup().to_numpy()
+    # ngroup(sort=False) numbers the groups in order of first appearance, which is the
+    # order drop_duplicates lists them in.
+    results = []
+    for row_code, row_desc, row_shot in keys.drop_duplicates().itertuples(index=False):
+        row_code = None if pd.isna(row_code) else row_code
+        row_desc = None if pd.isna(row_desc) else row_desc
+        found = schema.classify_offense(row_code, row_desc)
+        if row_shot and found is not None and found[0] in _ASSAULTS:
+            row_desc = "SHOOTING"
+            found = schema.classify_offense(row_code, row_desc)
+        offense, detail = found if found is not None else (None, None)
+        results.append((row_code, row_desc, offense, detail, schema.OFFENSES.get(offense)))
+    columns = list(zip(*results, strict=True)) if results else [()] * 5
+    return pd.DataFrame(
+        {
+            "crime_code": _categorical(codes, columns[0]),
+            "description": _categorical(codes, columns[1]),
+            "offense": _categorical(codes, columns[2], list(schema.OFFENSES)),
+            "offense_detail": _categorical(codes, columns[3]),
+            "offense_group": _categorical(codes, columns[4], list(schema.OFFENSE_GROUPS)),
+        },
+        index=code.index,
+    )
+
+
+def unmapped_label(code: object, description: object) -> str:
+    """How an unmapped row is named in the quality report: its description, else its code."""
+    if isinstance(description, str) and description:
+        return description
+    return f"code {code}" if isinstance(code, str) and code else "(no code, no description)"
+
+
+# --------------------------------------------------------------------------------------
+# Rules: place
+# --------------------------------------------------------------------------------------
+
+_PAIR = re.compile(r"^\(?\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*\)?$")
+
+
+def _pair_from_text(text: str | None) -> tuple[float, float]:
+    match = _PAIR.match(text) if text else None
+    return (float(match[1]), float(match[2])) if match else (np.nan, np.nan)
+
+
+def coordinates_from_text(geolocation: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(latitude, longitude) from ``(lat,lon)`` text (GeoLocation, legacy Location 1).
+
+    NOTE: the USF extract writes ``(,)`` when there is no point.
+    """
+    codes, pairs = _map_distinct(geolocation, _pair_from_text)
+    index = geolocation.index
+    return (
+        pd.Series(_spread_float(codes, [p[0] for p in pairs]), index=index),
+        pd.Series(_spread_float(codes, [p[1] for p in pairs]), index=index),
+    )
+
+
+def _pair_from_point(text: str | None) -> tuple[float, float]:
+    try:
+        point = json.loads(text) if text else None
+    except json.JSONDecodeError:
+        point = None
+    if not isinstance(point, dict):
+        return (np.nan, np.nan)
+    try:
+        if isinstance(point.get("coordinates"), list) and len(point["coordinates"]) >= 2:
+            lon, lat = point["coordinates"][:2]
+        elif "latitude" in point and "longitude" in point:
+            lat, lon = point["latitude"], point["longitude"]
+        else:
+            return (np.nan, np.nan)
+        return (float(lat), float(lon))
+    except (TypeError, ValueError):
+        return (np.nan, np.nan)
+
+
+def coordinates_from_point(point: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(latitude, longitude) from a point object written as JSON.
+
+    NOTE: Socrata ``location_1`` and GeoJSON geometry are ``{"type": "Point",
+    "coordinates": [lon, lat]}`` (longitude first); older Socrata points have
+    ``latitude``/``longitude`` keys.
+    """
+    codes, pairs = _map_distinct(point, _pair_from_point)
+    index = point.index
+    return (
+        pd.Series(_spread_float(codes, [p[0] for p in pairs]), index=index),
+        pd.Series(_spread_float(codes, [p[1] for p in pairs]), index=index),
+    )
+
+
+def in_city_box(lat: pd.Series, lon: pd.Series) -> pd.Series:
+    """True where the point lies in schema.CITY_BBOX."""
+    box = schema.CITY_BBOX
+    return lat.between(box["lat_min"], box["lat_max"]) & lon.between(box["lon_min"], box["lon_max"])
+
+
+def repair_coordinates(lat: pd.Series, lon: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(latitude, longitude, repaired) with every point inside the city or missing.
+
+    NOTE: 0 stands for "no point" (USF extract: every row; 2022 export: RowID 105863);
+    a point with latitude and longitude swapped is swapped back when that puts it in the
+    city; others geocoded far away (``2800 ELLICOTT DY`` at 41.5 N) become missing.
+    """
+    lat = lat.astype(float).mask(lat == 0)
+    lon = lon.astype(float).mask(lon == 0)
+    inside = in_city_box(lat, lon)
+    swapped = ~inside & in_city_box(lon, lat)
+    fixed_lat = lat.where(~swapped, lon).where(inside | swapped)
+    fixed_lon = lon.where(~swapped, lat).where(inside | swapped)
+    return fixed_lat, fixed_lon, swapped
+
+
+def locate(view: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(latitude, longitude, repaired) from whatever the layout gives, in this order:
+    latitude/longitude columns, GeoLocation text, a point object."""
+    nothing = pd.Series(np.nan, index=view.index)
+    lat = _numbers(view["latitude"]) if "latitude" in view else nothing
+    lon = _numbers(view["longitude"]) if "longitude" in view else nothing
+    for name, reader in (("geolocation", coordinates_from_text), ("point", coordinates_from_point)):
+        empty = lat.isna() | lon.isna() | (lat == 0) | (lon == 0)
+        if name in view and empty.any():
+            alt_lat, alt_lon = reader(view.loc[empty, name])
+            lat = lat.where(~empty, alt_lat.reindex(view.index))
+            lon = lon.where(~empty, alt_lon.reindex(view.index))
+    return repair_coordinates(lat, lon)
+
+
+def normalize_district(values: pd.Series) -> pd.Categorical:
+    """Canonical district names (``NORTHEASTERN``, ``Northeast``, ``NED`` -> NORTHEAST)."""
+    codes, mapped = _map_distinct(values, schema.canonical_district)
+    return _categorical(codes, mapped, DISTRICT_CATEGORIES)
+
+
+def choose_districts(view: pd.DataFrame) -> tuple[pd.Categorical, pd.Categorical]:
+    """(district, old_district).
+
+    The district is New_District (2023 lines) when given, else District, else
+    Old_District; old_district keeps Old_District when the layout publishes it and is
+    missing otherwise.
+    """
+    chosen = pd.Series(pd.NA, index=view.index, dtype=TEXT)
+    for name in ("old_district", "district", "new_district"):
+        if name in view:
+            chosen = clean_text(view[name]).fillna(chosen)
+    district = normalize_district(chosen)
+    if "old_district" in view:
+        old = normalize_district(view["old_district"])
+    else:
+        old = pd.Categorical([None] * len(view), categories=DISTRICT_CATEGORIES)
+    return district, old
+
+
+def normalize_neighborhood(values: pd.Series) -> pd.Categorical:
+    """One spelling per neighborhood via ``schema.canonical_neighborhood`` (title case).
+
+    NOTE: exports write ``GWYNNS FALLS/LEAKIN PARK``, Socrata ``Gwynns Falls/Leakin Park``,
+    the Sun ``Mcelderry Park``; missing becomes ``Unknown``.
+    """
+    codes, mapped = _map_distinct(values, schema.canonical_neighborhood)
+    return _categorical(codes, mapped)
+
+
+def normalize_post(values: pd.Series) -> pd.Categorical:
+    """Post as published, without a float's ``.0``.
+
+    NOTE: the 2020 homicide CSV (written by pandas) has ``733.0`` for post 733.
+    """
+    codes, mapped = _map_distinct(values, lambda v: re.sub(r"\.0+$", "", v) if v else None)
+    return _categorical(codes, mapped)
+
+
+# --------------------------------------------------------------------------------------
+# Rules: labels and victims
+# --------------------------------------------------------------------------------------
+
+
+def _upper_or_unknown(value: str | None) -> str:
+    text = " ".join(value.split()).upper() if value else ""
+    return UNKNOWN if text in ("", "UNKNOWN") else text
+
+
+def upper_or_unknown(values: pd.Series) -> pd.Categorical:
+    """Upper case, single spaces; missing or any spelling of unknown -> ``Unknown``.
+
+    For weapon and premise (the legacy ``FIREARM`` and the Sun's ``Handgun`` alike).
+    """
+    codes, mapped = _map_distinct(values, _upper_or_unknown)
+    return _categorical(codes, mapped)
+
+
+def published_or_unknown(values: pd.Series) -> pd.Categorical:
+    """As published; missing or any spelling of unknown -> ``Unknown`` (race, ethnicity).
+
+    NOTE: the Sun writes missing as ``NA``, ``None reported``, ``None Reported``,
+    ``Unknown``; all four become one ``Unknown``.
+    """
+    codes, mapped = _map_distinct(
+        values, lambda v: UNKNOWN if not v or v.upper() == "UNKNOWN" else " ".join(v.split())
+    )
+    return _categorical(codes, mapped)
+
+
+_INSIDE_OUTSIDE = {"I": "Inside", "INSIDE": "Inside", "O": "Outside", "OUTSIDE": "Outside"}
+
+
+def normalize_inside_outside(values: pd.Series) -> pd.Categorical:
+    """``I``/``Inside`` -> Inside, ``O``/``Outside`` -> Outside, anything else Unknown.
+
+    NOTE: the 2021 extract mixes O/I with Outside/Inside in one column.
+    """
+    codes, mapped = _map_distinct(
+        values, lambda v: _INSIDE_OUTSIDE.get(v.upper(), UNKNOWN) if v else UNKNOWN
+    )
+    return _categorical(codes, mapped, INSIDE_OUTSIDE)
+
+
+_GENDERS = {"M": "Male", "MALE": "Male", "F": "Female", "FEMALE": "Female"}
+
+
+def normalize_gender(values: pd.Series) -> pd.Categorical:
+    """M/Male -> Male, F/Female -> Female; anything else (U, X, junk) -> Unknown."""
+    codes, mapped = _map_distinct(
+        values, lambda v: _GENDERS.get(v.upper(), UNKNOWN) if v else UNKNOWN
+    )
+    return _categorical(codes, mapped, schema.GENDERS)
+
+
+def clean_age(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(age as Int16, cleared): ages outside 0-110 or not whole numbers become missing.
+
+    ``cleared`` marks a value that was given but impossible (``-3``, ``150``, ``abc``);
+    a missing value (or a missing marker such as ``None reported``) is not "cleared".
+    """
+    codes, uniques = _distinct(values)
+    number = pd.to_numeric(uniques, errors="coerce").astype(float)
+    valid = number.between(schema.MIN_AGE, schema.MAX_AGE) & (number == np.floor(number))
+    given = uniques.notna().to_numpy()
+    ages = number.where(valid).to_numpy()
+    cleared = given & ~valid.to_numpy()
+    return (
+        pd.Series(ages[codes], index=values.index).astype("Int16"),
+        pd.Series(cleared[codes], index=values.index),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Rules: identity
+# --------------------------------------------------------------------------------------
+
+
+def content_hashes(raw: pd.DataFrame) -> pd.Series:
+    """sha1 of each row's values (columns in name order, missing as empty), as hex.
+
+    Everything in a row is stable between two reads of the same file, so the hash is too;
+    the row number is left out so the same row in an overlapping file gets the same key.
+    """
+    if raw.empty:
+        return pd.Series([], index=raw.index, dtype=object)
+    joined = _join_text([raw[c] for c in sorted(raw.columns)], "\x1f")
+    digests = [hashlib.sha1(v.encode("utf-8")).hexdigest() for v in joined.tolist()]
+    return pd.Series(digests, index=raw.index, dtype=object)
+
+
+def record_ids(raw: pd.DataFrame, layout: str, row_id: pd.Series | None) -> pd.Series:
+    """``<layout>:<RowID>`` when the row has a RowID, else ``<layout>:sha1:<content hash>``."""
+    ids = pd.Series(pd.NA, index=raw.index, dtype=TEXT)
+    if row_id is not None:
+        ids = (layout + ":" + clean_text(row_id)).astype(TEXT)
+    need = ids.isna().to_numpy()
+    if need.any():
+        hashes = content_hashes(raw.loc[need])
+        ids[need] = (layout + ":sha1:" + hashes).to_numpy()
+    return ids
+
+
+def incident_ids(
+    cc_number: pd.Series | None, row_id: pd.Series | None, index: pd.Index
+) -> pd.Series:
+    """CCNumber, else RowID, else missing (one incident may have several victim rows)."""
+    ids = pd.Series(pd.NA, index=index, dtype=TEXT)
+    for column in (row_id, cc_number):
+        if column is not None:
+            ids = clean_text(column).fillna(ids)
+    return ids
+
+
+# --------------------------------------------------------------------------------------
+# The chain
+# --------------------------------------------------------------------------------------
+
+
+def _missing_text(index: pd.Index) -> pd.Series:
+    return pd.Series(pd.NA, index=index, dtype=TEXT)
+
+
+def _quarantine_frame(source: str, raw: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
+    held = reasons.notna().to_numpy()
+    payloads = [
+        json.dumps({k: (v if isinstance(v, str) else None) for k, v in record.items()})
+        for record in raw.loc[held].to_dict("records")
+    ]
+    return pd.DataFrame(
+        {
+            "source": [source] * len(payloads),
+            "row_number": (np.flatnonzero(held) + 1).astype("int64"),
+            "reason": reasons[held].to_numpy(dtype=object),
+            "raw": payloads,
+        },
+        columns=list(QUARANTINE_COLUMNS),
+    )
+
+
+# Category columns whose categories are fixed (so frames of several sources concatenate).
+_FIXED_CATEGORIES = frozenset(
+    {"offense", "offense_group", "district", "old_district", "inside_outside", "victim_gender"}
+)
+
+
+def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
+    """The rows of ``frame`` in the canonical schema, the quarantined rest, and the counts.
+
+    ``today`` bounds the dates (later ones are quarantined as future_date); it defaults
+    to today's date in Baltimore.
+    """
+    today = today or datetime.now(config.CITY_TZ).date()
+    raw = strip_bom(frame.raw).reset_index(drop=True)
+    view = canonical_view(SourceFrame(frame.source, frame.layout, raw))
+    field_or_missing = {name: view.get(name, _missing_text(raw.index)) for name in RAW_FIELDS}
+    row_id = clean_text(view["row_id"]) if "row_id" in view else None
+
+    # 1. exact duplicates, 2. dates, 3. offense: the first failing rule names the reason.
+    reasons = pd.Series(None, index=raw.index, dtype=object)
+    reasons[exact_duplicates(raw, row_id)] = "exact_duplicate"
+    if "occurred" in view:
+        given = view["occurred"]
+        occurred, time_known = parse_timestamp(given)
+    else:
+        given = field_or_missing["date"]
+        occurred, time_known = combine_date_and_time(given, view.get("time"), view.get("meridiem"))
+    reasons = reasons.fillna(date_problems(given, occurred, today))
+    offenses = classify_offenses(
+        field_or_missing["crime_code"], field_or_missing["description"], view.get("shooting")
+    )
+    reasons[(offenses["offense"].isna() & reasons.isna()).to_numpy()] = "unmapped_offense"
+
+    lat, lon, repaired = locate(view)
+    district, old_district = choose_districts(view)
+    age, age_cleared = clean_age(field_or_missing["age"])
+    incidents = pd.DataFrame(
+        {
+            "record_id": record_ids(raw, frame.layout, row_id),
+            "incident_id": incident_ids(view.get("cc_number"), row_id, raw.index),
+            "occurred_at": occurred,
+            "time_known": time_known.astype(bool),
+            **{name: offenses[name] for name in offenses.columns},
+            "weapon": upper_or_unknown(field_or_missing["weapon"]),
+            "inside_outside": normalize_inside_outside(field_or_missing["inside_outside"]),
+            "premise": upper_or_unknown(field_or_missing["premise"]),
+            "post": normalize_post(field_or_missing["post"]),
+            "district": district,
+            "old_district": old_district,
+            "neighborhood": normalize_neighborhood(field_or_missing["neighborhood"]),
+            "location": clean_text(field_or_missing["location"]),
+            "latitude": lat.astype("float32"),
+            "longitude": lon.astype("float32"),
+            "victim_age": age,
+            "victim_gender": normalize_gender(field_or_missing["gender"]),
+            "victim_race": published_or_unknown(field_or_missing["race"]),
+            "victim_ethnicity": published_or_unknown(field_or_missing["ethnicity"]),
+            "source": pd.Categorical([frame.source] * len(raw)),
+        },
+        index=raw.index,
+    )[list(schema.COLUMN_NAMES)]
+
+    keep = reasons.isna().to_numpy()
+    kept = incidents.loc[keep].reset_index(drop=True)
+    for name in kept.columns:
+        if isinstance(kept[name].dtype, pd.CategoricalDtype) and name not in _FIXED_CATEGORIES:
+            kept[name] = kept[name].cat.remove_unused_categories()
+
+    unmapped = (reasons == "unmapped_offense").to_numpy()
+    labels = Counter(
+        unmapped_label(c, d)
+        for c, d in zip(
+            incidents["crime_code"][unmapped].astype(object).tolist(),
+            incidents["description"][unmapped].astype(object).tolist(),
+            strict=True,
+        )
+    )
+    quality = QualityReport(
+        rows_read=len(raw),
+        rows_kept=len(kept),
+        duplicates_dropped=int((reasons == "exact_duplicate").sum()),
+        ungeocoded=int(kept["latitude"].isna().sum()),
+        coordinates_repaired=int(repaired.to_numpy()[keep].sum()),
+        unknown_district=int((kept["district"] == schema.UNKNOWN_DISTRICT).sum()),
+        ages_cleared=int(age_cleared.to_numpy()[keep].sum()),
+        genders_unknown=int((kept["victim_gender"] == UNKNOWN).sum()),
+        time_unknown=int((~kept["time_known"]).sum()),
+        quarantined={str(k): int(v) for k, v in reasons.value_counts().items()},
+        unmapped_descriptions=dict(labels),
+    )
+    return CleanResult(
+        incidents=kept, quarantine=_quarantine_frame(frame.source, raw, reasons), quality=quality
+    )
