@@ -274,7 +274,10 @@ def _top_blocks(rows: pd.DataFrame, nbhd: np.ndarray, n: int) -> list[str]:
 def build(shared: Path) -> tuple[pd.DataFrame, dict]:
     bounds = shared / "boundaries"
     names, geoms = _load_polygons(bounds / "neighborhoods.geojson", "name")
-    props = [f["properties"] for f in json.loads((bounds / "neighborhoods.geojson").read_text())["features"]]
+    props = [
+        f["properties"]
+        for f in json.loads((bounds / "neighborhoods.geojson").read_text())["features"]
+    ]
     new_names, new_geoms = _load_polygons(bounds / "police_districts_2023.geojson", "name")
     old_names, old_geoms = _load_polygons(bounds / "Police_Districts.geojson", "Dist_Name")
 
@@ -318,6 +321,7 @@ def build(shared: Path) -> tuple[pd.DataFrame, dict]:
     table["gun_weight"] = np.round(_smoothed(gun_counts), 6)
     table["blocks"] = _top_blocks(all_rows, all_idx, len(names))
 
+    unlocated = all_rows.loc[all_idx < 0, "name"]
     stats = {
         "all_rows": len(all_rows),
         "all_located": int((all_idx >= 0).sum()),
@@ -326,7 +330,7 @@ def build(shared: Path) -> tuple[pd.DataFrame, dict]:
         "zero_count_neighborhoods": int((all_counts == 0).sum()),
         "zero_gun_neighborhoods": int((gun_counts == 0).sum()),
         "without_blocks": int((table["blocks"] == "").sum()),
-        "unlocated_names": Counter(all_rows.loc[all_idx < 0, "name"].fillna("<blank>")).most_common(40),
+        "unlocated_names": Counter(unlocated.fillna("<blank>")).most_common(40),
     }
     return table.sort_values("name", kind="stable").reset_index(drop=True), stats
 
@@ -375,7 +379,9 @@ def calibration(shared: Path) -> None:
     fam = fam.where(leg["CrimeCode"] != "6C", "shoplifting")
     fam = fam.where(leg["CrimeCode"] != "6E", "auto_parts")
     fam = fam.fillna("larceny")
-    print("legacy 2019 H1 family shares:", (fam.value_counts(normalize=True) * 100).round(2).to_dict())
+    print(
+        "legacy 2019 H1 family shares:", (fam.value_counts(normalize=True) * 100).round(2).to_dict()
+    )
     print("legacy 2019 H1 code counts:", leg.groupby(fam)["CrimeCode"].value_counts().to_dict())
     hour = pd.to_numeric(leg["CrimeTime"].str[:2], errors="coerce")
     print("hour % by family:")
@@ -399,16 +405,23 @@ def calibration(shared: Path) -> None:
     print("age quantiles:", age.groupby(sfam).quantile(q).unstack().round(0).to_string())
     print("age missing:", age.isna().groupby(sfam).mean().round(3).to_dict())
 
-    daily = pd.read_csv(shared / "aggregates" / "baltimore_crime_daily_totals.csv", parse_dates=["date"])
+    daily = pd.read_csv(
+        shared / "aggregates" / "baltimore_crime_daily_totals.csv", parse_dates=["date"]
+    )
     daily = daily[daily["date"].dt.year.between(2012, 2019)]
     print("yearly totals:", daily.groupby(daily["date"].dt.year)["total_incidents"].sum().to_dict())
     month = daily.groupby(daily["date"].dt.month)["total_incidents"].mean()
     print("month factor (all):", (month / month.mean()).round(3).to_dict())
-    hv = pd.read_csv(shared / "shootings_homicides" / "baltimore-homicide-victims_redacted.csv", dtype=str)
+    hv = pd.read_csv(
+        shared / "shootings_homicides" / "baltimore-homicide-victims_redacted.csv", dtype=str
+    )
     hmon = pd.to_datetime(hv["date"], errors="coerce").dt.month.value_counts().sort_index()
     days = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     per_day = hmon.to_numpy() / days
-    print("month factor (homicide):", dict(zip(range(1, 13), np.round(per_day / per_day.mean(), 3), strict=True)))
+    print(
+        "month factor (homicide):",
+        dict(zip(range(1, 13), np.round(per_day / per_day.mean(), 3), strict=True)),
+    )
 
 
 def main() -> None:

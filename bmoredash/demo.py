@@ -1,0 +1,954 @@
+"""Deterministic demo data: Baltimore-shaped victim rows, 2012 to last Saturday.
+
+The dashboard, the reports and the tests need data on a machine with no network and no
+copy of the real exports. ``generate_demo`` writes rows in the current Open Baltimore
+Part1_Crime_Beta CSV layout (so they go through the same reader, cleaner and store as
+real downloads), calibrated on the real samples:
+
+- yearly totals: the legacy dataset's published daily totals for 2012-2019 (45-52k rows a
+  year including common assault); later years are held in that band by choice;
+- homicides per year follow the published trend; non-fatal shootings are about twice
+  homicides (ratio 2.0 rising to 2.7, the 2019 and 2025-2026 samples' ratios);
+- offense mix: the 2019 legacy CSV, drifting linearly to the 2025-2026 Baltimore Sun mix;
+- seasonality, weekday and hour-of-day shapes, victim age/gender/race/ethnicity,
+  premises and weapons per offense: measured in those samples
+  (``scripts/build_neighborhood_table.py --calibration`` prints every figure used here);
+- places: ``bmoredash/data/neighborhoods.csv`` (278 neighborhoods, their 2023 and old
+  districts, a scatter circle inside both, and how much crime each draws).
+
+Same ``seed``, ``start``, ``end`` and ``scale`` give a byte-identical CSV: every random
+draw comes from ``numpy.random.default_rng`` seeded per (year, offense), nothing depends on
+the clock once ``end`` is fixed, and each year's rows do not depend on the other years.
+A few rows are deliberately dirty (``DIRTY_RATES``) so the quality report has something
+to report; their RowIDs are listed in ``frame.attrs["dirty"]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bmoredash import config
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DEFAULT_START",
+    "DEMO_CSV",
+    "RAW_COLUMNS",
+    "CODE_TABLE",
+    "DIRTY_RATES",
+    "FAMILIES",
+    "HOMICIDES",
+    "INTENDED_OFFENSE",
+    "YEAR_TOTALS",
+    "generate_demo",
+    "last_saturday",
+    "load_neighborhoods",
+    "write_demo",
+    "year_targets",
+]
+
+DEFAULT_SEED = 20120101
+DEFAULT_START = dt.date(2012, 1, 1)
+#: Where ``write_demo`` puts the CSV, relative to the data directory.
+DEMO_CSV = Path("raw") / "demo_part1_crime.csv"
+
+#: The Part1_Crime_Beta CSV header, in the published order.
+RAW_COLUMNS: tuple[str, ...] = (
+    "RowID",
+    "CCNumber",
+    "CrimeDateTime",
+    "CrimeCode",
+    "Description",
+    "Inside_Outside",
+    "Weapon",
+    "Shooting",
+    "Post",
+    "Gender",
+    "Age",
+    "Race",
+    "Ethnicity",
+    "Location",
+    "Old_District",
+    "New_District",
+    "Neighborhood",
+    "Latitude",
+    "Longitude",
+    "GeoLocation",
+    "PremiseType",
+    "Total_Incidents",
+)
+
+# --------------------------------------------------------------------------------------
+# Yearly targets (victim rows at scale 1)
+# --------------------------------------------------------------------------------------
+
+#: All rows per year. 2012-2019: sums of the legacy dataset's daily Total Incidents
+#: (aggregates/baltimore_crime_daily_totals.csv). From 2020 on: held in the same band by
+#: choice (a demo, not an estimate).
+YEAR_TOTALS: dict[int, int] = {
+    2012: 49561,
+    2013: 49542,
+    2014: 45310,
+    2015: 48192,
+    2016: 48784,
+    2017: 52174,
+    2018: 48490,
+    2019: 46365,
+    2020: 45600,
+    2021: 46300,
+    2022: 47100,
+    2023: 47800,
+    2024: 46200,
+    2025: 45400,
+    2026: 45200,
+}
+
+#: Homicide victims per year, the published trend (2025-2026 approximate; 2026 at 2025's pace).
+HOMICIDES: dict[int, int] = {
+    2012: 217,
+    2013: 235,
+    2014: 211,
+    2015: 344,
+    2016: 318,
+    2017: 342,
+    2018: 309,
+    2019: 348,
+    2020: 335,
+    2021: 337,
+    2022: 333,
+    2023: 263,
+    2024: 201,
+    2025: 133,
+    2026: 133,
+}
+
+#: Non-fatal shooting victims per homicide victim. 2.27 in the 2019 legacy sample
+#: (374 / 165), 2.7 in the 2025-2026 Sun extract (414 / 153); roughly 2 before.
+SHOOTING_RATIO: dict[int, float] = {
+    2012: 2.0,
+    2013: 2.0,
+    2014: 2.0,
+    2015: 2.1,
+    2016: 2.1,
+    2017: 2.1,
+    2018: 2.1,
+    2019: 2.25,
+    2020: 2.25,
+    2021: 2.25,
+    2022: 2.25,
+    2023: 2.35,
+    2024: 2.5,
+    2025: 2.7,
+    2026: 2.7,
+}
+
+
+def _for_year(table: dict[int, float], year: int) -> float:
+    """The table's value for ``year``, holding the first/last year's value outside it."""
+    return table[min(max(year, min(table)), max(table))]
+
+
+# --------------------------------------------------------------------------------------
+# Offense families, calibrated on the real samples
+# --------------------------------------------------------------------------------------
+
+_H = tuple[float, ...]
+
+# Hour-of-day shares (%, hours 0-23) measured in the 2019 legacy CSV (22,281 rows); smoothed
+# with a 1-2-1 circular kernel when used, which also removes the empty hours of the small
+# offenses.
+_HOURS: dict[str, _H] = {
+    "agg_assault": (5.7, 4.7, 4.1, 2.5, 1.7, 1.0, 1.1, 2.2, 2.8, 2.7, 3.5, 4.1,
+                    4.0, 4.8, 3.7, 4.8, 6.2, 6.0, 4.7, 6.0, 5.9, 6.6, 5.3, 5.9),
+    "arson": (8.9, 8.9, 0.0, 6.7, 2.2, 6.7, 0.0, 4.4, 2.2, 6.7, 8.9, 8.9,
+              4.4, 2.2, 0.0, 2.2, 0.0, 6.7, 0.0, 0.0, 8.9, 4.4, 2.2, 4.4),
+    "auto_parts": (4.4, 1.5, 1.2, 0.8, 1.0, 0.7, 2.2, 2.9, 5.1, 5.1, 3.2, 3.5,
+                   6.2, 3.3, 4.3, 4.8, 5.8, 8.2, 8.3, 6.8, 6.8, 5.2, 5.0, 3.6),
+    "auto_theft": (4.9, 3.0, 2.9, 2.3, 1.8, 1.8, 3.1, 5.3, 3.3, 3.0, 2.3, 2.2,
+                   3.7, 3.3, 3.7, 4.1, 5.1, 5.9, 5.5, 5.9, 5.9, 8.1, 6.8, 6.1),
+    "burglary": (5.5, 3.0, 2.6, 3.3, 2.6, 2.2, 2.8, 4.7, 4.6, 5.2, 5.1, 4.5,
+                 5.3, 4.9, 4.7, 4.5, 5.5, 6.8, 4.7, 4.2, 3.9, 3.0, 3.3, 3.0),
+    "carjacking": (8.3, 7.4, 3.7, 3.7, 1.2, 1.7, 1.2, 2.1, 2.1, 2.5, 3.3, 2.5,
+                   2.5, 4.5, 2.5, 1.2, 3.3, 3.7, 6.2, 5.0, 8.7, 7.9, 8.3, 6.6),
+    "common_assault": (5.8, 4.5, 3.5, 3.3, 1.4, 1.1, 1.4, 2.1, 2.8, 3.2, 4.3, 4.6,
+                       4.8, 5.1, 5.1, 5.9, 5.2, 5.1, 5.2, 5.0, 5.1, 5.5, 4.5, 5.6),
+    "homicide": (8.0, 4.3, 4.3, 1.8, 1.8, 0.0, 1.2, 3.7, 0.0, 2.5, 2.5, 3.7,
+                 2.5, 1.8, 6.1, 4.3, 3.7, 4.9, 2.5, 6.1, 7.4, 8.0, 10.4, 8.6),
+    "larceny": (5.1, 2.1, 1.9, 0.7, 1.1, 1.7, 1.7, 3.3, 3.5, 4.5, 5.0, 5.7,
+                7.2, 6.2, 7.0, 7.1, 6.9, 5.2, 6.1, 4.8, 3.6, 3.3, 3.1, 3.2),
+    "larceny_from_auto": (4.5, 3.2, 2.9, 2.0, 1.4, 1.3, 1.6, 2.7, 2.4, 2.4, 2.7, 2.4,
+                          3.4, 2.9, 3.2, 4.3, 5.3, 7.0, 7.6, 7.3, 7.3, 8.6, 7.6, 6.2),
+    "rape": (14.2, 2.4, 6.3, 4.7, 2.4, 4.7, 2.4, 2.4, 0.8, 2.4, 5.5, 3.1,
+             4.7, 3.1, 3.1, 3.9, 2.4, 2.4, 3.1, 5.5, 6.3, 3.9, 5.5, 4.7),
+    "robbery_commercial": (3.5, 5.0, 2.0, 2.5, 1.0, 1.0, 1.3, 2.0, 3.5, 3.3, 5.0, 3.3,
+                           3.5, 6.0, 6.0, 3.8, 5.8, 7.1, 7.1, 7.3, 5.8, 3.5, 6.3, 4.3),
+    "robbery_residence": (2.6, 5.3, 1.6, 1.6, 2.6, 2.1, 2.1, 5.3, 0.5, 3.2, 2.6, 5.3,
+                          3.2, 6.8, 4.2, 2.6, 5.3, 3.2, 3.7, 8.9, 7.4, 3.2, 5.3, 11.6),
+    "robbery_street": (6.2, 6.2, 4.9, 2.8, 2.1, 2.4, 1.7, 2.1, 1.9, 2.2, 2.4, 2.6,
+                       4.1, 4.1, 3.5, 4.4, 5.1, 5.0, 5.1, 5.3, 6.7, 6.3, 5.5, 7.3),
+    "shooting": (7.2, 6.4, 5.9, 1.9, 0.8, 0.8, 0.0, 0.3, 1.1, 1.1, 0.8, 4.5,
+                 1.6, 3.2, 2.4, 5.1, 5.1, 8.0, 4.3, 5.3, 8.0, 10.4, 8.0, 7.8),
+    "shoplifting": (2.6, 1.6, 1.7, 1.0, 1.0, 1.2, 1.0, 1.8, 3.0, 4.4, 5.0, 6.1,
+                    6.7, 7.8, 7.3, 7.8, 7.8, 6.3, 8.0, 5.6, 5.6, 2.9, 1.9, 1.9),
+}  # fmt: skip
+
+# Weekday factors (Monday..Sunday, mean 1) measured in the 2019 legacy CSV. Offenses with
+# fewer than 400 sample rows borrow a related offense's shape (noted per entry).
+_WEEKDAYS: dict[str, _H] = {
+    "agg_assault": (0.93, 1.06, 0.96, 0.97, 0.95, 1.12, 1.00),
+    "auto_parts": (0.96, 1.06, 0.89, 1.17, 1.23, 0.87, 0.82),
+    "auto_theft": (1.07, 0.99, 1.01, 0.92, 1.12, 0.90, 0.99),
+    "burglary": (1.02, 1.03, 1.14, 1.00, 1.06, 1.02, 0.74),
+    "common_assault": (1.00, 1.00, 1.00, 1.01, 0.99, 1.00, 0.99),
+    "larceny": (1.02, 0.99, 1.13, 1.06, 1.12, 0.97, 0.71),
+    "larceny_from_auto": (0.92, 1.08, 1.08, 1.04, 0.94, 1.05, 0.90),
+    "robbery_street": (1.07, 1.00, 1.19, 0.96, 0.93, 0.99, 0.85),
+    "shooting": (0.86, 1.09, 0.97, 0.99, 1.07, 1.12, 0.90),
+    "shoplifting": (1.15, 1.15, 1.02, 1.07, 0.94, 0.81, 0.84),
+}
+_WEEKDAYS |= {
+    "homicide": _WEEKDAYS["shooting"],
+    "rape": _WEEKDAYS["agg_assault"],
+    "carjacking": _WEEKDAYS["robbery_street"],
+    "robbery_commercial": _WEEKDAYS["robbery_street"],
+    "robbery_residence": _WEEKDAYS["robbery_street"],
+    "arson": _WEEKDAYS["burglary"],
+}
+
+# Month factors (Jan..Dec, mean about 1), interpolated to a smooth daily curve. "all": mean
+# daily Total Incidents by month, legacy daily totals 2012-2019 (Feb 0.83, Aug 1.09);
+# "gun": homicide victims by month per day, Baltimore Sun homicide list 2007-2020.
+_MONTHS: dict[str, _H] = {
+    "all": (0.918, 0.828, 0.880, 0.974, 1.057, 1.082, 1.071, 1.085, 1.071, 1.071, 0.999, 0.964),
+    "gun": (0.881, 0.756, 0.820, 0.955, 1.166, 1.100, 1.187, 1.040, 1.094, 1.059, 0.971, 0.970),
+}
+
+_GENDERS = ("Male", "Female", "Unknown", "")
+_RACES = (
+    "Black or African American",
+    "White",
+    "Asian",
+    "American Indian or Alaska Native",
+    "Native Hawaiian or other Pacific Islander",
+    "Unknown",
+    "",
+)
+_ETHNICITIES = ("Not Hispanic or Latino", "Hispanic or Latino", "Unknown", "")
+
+#: Premises where the offense is outdoors. NOTE: the Sun extract's Inside_Outside agrees
+#: with its PremiseType when Shed/garage (parking) counts as outside (e.g. larceny from
+#: auto: 85% Outside vs 84% Street + Shed/garage).
+OUTSIDE_PREMISES = frozenset(
+    {
+        "Street",
+        "Shed/garage",
+        "Park",
+        "Vacant lot/woods",
+        "Other - outside",
+        "Car lot-new/used",
+        "Construction site",
+        "Boat yard",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of offense as the generator emits it (codes, wording, shapes, victims)."""
+
+    key: str
+    description: str  # Part1_Crime_Beta wording
+    codes: dict[str, int]  # legacy BPD code -> rows in the 2019 sample
+    season: str  # key of _MONTHS
+    place: str  # neighborhood weight: "all", "gun" or "mixed"
+    premises: dict[str, float]  # PremiseType -> % (Sun extract, entries >= ~0.4%)
+    gender: _H  # % per _GENDERS
+    race: _H  # % per _RACES
+    ethnicity: _H  # % per _ETHNICITIES
+    ages: _H  # age at the 1st, 10th, 20th, ..., 90th, 99th percentile
+    age_missing: float  # share of rows without an age
+    second_victim: float = 0.0  # chance a row is one more victim of the previous incident
+
+
+_AGG_PREMISES = {
+    "Other/residential": 52.4, "Street": 30.9, "Convenience store": 2.5, "Shed/garage": 2.0,
+    "School": 1.7, "Restaurant": 1.3, "Drug store / med  bldg": 1.0, "Office building": 1.0,
+    "Gas station": 0.9, "Tavern/night club": 0.9, "Park": 0.8, "Unknown": 0.8,
+    "Hotel/motel": 0.7, "Public building": 0.4, "Public housing": 0.4, "Specialty store": 0.4,
+}  # fmt: skip
+_AGG_VICTIMS = {
+    "gender": (46.8, 51.9, 0.3, 0.9),
+    "race": (75.4, 13.8, 0.9, 0.3, 0.4, 1.8, 7.4),
+    "ethnicity": (58.3, 7.8, 33.0, 0.9),
+    "ages": (5, 18, 23, 26, 29, 32, 36, 40, 45, 55, 72),
+    "age_missing": 0.041,
+}
+_ROBBERY_VICTIMS = {
+    "gender": (65.5, 34.3, 0.3, 0.0),
+    "race": (58.9, 20.2, 3.8, 1.2, 0.8, 3.0, 12.0),
+    "ethnicity": (55.2, 13.9, 30.9, 0.0),
+    "ages": (11, 16, 20, 23, 27, 32, 36, 40, 47, 57, 75),
+    "age_missing": 0.011,
+}
+_BUSINESS_VICTIM = {
+    "gender": (0.0, 0.0, 0.0, 100.0),
+    "race": (0, 0, 0, 0, 0, 0, 100.0),
+    "ethnicity": (0, 0, 0, 100.0),
+    "ages": (0,) * 11,
+    "age_missing": 1.0,
+}
+
+# NOTE: "Drug store / med  bldg" and "Religious  institution" carry two spaces in the
+# published PremiseType values; they are kept as published.
+_FAMILY_LIST: tuple[Family, ...] = (
+    Family(
+        "homicide", "HOMICIDE", {"1A": 151, "1K": 9, "1O": 5}, "gun", "gun",
+        {"Street": 62, "Other/residential": 27, "Shed/garage": 6.5, "Restaurant": 2,
+         "Convenience store": 1.5, "Vacant lot/woods": 1},
+        gender=(90.2, 9.8, 0.0, 0.0), race=(93.5, 2.6, 0.0, 0.0, 1.3, 0.0, 2.6),
+        ethnicity=(58.2, 3.3, 38.6, 0.0), ages=(15, 21, 25, 27, 30, 33, 35, 38, 42, 50, 64),
+        age_missing=0.02, second_victim=0.05,
+    ),
+    Family(
+        "shooting", "SHOOTING", {"9S": 374}, "gun", "gun",
+        {"Street": 70.5, "Other/residential": 12.1, "Drug store / med  bldg": 5.3,
+         "Shed/garage": 3.6, "Convenience store": 1.7, "Park": 1.4, "Restaurant": 1.2,
+         "Unknown": 1.0, "Gas station": 0.7, "Liquor store": 0.7, "Hotel/motel": 0.5,
+         "Specialty store": 0.5},
+        gender=(88.6, 11.1, 0.2, 0.0), race=(87.9, 4.1, 0.2, 0.2, 1.2, 1.4, 4.8),
+        ethnicity=(62.8, 6.8, 30.4, 0.0), ages=(13, 17, 19, 22, 25, 28, 32, 35, 40, 45, 66),
+        age_missing=0.01, second_victim=0.08,
+    ),
+    Family(
+        "rape", "RAPE", {"2A": 114, "2B": 13}, "all", "mixed",
+        {"Other/residential": 68.2, "Street": 12.1, "Drug store / med  bldg": 3.9,
+         "Hotel/motel": 3.9, "Park": 2.9, "Unknown": 1.8, "School": 1.4,
+         "Convenience store": 0.7, "Office building": 0.7, "Public housing": 0.7,
+         "Vacant building": 0.7, "Tavern/night club": 0.7},
+        gender=(6.1, 93.9, 0.0, 0.0), race=(66.1, 23.2, 1.8, 0.0, 1.8, 1.4, 5.7),
+        ethnicity=(61.1, 8.6, 30.4, 0.0), ages=(4, 13, 15, 17, 20, 23, 26, 31, 35, 42, 63),
+        age_missing=0.018,
+    ),
+    Family(
+        "robbery_street", "ROBBERY - STREET",
+        {"3AF": 707, "3B": 508, "3AK": 136, "3AO": 121, "3P": 33, "3NF": 13, "3NK": 4,
+         "3NO": 4},
+        "all", "mixed",
+        {"Street": 48.5, "Other/residential": 18.8, "Convenience store": 10.3,
+         "Wholesaler/store": 2.8, "Park": 2.2, "Restaurant": 2.2, "Gas station": 2.1,
+         "Shed/garage": 2.0, "Office building": 1.7, "Specialty store": 1.4,
+         "Grocery/confection": 1.3, "Unknown": 0.9, "School": 0.9, "Liquor store": 0.7,
+         "Drug store / med  bldg": 0.7, "Bank/financial inst": 0.5,
+         "Tavern/night club": 0.5, "Bus/railroad station": 0.4},
+        **_ROBBERY_VICTIMS, second_victim=0.05,
+    ),
+    Family(
+        "carjacking", "ROBBERY - CARJACKING", {"3AJF": 180, "3BJ": 38, "3AJO": 15, "3AJK": 9},
+        "all", "mixed",
+        {"Street": 79.2, "Other/residential": 6.6, "Shed/garage": 6.6, "Gas station": 2.2,
+         "Convenience store": 1.9, "Park": 0.6, "Restaurant": 0.5},
+        gender=(77.0, 23.0, 0.0, 0.0), race=(58.8, 18.6, 3.5, 0.3, 1.3, 3.8, 13.8),
+        ethnicity=(50.6, 19.8, 29.6, 0.0), ages=(12, 22, 25, 28, 32, 35, 39, 43, 49, 58, 74),
+        age_missing=0.016, second_victim=0.03,
+    ),
+    Family(
+        "robbery_commercial", "ROBBERY - COMMERCIAL",
+        {"3CF": 151, "3D": 81, "3CO": 40, "3CK": 31, "3GF": 24, "3H": 17, "3M": 15, "3LF": 11,
+         "3F": 8, "3GO": 7, "3EF": 7, "3GK": 5},
+        "all", "all",
+        {"Convenience store": 41.8, "Wholesaler/store": 12.6, "Street": 7.0,
+         "Specialty store": 6.6, "Grocery/confection": 6.2, "Office building": 5.8,
+         "Restaurant": 5.2, "Gas station": 3.8, "Liquor store": 3.0,
+         "Drug store / med  bldg": 2.0, "Bank/financial inst": 1.8, "Other/residential": 1.4,
+         "Unknown": 1.0, "Shopping malls/cntr": 0.6},
+        **_BUSINESS_VICTIM,
+    ),
+    Family(
+        # Not separated in the Sun extract: premises are an assumption (home invasions).
+        "robbery_residence", "ROBBERY - RESIDENCE", {"3K": 106, "3JF": 55, "3JK": 16, "3JO": 13},
+        "all", "mixed",
+        {"Other/residential": 85, "Shed/garage": 6, "Public housing": 4, "Hotel/motel": 3,
+         "Vacant building": 2},
+        **_ROBBERY_VICTIMS, second_victim=0.06,
+    ),
+    Family(
+        "agg_assault", "AGG. ASSAULT", {"4C": 1102, "4A": 702, "4B": 578, "4D": 370},
+        "all", "mixed", _AGG_PREMISES, **_AGG_VICTIMS, second_victim=0.05,
+    ),
+    Family(
+        # Not in the Sun extract (not Part 1): premises and victims borrowed from agg. assault.
+        "common_assault", "COMMON ASSAULT", {"4E": 4243}, "all", "mixed", _AGG_PREMISES,
+        **_AGG_VICTIMS, second_victim=0.04,
+    ),
+    Family(
+        "burglary", "BURGLARY",
+        {"5A": 1561, "5D": 569, "5B": 214, "5C": 159, "5E": 51, "5F": 36, "5G": 18},
+        "all", "all",
+        {"Other/residential": 70.3, "Office building": 8.1, "Restaurant": 3.4,
+         "Convenience store": 2.9, "School": 1.6, "Unknown": 1.4, "Shed/garage": 1.3,
+         "Specialty store": 1.1, "Public building": 1.0, "Religious  institution": 1.0,
+         "Street": 1.0, "Construction site": 0.9, "Hotel/motel": 0.8,
+         "Mini storage lockers": 0.8, "Vacant building": 0.8, "Tavern/night club": 0.6,
+         "Car lot-new/used": 0.5, "Wholesaler/store": 0.5},
+        gender=(37.8, 33.7, 0.6, 27.9), race=(39.2, 20.2, 1.9, 0.5, 0.6, 1.5, 35.9),
+        ethnicity=(39.1, 7.2, 25.7, 27.9), ages=(16, 25, 30, 34, 37, 41, 45, 50, 56, 64, 82),
+        age_missing=0.303,
+    ),
+    Family(
+        "larceny", "LARCENY",
+        {"6J": 1390, "6G": 1156, "6F": 109, "6B": 86, "6L": 29, "6A": 25, "6H": 8},
+        "all", "all",
+        {"Other/residential": 59.4, "Street": 12.4, "Convenience store": 4.7,
+         "Office building": 2.5, "Restaurant": 2.1, "Unknown": 1.8, "School": 1.7,
+         "Drug store / med  bldg": 1.5, "Shed/garage": 1.5, "Wholesaler/store": 1.5,
+         "Public building": 1.3, "Tavern/night club": 1.2, "Grocery/confection": 1.0,
+         "Hotel/motel": 1.0, "Specialty store": 1.0, "Gas station": 0.7, "Park": 0.6,
+         "Construction site": 0.5, "Religious  institution": 0.5,
+         "Bus/railroad station": 0.4, "Liquor store": 0.4},
+        gender=(36.9, 49.1, 0.8, 13.1), race=(47.4, 24.9, 3.4, 0.5, 0.6, 1.3, 21.9),
+        ethnicity=(50.7, 5.0, 31.3, 13.1), ages=(15, 23, 27, 30, 34, 37, 41, 47, 55, 64, 81),
+        age_missing=0.149,
+    ),
+    Family(
+        # NOTE: legacy rows write shoplifting as LARCENY with code 6C; the code gives the detail.
+        "shoplifting", "LARCENY", {"6C": 1135}, "all", "all",
+        {"Convenience store": 43.5, "Wholesaler/store": 23.5, "Drug store / med  bldg": 11.3,
+         "Grocery/confection": 6.4, "Gas station": 4.3, "Specialty store": 3.6,
+         "Office building": 2.6, "Other/residential": 1.1, "Liquor store": 0.9, "Street": 0.7,
+         "Unknown": 0.7, "Restaurant": 0.6, "Shopping malls/cntr": 0.5},
+        **_BUSINESS_VICTIM,
+    ),
+    Family(
+        "auto_parts", "LARCENY", {"6E": 1243}, "all", "all",
+        {"Street": 69.5, "Shed/garage": 12.8, "Other/residential": 11.7,
+         "Car lot-new/used": 1.0, "Office building": 1.0, "Gas station": 0.7, "Unknown": 0.6,
+         "Public building": 0.4},
+        gender=(49.1, 43.3, 0.3, 7.3), race=(51.8, 24.3, 1.9, 0.1, 0.3, 1.7, 19.7),
+        ethnicity=(39.5, 10.8, 42.4, 7.3), ages=(20, 26, 29, 33, 37, 41, 45, 52, 60, 67, 84),
+        age_missing=0.08,
+    ),
+    Family(
+        "larceny_from_auto", "LARCENY FROM AUTO", {"6D": 2556}, "all", "all",
+        {"Street": 69.6, "Shed/garage": 13.8, "Other/residential": 12.0,
+         "Office building": 0.6, "Park": 0.5, "Gas station": 0.4, "Unknown": 0.4,
+         "Convenience store": 0.3, "Hotel/motel": 0.3, "School": 0.3},
+        gender=(48.1, 43.1, 0.3, 8.6), race=(50.3, 26.2, 1.7, 0.3, 0.7, 1.6, 19.3),
+        ethnicity=(46.5, 9.3, 35.7, 8.6), ages=(19, 24, 27, 30, 34, 37, 41, 46, 54, 63, 80),
+        age_missing=0.098,
+    ),
+    Family(
+        "auto_theft", "AUTO THEFT", {"7A": 1749, "7C": 121, "7B": 4}, "all", "all",
+        {"Street": 62.2, "Other/residential": 20.9, "Shed/garage": 11.8, "Gas station": 1.1,
+         "Office building": 0.6, "Convenience store": 0.5, "Car lot-new/used": 0.3,
+         "Restaurant": 0.3},
+        gender=(50.7, 43.7, 0.7, 4.8), race=(58.9, 22.5, 1.7, 0.4, 0.8, 1.8, 14.0),
+        ethnicity=(53.0, 9.1, 33.1, 4.8), ages=(19, 24, 28, 32, 35, 39, 43, 49, 57, 65, 83),
+        age_missing=0.069,
+    ),
+    Family(
+        "arson", "ARSON",
+        {"8H": 16, "8AO": 8, "8J": 8, "8FO": 5, "8BO": 2, "8BV": 2, "8GO": 2, "8EO": 1,
+         "8I": 1},
+        "all", "all",
+        {"Other/residential": 55.4, "Street": 28.9, "School": 3.3, "Shed/garage": 2.5,
+         "Drug store / med  bldg": 1.7, "Unknown": 1.7, "Vacant building": 1.7,
+         "Vacant lot/woods": 1.7, "Hotel/motel": 0.8, "Park": 0.8, "Public building": 0.8,
+         "Mini storage lockers": 0.8},
+        gender=(37.2, 29.8, 5.8, 27.3), race=(42.1, 9.9, 0.0, 0.0, 0.8, 3.3, 43.8),
+        ethnicity=(26.4, 7.4, 38.8, 27.3), ages=(12, 25, 31, 35, 38, 41, 44, 48, 53, 60, 75),
+        age_missing=0.347,
+    ),
+)  # fmt: skip
+
+FAMILIES: dict[str, Family] = {f.key: f for f in _FAMILY_LIST}
+_FAMILY_KEYS: tuple[str, ...] = tuple(FAMILIES)
+
+#: What ``schema.classify_offense`` must make of each family's (code, description) rows.
+INTENDED_OFFENSE: dict[str, tuple[str, str]] = {
+    "homicide": ("HOMICIDE", "HOMICIDE"),
+    "shooting": ("SHOOTING", "SHOOTING"),
+    "rape": ("RAPE", "RAPE"),
+    "robbery_street": ("ROBBERY", "ROBBERY - STREET"),
+    "carjacking": ("ROBBERY", "ROBBERY - CARJACKING"),
+    "robbery_commercial": ("ROBBERY", "ROBBERY - COMMERCIAL"),
+    "robbery_residence": ("ROBBERY", "ROBBERY - RESIDENCE"),
+    "agg_assault": ("AGG. ASSAULT", "AGG. ASSAULT"),
+    "common_assault": ("COMMON ASSAULT", "COMMON ASSAULT"),
+    "burglary": ("BURGLARY", "BURGLARY"),
+    "larceny": ("LARCENY", "LARCENY"),
+    "shoplifting": ("LARCENY", "SHOPLIFTING"),
+    "auto_parts": ("LARCENY", "LARCENY - AUTO PARTS"),
+    "larceny_from_auto": ("LARCENY FROM AUTO", "LARCENY FROM AUTO"),
+    "auto_theft": ("AUTO THEFT", "AUTO THEFT"),
+    "arson": ("ARSON", "ARSON"),
+}
+
+# Offense mix (% of all rows) outside homicides and shootings, which have their own
+# series. Legacy: 2019 CSV (H1 2019). Sun: 2025-2026 extract, whose "Robbery" is split
+# into street/residence by the legacy ratio and which has no common assault (not Part 1):
+# common assault keeps its legacy share of the non-gun rows. Years between drift linearly.
+_LEGACY_MIX: dict[str, float] = {
+    "rape": 0.57, "robbery_street": 6.85, "carjacking": 1.09, "robbery_commercial": 1.78,
+    "robbery_residence": 0.85, "agg_assault": 12.35, "common_assault": 19.04,
+    "burglary": 11.71, "larceny": 12.58, "shoplifting": 5.09, "auto_parts": 5.58,
+    "larceny_from_auto": 11.47, "auto_theft": 8.41, "arson": 0.20,
+}  # fmt: skip
+_SUN_MIX: dict[str, float] = {
+    "rape": 0.72, "robbery_street": 7.06 * 6.85 / 7.70, "carjacking": 0.82,
+    "robbery_commercial": 1.28, "robbery_residence": 7.06 * 0.85 / 7.70, "agg_assault": 15.02,
+    "burglary": 10.32, "larceny": 18.68, "shoplifting": 11.68, "auto_parts": 5.18,
+    "larceny_from_auto": 13.47, "auto_theft": 13.99, "arson": 0.31,
+}  # fmt: skip
+_MIX_FROM, _MIX_TO = 2019, 2025
+
+
+def _mix(year: int) -> dict[str, float]:
+    """Shares (sum 1) of the non-gun offenses in ``year``."""
+    legacy = {k: v / sum(_LEGACY_MIX.values()) for k, v in _LEGACY_MIX.items()}
+    ca_share = legacy["common_assault"]
+    rest = sum(_SUN_MIX.values())
+    sun = {k: v / rest * (1 - ca_share) for k, v in _SUN_MIX.items()}
+    sun["common_assault"] = ca_share
+    t = min(max((year - _MIX_FROM) / (_MIX_TO - _MIX_FROM), 0.0), 1.0)
+    return {k: (1 - t) * legacy[k] + t * sun[k] for k in legacy}
+
+
+def year_targets(year: int) -> dict[str, int]:
+    """Victim rows per offense family for a whole ``year`` at scale 1 (sums to the total)."""
+    total = int(_for_year(YEAR_TOTALS, year))
+    homicides = int(_for_year(HOMICIDES, year))
+    shootings = round(homicides * _for_year(SHOOTING_RATIO, year))
+    rest = total - homicides - shootings
+    mix = _mix(year)
+    raw = {k: rest * share for k, share in mix.items()}
+    counts = {k: math.floor(v) for k, v in raw.items()}
+    # largest remainder, ties by family order, so the year sums exactly to its total
+    short = rest - sum(counts.values())
+    order = sorted(raw, key=lambda k: (-(raw[k] - counts[k]), _FAMILY_KEYS.index(k)))
+    for k in order[:short]:
+        counts[k] += 1
+    return {"homicide": homicides, "shooting": shootings} | {
+        k: counts[k] for k in _FAMILY_KEYS if k in counts
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Codes and weapons
+# --------------------------------------------------------------------------------------
+
+
+def _weapon(code: str) -> str:
+    """Weapon as the legacy rows publish it for a code (empty where they give none)."""
+    fixed = {"1A": "FIREARM", "1K": "KNIFE", "1O": "OTHER", "4A": "FIREARM", "4B": "KNIFE",
+             "4C": "OTHER", "4D": "HANDS", "9S": "FIREARM"}  # fmt: skip
+    if code in fixed:
+        return fixed[code]
+    if code.startswith("2"):
+        return "OTHER"  # NOTE: the 2019 CSV gives OTHER for every rape row
+    if code.startswith("8"):
+        return "FIRE"
+    if code.startswith("3") and len(code) >= 3 and code[-1] in "FKO":
+        return {"F": "FIREARM", "K": "KNIFE", "O": "OTHER"}[code[-1]]
+    return ""
+
+
+#: Every (code, description) pair the generator can emit, with its family.
+CODE_TABLE: tuple[tuple[str, str, str], ...] = tuple(
+    (code, f.description, f.key) for f in _FAMILY_LIST for code in f.codes
+)
+_CODES = np.array([c for c, _, _ in CODE_TABLE], dtype=object)
+_WEAPONS = np.array([_weapon(c) for c, _, _ in CODE_TABLE], dtype=object)
+_CODE_OFFSET = {
+    key: sum(len(f.codes) for f in _FAMILY_LIST[:i]) for i, key in enumerate(_FAMILY_KEYS)
+}
+_PREMISES = tuple(sorted({p for f in _FAMILY_LIST for p in f.premises}))
+_PREMISE_INDEX = {p: i for i, p in enumerate(_PREMISES)}
+
+# --------------------------------------------------------------------------------------
+# Neighborhoods
+# --------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _neighborhood_table() -> pd.DataFrame:
+    text = resources.files("bmoredash").joinpath("data/neighborhoods.csv").read_text("utf-8")
+    from io import StringIO
+
+    return pd.read_csv(
+        StringIO(text),
+        dtype={"post": str, "blocks": str, "name": str, "district": str, "old_district": str},
+        keep_default_na=False,
+    )
+
+
+def load_neighborhoods() -> pd.DataFrame:
+    """The 278 neighborhoods: name, districts (2023 and old), post, centroid, scatter circle,
+    crime weights and sample block addresses (see scripts/build_neighborhood_table.py)."""
+    return _neighborhood_table().copy()
+
+
+# --------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------
+
+
+def last_saturday(today: dt.date | None = None) -> dt.date:
+    """The last Saturday strictly before ``today`` (Baltimore's date by default).
+
+    BPD CompStat weeks run Sunday to Saturday, so demo data runs through a whole week.
+    """
+    if today is None:
+        today = dt.datetime.now(config.CITY_TZ).date()
+    back = (today.weekday() - 5) % 7 or 7
+    return today - dt.timedelta(days=back)
+
+
+def _smooth_hours(hours: _H) -> np.ndarray:
+    h = np.asarray(hours, dtype=float)
+    s = 0.25 * np.roll(h, 1) + 0.5 * h + 0.25 * np.roll(h, -1)
+    return s / s.sum()
+
+
+def _season(days: np.ndarray, season: str) -> np.ndarray:
+    """Smooth seasonal factor per day: the month factors placed mid-month, interpolated."""
+    doy = (days - days.astype("datetime64[Y]")).astype(int)
+    months = np.asarray(_MONTHS[season])
+    mids = (np.arange(12) + 0.5) * 365.25 / 12
+    return np.interp(doy, mids, months, period=365.25)
+
+
+def _day_weights(days: np.ndarray, family: Family) -> np.ndarray:
+    weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (Monday = 0)
+    return _season(days, family.season) * np.asarray(_WEEKDAYS[family.key])[weekday]
+
+
+# --------------------------------------------------------------------------------------
+# Generation
+# --------------------------------------------------------------------------------------
+
+
+def _probabilities(values: _H) -> np.ndarray:
+    p = np.asarray(values, dtype=float)
+    return p / p.sum()
+
+
+def _victims(
+    rng: np.random.Generator, family: Family, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(gender, race, ethnicity, age) per victim; age -1 when missing.
+
+    A row without a gender is a business or unknown victim: it has no race, ethnicity or
+    age either (as in the Sun extract, where those missing counts coincide).
+    """
+    pg = _probabilities(family.gender)
+    gender = rng.choice(len(_GENDERS), size=n, p=pg)
+    person = gender != len(_GENDERS) - 1
+    no_person = pg[-1]
+
+    def given_person(table: _H) -> np.ndarray:
+        p = _probabilities(table).copy()
+        if no_person < 1:
+            p[-1] = max(p[-1] - no_person, 0.0) / (1 - no_person)
+        return p / p.sum()
+
+    race = rng.choice(len(_RACES), size=n, p=given_person(family.race))
+    ethnicity = rng.choice(len(_ETHNICITIES), size=n, p=given_person(family.ethnicity))
+    levels = np.array([0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99])
+    u = rng.uniform(0.01, 0.99, size=n)
+    age = np.rint(np.interp(u, levels, np.asarray(family.ages, dtype=float))).astype(np.int16)
+    age_gap = max(family.age_missing - no_person, 0.0) / (1 - no_person) if no_person < 1 else 1
+    age_missing = rng.random(n) < age_gap
+    race[~person] = len(_RACES) - 1
+    ethnicity[~person] = len(_ETHNICITIES) - 1
+    age[~person | age_missing] = -1
+    return gender.astype(np.int8), race.astype(np.int8), ethnicity.astype(np.int8), age
+
+
+def _family_year(
+    seed: int,
+    year: int,
+    fi: int,
+    n_full: float,
+    start: dt.date,
+    end: dt.date,
+    place_p: np.ndarray,
+    nb: pd.DataFrame,
+) -> dict[str, np.ndarray] | None:
+    """Rows of one offense family in one year, clipped to [start, end]."""
+    family = _FAMILY_LIST[fi]
+    days = np.arange(f"{year}-01-01", f"{year + 1}-01-01", dtype="datetime64[D]")
+    weights = _day_weights(days, family)
+    inside = (days >= np.datetime64(start)) & (days <= np.datetime64(end))
+    share = weights[inside].sum() / weights.sum()
+    n = int(round(n_full * share))
+    if n <= 0:
+        return None
+    rng = np.random.default_rng([seed, year, fi])
+    days, weights = days[inside], weights[inside]
+    per_day = rng.multinomial(n, weights / weights.sum())
+    day = np.repeat(days, per_day)
+
+    hour = rng.choice(24, size=n, p=_smooth_hours(_HOURS[family.key]))
+    # NOTE: reported times cluster on the hour (33% in the 2019 CSV) and half hour (15%).
+    u = rng.random(n)
+    minute = np.where(u < 0.33, 0, np.where(u < 0.48, 30, rng.integers(0, 60, size=n)))
+    place = rng.choice(len(nb), size=n, p=place_p)
+    r = np.sqrt(rng.random(n))
+    theta = rng.uniform(0, 2 * np.pi, size=n)
+    block_u = rng.random(n)
+    code = rng.choice(len(family.codes), size=n, p=_probabilities(tuple(family.codes.values())))
+    premises = list(family.premises)
+    premise = rng.choice(len(premises), size=n, p=_probabilities(tuple(family.premises.values())))
+    gender, race, ethnicity, age = _victims(rng, family, n)
+
+    # Several victims of one incident: a follower row copies its leader's incident fields.
+    follower = rng.random(n) < family.second_victim
+    follower[0] = False
+    positions = np.arange(n)
+    leader = np.maximum.accumulate(np.where(follower, 0, positions))
+
+    local = (
+        day[leader].astype("datetime64[s]").astype(np.int64)
+        + hour[leader].astype(np.int64) * 3600
+        + minute[leader].astype(np.int64) * 60
+    )
+    place = place[leader]
+    center_lat = nb["center_lat"].to_numpy()[place]
+    center_lon = nb["center_lon"].to_numpy()[place]
+    radius = nb["radius_deg"].to_numpy()[place]
+    lat = center_lat + radius * r[leader] * np.sin(theta[leader])
+    lon = center_lon + radius * r[leader] * np.cos(theta[leader]) / np.cos(np.radians(center_lat))
+    premise_global = np.array([_PREMISE_INDEX[p] for p in premises], dtype=np.int16)[premise]
+    return {
+        "family": np.full(n, fi, dtype=np.int8),
+        "local": local,
+        "place": place.astype(np.int16),
+        "lat": lat,
+        "lon": lon,
+        "block_u": block_u[leader],
+        "code": (code[leader] + _CODE_OFFSET[family.key]).astype(np.int16),
+        "premise": premise_global[leader],
+        "gender": gender,
+        "race": race,
+        "ethnicity": ethnicity,
+        "age": age,
+        "leader": leader,
+    }
+
+
+def _fixed6(values: np.ndarray) -> np.ndarray:
+    """``'%.6f'`` of each value, vectorised (no Python loop over rows)."""
+    scaled = np.rint(np.abs(values) * 1e6).astype(np.int64)
+    whole = (scaled // 1_000_000).astype("U4")
+    frac = np.strings.zfill((scaled % 1_000_000).astype("U6"), 6)
+    sign = np.where(values < 0, "-", "")
+    return np.strings.add(np.strings.add(sign, whole), np.strings.add(".", frac))
+
+
+def _utc_text(utc_seconds: np.ndarray) -> np.ndarray:
+    """``YYYY/MM/DD HH:MM:SS+00`` as the Open Baltimore CSV downloads write CrimeDateTime."""
+    iso = np.datetime_as_string(utc_seconds.astype("datetime64[s]"), unit="s")
+    text = np.strings.replace(np.strings.replace(iso, "-", "/"), "T", " ")
+    return np.strings.add(text, "+00")
+
+
+#: Deliberately dirty rows, as shares of all rows (at least one each when there are 100+
+#: rows): an empty CrimeDateTime (the 2022 export has 12), Latitude/Longitude 0 with no
+#: post, district or neighborhood (RowID 105863 of that export), and an impossible age.
+#: Homicide rows are never made dirty so the homicide series keeps its published totals.
+DIRTY_RATES: dict[str, float] = {
+    "missing_date": 1 / 50_000,
+    "zero_coordinates": 1 / 25_000,
+    "impossible_age": 1 / 50_000,
+}
+
+
+def generate_demo(
+    *,
+    start: dt.date = DEFAULT_START,
+    end: dt.date | None = None,
+    seed: int = DEFAULT_SEED,
+    scale: float = 1.0,
+) -> pd.DataFrame:
+    """Demo victim rows from ``start`` to ``end`` (default: the last Saturday before today,
+    Baltimore time) in the Part1_Crime_Beta CSV layout, every value as text ("" = missing).
+
+    ``scale`` multiplies the number of rows (10 for benchmarks). ``frame.attrs`` holds
+    ``data_through`` (ISO date of ``end``) and ``dirty`` (RowIDs of the dirty rows by kind).
+    """
+    end = end or last_saturday()
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    nb = _neighborhood_table()
+    weight = nb["weight"].to_numpy(float)
+    gun = nb["gun_weight"].to_numpy(float)
+    place_p = {"all": weight / weight.sum(), "gun": gun / gun.sum()}
+    place_p["mixed"] = (place_p["all"] + place_p["gun"]) / 2
+
+    parts: list[dict[str, np.ndarray]] = []
+    for year in range(start.year, end.year + 1):
+        targets = year_targets(year)
+        for fi, family in enumerate(_FAMILY_LIST):
+            part = _family_year(
+                seed, year, fi, targets[family.key] * scale, start, end,
+                place_p[family.place], nb,
+            )  # fmt: skip
+            if part is not None:
+                part["leader"] = part["leader"] + sum(len(p["leader"]) for p in parts)
+                parts.append(part)
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in RAW_COLUMNS})
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    n = len(cols["local"])
+
+    local = pd.DatetimeIndex(cols["local"].astype("datetime64[s]"))
+    utc = local.tz_localize(
+        config.CITY_TZ, ambiguous=np.zeros(n, dtype=bool), nonexistent="shift_forward"
+    ).tz_convert("UTC")
+    utc_seconds = utc.as_unit("s").asi8
+    order = np.lexsort((np.arange(n), utc_seconds))
+    cols = {k: v[order] for k, v in cols.items()}
+    utc_seconds = utc_seconds[order]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    leader = rank[cols["leader"]]
+
+    # CCNumber: YY + month letter + sequence of the incident within its month (local time).
+    local_sorted = cols["local"].astype("datetime64[s]")
+    month_index = local_sorted.astype("datetime64[M]").astype(np.int64)  # months since 1970
+    is_leader = leader == np.arange(n)
+    seq = np.zeros(n, dtype=np.int64)
+    seq[is_leader] = (
+        pd.Series(month_index[is_leader]).groupby(month_index[is_leader]).cumcount().to_numpy()
+    )
+    yy = ((month_index // 12 + 1970) % 100).astype("U2")
+    letter = np.array(list("ABCDEFGHIJKL"))[month_index % 12]
+    cc = np.strings.add(
+        np.strings.add(np.strings.zfill(yy, 2), letter),
+        np.strings.zfill((seq + 1).astype("U6"), 5),
+    )[leader]
+
+    place = cols["place"]
+    names_upper = nb["name"].str.upper().to_numpy(dtype=object)
+    blocks = [b.split("|") if b else [""] for b in nb["blocks"]]
+    block_offset = np.cumsum([0] + [len(b) for b in blocks])
+    block_flat = np.array([x for b in blocks for x in b], dtype=object)
+    n_blocks = np.diff(block_offset)
+    block = block_flat[block_offset[place] + (cols["block_u"] * n_blocks[place]).astype(int)]
+
+    lat_text, lon_text = _fixed6(cols["lat"]), _fixed6(cols["lon"])
+    premise = np.array(_PREMISES, dtype=object)[cols["premise"]]
+    outside = np.array([p in OUTSIDE_PREMISES for p in _PREMISES])[cols["premise"]]
+    age = cols["age"]
+    frame = {
+        "RowID": (np.arange(n) + 1).astype("U8"),
+        "CCNumber": cc,
+        "CrimeDateTime": _utc_text(utc_seconds),
+        "CrimeCode": _CODES[cols["code"]],
+        "Description": np.array([f.description for f in _FAMILY_LIST], dtype=object)[
+            cols["family"]
+        ],
+        "Inside_Outside": np.where(outside, "Outside", "Inside"),
+        "Weapon": _WEAPONS[cols["code"]],
+        "Shooting": np.where(cols["family"] == _FAMILY_KEYS.index("shooting"), "Y", "N"),
+        "Post": nb["post"].to_numpy(dtype=object)[place],
+        "Gender": np.array(_GENDERS, dtype=object)[cols["gender"]],
+        "Age": np.where(age >= 0, age.astype("U3"), ""),
+        "Race": np.array(_RACES, dtype=object)[cols["race"]],
+        "Ethnicity": np.array(_ETHNICITIES, dtype=object)[cols["ethnicity"]],
+        "Location": block,
+        "Old_District": nb["old_district"].to_numpy(dtype=object)[place],
+        "New_District": nb["district"].to_numpy(dtype=object)[place],
+        "Neighborhood": names_upper[place],
+        "Latitude": lat_text,
+        "Longitude": lon_text,
+        "GeoLocation": np.strings.add(
+            np.strings.add("(", lat_text), np.strings.add(np.strings.add(",", lon_text), ")")
+        ),
+        "PremiseType": premise,
+        "Total_Incidents": np.full(n, "1"),
+    }
+    frame = {k: np.asarray(v, dtype=object) for k, v in frame.items()}
+    dirty = _make_dirty(frame, cols["family"], seed, n)
+    out = pd.DataFrame(frame, columns=list(RAW_COLUMNS))
+    out.attrs["data_through"] = end.isoformat()
+    out.attrs["dirty"] = dirty
+    return out
+
+
+def _make_dirty(
+    frame: dict[str, np.ndarray], family: np.ndarray, seed: int, n: int
+) -> dict[str, list[str]]:
+    """Spoil a few rows in place (see ``DIRTY_RATES``); returns their RowIDs by kind."""
+    dirty: dict[str, list[str]] = {kind: [] for kind in DIRTY_RATES}
+    if n < 100:
+        return dirty
+    rng = np.random.default_rng([seed, 0xD1A7])
+    eligible = np.flatnonzero(family != _FAMILY_KEYS.index("homicide"))
+    counts = {kind: max(1, round(n * rate)) for kind, rate in DIRTY_RATES.items()}
+    chosen = rng.choice(eligible, size=sum(counts.values()), replace=False)
+    start = 0
+    for kind, count in counts.items():
+        rows = np.sort(chosen[start : start + count])
+        start += count
+        if kind == "missing_date":
+            frame["CrimeDateTime"][rows] = ""
+        elif kind == "zero_coordinates":
+            for column in ("Post", "Old_District", "New_District", "Neighborhood"):
+                frame[column][rows] = ""
+            frame["Latitude"][rows] = "0"
+            frame["Longitude"][rows] = "0"
+            frame["GeoLocation"][rows] = "(0,0)"
+        else:
+            frame["Age"][rows] = rng.choice(np.array(["-1", "150", "999"], dtype=object), count)
+        dirty[kind] = [str(x) for x in frame["RowID"][rows]]
+    return dirty
+
+
+def write_demo(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    scale: float = 1.0,
+    seed: int = DEFAULT_SEED,
+    end: dt.date | None = None,
+    start: dt.date = DEFAULT_START,
+) -> Path:
+    """Generate the demo CSV into ``<data_dir>/raw/`` and ingest it as demo data.
+
+    The CSV goes through the same reader, cleaner and store as a real download; the
+    manifest says ``demo: true`` and ``data_through`` = ``end``. An existing demo store is
+    replaced; a store of real data is never touched (StoreConflictError). Returns the CSV path.
+    """
+    from bmoredash import ingest, sources, store
+
+    target = config.data_dir(data_dir)
+    try:
+        manifest = store.read_manifest(target)
+    except store.StoreNotFoundError:
+        manifest = None
+    if manifest is not None and not manifest.get("demo"):
+        raise store.StoreConflictError(
+            f"{target} holds real data; demo data is never written over it. "
+            "Choose another --data-dir."
+        )
+    end = end or last_saturday()
+    frame = generate_demo(start=start, end=end, seed=seed, scale=scale)
+    csv_path = target / DEMO_CSV
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = csv_path.with_name(csv_path.name + ".tmp")
+    frame.to_csv(tmp, index=False, lineterminator="\n")
+    os.replace(tmp, csv_path)
+    source = sources.read_source(csv_path)
+    ingest.ingest_frames([source], target, demo=True, data_through=end, replace=True)
+    return csv_path
