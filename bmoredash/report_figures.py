@@ -1,0 +1,225 @@
+"""Static charts for the printed and emailed reports: matplotlib, no tiles, no JavaScript.
+
+The interactive dashboard draws with bqplot and ipyleaflet; neither survives an HTML export
+without a CDN, and neither prints. Reports therefore draw with matplotlib's object API
+(``Figure`` directly, never pyplot: no global state, no GUI backend, safe in any kernel)
+and embed each figure as an SVG data URI, so one HTML file holds everything.
+
+NOTE: we never call ``matplotlib.use``: a ``Figure`` made without pyplot renders through
+the non-interactive canvas for the format asked (SVG here, Agg for PNG) whatever backend
+the kernel has selected, and importing this module leaves a user's backend alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from matplotlib import colors as mcolors
+from matplotlib import dates as mdates
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+VIOLENT_COLOR = "#b2182b"
+PROPERTY_COLOR = "#2166ac"
+MUTED = "#9a9a9a"
+WIDTH_IN = 7.2  # a Letter page less the margins
+
+Ring = Sequence[tuple[float, float]]
+
+
+def _new_figure(height: float) -> Figure:
+    fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+    return fig
+
+
+def svg_bytes(fig: Figure) -> bytes:
+    """The figure as SVG (text drawn as paths, so it looks the same in every browser)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
+    """A ``<figure>`` holding the chart as an embedded SVG image, with alt text and caption."""
+    data = base64.b64encode(svg_bytes(fig)).decode("ascii")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return (
+        f'<figure class="chart"><img alt="{html.escape(alt, quote=True)}" '
+        f'src="data:image/svg+xml;base64,{data}">{cap}</figure>'
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Weekly trend
+# --------------------------------------------------------------------------------------
+
+
+def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
+    """Weekly Part 1 violent and property counts (two panels), this week in full colour,
+    weeks flagged as notable marked with ▲ / ▼.
+
+    ``weekly``: index = week-ending Saturdays; columns ``violent``, ``property``,
+    ``violent_flag``, ``property_flag`` (from ``aggregate.weekly_counts`` and ``flag_weeks``).
+    """
+    fig = _new_figure(4.2)
+    axes = fig.subplots(2, 1, sharex=True)
+    x = pd.to_datetime(weekly.index)
+    current = x == pd.Timestamp(week_end)
+    for ax, key, label, color in (
+        (axes[0], "violent", "Part 1 violent", VIOLENT_COLOR),
+        (axes[1], "property", "Part 1 property", PROPERTY_COLOR),
+    ):
+        values = weekly[key].to_numpy()
+        colors = [color if c else mcolors.to_rgba(color, 0.35) for c in current]
+        ax.bar(x, values, width=5.5, color=colors, align="center")
+        top = max(int(values.max()) if len(values) else 0, 1)
+        for day, value, flag in zip(x, values, weekly[f"{key}_flag"], strict=True):
+            if flag:
+                ax.annotate(
+                    "▲" if flag == "higher" else "▼",
+                    (day, value),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color="#222222",
+                )
+        ax.set_ylim(0, top * 1.18)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.set_ylabel("per week", fontsize=8)
+        ax.set_title(label, loc="left", fontsize=9, fontweight="bold")
+        ax.tick_params(labelsize=7)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+        ax.set_axisbelow(True)
+    locator = mdates.MonthLocator()
+    axes[1].xaxis.set_major_locator(locator)
+    axes[1].xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    return fig
+
+
+# --------------------------------------------------------------------------------------
+# Map
+# --------------------------------------------------------------------------------------
+
+
+def simplify_ring(ring: Ring, tolerance: float = 0.0002) -> np.ndarray:
+    """A ring with fewer vertices (tolerance in degrees, ~20 m) for a page-sized map.
+
+    NOTE: the 2023 Southern and Southeastern districts follow the harbour shoreline
+    with tens of thousands of vertices; drawn as is they bloat the SVG for nothing.
+    """
+    from shapely.geometry import Polygon
+
+    coords = np.asarray(ring, dtype=float)
+    if len(coords) < 50:
+        return coords
+    simple = Polygon(coords).simplify(tolerance, preserve_topology=True)
+    if simple.is_empty or simple.geom_type != "Polygon":
+        return coords
+    return np.asarray(simple.exterior.coords)
+
+
+def incident_map(
+    points: pd.DataFrame,
+    outline: Sequence[Ring],
+    *,
+    context: Sequence[Ring] = (),
+    labels: Mapping[str, tuple[float, float]] | None = None,
+) -> Figure:
+    """The week's incidents as dots on the district outline; no tiles, nothing fetched.
+
+    ``points``: ``longitude``, ``latitude``, ``offense_group`` (violent / property).
+    ``outline``: rings of the place (drawn dark); ``context``: rings of the other districts
+    (drawn light, for orientation). Without any outline the dots are drawn alone.
+    """
+    fig = _new_figure(5.0)
+    ax = fig.add_subplot()
+    for ring in context:
+        xy = simplify_ring(ring)
+        ax.fill(xy[:, 0], xy[:, 1], facecolor="#f4f4f4", edgecolor="#c8c8c8", linewidth=0.6)
+    for ring in outline:
+        xy = simplify_ring(ring)
+        ax.fill(xy[:, 0], xy[:, 1], facecolor="#fbfbf7", edgecolor="#333333", linewidth=1.1)
+    for name, (lon, lat) in (labels or {}).items():
+        ax.text(lon, lat, name.title(), fontsize=7, color="#555555", ha="center", va="center")
+    for group, color, label in (
+        ("property", PROPERTY_COLOR, "Part 1 property"),
+        ("violent", VIOLENT_COLOR, "Part 1 violent"),
+    ):
+        subset = points[points["offense_group"].astype(str) == group]
+        ax.scatter(
+            subset["longitude"].astype(float),
+            subset["latitude"].astype(float),
+            s=14 if group == "violent" else 9,
+            color=color,
+            alpha=0.8,
+            linewidths=0.3,
+            edgecolors="white",
+            label=f"{label} ({len(subset):,})",
+            zorder=3,
+        )
+    # Frame: the place's outline with a margin; else the dots; else the city box.
+    if outline:
+        every = np.concatenate([np.asarray(r, dtype=float) for r in outline])
+    elif len(points):
+        every = points[["longitude", "latitude"]].to_numpy(dtype=float)
+    else:
+        every = np.array([[-76.72, 39.19], [-76.52, 39.38]])
+    (x0, y0), (x1, y1) = every.min(axis=0), every.max(axis=0)
+    pad_x, pad_y = max((x1 - x0) * 0.06, 0.003), max((y1 - y0) * 0.06, 0.003)
+    ax.set_xlim(x0 - pad_x, x1 + pad_x)
+    ax.set_ylim(y0 - pad_y, y1 + pad_y)
+    # Equirectangular: a degree of longitude is cos(latitude) of a degree of latitude.
+    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
+    ax.set_axis_off()
+    ax.legend(loc="lower left", fontsize=7, frameon=True, framealpha=0.9)
+    return fig
+
+
+# --------------------------------------------------------------------------------------
+# Hour by weekday
+# --------------------------------------------------------------------------------------
+
+
+def hour_weekday_chart(table: pd.DataFrame) -> Figure:
+    """A heat map of counts, weekdays down, hours across, each cell labelled with its count.
+
+    ``table``: ``aggregate.hour_by_weekday`` (rows hours 0-23, columns Mon..Sun).
+    """
+    grid = table.T.to_numpy()  # 7 x 24
+    fig = _new_figure(2.6)
+    ax = fig.add_subplot()
+    peak = max(int(grid.max()), 1)
+    image = ax.imshow(grid, cmap="YlOrRd", vmin=0, vmax=peak, aspect="auto")
+    for row in range(grid.shape[0]):
+        for col in range(grid.shape[1]):
+            value = int(grid[row, col])
+            if value:
+                ax.text(
+                    col,
+                    row,
+                    str(value),
+                    ha="center",
+                    va="center",
+                    fontsize=5.5,
+                    color="white" if value > peak * 0.6 else "#333333",
+                )
+    ax.set_yticks(range(len(table.columns)), list(table.columns), fontsize=7)
+    hours = list(range(0, 24, 3))
+    ax.set_xticks(hours, [f"{h:02d}:00" for h in hours], fontsize=7)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    bar = fig.colorbar(image, ax=ax, shrink=0.8, pad=0.01)
+    bar.ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    bar.ax.tick_params(labelsize=6)
+    return fig

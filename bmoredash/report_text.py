@@ -1,0 +1,418 @@
+"""Words and tables for the weekly report, written from numbers aggregate.py has counted.
+
+Nothing here counts rows: every function takes counts (a ``weekly_offense_table``, a
+``neighborhood_ranking``...) and turns them into HTML a reader can scan or print. Each
+number cell carries ``data-col`` / ``data-offense`` attributes so tests can find it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from bmoredash.schema import CITYWIDE, PROPERTY_OFFENSES, VIOLENT_OFFENSES
+
+VIOLENT_TOTAL = "Part 1 violent"
+PROPERTY_TOTAL = "Part 1 property"
+
+#: How an offense is named in prose and tables (plural for sentences, label for tables).
+OFFENSE_LABELS: dict[str, str] = {
+    "HOMICIDE": "Homicide",
+    "SHOOTING": "Non-fatal shooting",
+    "RAPE": "Rape",
+    "ROBBERY": "Robbery",
+    "AGG. ASSAULT": "Aggravated assault",
+    "BURGLARY": "Burglary",
+    "LARCENY": "Larceny",
+    "LARCENY FROM AUTO": "Larceny from auto",
+    "AUTO THEFT": "Auto theft",
+    "ARSON": "Arson",
+    VIOLENT_TOTAL: "Part 1 violent, total",
+    PROPERTY_TOTAL: "Part 1 property, total",
+}
+_PLURALS: dict[str, tuple[str, str]] = {
+    "HOMICIDE": ("homicide", "homicides"),
+    "SHOOTING": ("non-fatal shooting", "non-fatal shootings"),
+    "RAPE": ("rape", "rapes"),
+    "ROBBERY": ("robbery", "robberies"),
+    "AGG. ASSAULT": ("aggravated assault", "aggravated assaults"),
+    "BURGLARY": ("burglary", "burglaries"),
+    "LARCENY": ("larceny", "larcenies"),
+    "LARCENY FROM AUTO": ("larceny from auto", "larcenies from autos"),
+    "AUTO THEFT": ("auto theft", "auto thefts"),
+    "ARSON": ("arson", "arsons"),
+    VIOLENT_TOTAL: ("Part 1 violent crime", "Part 1 violent crimes"),
+    PROPERTY_TOTAL: ("Part 1 property crime", "Part 1 property crimes"),
+}
+
+#: Display order of the offense table: violent offenses, their total, then property.
+TABLE_ORDER: tuple[str, ...] = (
+    *VIOLENT_OFFENSES,
+    VIOLENT_TOTAL,
+    *PROPERTY_OFFENSES,
+    PROPERTY_TOTAL,
+)
+_TOTALS = {VIOLENT_TOTAL, PROPERTY_TOTAL}
+
+
+# --------------------------------------------------------------------------------------
+# Small formatters
+# --------------------------------------------------------------------------------------
+
+
+def place_name(district: str) -> str:
+    """``Western District`` for a district, ``Baltimore City`` for CITYWIDE."""
+    return "Baltimore City" if district == CITYWIDE else f"{district.title()} District"
+
+
+def long_date(day: date) -> str:
+    """``Saturday, November 21, 2026``."""
+    return f"{day:%A, %B} {day.day}, {day.year}"
+
+
+def short_date(day: date) -> str:
+    """``Nov 21, 2026``."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def count(n: float) -> str:
+    """An integer count with thousands separators."""
+    return f"{int(n):,}"
+
+
+def average(x: float) -> str:
+    """A 4-week average, exactly: an average of four counts ends in .0, .25, .5 or .75."""
+    text = f"{x:,.2f}"
+    return text[:-1] if text.endswith("0") else text
+
+
+def signed(n: float) -> str:
+    """``+12``, ``−3`` (a real minus sign, which prints clearly) or ``0``."""
+    if n == 0:
+        return "0"
+    text = f"{abs(n):,.0f}" if float(n).is_integer() else f"{abs(n):,.1f}"
+    return f"+{text}" if n > 0 else f"\u2212{text}"
+
+
+def percent(p: float | None) -> str:
+    """``+8.1%``, ``−4.0%``, or ``n/a`` when there was nothing to compare with."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "n/a"
+    return signed(round(p, 1)) + "%" if round(p, 1) != 0 else "0.0%"
+
+
+def noun(offense: str, n: float) -> str:
+    """``1 robbery``, ``3 robberies``."""
+    singular, plural = _PLURALS[offense]
+    return f"{count(n)} {singular if n == 1 else plural}"
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+# --------------------------------------------------------------------------------------
+# Prose
+# --------------------------------------------------------------------------------------
+
+
+def _against_average(this_week: int, avg: float) -> str:
+    diff = this_week - avg
+    if diff == 0:
+        return f"the same as its 4-week average of {average(avg)}"
+    amount = f"{abs(diff):,.0f}" if float(diff).is_integer() else f"{abs(diff):,.2f}".rstrip("0")
+    direction = "more" if diff > 0 else "fewer"
+    return f"{amount} {direction} than its 4-week average of {average(avg)}"
+
+
+def _ytd_sentence(subject: str, offense: str, now: int, before: int, year: int) -> str:
+    if before == 0:
+        return (
+            f"Year to date, {subject} has recorded {noun(offense, now)}; "
+            f"none were recorded over the same days of {year - 1}."
+        )
+    change = (now - before) / before * 100.0
+    if round(change, 1) == 0:
+        trend = f"about the same as the {count(before)} over the same days of {year - 1}"
+    else:
+        word = "more" if change > 0 else "fewer"
+        trend = (
+            f"{abs(change):.1f}% {word} than the {count(before)} over the same days of {year - 1}"
+        )
+    return f"Year to date, {subject} has recorded {noun(offense, now)}, {trend}."
+
+
+def headline(district: str, week_end: date, table: pd.DataFrame) -> str:
+    """The opening paragraph (plain text), every number taken from ``table``.
+
+    ``table`` is ``aggregate.weekly_offense_table`` for the report's place and week.
+    """
+    place = place_name(district)
+    subject = "the city" if district == CITYWIDE else f"the {place}"
+    it = "the city" if district == CITYWIDE else "the district"
+    v, p = table.loc[VIOLENT_TOTAL], table.loc[PROPERTY_TOTAL]
+    first = (
+        f"In the week ending {long_date(week_end)}, {subject} recorded "
+        f"{noun(VIOLENT_TOTAL, v['this_week'])}, "
+        f"{_against_average(int(v['this_week']), float(v['four_week_avg']))}, and "
+        f"{noun(PROPERTY_TOTAL, p['this_week'])}, "
+        f"{_against_average(int(p['this_week']), float(p['four_week_avg']))}."
+    )
+    homicides, shootings = (
+        int(table.loc["HOMICIDE", "this_week"]),
+        int(table.loc["SHOOTING", "this_week"]),
+    )
+    second = f"The week counted {noun('HOMICIDE', homicides)} and {noun('SHOOTING', shootings)}."
+    third = _ytd_sentence(it, VIOLENT_TOTAL, int(v["ytd"]), int(v["last_ytd"]), week_end.year)
+    flagged = [
+        (offense, flag)
+        for offense, flag in table["flag"].items()
+        if flag and offense in OFFENSE_LABELS
+    ]
+    sentences = [first, second, third]
+    if flagged:
+        parts = [f"{_PLURALS[o][1]} ({flag})" for o, flag in flagged]
+        sentences.append(
+            "Counts notably different from the previous 52 weeks: " + ", ".join(parts) + "."
+        )
+    return " ".join(sentences)
+
+
+def headline_html(district: str, week_end: date, table: pd.DataFrame) -> str:
+    return f'<p class="headline">{esc(headline(district, week_end, table))}</p>'
+
+
+# --------------------------------------------------------------------------------------
+# Page furniture
+# --------------------------------------------------------------------------------------
+
+
+def title_html(district: str, week_start: date, week_end: date, demo: bool) -> str:
+    """The report's title block, with the Demo data banner first when the data is synthetic."""
+    banner = (
+        '<div class="demo-banner" role="note"><strong>Demo data</strong> — these numbers come '
+        "from bmoredash's synthetic generator, not from Baltimore Police Department records."
+        "</div>"
+        if demo
+        else ""
+    )
+    return (
+        f'{banner}<header class="report-title">'
+        f'<p class="kicker">Weekly Part 1 crime report</p>'
+        f"<h1>{esc(place_name(district))}</h1>"
+        f'<p class="dates">Week ending {esc(long_date(week_end))} '
+        f"({esc(short_date(week_start))} – {esc(short_date(week_end))}, Eastern time)</p>"
+        "</header>"
+    )
+
+
+def _cell(value: str, col: str, *, numeric: bool = True, cls: str = "") -> str:
+    classes = " ".join(c for c in ("num" if numeric else "", cls) if c)
+    class_attr = f' class="{classes}"' if classes else ""
+    return f'<td data-col="{col}"{class_attr}>{esc(value)}</td>'
+
+
+def _flag_cell(flag: str) -> str:
+    if flag == "higher":
+        return _cell("▲ higher", "flag", numeric=False, cls="flag flag-higher")
+    if flag == "lower":
+        return _cell("▼ lower", "flag", numeric=False, cls="flag flag-lower")
+    return _cell("", "flag", numeric=False)
+
+
+def offense_table_html(table: pd.DataFrame, week_end: date) -> str:
+    """The per-offense table: this week, previous week, 4-week average, same week last
+    year, year to date against last year to date, the change, and a notable flag."""
+    year = week_end.year
+    head = (
+        "<thead><tr>"
+        '<th scope="col">Offense</th>'
+        '<th scope="col" class="num">This week</th>'
+        '<th scope="col" class="num">Previous week</th>'
+        '<th scope="col" class="num">4-week average</th>'
+        '<th scope="col" class="num">Same week last year</th>'
+        f'<th scope="col" class="num">Year to date {year}</th>'
+        f'<th scope="col" class="num">Same days {year - 1}</th>'
+        '<th scope="col" class="num">Change</th>'
+        '<th scope="col">Notable?</th>'
+        "</tr></thead>"
+    )
+    rows = []
+    for offense in TABLE_ORDER:
+        r = table.loc[offense]
+        cls = ' class="total"' if offense in _TOTALS else ""
+        change = f"{signed(r['ytd_change'])} ({percent(r['ytd_percent'])})"
+        rows.append(
+            f'<tr data-offense="{esc(offense)}"{cls}>'
+            f'<th scope="row">{esc(OFFENSE_LABELS[offense])}</th>'
+            + _cell(count(r["this_week"]), "this_week")
+            + _cell(count(r["previous_week"]), "previous_week")
+            + _cell(average(r["four_week_avg"]), "four_week_avg")
+            + _cell(count(r["same_week_last_year"]), "same_week_last_year")
+            + _cell(count(r["ytd"]), "ytd")
+            + _cell(count(r["last_ytd"]), "last_ytd")
+            + _cell(change, "ytd_change")
+            + _flag_cell(r["flag"])
+            + "</tr>"
+        )
+    return f'<table class="offenses">{head}<tbody>{"".join(rows)}</tbody></table>'
+
+
+def ranking_html(
+    ranking: pd.DataFrame, *, now_label: str, before_label: str, top: int = 10, name: str
+) -> str:
+    """Top neighborhoods from ``aggregate.neighborhood_ranking``: count, before, change."""
+    if ranking.empty or int(ranking["count"].sum()) == 0:
+        return '<p class="empty">No incidents with a recorded neighborhood.</p>'
+    shown = ranking[ranking["count"] > 0].head(top)
+    rows = "".join(
+        f'<tr data-neighborhood="{esc(hood)}"><th scope="row">{esc(hood)}</th>'
+        + _cell(count(r["count"]), "count")
+        + _cell(count(r["previous"]), "previous")
+        + _cell(signed(r["change"]), "change")
+        + "</tr>"
+        for hood, r in shown.iterrows()
+    )
+    return (
+        f'<table class="ranking" data-table="{esc(name)}"><thead><tr>'
+        '<th scope="col">Neighborhood</th>'
+        f'<th scope="col" class="num">{esc(now_label)}</th>'
+        f'<th scope="col" class="num">{esc(before_label)}</th>'
+        '<th scope="col" class="num">Change</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def programs_html(programs: pd.DataFrame | None, district: str) -> str:
+    """The community violence intervention programs serving the place, or a plain note.
+
+    One compact row per program (a district can have more than fifteen); each names the
+    area it serves and how current its listing is.
+    """
+    if programs is None:
+        return '<p class="empty">Program list unavailable.</p>'
+    if programs.empty:
+        return f'<p class="empty">No programs listed for {esc(place_name(district))}.</p>'
+
+    def text(value: Any) -> str:
+        return value.strip() if isinstance(value, str) else ""
+
+    rows = []
+    for _, p in programs.iterrows():
+        served = p.get("districts")
+        area = text(p.get("area_served")) or (
+            ", ".join(d.title() for d in served)
+            if isinstance(served, list | tuple) and len(served)
+            else "Citywide"
+        )
+        contact = " · ".join(v for v in (text(p.get("address")), text(p.get("website"))) if v)
+        listed = "verified" if bool(p.get("verified")) else "not verified"
+        if text(p.get("source_date")):
+            listed += f", {text(p.get('source_date'))}"
+        rows.append(
+            f'<tr><th scope="row">{esc(text(p.get("name")))}</th>'
+            f"<td>{esc(text(p.get('type_label')) or text(p.get('type')))}</td>"
+            f"<td>{esc(area)}</td>"
+            f'<td class="contact">{esc(contact)}</td>'
+            f'<td class="listed">{esc(listed)}</td></tr>'
+        )
+    return (
+        '<table class="programs"><thead><tr><th scope="col">Program</th>'
+        '<th scope="col">Type</th><th scope="col">Serves</th><th scope="col">Contact</th>'
+        f'<th scope="col">Listing</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def methodology_html(
+    manifest: Mapping[str, Any],
+    *,
+    week_end: date,
+    hour_window: tuple[date, date],
+    untimed: int,
+    baseline_complete: bool,
+    generated_at: str,
+) -> str:
+    """The footnote: where the numbers come from, how each is counted, data through when."""
+    through = manifest.get("data_through") or "unknown"
+    sources = ", ".join(s.get("source", "?") for s in manifest.get("sources", [])) or "unknown"
+    demo = manifest.get("demo", False)
+    ytd_year = week_end.year
+    notes = [
+        f"Data through {esc(through)}"
+        + (" (<strong>Demo data</strong>: synthetic incidents, not real crimes)" if demo else "")
+        + f". Sources: {esc(sources)}.",
+        "Counts are victims, as the Baltimore Police Department publishes Part 1 crime: an "
+        "incident with two victims counts twice. Common assault is not a Part 1 crime and is "
+        "left out. Dates are the Eastern-time date the crime occurred; weeks run Sunday to "
+        "Saturday.",
+        "The 4-week average covers the 28 days ending this week. Same week last year is the "
+        "week 52 weeks earlier. Year to date runs from January 1 through the week's last day; "
+        f"the {ytd_year - 1} figure covers the same calendar days of {ytd_year - 1}, so the two "
+        "windows never overlap.",
+        "A count is marked notable only when a two-sided Poisson test against the average of "
+        "the previous 52 weeks gives p &lt; 0.01, and never when both the count and that "
+        "average are below 10.",
+        f"The hour-by-weekday chart covers {esc(short_date(hour_window[0]))} – "
+        f"{esc(short_date(hour_window[1]))}; {count(untimed)} incident(s) published without a "
+        "time of day are left out of it.",
+        "Recent weeks can change as reports are reclassified or filed late.",
+    ]
+    if not baseline_complete:
+        notes.append(
+            "The data begins less than 52 weeks before this week, so no count is marked notable."
+        )
+    notes.append(f"Generated {esc(generated_at)} by bmoredash.")
+    return (
+        '<section class="methodology"><h2>Methodology</h2><ol>'
+        + "".join(f"<li>{n}</li>" for n in notes)
+        + "</ol></section>"
+    )
+
+
+def summary_row(district: str, week_end: date, table: pd.DataFrame) -> dict[str, Any]:
+    """The headline numbers the index page shows for one report (plain JSON values)."""
+    v, p = table.loc[VIOLENT_TOTAL], table.loc[PROPERTY_TOTAL]
+    return {
+        "district": district,
+        "place": place_name(district),
+        "week_ending": week_end.isoformat(),
+        "violent_week": int(v["this_week"]),
+        "violent_4wk": float(v["four_week_avg"]),
+        "property_week": int(p["this_week"]),
+        "property_4wk": float(p["four_week_avg"]),
+        "homicides_week": int(table.loc["HOMICIDE", "this_week"]),
+        "shootings_week": int(table.loc["SHOOTING", "this_week"]),
+        "violent_ytd": int(v["ytd"]),
+        "violent_last_ytd": int(v["last_ytd"]),
+        "notable": [
+            f"{OFFENSE_LABELS[o]} {f}"
+            for o, f in table["flag"].items()
+            if f and o in OFFENSE_LABELS
+        ],
+        "headline": headline(district, week_end, table),
+    }
+
+
+def two_columns(left_title: str, left_html: str, right_title: str, right_html: str) -> str:
+    """Two tables side by side (they stack on a narrow screen, stay together in print)."""
+    return (
+        f'<div class="two-col"><div><h3>{esc(left_title)}</h3>{left_html}</div>'
+        f"<div><h3>{esc(right_title)}</h3>{right_html}</div></div>"
+    )
+
+
+def map_caption(total: int, shown: int, has_outline: bool) -> str:
+    """What the map shows and what it cannot."""
+    parts = [f"Each dot is one victim of a Part 1 crime this week ({count(shown)} shown)."]
+    if total > shown:
+        parts.append(f"{count(total - shown)} of {count(total)} have no coordinates.")
+    if not has_outline:
+        parts.append(
+            "District boundaries are not installed in the data directory, so no outline is drawn."
+        )
+    return " ".join(parts)
