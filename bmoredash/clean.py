@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -235,11 +236,13 @@ _US_DATE = r"^\d{1,2}/\d{1,2}/\d{4}"
 _US_PARTS = r"^(\d{1,2}/\d{1,2}/\d{4})\s*(.*)$"
 
 
-def clock_seconds(text: object) -> float | None:
+def clock_seconds(text: object, *, twelve_hour: bool = False) -> float | None:
     """Seconds after midnight for one written time of day, or None when it is not one.
 
     NOTE: times come as ``HH:MM:SS`` (legacy), ``HHMM`` like ``0015`` (53 rows of the 2016
     rows export), ``9:23:00 AM``, and ``H:MM`` + ``a.m.``/``p.m.`` (Sun ``zt`` + ``zap``).
+    With ``twelve_hour`` (a source whose clock is 12-hour), an hour of 1-12 without a.m./p.m.
+    is ambiguous and gives None.
     """
     if not isinstance(text, str):
         return None
@@ -257,6 +260,8 @@ def clock_seconds(text: object) -> float | None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if meridiem == "P" else 0)
+    elif twelve_hour and 1 <= hour <= 12:
+        return None
     if hour > 23 or minute > 59 or second > 59:
         return None
     return float(hour * 3600 + minute * 60 + second)
@@ -266,9 +271,16 @@ def parse_clock(time: pd.Series, meridiem: pd.Series | None = None) -> pd.Series
     """Seconds after midnight per row (NaN when missing or not a time of day).
 
     The meridiem column (Sun ``zap``) is appended to the time before reading it.
+
+    NOTE: the Sun's first snapshots wrote ``zt`` as ``2:14:00`` with ``zap`` empty; their
+    hours run 1-12 only, so they are 12-hour times that lost a.m./p.m. Such a row keeps
+    its date with time_known False rather than a guessed time.
     """
-    text = time if meridiem is None else _join_text([time, meridiem], " ")
-    codes, seconds = _map_distinct(text, clock_seconds)
+    if meridiem is None:
+        codes, seconds = _map_distinct(time, clock_seconds)
+    else:
+        text = _join_text([time, meridiem], " ")
+        codes, seconds = _map_distinct(text, partial(clock_seconds, twelve_hour=True))
     return pd.Series(_spread_float(codes, seconds), index=time.index)
 
 
