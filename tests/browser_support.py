@@ -1,0 +1,174 @@
+"""Helpers for the server and browser tests: a small demo store, a Voila server on a free
+port, plain HTTP requests, and headless Chromium launched from Debian's package.
+
+Not a test module (no ``test_`` prefix); imported by ``test_serve`` and ``test_browser``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_DIR, SHARED_DATA
+
+from bmoredash import serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags measured in STACK-NOTES: without the background-networking ones Chromium keeps
+#: trying to reach the network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT_DIR = PROJECT_DIR / "test-artifacts" / "screenshots"
+#: Demo history for server tests: the current year and the one before (fast to generate).
+DEMO_YEARS = 2
+#: Text that must never reach a visitor.
+LEAK_MARKERS = ("Traceback (most recent call last)", "build_app(", "import bmoredash")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def require_chromium() -> Path:
+    """Debian's Chromium, or skip saying why (never ``playwright install``)."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is absent (apt-get install chromium, or `make system-deps`)"
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+def install_shared_boundaries(data_dir: Path) -> bool:
+    """Copy the real district and neighborhood boundaries in, when ../shared has them."""
+    from bmoredash import boundaries
+
+    folder = SHARED_DATA / "boundaries"
+    files = {
+        "2023": folder / "police_districts_2023.geojson",
+        "pre2023": folder / "Police_Districts.geojson",
+        "neighborhoods": folder / "neighborhoods.geojson",
+    }
+    present = {kind: path for kind, path in files.items() if path.exists()}
+    if present:
+        boundaries.install_from(present, data_dir)
+    return len(present) == len(files)
+
+
+@cache
+def demo_store(years: int = DEMO_YEARS, with_boundaries: bool = True) -> Path:
+    """A demo store of ``years`` calendar years through last Saturday, made once per run."""
+    from bmoredash import demo
+
+    root = Path(tempfile.mkdtemp(prefix="bmoredash-test-store-"))
+    atexit.register(shutil.rmtree, root, True)
+    end = demo.last_saturday()
+    demo.write_demo(root, start=dt.date(end.year - years + 1, 1, 1), end=end)
+    if with_boundaries:
+        install_shared_boundaries(root)
+    return root
+
+
+class Server:
+    """A Voila server from ``bmoredash.serve`` on a free port, stopped on exit."""
+
+    def __init__(self, data_dir: Path, *, preheat: bool = False, pool_size: int = 1, **kw):
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.preheat = preheat
+        self.pool_size = pool_size
+        self.kwargs = kw
+        self.log = Path(tempfile.mkstemp(prefix="bmoredash-voila-", suffix=".log")[1])
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Server:
+        self.process = serve.start(
+            self.data_dir,
+            port=self.port,
+            preheat=self.preheat,
+            pool_size=self.pool_size,
+            log_file=self.log,
+            **self.kwargs,
+        )
+        try:
+            serve.wait_until_listening("127.0.0.1", self.port, self.process, timeout=90)
+        except Exception:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            serve.stop(self.process)
+            self.process = None
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def http_get(url: str, *, follow: bool = True, timeout: float = 180) -> tuple[int, str, dict]:
+    """(status, body, headers) for a GET; redirects followed unless ``follow=False``."""
+    handlers = []
+    if not follow:
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        handlers.append(NoRedirect())
+    opener = urllib.request.build_opener(*handlers)
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return (
+                response.status,
+                response.read().decode("utf-8", "replace"),
+                dict(response.headers),
+            )
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)
+
+
+def launch_chromium(playwright):
+    """Headless Chromium from Debian with the flags that keep it offline and quiet."""
+    return playwright.chromium.launch(
+        executable_path=str(require_chromium()), args=CHROMIUM_ARGS, headless=True
+    )
+
+
+def wait_for_app(page, timeout_ms: float = 120_000) -> float:
+    """Wait until the first headline number is drawn; seconds it took."""
+    started = time.perf_counter()
+    page.wait_for_selector(".bmd-app", timeout=timeout_ms)
+    page.wait_for_selector(".bmd-card .bmd-count", timeout=timeout_ms)
+    return time.perf_counter() - started
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/<name>.png."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

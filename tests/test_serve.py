@@ -1,0 +1,201 @@
+"""The real Voila server, over plain HTTP: the app is served and nothing else is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from browser_support import LEAK_MARKERS, Server, demo_store, http_get
+
+from bmoredash import config, serve
+from bmoredash.store import StoreNotFoundError
+
+pytestmark = pytest.mark.slow
+
+
+# --------------------------------------------------------------------------------------
+# The command and the configuration (no server)
+# --------------------------------------------------------------------------------------
+
+
+def test_command_binds_localhost_and_reads_only_our_config() -> None:
+    command = serve.voila_command()
+    assert command[1:4] == ["-m", "voila", str(serve.NOTEBOOK)]
+    assert "--Voila.ip=127.0.0.1" in command
+    assert "--port=8866" in command
+    assert f"--Voila.config_file_paths={serve.VOILA_CONFIG_DIR}" in command
+    assert "--Voila.open_browser=False" in command
+    assert not any("preheat" in part for part in command)
+
+
+def test_command_with_a_preheated_pool_and_culling() -> None:
+    command = serve.voila_command(preheat=True, pool_size=3, port=9000, cull_idle_timeout=60)
+    assert "--preheat_kernel=True" in command and "--pool_size=3" in command
+    assert "--port=9000" in command
+    assert "--MappingKernelManager.cull_idle_timeout=60" in command
+    with pytest.raises(ValueError, match="port"):
+        serve.voila_command(port=70000)
+    with pytest.raises(ValueError, match="pool size"):
+        serve.voila_command(preheat=True, pool_size=0)
+
+
+def test_checked_in_configuration_is_the_public_site_one() -> None:
+    settings = json.loads((serve.VOILA_CONFIG_DIR / "voila.json").read_text())
+    voila = settings["VoilaConfiguration"]
+    assert voila["show_tracebacks"] is False
+    assert voila["strip_sources"] is True
+    assert voila["file_allowlist"] == [] and voila["file_denylist"] == [".*"]
+    culling = settings["MappingKernelManager"]
+    assert culling["cull_idle_timeout"] > 0 and culling["cull_interval"] > 0
+    assert culling["cull_connected"] is True
+    assert settings["Voila"]["open_browser"] is False
+
+
+def test_kernels_get_the_data_dir(tmp_path: Path) -> None:
+    env = serve.voila_env(tmp_path)
+    assert env[config.DATA_DIR_ENV] == str(tmp_path.resolve())
+
+
+def test_no_store_no_server(tmp_path: Path) -> None:
+    with pytest.raises(StoreNotFoundError, match="bmoredash demo"):
+        serve.check_ready(tmp_path)
+    with pytest.raises(StoreNotFoundError):
+        serve.start(tmp_path, port=1)
+
+
+def test_missing_notebook_is_a_clear_error(tmp_path: Path) -> None:
+    store = demo_store()
+    with pytest.raises(FileNotFoundError, match="dashboard notebook not found"):
+        serve.check_ready(store, notebook=tmp_path / "nope.ipynb")
+
+
+# --------------------------------------------------------------------------------------
+# The running server
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not serve.NOTEBOOK.is_file():
+        reason = f"the app notebook {serve.NOTEBOOK} does not exist yet"
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    with Server(demo_store()) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def front_page(server: Server) -> tuple[int, str, dict]:
+    return http_get(server.url + "/")
+
+
+def test_page_is_the_executed_app_without_sources(front_page, server: Server) -> None:
+    status, body, headers = front_page
+    assert status == 200, server.log_text()[-3000:]
+    # executed output: widget views of the app, not an empty template
+    assert body.count("application/vnd.jupyter.widget-view+json") >= 1
+    source = serve.NOTEBOOK.read_text()
+    code_lines = [
+        line.strip()
+        for cell in json.loads(source)["cells"]
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if len(line.strip()) > 12
+    ]
+    assert code_lines, "the app notebook has code"
+    for line in code_lines:
+        assert line not in body, f"source line leaked: {line}"
+    for marker in LEAK_MARKERS:
+        assert marker not in body
+    assert headers.get("X-Content-Type-Options") == "nosniff"
+
+
+def test_no_error_output_in_the_page(front_page) -> None:
+    _, body, _ = front_page
+    assert "There was an error when executing cell" not in body
+    assert "CellExecutionError" not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/contents",
+        "/api/contents/dashboard.ipynb",
+        "/api/kernels",
+        "/api/sessions",
+        "/api/kernelspecs",
+        "/tree",
+        "/lab",
+        "/notebooks/dashboard.ipynb",
+        "/dashboard.ipynb",
+        "/voila/files/dashboard.ipynb",
+        "/voila/files/district_report.ipynb",
+        "/voila/files/analysis/",
+        "/voila/tree",
+        "/voila/render/dashboard.ipynb",
+        "/voila/api/contents",
+        "/files/dashboard.ipynb",
+    ],
+)
+def test_nothing_but_the_app_is_served(server: Server, path: str) -> None:
+    status, body, _ = http_get(server.url + path)
+    assert status in (403, 404), f"{path} answered {status}"
+    assert '"nbformat"' not in body and "cell_type" not in body
+    assert "kernel" not in body.lower() or status == 404
+
+
+def test_no_redirect_points_at_a_served_file(server: Server) -> None:
+    status, _, headers = http_get(server.url + "/api/contents", follow=False)
+    assert status in (302, 403, 404)
+    if status == 302:
+        assert headers["Location"].startswith("/voila/files/")
+
+
+def test_data_files_are_not_served(server: Server) -> None:
+    store = server.data_dir
+    names = [p.name for p in store.iterdir()] + [
+        f"{p.parent.name}/{p.name}" for p in store.glob("*/*") if p.is_file()
+    ]
+    assert "manifest.json" in names
+    for name in names + [f"../data/{n}" for n in names] + [f"{store}/manifest.json"]:
+        status, body, _ = http_get(f"{server.url}/voila/files/{name}")
+        assert status in (403, 404), f"{name} answered {status}"
+        assert "schema_version" not in body
+
+
+def test_a_failing_cell_shows_no_traceback(tmp_path: Path) -> None:
+    notebook = tmp_path / "broken.ipynb"
+    secret = "very_secret_variable_name"
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "id": "a",
+                        "metadata": {},
+                        "execution_count": None,
+                        "outputs": [],
+                        "source": [f"{secret} = 1\n", "raise RuntimeError('kaboom-1234')"],
+                    }
+                ],
+                "metadata": {
+                    "kernelspec": {
+                        "name": "python3",
+                        "display_name": "Python 3",
+                        "language": "python",
+                    }
+                },
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+    with Server(demo_store(), notebook=notebook) as running:
+        status, body, _ = http_get(running.url + "/")
+        log = running.log_text()
+    assert status == 200
+    assert "kaboom-1234" not in body and secret not in body
+    assert "Traceback" not in body
+    assert "kaboom-1234" in log  # ... but the server log has it
