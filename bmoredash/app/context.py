@@ -29,7 +29,7 @@ import pandas as pd
 
 from bmoredash import config
 from bmoredash.aggregate import Window, expand_offenses, same_day_last_year, ytd_windows
-from bmoredash.schema import CITYWIDE, DISTRICTS, PART1_OFFENSES, VIOLENT_OFFENSES
+from bmoredash.schema import CITYWIDE, DISTRICTS, PART1_OFFENSES
 
 if TYPE_CHECKING:
     from bmoredash.app.state import FilterState
@@ -39,6 +39,33 @@ log = logging.getLogger(__name__)
 _NS_PER_DAY = 86_400 * 1_000_000_000
 #: Years of history the trend pages show before the selected period's year.
 HISTORY_YEARS = 5
+#: Columns the pages use. The others (record_id, codes and descriptions as published,
+#: post, source) stay in the store: every filter change copies the kept columns of the
+#: rows it keeps, so each column left out makes every change cheaper. The CSV download
+#: reads all columns from the store.
+DASHBOARD_COLUMNS: tuple[str, ...] = (
+    "incident_id",
+    "occurred_at",
+    "time_known",
+    "offense",
+    "offense_detail",
+    "offense_group",
+    "weapon",
+    "inside_outside",
+    "premise",
+    "district",
+    "old_district",
+    "neighborhood",
+    "location",
+    "latitude",
+    "longitude",
+    "victim_age",
+    "victim_gender",
+    "victim_race",
+    "victim_ethnicity",
+)
+#: Text columns held as categories here (many repeats; a category copies 4-byte codes).
+_AS_CATEGORY = ("incident_id", "location")
 
 
 def _day_numbers(occurred_at: pd.Series) -> np.ndarray:
@@ -77,9 +104,10 @@ class _Codes:
 class DashboardContext:
     """The incidents and their metadata, loaded once per kernel.
 
-    ``frame`` holds canonical rows sorted by ``occurred_at``; ``data_through`` is the last
-    day the data covers; ``neighborhoods_by_district`` maps each district (rows seen there)
-    to its neighborhoods, for the neighborhood list.
+    ``frame`` holds canonical rows sorted by ``occurred_at``, with the ``DASHBOARD_COLUMNS``
+    only (``incident_id`` and ``location`` as categories); ``data_through`` is the last day
+    the data covers; ``neighborhoods_by_district`` maps each district (rows seen there) to
+    its neighborhoods, for the neighborhood list.
     """
 
     frame: pd.DataFrame
@@ -90,7 +118,10 @@ class DashboardContext:
     data_through: date | None = None
 
     def __post_init__(self) -> None:
-        frame = self.frame
+        frame = self.frame[[c for c in DASHBOARD_COLUMNS if c in self.frame.columns]]
+        for name in _AS_CATEGORY:
+            if name in frame and not isinstance(frame[name].dtype, pd.CategoricalDtype):
+                frame = frame.assign(**{name: frame[name].astype("category")})
         if not frame["occurred_at"].is_monotonic_increasing:
             frame = frame.sort_values("occurred_at", kind="stable")
         self.frame = frame.reset_index(drop=True)
@@ -120,7 +151,7 @@ class DashboardContext:
         except Exception:  # a store without its quality report still serves
             log.exception("could not read the quality report in %s", root)
             quality = {}
-        frame = store.load_incidents(root)
+        frame = store.load_incidents(root, columns=DASHBOARD_COLUMNS)
         through = manifest.get("data_through")
         return cls(
             frame=frame,
@@ -275,7 +306,7 @@ class FilteredView:
         self.window, self.previous, self.is_ytd = period_windows(state, context.data_through)
         self.through: date = self.window.end
         self._place = context.place_mask(self.district, self.neighborhood)
-        self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._masks: dict[tuple, np.ndarray] = {}
         self._cache: dict[tuple, pd.DataFrame] = {}
 
     # Labels -----------------------------------------------------------------------------
@@ -294,9 +325,9 @@ class FilteredView:
         """Plain words for the offense choice."""
         if not self.selection:
             return "all Part 1 offenses"
-        if set(self.offenses) == set(VIOLENT_OFFENSES) and len(self.selection) == 1:
-            return "Part 1 violent offenses"
-        return ", ".join(o.title() if o.isupper() else f"{o} offenses" for o in self.selection)
+        from bmoredash.app.state import OFFENSE_LABELS
+
+        return ", ".join(OFFENSE_LABELS.get(o, o) for o in self.selection)
 
     @property
     def period_label(self) -> str:
@@ -331,21 +362,41 @@ class FilteredView:
         """First day of the history the trend pages draw (``HISTORY_YEARS`` years back)."""
         return min(date(self.through.year - HISTORY_YEARS, 1, 1), self.previous.start)
 
-    def _mask(self, offenses: tuple[str, ...]) -> np.ndarray:
-        if offenses not in self._masks:
+    def _scope_mask(self, scope: str) -> np.ndarray | None:
+        if scope == "place":
+            return self._place
+        if scope == "district":
+            return self.context.place_mask(self.district, "")
+        if scope == "city":
+            return None
+        raise ValueError(f"unknown scope {scope!r}; use place, district or city")
+
+    def _mask(self, offenses: tuple[str, ...], scope: str) -> np.ndarray:
+        key = (offenses, scope)
+        if key not in self._masks:
             mask = self.context.offense_mask(offenses)
-            self._masks[offenses] = mask if self._place is None else mask & self._place
-        return self._masks[offenses]
+            place = self._scope_mask(scope)
+            self._masks[key] = mask if place is None else mask & place
+        return self._masks[key]
 
     def rows(
-        self, start: date, end: date, *, offenses: tuple[str, ...] | None = None
+        self,
+        start: date,
+        end: date,
+        *,
+        offenses: tuple[str, ...] | None = None,
+        scope: str = "place",
     ) -> pd.DataFrame:
-        """Filtered rows whose Eastern date is within [start, end] (cached)."""
-        chosen = self.offenses if offenses is None else offenses
-        key = (start, end, chosen)
+        """Filtered rows whose Eastern date is within [start, end] (cached).
+
+        ``offenses`` overrides the offense choice; ``scope`` widens the place: ``place``
+        (district and neighborhood), ``district`` (the district only) or ``city``.
+        """
+        chosen = self.offenses if offenses is None else tuple(offenses)
+        key = (start, end, chosen, scope)
         if key not in self._cache:
             span = self.context.span(start, end)
-            keep = np.flatnonzero(self._mask(chosen)[span]) + span.start
+            keep = np.flatnonzero(self._mask(chosen, scope)[span]) + span.start
             self._cache[key] = self.context.frame.take(keep)
         return self._cache[key]
 

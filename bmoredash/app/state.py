@@ -20,6 +20,22 @@ from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT, c
 
 #: Group names allowed in the Offense filter besides the canonical offenses.
 OFFENSE_GROUP_NAMES: tuple[str, ...] = (VIOLENT, PROPERTY)
+#: Plain names of the canonical offenses, for labels and tables.
+OFFENSE_LABELS: dict[str, str] = {
+    "HOMICIDE": "Homicide",
+    "SHOOTING": "Non-fatal shooting",
+    "RAPE": "Rape",
+    "ROBBERY": "Robbery",
+    "AGG. ASSAULT": "Aggravated assault",
+    "BURGLARY": "Burglary",
+    "LARCENY": "Larceny",
+    "LARCENY FROM AUTO": "Larceny from auto",
+    "AUTO THEFT": "Auto theft",
+    "ARSON": "Arson",
+    "COMMON ASSAULT": "Common assault (not Part 1)",
+    VIOLENT: "Violent",
+    PROPERTY: "Property",
+}
 #: Plausible years in a link when the data's own years are not known.
 YEAR_RANGE = range(1960, 2101)
 

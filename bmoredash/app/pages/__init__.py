@@ -70,7 +70,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("victims", "Victims", "victims", "VictimsPage"),
     PageSpec("neighborhoods", "Neighborhoods", "neighborhoods", "NeighborhoodsPage"),
     PageSpec("methodology", "Methodology", "methodology", "MethodologyPage"),
-    PageSpec("cvi", "Violence interruption", "cvi", "CviPage"),
+    PageSpec("cvi", "Violence intervention (CVI)", "cvi", "CviPage"),
 )
 PAGE_SLUGS: tuple[str, ...] = tuple(p.slug for p in PAGES)
 DEFAULT_PAGE = PAGES[0].slug

@@ -1,0 +1,342 @@
+"""Figures built once and updated in place, the colour palette, and chart-or-table panels.
+
+Why in place: rebuilding a bqplot figure re-creates its widgets in the browser (hundreds of
+milliseconds and a flicker); changing a mark's data inside ``hold_sync()`` sends one
+message. Every chart sits in a ``ChartPanel`` whose toggle shows an HTML table with the
+same numbers, for screen readers, small screens and people who want the figures.
+
+Colours come from here only: the Okabe-Ito palette, which stays distinguishable for the
+common forms of colour blindness; marks that must be told apart also differ in shape or
+line weight.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import bqplot as bq
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+# --------------------------------------------------------------------------------------
+# Palette
+# --------------------------------------------------------------------------------------
+
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+#: The selection's own line or bar.
+MAIN = OKABE_ITO["blue"]
+#: The year being looked at, drawn over the years before it.
+CURRENT = OKABE_ITO["vermillion"]
+#: The year before it.
+PREVIOUS = OKABE_ITO["blue"]
+#: Older years, context only.
+CONTEXT = "#9a9a9a"
+#: Notable weeks: higher (triangle up) / lower (triangle down).
+HIGHER = OKABE_ITO["vermillion"]
+LOWER = OKABE_ITO["bluish_green"]
+#: Categorical bars, in order.
+SERIES: tuple[str, ...] = (
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["bluish_green"],
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["sky_blue"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["yellow"],
+    OKABE_ITO["black"],
+)
+#: Sequential heat map scale (one hue, light to dark: readable in grey too).
+HEAT: tuple[str, ...] = ("#f2f7fb", "#7fb2d9", "#0b3c6b")
+
+_MARGIN = {"top": 16, "bottom": 36, "left": 48, "right": 12}
+
+
+def figure_layout(height: str = "300px") -> widgets.Layout:
+    """Fills its container up to a comfortable width, shrinks to a phone's."""
+    return widgets.Layout(width="100%", max_width="860px", min_width="0", height=height)
+
+
+# --------------------------------------------------------------------------------------
+# HTML tables
+# --------------------------------------------------------------------------------------
+
+
+def _cell(value: Any, na: str) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return na
+    if isinstance(value, float | np.floating):
+        return f"{value:,.1f}"
+    if isinstance(value, int | np.integer):
+        return f"{value:,d}"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def html_table(
+    frame: pd.DataFrame,
+    *,
+    caption: str = "",
+    na: str = "–",
+    index: bool = True,
+    highlight: str | None = None,
+    formatters: Mapping[str, Callable[[Any], str]] | None = None,
+) -> str:
+    """An accessible HTML table (caption, header cells with scope) of ``frame``.
+
+    ``highlight`` bolds the row whose index equals it (the chosen neighborhood).
+    """
+    formatters = formatters or {}
+    head = [html.escape(str(frame.index.name or ""))] if index else []
+    head += [html.escape(str(c)) for c in frame.columns]
+    rows = []
+    for key, row in frame.iterrows():
+        style = ' style="font-weight:700;background:#fff6d6"' if key == highlight else ""
+        cells = [f'<th scope="row">{html.escape(_cell(key, na))}</th>'] if index else []
+        for column, value in row.items():
+            text = formatters[column](value) if column in formatters else _cell(value, na)
+            cells.append(f'<td style="text-align:right">{html.escape(text)}</td>')
+        rows.append(f"<tr{style}>{''.join(cells)}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    header = "".join(f'<th scope="col">{h}</th>' for h in head)
+    return (
+        '<div class="bmd-table" style="max-height:420px;overflow:auto;max-width:100%">'
+        f'<table style="border-collapse:collapse;font-size:13px">{cap}'
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# A chart with its table
+# --------------------------------------------------------------------------------------
+
+
+class ChartPanel:
+    """A heading, a figure, a note, and a toggle that swaps the figure for a table."""
+
+    def __init__(self, title: str, figure: widgets.Widget, note: str = "") -> None:
+        self.figure = figure
+        self.heading = widgets.HTML(f"<h3>{html.escape(title)}</h3>")
+        self.note = widgets.HTML(note)
+        self.table = widgets.HTML("", layout=widgets.Layout(display="none", max_width="100%"))
+        self.toggle = widgets.ToggleButton(
+            value=False,
+            description="Show table",
+            tooltip=f"Show the numbers of '{title}' as a table",
+            icon="table",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.toggle.observe(self._on_toggle, "value")
+        self.widget = widgets.VBox(
+            [self.heading, self.figure, self.table, self.note, self.toggle],
+            layout=widgets.Layout(width="100%", min_width="0", margin="0 0 12px 0"),
+        )
+
+    def _on_toggle(self, change: dict) -> None:
+        show_table = bool(change["new"])
+        self.table.layout.display = None if show_table else "none"
+        self.figure.layout.display = "none" if show_table else None
+        self.toggle.description = "Show chart" if show_table else "Show table"
+
+    def set_table(self, table_html: str) -> None:
+        self.table.value = table_html
+
+
+# --------------------------------------------------------------------------------------
+# Figures (each returns the figure and the marks to update)
+# --------------------------------------------------------------------------------------
+
+
+def _figure(marks: list, axes: list, height: str = "300px", **kwargs: Any) -> bq.Figure:
+    return bq.Figure(
+        marks=marks,
+        axes=axes,
+        fig_margin=dict(_MARGIN, **kwargs.pop("margin", {})),
+        animation_duration=0,
+        layout=figure_layout(height),
+        **kwargs,
+    )
+
+
+class TimeSeriesChart:
+    """Counts over time (one line) with notable points marked higher / lower."""
+
+    def __init__(self, y_label: str = "Count", x_format: str = "%b %d, %Y") -> None:
+        self.x_scale = bq.DateScale()
+        self.y_scale = bq.LinearScale(min=0)
+        scales = {"x": self.x_scale, "y": self.y_scale}
+        tooltip = bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=["", y_label])
+        self.line = bq.Lines(
+            x=np.array([], dtype="datetime64[ns]"),
+            y=np.array([], dtype=float),
+            scales=scales,
+            colors=[MAIN],
+            stroke_width=2,
+            tooltip=tooltip,
+            marker="circle",
+            marker_size=12,
+        )
+        self.higher = bq.Scatter(
+            x=np.array([], dtype="datetime64[ns]"),
+            y=np.array([], dtype=float),
+            scales=scales,
+            colors=[HIGHER],
+            marker="triangle-up",
+            default_size=90,
+            tooltip=bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=["Higher", ""]),
+        )
+        self.lower = bq.Scatter(
+            x=np.array([], dtype="datetime64[ns]"),
+            y=np.array([], dtype=float),
+            scales=scales,
+            colors=[LOWER],
+            marker="triangle-down",
+            default_size=90,
+            tooltip=bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=["Lower", ""]),
+        )
+        axes = [
+            bq.Axis(scale=self.x_scale, num_ticks=6),
+            bq.Axis(scale=self.y_scale, orientation="vertical", label=y_label, tick_format=",d"),
+        ]
+        self.figure = _figure([self.line, self.higher, self.lower], axes)
+
+    def update(self, counts: pd.Series, flags: pd.Series | None = None) -> None:
+        """Draw ``counts`` (datetime index); mark the ``higher`` / ``lower`` flags."""
+        x = counts.index.to_numpy(dtype="datetime64[ns]")
+        y = counts.to_numpy(dtype=float)
+        with self.line.hold_sync():
+            self.line.x, self.line.y = x, y
+        for mark, kind in ((self.higher, "higher"), (self.lower, "lower")):
+            chosen = (flags == kind).to_numpy() if flags is not None else np.zeros(len(y), bool)
+            with mark.hold_sync():
+                mark.x, mark.y = x[chosen], y[chosen]
+
+
+class YearLinesChart:
+    """Cumulative counts by day of year: the selected year over the years before it."""
+
+    def __init__(self, n_years: int) -> None:
+        self.x_scale = bq.LinearScale(min=1, max=366)
+        self.y_scale = bq.LinearScale(min=0)
+        scales = {"x": self.x_scale, "y": self.y_scale}
+        self.lines = bq.Lines(
+            x=np.arange(1, 2, dtype=float),
+            y=np.zeros((n_years, 1)),
+            scales=scales,
+            colors=[CONTEXT] * n_years,
+            stroke_width=2,
+            display_legend=True,
+            labels=[""] * n_years,
+            tooltip=bq.Tooltip(fields=["x", "y"], formats=[".0f", ".0f"], labels=["Day", "Total"]),
+        )
+        month_starts = [1, 32, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335]
+        axes = [
+            bq.Axis(
+                scale=self.x_scale,
+                tick_values=month_starts,
+                tick_format="d",
+                label="Day of year (1 = Jan 1; 182 = Jul 1)",
+                num_ticks=6,
+            ),
+            bq.Axis(scale=self.y_scale, orientation="vertical", label="Total", tick_format=",d"),
+        ]
+        self.figure = _figure([self.lines], axes, legend_location="top-left")
+
+    def update(self, cumulative: pd.DataFrame) -> None:
+        """``cumulative``: rows = day of year, one column per year, oldest first."""
+        years = list(cumulative.columns)
+        colors = [CONTEXT] * len(years)
+        opacities = [0.55] * len(years)
+        if years:
+            colors[-1], opacities[-1] = CURRENT, 1.0
+        if len(years) > 1:
+            colors[-2], opacities[-2] = PREVIOUS, 0.9
+        with self.lines.hold_sync():
+            self.lines.x = cumulative.index.to_numpy(dtype=float)
+            self.lines.y = cumulative.to_numpy(dtype=float).T
+            self.lines.labels = [str(y) for y in years]
+            self.lines.colors = colors
+            self.lines.opacities = opacities
+
+
+def short_label(text: str, width: int = 22) -> str:
+    """Long category names cut for an axis (the table keeps them whole)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class BarChart:
+    """Horizontal bars, one per category (long names read well on a phone)."""
+
+    def __init__(self, x_label: str = "Count", color: str = MAIN, height: str = "260px") -> None:
+        self.cat_scale = bq.OrdinalScale(reverse=True)
+        self.value_scale = bq.LinearScale(min=0)
+        self.bars = bq.Bars(
+            x=[],
+            y=[],
+            scales={"x": self.cat_scale, "y": self.value_scale},
+            orientation="horizontal",
+            colors=[color],
+            padding=0.2,
+            tooltip=bq.Tooltip(fields=["x", "y"], formats=["", ",.0f"], labels=["", x_label]),
+        )
+        axes = [
+            bq.Axis(scale=self.cat_scale, orientation="vertical", side="left"),
+            bq.Axis(scale=self.value_scale, orientation="horizontal", label=x_label, num_ticks=4),
+        ]
+        self.figure = _figure([self.bars], axes, height=height, margin={"left": 150})
+
+    def update(self, labels: Sequence[str], values: Sequence[float]) -> None:
+        shown: list[str] = []
+        for label in labels:
+            text = short_label(str(label))
+            while text in shown:  # ordinal scales need unique names
+                text += " "
+            shown.append(text)
+        with self.bars.hold_sync():
+            self.bars.x = shown
+            self.bars.y = np.asarray(values, dtype=float)
+
+
+class HeatmapChart:
+    """Hour of day (rows) by weekday (columns)."""
+
+    def __init__(self, rows: Sequence[str], columns: Sequence[str]) -> None:
+        self.row_scale = bq.OrdinalScale()
+        self.column_scale = bq.OrdinalScale()
+        self.color_scale = bq.ColorScale(colors=list(HEAT), min=0)
+        self.heat = bq.GridHeatMap(
+            row=list(rows),
+            column=list(columns),
+            color=np.zeros((len(rows), len(columns))),
+            scales={"row": self.row_scale, "column": self.column_scale, "color": self.color_scale},
+            stroke="white",
+            tooltip=bq.Tooltip(
+                fields=["row", "column", "color"],
+                formats=["", "", ",.0f"],
+                labels=["Hour", "Day", "Count"],
+            ),
+        )
+        axes = [
+            bq.Axis(scale=self.column_scale, side="top"),
+            bq.Axis(scale=self.row_scale, orientation="vertical", label="Hour"),
+            bq.ColorAxis(scale=self.color_scale, side="bottom", label="Count"),
+        ]
+        self.figure = _figure(
+            [self.heat], axes, height="520px", margin={"top": 36, "bottom": 56, "left": 56}
+        )
+
+    def update(self, matrix: np.ndarray) -> None:
+        with self.heat.hold_sync():
+            self.heat.color = np.asarray(matrix, dtype=float)

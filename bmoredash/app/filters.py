@@ -1,0 +1,239 @@
+"""The filter bar: labelled, keyboard-usable inputs bound both ways to a ``FilterState``.
+
+Widgets write the state; the state (a link, the reset button) writes the widgets back. A
+guard flag stops the echo. The neighborhood list follows the district, so a neighborhood
+outside the chosen district cannot be picked.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import ipywidgets as widgets
+
+from bmoredash.app.context import DashboardContext
+from bmoredash.app.state import OFFENSE_LABELS, FilterState, neighborhood_options
+from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT
+
+#: Offense options: the two groups first, then each offense in display order.
+OFFENSE_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("Violent (all Part 1 violent)", VIOLENT),
+    ("Property (all Part 1 property)", PROPERTY),
+    *((OFFENSE_LABELS[name], name) for name in OFFENSES),
+)
+DISTRICT_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("Citywide", CITYWIDE),
+    *((d.title(), d) for d in DISTRICTS),
+)
+
+_NARROW = widgets.Layout(width="auto", min_width="0", max_width="340px")
+_STYLE = {"description_width": "initial"}
+
+
+class FilterBar:
+    """The one filter bar shown above every page."""
+
+    def __init__(self, context: DashboardContext, state: FilterState) -> None:
+        self.context = context
+        self.state = state
+        self._syncing = False
+        years = context.years
+        latest = context.data_through.year
+        year_options = [(f"{y} (to date)" if y == latest else str(y), y) for y in years]
+
+        self.year = widgets.Dropdown(
+            description="Year", options=year_options, value=latest, layout=_NARROW, style=_STYLE
+        )
+        self.date_range = widgets.Checkbox(
+            description="Date range", value=False, indent=False, layout=widgets.Layout(width="auto")
+        )
+        self.start = widgets.DatePicker(
+            description="From", value=date(latest, 1, 1), layout=_NARROW, style=_STYLE
+        )
+        self.end = widgets.DatePicker(
+            description="To", value=context.data_through, layout=_NARROW, style=_STYLE
+        )
+        self.calendar_year = widgets.Dropdown(
+            description="Calendar year",
+            options=[("Pick a year…", None), *((str(y), y) for y in years)],
+            value=None,
+            layout=_NARROW,
+            style=_STYLE,
+        )
+        self.range_box = widgets.HBox(
+            [self.start, self.end, self.calendar_year],
+            layout=widgets.Layout(flex_flow="row wrap", display="none", gap="4px 12px"),
+        )
+        self.district = widgets.Dropdown(
+            description="District",
+            options=list(DISTRICT_OPTIONS),
+            value=CITYWIDE,
+            layout=_NARROW,
+            style=_STYLE,
+        )
+        self.neighborhood = widgets.Combobox(
+            description="Neighborhood",
+            placeholder="All neighborhoods (type to search)",
+            options=list(neighborhood_options(context.neighborhoods_by_district, CITYWIDE)),
+            ensure_option=False,
+            continuous_update=False,
+            layout=_NARROW,
+            style=_STYLE,
+        )
+        self.offense = widgets.SelectMultiple(
+            description="Offense",
+            options=list(OFFENSE_OPTIONS),
+            value=(),
+            rows=5,
+            layout=_NARROW,
+            style=_STYLE,
+        )
+        self.reset = widgets.Button(
+            description="Reset filters",
+            icon="undo",
+            tooltip="Back to the latest year, citywide, all Part 1 offenses",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.hint = widgets.HTML(
+            '<span style="font-size:12px;color:#555">Offense: none selected means all Part 1 '
+            "offenses; Ctrl/Cmd-click or Shift+arrows to pick several.</span>"
+        )
+        self.note = widgets.HTML("")
+
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox(
+                    [self.year, self.date_range, self.district, self.neighborhood],
+                    layout=widgets.Layout(
+                        flex_flow="row wrap", gap="4px 12px", align_items="center"
+                    ),
+                ),
+                self.range_box,
+                widgets.HBox(
+                    [self.offense, widgets.VBox([self.hint, self.reset])],
+                    layout=widgets.Layout(flex_flow="row wrap", gap="4px 12px"),
+                ),
+                self.note,
+            ],
+            layout=widgets.Layout(
+                width="100%", border="1px solid #ddd", padding="6px", margin="0 0 8px 0"
+            ),
+        )
+        self.widget.add_class("bmd-filters")
+
+        self.year.observe(self._on_year, "value")
+        self.date_range.observe(self._on_range_mode, "value")
+        self.start.observe(self._on_dates, "value")
+        self.end.observe(self._on_dates, "value")
+        self.calendar_year.observe(self._on_calendar_year, "value")
+        self.district.observe(self._on_district, "value")
+        self.neighborhood.observe(self._on_neighborhood, "value")
+        self.offense.observe(self._on_offense, "value")
+        self.reset.on_click(lambda _: self.state.reset())
+        state.observe(self._from_state, names=list(FilterState.FILTER_TRAITS))
+        self._from_state()
+
+    # Widgets -> state ---------------------------------------------------------------------
+
+    def _on_year(self, change: dict) -> None:
+        if self._syncing:
+            return
+        year = change["new"]
+        self.state.year = None if year == self.context.data_through.year else year
+
+    def _on_range_mode(self, change: dict) -> None:
+        if self._syncing:
+            return
+        with self.state.hold_trait_notifications():
+            if change["new"]:
+                self.state.start, self.state.end = self.start.value, self.end.value
+            else:
+                self.state.start = self.state.end = None
+        self.range_box.layout.display = None if change["new"] else "none"
+
+    def _on_dates(self, change: dict) -> None:
+        if self._syncing or not self.date_range.value:
+            return
+        start, end = self.start.value, self.end.value
+        if start is None or end is None or start > end:
+            self.note.value = _note("Pick a From date on or before the To date.")
+            return
+        self.note.value = ""
+        with self.state.hold_trait_notifications():
+            self.state.start, self.state.end = start, end
+
+    def _on_calendar_year(self, change: dict) -> None:
+        year = change["new"]
+        if self._syncing or year is None:
+            return
+        with self.state.hold_trait_notifications():
+            self.state.start = date(year, 1, 1)
+            self.state.end = min(date(year, 12, 31), self.context.data_through)
+        self.calendar_year.value = None
+
+    def _on_district(self, change: dict) -> None:
+        if self._syncing:
+            return
+        district = change["new"]
+        offered = neighborhood_options(self.context.neighborhoods_by_district, district)
+        with self.state.hold_trait_notifications():
+            if self.state.neighborhood and self.state.neighborhood not in offered:
+                self.note.value = _note(
+                    f"Neighborhood {self.state.neighborhood} cleared: it is not in "
+                    f"the {district.title()} District."
+                )
+                self.state.neighborhood = ""
+            self.state.district = district
+
+    def _on_neighborhood(self, change: dict) -> None:
+        if self._syncing:
+            return
+        typed = (change["new"] or "").strip()
+        if not typed:
+            self.note.value = ""
+            self.state.neighborhood = ""
+            return
+        offered = self.neighborhood.options
+        match = next((n for n in offered if n.lower() == typed.lower()), None)
+        if match is None:
+            self.note.value = _note(
+                f"No neighborhood named {typed!r} here; pick one from the list "
+                "(the list follows the District)."
+            )
+            return
+        self.note.value = ""
+        self.state.neighborhood = match
+
+    def _on_offense(self, change: dict) -> None:
+        if not self._syncing:
+            self.state.offenses = tuple(change["new"])
+
+    # State -> widgets ---------------------------------------------------------------------
+
+    def _from_state(self, change: dict | None = None) -> None:
+        """Show the state in the widgets (after a link, a reset, or our own writes)."""
+        state, ctx = self.state, self.context
+        self._syncing = True
+        try:
+            in_range = state.is_range
+            self.date_range.value = in_range
+            self.range_box.layout.display = None if in_range else "none"
+            self.year.layout.display = "none" if in_range else None
+            if in_range:
+                self.start.value, self.end.value = state.start, state.end
+            year = state.year if state.year in ctx.years else ctx.data_through.year
+            self.year.value = year
+            self.district.value = state.district if state.district in DISTRICTS else CITYWIDE
+            self.neighborhood.options = list(
+                neighborhood_options(ctx.neighborhoods_by_district, self.district.value)
+            )
+            self.neighborhood.value = state.neighborhood
+            valid = {v for _, v in OFFENSE_OPTIONS}
+            self.offense.value = tuple(o for o in state.offenses if o in valid)
+        finally:
+            self._syncing = False
+
+
+def _note(text: str) -> str:
+    return f'<span role="status" style="color:#8a4b00">{html.escape(text)}</span>'

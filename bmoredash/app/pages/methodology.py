@@ -1,0 +1,132 @@
+"""Page 7, Methodology: what is counted, where the series breaks, and the quality of the
+data this dashboard is serving (the store's own report)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from bmoredash.aggregate import MIN_CELL, MIN_READABLE_COUNT
+from bmoredash.app.charts import html_table
+from bmoredash.app.context import FilteredView
+from bmoredash.app.pages import BasePage
+
+DEFINITIONS = f"""
+<h3>What is counted</h3>
+<ul>
+<li><strong>Part 1 offenses.</strong> The offenses the Baltimore Police Department (BPD)
+publishes as "Part 1", following the FBI's old Uniform Crime Reporting list. Violent:
+homicide, non-fatal shooting, rape, robbery, aggravated assault. Property: burglary,
+larceny, larceny from auto, auto theft, arson.</li>
+<li><strong>Victims, not incidents.</strong> BPD publishes one row per victim. A robbery of
+three people is three rows and counts three times; the Victims page also shows how many
+incidents those victims belong to.</li>
+<li><strong>Shootings and aggravated assaults.</strong> A non-fatal shooting is counted as a
+shooting and not also as an aggravated assault. A fatal shooting is a homicide.
+"Aggravated assault" here therefore means aggravated assaults without a gunshot injury.</li>
+<li><strong>Common assault is left out</strong> of every Part 1 total. It can be chosen in
+the Offense filter, where it is labelled "not Part 1".</li>
+<li><strong>Dates and weeks.</strong> Every date is the Baltimore calendar date of the
+event. Weeks run Sunday to Saturday, as BPD's CompStat weeks do. "Year to date" runs from
+January 1 to the last day of data and is compared with the same days a year earlier.</li>
+<li><strong>Small numbers.</strong> A change is described only when either period has at
+least {MIN_READABLE_COUNT} events. Victim groups with fewer than {MIN_CELL} people are not
+shown. A week is marked as notable only when a Poisson test against the 52 weeks before it
+gives p &lt; 0.01.</li>
+</ul>
+<h3>Known breaks in the series</h3>
+<ul>
+<li><strong>2021: new records system.</strong> BPD changed its records management system
+in 2021. Offense descriptions and some fields (inside/outside, weapon) were recorded
+differently from then on; this dashboard maps both to the same categories, but small
+shifts around 2021 may come from recording rather than from crime.</li>
+<li><strong>July 2023: new district lines.</strong> The nine police districts were redrawn
+in July 2023. Rows are shown in the district the source gives (the 2023 district when it
+gives both; the old one is kept as <code>old_district</code>). Before and after that date a
+district covers partly different streets, so compare a district across 2023 with care.</li>
+<li><strong>2025: NIBRS.</strong> BPD reports under the FBI's National Incident-Based
+Reporting System (NIBRS) from 2025, with different offense codes. They are mapped to the
+same categories, but NIBRS records every offense in an incident, which can move totals.</li>
+<li><strong>Time zones.</strong> Open Baltimore's downloads give times in UTC. The
+dashboard converts every time to Eastern time, so an event just before midnight falls on
+the right Baltimore day; daily counts can therefore differ slightly from tables built on
+the raw UTC times.</li>
+</ul>
+"""
+
+QUALITY_LABELS: dict[str, str] = {
+    "rows_read": "Rows read from the source files",
+    "rows_kept": "Rows kept",
+    "duplicates_dropped": "Exact duplicates dropped",
+    "ungeocoded": "Rows without usable coordinates",
+    "coordinates_repaired": "Coordinates repaired",
+    "unknown_district": "Rows with an unknown district",
+    "ages_cleared": "Implausible ages cleared",
+    "genders_unknown": "Victim gender unknown",
+    "time_unknown": "Rows without a time of day",
+}
+
+
+def quality_html(quality: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """The store's quality report and sources as tables (whatever keys they hold)."""
+    if not quality and not manifest:
+        return "<p>No quality report is available for this data.</p>"
+    parts = []
+    facts = {
+        "Rows in the store": manifest.get("rows"),
+        "First date": manifest.get("first_date"),
+        "Last date": manifest.get("last_date"),
+        "Data through": manifest.get("data_through"),
+        "Store written (UTC)": manifest.get("created_at"),
+        "Demo data": "yes" if manifest.get("demo") else "no",
+    }
+    facts_frame = pd.DataFrame(
+        {"value": [str(v) for v in facts.values() if v is not None]},
+        index=pd.Index([k for k, v in facts.items() if v is not None], name="store"),
+    )
+    parts.append(html_table(facts_frame, caption="This store"))
+    scalars = {
+        QUALITY_LABELS.get(k, k.replace("_", " ")): v
+        for k, v in quality.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    if scalars:
+        frame = pd.DataFrame({"rows": list(scalars.values())}, index=list(scalars))
+        frame.index.name = "check"
+        parts.append(html_table(frame, caption="Cleaning report"))
+    for key, caption in (
+        ("quarantined", "Rows kept out of the store, by reason"),
+        ("unmapped_descriptions", "Descriptions that map to no Part 1 offense (top 15)"),
+    ):
+        values = quality.get(key) or {}
+        if values:
+            series = pd.Series(values, dtype="int64").sort_values(ascending=False).head(15)
+            frame = series.to_frame("rows")
+            frame.index.name = key.replace("_", " ")
+            parts.append(html_table(frame, caption=caption))
+    sources = manifest.get("sources") or []
+    if sources:
+        frame = pd.DataFrame(sources).set_index("source")
+        parts.append(html_table(frame, caption="Sources"))
+    return "".join(parts)
+
+
+class MethodologyPage(BasePage):
+    title = "Methodology"
+    slug = "methodology"
+
+    def build(self) -> widgets.Widget:
+        quality = widgets.HTML(
+            "<h3>Data quality of this store</h3>"
+            + quality_html(self.context.quality or {}, self.context.manifest or {})
+        )
+        return widgets.VBox(
+            [widgets.HTML(DEFINITIONS), quality],
+            layout=widgets.Layout(width="100%", min_width="0"),
+        )
+
+    def update(self, view: FilteredView) -> None:
+        """Nothing here depends on the filters."""
+        del view

@@ -1,0 +1,122 @@
+"""Page 6, Neighborhoods: the ranking for the current filters, and the chosen neighborhood
+against its district and the city.
+
+NOTE: without population figures a neighborhood's count cannot be set against the city's
+as a rate per resident; the comparison uses the average per week and the change from
+the comparison period, which mean the same at every scale.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from bmoredash.aggregate import Comparison, neighborhood_ranking
+from bmoredash.app.charts import BarChart, ChartPanel, html_table
+from bmoredash.app.context import FilteredView
+from bmoredash.app.pages import BasePage
+from bmoredash.schema import CITYWIDE
+
+TOP_BARS = 15
+
+
+class NeighborhoodsPage(BasePage):
+    title = "Neighborhoods"
+    slug = "neighborhoods"
+
+    def build(self) -> widgets.Widget:
+        self.summary = widgets.HTML("")
+        self.ranking_chart = BarChart(height="420px")
+        self.ranking_panel = ChartPanel("Neighborhoods ranked", self.ranking_chart.figure)
+        self.compare_chart = BarChart(x_label="Change from comparison period (%)", height="200px")
+        self.compare_panel = ChartPanel(
+            "Compared with its district and the city", self.compare_chart.figure
+        )
+        #: What was last drawn: the ranking table and the place comparison table.
+        self.ranking = pd.DataFrame()
+        self.comparison = pd.DataFrame()
+        return widgets.VBox(
+            [self.summary, self.compare_panel.widget, self.ranking_panel.widget],
+            layout=widgets.Layout(width="100%", min_width="0"),
+        )
+
+    def update(self, view: FilteredView) -> None:
+        scope_rows = view.rows(view.previous.start, view.window.end, scope="district")
+        ranking = neighborhood_ranking(scope_rows, view.window, view.previous)
+        ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
+        self.ranking = ranking
+        where = (
+            "citywide" if view.district == CITYWIDE else f"in the {view.district.title()} District"
+        )
+        self.ranking_panel.heading.value = (
+            f"<h3>Neighborhoods {html.escape(where)}, ranked by count</h3>"
+        )
+        top = ranking.head(TOP_BARS)
+        self.ranking_chart.update(list(top.index), top["count"].to_numpy())
+        self.ranking_panel.note.value = (
+            f'<p style="font-size:13px">The chart shows the top {min(TOP_BARS, len(ranking))} of '
+            f"{len(ranking)}; the table has them all. Counts: {html.escape(view.offense_label)}, "
+            f"{html.escape(view.period_label)}; previous: {html.escape(view.previous_label)}. "
+            "Rows without a neighborhood are left out.</p>"
+        )
+        self.ranking_panel.set_table(
+            html_table(
+                ranking,
+                caption=f"Neighborhoods {where}",
+                highlight=view.neighborhood or None,
+                formatters={"change": lambda v: f"{int(v):+,d}"},
+            )
+        )
+        self._compare(view)
+
+    def _compare(self, view: FilteredView) -> None:
+        scopes: list[tuple[str, str]] = []
+        if view.neighborhood:
+            scopes.append((view.neighborhood, "place"))
+        if view.district != CITYWIDE:
+            scopes.append((f"{view.district.title()} District", "district"))
+        scopes.append(("Citywide", "city"))
+        weeks_now, weeks_before = view.window.days / 7.0, view.previous.days / 7.0
+        records = []
+        for label, scope in scopes:
+            now = len(view.rows(view.window.start, view.window.end, scope=scope))
+            before = len(view.rows(view.previous.start, view.previous.end, scope=scope))
+            comparison = Comparison(label, now, before)
+            records.append(
+                {
+                    "place": label,
+                    "count": now,
+                    "per week": now / weeks_now,
+                    "previous": before,
+                    "previous per week": before / weeks_before,
+                    "change": comparison.describe(),
+                    "percent": comparison.percent if comparison.readable else None,
+                }
+            )
+        table = pd.DataFrame.from_records(records).set_index("place")
+        self.comparison = table
+        shown = [p for p in table.index if pd.notna(table.loc[p, "percent"])]
+        self.compare_chart.update(shown, table.loc[shown, "percent"].astype(float).to_numpy())
+        self.compare_panel.set_table(
+            html_table(
+                table.drop(columns="percent"),
+                caption=f"{view.offense_label}, {view.period_label} vs {view.previous_label}",
+            )
+        )
+        hint = (
+            "" if view.neighborhood else " Pick a Neighborhood above to add it to this comparison."
+        )
+        left_out = [p for p in table.index if p not in shown]
+        few = f" Too few events to read a change for: {', '.join(left_out)}." if left_out else ""
+        self.compare_panel.note.value = (
+            '<p style="font-size:13px">Change in percent from the comparison period, so that '
+            "places of different sizes can be set side by side (negative = fewer). The table "
+            f"gives counts and weekly averages.{html.escape(few + hint)}</p>"
+        )
+        self.summary.value = (
+            f"<p>{html.escape(view.offense_label.capitalize())}, "
+            f"{html.escape(view.period_label)}.</p>"
+        )

@@ -1,0 +1,161 @@
+"""Page 2, Trends: counts by week or month, notable weeks, and year-to-date totals by year.
+
+Weeks end on Saturday (BPD CompStat weeks) and the weekly line stops at the last complete
+week, so a half-counted week never looks like a drop.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+
+import ipywidgets as widgets
+import pandas as pd
+
+from bmoredash.aggregate import (
+    Window,
+    cumulative_by_day_of_year,
+    flag_weeks,
+    last_complete_week_end,
+    monthly_counts,
+    weekly_counts,
+)
+from bmoredash.app.charts import ChartPanel, TimeSeriesChart, YearLinesChart, html_table
+from bmoredash.app.context import HISTORY_YEARS, FilteredView
+from bmoredash.app.pages import BasePage
+
+#: Weeks drawn, and the weeks before them that give the first drawn week its baseline.
+WEEKS_SHOWN = 104
+BASELINE_WEEKS = 52
+
+FLAG_NOTE = (
+    "Triangles mark weeks whose count is unlikely given the average of the 52 weeks before "
+    "them (two-sided Poisson test, p < 0.01): pointing up = higher, down = lower. Weeks "
+    "where neither the count nor the average reaches 10 are never marked."
+)
+
+
+class TrendsPage(BasePage):
+    title = "Trends"
+    slug = "trends"
+
+    def build(self) -> widgets.Widget:
+        self.interval = widgets.ToggleButtons(
+            options=["Weekly", "Monthly"],
+            value="Weekly",
+            description="Interval",
+            tooltips=["Counts per BPD week (Sunday to Saturday)", "Counts per calendar month"],
+            style={"button_width": "auto"},
+        )
+        self.interval.observe(self._on_interval, "value")
+        self.series = TimeSeriesChart()
+        self.series_panel = ChartPanel("Counts over time", self.series.figure)
+        self.years = YearLinesChart(HISTORY_YEARS + 1)
+        self.years_panel = ChartPanel(
+            "Running total by day of year",
+            self.years.figure,
+            '<p style="font-size:13px">Each year is counted to the same day of the year, so '
+            "the lines compare like with like. The selected year is the thick orange-red "
+            "line, the year before it blue, earlier years grey.</p>",
+        )
+        #: What the series chart last drew (week or month index -> count) and its flags.
+        self.counts = pd.Series(dtype=int)
+        self.flags = pd.Series(dtype=str)
+        self.cumulative = pd.DataFrame()
+        self._view: FilteredView | None = None
+        # flag_weeks tests each week on its own (pure Python); the same counts always give
+        # the same flags, so going back to an earlier choice costs nothing.
+        self._flag_cache: dict[object, pd.Series] = {}
+        return widgets.VBox(
+            [self.interval, self.series_panel.widget, self.years_panel.widget],
+            layout=widgets.Layout(width="100%", min_width="0"),
+        )
+
+    def _on_interval(self, _change: dict) -> None:
+        if self._view is not None:
+            self.refresh(self._view)
+
+    def update(self, view: FilteredView) -> None:
+        self._view = view
+        rows = view.frame  # history_start .. through
+        if self.interval.value == "Weekly":
+            self._weekly(view)
+        else:
+            self._monthly(view, rows)
+        self._cumulative(view, rows)
+
+    def _weekly(self, view: FilteredView) -> None:
+        week_end = last_complete_week_end(view.through)
+        first = week_end - timedelta(weeks=WEEKS_SHOWN + BASELINE_WEEKS) + timedelta(days=1)
+        window = Window(max(first, view.history_start), week_end)
+        counts = weekly_counts(view.rows(window.start, window.end), window)
+        key = (counts.index[0], counts.to_numpy().tobytes()) if len(counts) else None
+        flags = self._flag_cache.get(key)
+        if flags is None:
+            flags = flag_weeks(counts, BASELINE_WEEKS)
+            if len(self._flag_cache) > 64:
+                self._flag_cache.clear()
+            self._flag_cache[key] = flags
+        self.counts, self.flags = counts.iloc[-WEEKS_SHOWN:], flags.iloc[-WEEKS_SHOWN:]
+        self.series.update(self.counts, self.flags)
+        self.series_panel.heading.value = (
+            f"<h3>Counts by week, {html.escape(view.offense_label)}, "
+            f"{html.escape(view.place_label)}</h3>"
+        )
+        higher, lower = int((self.flags == "higher").sum()), int((self.flags == "lower").sum())
+        self.series_panel.note.value = (
+            f'<p style="font-size:13px">{WEEKS_SHOWN} weeks ending Saturday '
+            f"{week_end:%b %-d, %Y} (the last complete week). {FLAG_NOTE} "
+            f"Marked here: {higher} higher, {lower} lower.</p>"
+        )
+        table = pd.DataFrame(
+            {"count": self.counts.to_numpy(), "notable": self.flags.to_numpy()},
+            index=pd.Index([f"{d:%Y-%m-%d}" for d in self.counts.index], name="week ending"),
+        )
+        self.series_panel.set_table(
+            html_table(table.iloc[::-1], caption="Counts by week (newest first)")
+        )
+
+    def _monthly(self, view: FilteredView, rows: pd.DataFrame) -> None:
+        window = Window(date(view.history_start.year, 1, 1), view.through)
+        counts = monthly_counts(rows, window)
+        self.counts, self.flags = counts, pd.Series("", index=counts.index)
+        self.series.update(counts, None)
+        self.series_panel.heading.value = (
+            f"<h3>Counts by month, {html.escape(view.offense_label)}, "
+            f"{html.escape(view.place_label)}</h3>"
+        )
+        self.series_panel.note.value = (
+            f'<p style="font-size:13px">Calendar months from {window.start:%B %Y}. The last '
+            f"month ends {view.through:%b %-d} and may be partial.</p>"
+        )
+        table = pd.DataFrame(
+            {"count": counts.to_numpy()},
+            index=pd.Index([f"{d:%Y-%m}" for d in counts.index], name="month"),
+        )
+        self.series_panel.set_table(
+            html_table(table.iloc[::-1], caption="Counts by month (newest first)")
+        )
+
+    def _cumulative(self, view: FilteredView, rows: pd.DataFrame) -> None:
+        last = view.through.year
+        years = list(range(last - HISTORY_YEARS, last + 1))
+        cutoff = view.through.timetuple().tm_yday
+        cumulative = cumulative_by_day_of_year(rows, years, view.through).loc[:cutoff]
+        self.cumulative = cumulative
+        self.years.update(cumulative)
+        self.years_panel.heading.value = (
+            f"<h3>Running total by day of year, {years[0]}–{last}, through "
+            f"{view.through:%b %-d}</h3>"
+        )
+        # The table: the total at the end of each month, up to the cutoff.
+        month_ends = [
+            (date(last, m, 1) - timedelta(days=1)).timetuple().tm_yday for m in range(2, 13)
+        ]
+        days = [d for d in month_ends if d < cutoff] + [cutoff]
+        table = cumulative.loc[days].astype("Int64")
+        table.index = pd.Index(
+            [f"{date(last, 1, 1) + timedelta(days=d - 1):%b %-d}" for d in days], name="through"
+        )
+        table.columns = [str(c) for c in table.columns]
+        self.years_panel.set_table(html_table(table, caption="Running total on each date, by year"))

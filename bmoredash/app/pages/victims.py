@@ -1,0 +1,118 @@
+"""Page 5, Victims: who the homicide and shooting victims were (age, gender, race,
+ethnicity), with small cells suppressed.
+
+NOTE: BPD publishes one row per victim, so these are victim counts; one shooting with two
+victims is two rows. The page says how many incidents the victims belong to.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import pandas as pd
+
+from bmoredash.aggregate import MIN_CELL, victim_breakdown
+from bmoredash.app.charts import BarChart, ChartPanel, html_table
+from bmoredash.app.context import FilteredView
+from bmoredash.app.pages import BasePage
+
+#: Which victims: label -> offenses.
+VICTIM_GROUPS: dict[str, tuple[str, ...]] = {
+    "Homicides": ("HOMICIDE",),
+    "Non-fatal shootings": ("SHOOTING",),
+    "Both": ("HOMICIDE", "SHOOTING"),
+}
+#: Breakdowns: column for aggregate.victim_breakdown -> heading.
+BREAKDOWNS: dict[str, str] = {
+    "age_group": "Age group",
+    "victim_gender": "Gender",
+    "victim_race": "Race",
+    "victim_ethnicity": "Ethnicity",
+}
+SUPPRESSED = f"fewer than {MIN_CELL}"
+
+
+def _pretty(value: str) -> str:
+    return value.replace("_", " ").capitalize() if value.isupper() else value
+
+
+class VictimsPage(BasePage):
+    title = "Victims"
+    slug = "victims"
+
+    def build(self) -> widgets.Widget:
+        self.group = widgets.ToggleButtons(
+            options=list(VICTIM_GROUPS),
+            value="Both",
+            description="Victims of",
+            style={"button_width": "auto"},
+        )
+        self._view: FilteredView | None = None
+        self.group.observe(self._on_group, "value")
+        self.summary = widgets.HTML("")
+        self.charts: dict[str, BarChart] = {}
+        self.panels: dict[str, ChartPanel] = {}
+        #: The breakdowns last drawn (suppressed cells are <NA>).
+        self.breakdowns: dict[str, pd.Series] = {}
+        for column, heading in BREAKDOWNS.items():
+            chart = BarChart(x_label="Victims", height="240px")
+            panel = ChartPanel(heading, chart.figure)
+            panel.widget.layout.flex = "1 1 320px"
+            panel.widget.layout.max_width = "560px"
+            self.charts[column], self.panels[column] = chart, panel
+        explain = widgets.HTML(
+            '<p style="font-size:13px">Counting: BPD publishes one row per <em>victim</em>. '
+            "A shooting that wounds three people is three rows here and three in every count "
+            "on this dashboard, but one incident. Numbers of victims smaller than "
+            f"{MIN_CELL} are not shown (marked “{SUPPRESSED}”) so that no one can be "
+            "picked out; bars for them are drawn at zero. Age, gender and race are as "
+            "recorded by police and may be missing or wrong.</p>"
+        )
+        grid = widgets.HBox(
+            [p.widget for p in self.panels.values()],
+            layout=widgets.Layout(flex_flow="row wrap", width="100%"),
+        )
+        return widgets.VBox(
+            [self.group, self.summary, grid, explain],
+            layout=widgets.Layout(width="100%", min_width="0"),
+        )
+
+    def _on_group(self, _change: dict) -> None:
+        if self._view is not None:
+            self.refresh(self._view)
+
+    def update(self, view: FilteredView) -> None:
+        self._view = view
+        offenses = VICTIM_GROUPS[self.group.value]
+        rows = view.rows(view.window.start, view.window.end, offenses=offenses)
+        incidents = int(rows["incident_id"].nunique()) if len(rows) else 0
+        self.summary.value = (
+            f"<p><strong>{len(rows):,} victims</strong> in {incidents:,} incidents: "
+            f"{html.escape(self.group.value.lower())}, {html.escape(view.place_label)}, "
+            f"{html.escape(view.period_label)}. (This page uses its own choice above, "
+            "not the Offense filter.)</p>"
+        )
+        for column, heading in BREAKDOWNS.items():
+            counts = victim_breakdown(rows, column)
+            if column != "age_group":
+                counts = counts[counts.fillna(1) > 0]
+            self.breakdowns[column] = counts
+            labels = [
+                f"{_pretty(str(k))} ({SUPPRESSED})" if pd.isna(v) else _pretty(str(k))
+                for k, v in counts.items()
+            ]
+            self.charts[column].update(labels, counts.fillna(0).to_numpy(dtype=float))
+            table = pd.DataFrame(
+                {"victims": counts.astype(object)},
+                index=pd.Index([_pretty(str(k)) for k in counts.index], name=heading),
+            )
+            self.panels[column].set_table(
+                html_table(table, caption=f"Victims by {heading.lower()}", na=SUPPRESSED)
+            )
+            hidden = int(counts.isna().sum())
+            self.panels[column].note.value = (
+                f'<p style="font-size:13px">{hidden} group(s) {SUPPRESSED} victims suppressed.</p>'
+                if hidden
+                else ""
+            )
