@@ -63,7 +63,7 @@ class FilterBar:
         )
         self.range_box = widgets.HBox(
             [self.start, self.end, self.calendar_year],
-            layout=widgets.Layout(flex_flow="row wrap", display="none", gap="4px 12px"),
+            layout=widgets.Layout(flex_flow="row wrap", display="none"),
         )
         self.district = widgets.Dropdown(
             description="District",
@@ -105,14 +105,12 @@ class FilterBar:
             [
                 widgets.HBox(
                     [self.year, self.date_range, self.district, self.neighborhood],
-                    layout=widgets.Layout(
-                        flex_flow="row wrap", gap="4px 12px", align_items="center"
-                    ),
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
                 ),
                 self.range_box,
                 widgets.HBox(
                     [self.offense, widgets.VBox([self.hint, self.reset])],
-                    layout=widgets.Layout(flex_flow="row wrap", gap="4px 12px"),
+                    layout=widgets.Layout(flex_flow="row wrap"),
                 ),
                 self.note,
             ],

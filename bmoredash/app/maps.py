@@ -31,8 +31,9 @@ DEFAULT_TILES = "openstreetmap"
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
-CITY_CENTER = (39.2985, -76.6157)
-CITY_ZOOM = 11
+CITY_CENTER = (39.2845, -76.6200)
+#: Fits the whole city in a map about 550 px tall (fractional zooms need zoom_snap).
+CITY_ZOOM = 11.5
 #: At most this many incident points are drawn (the most recent ones).
 POINT_CAP = 2000
 #: Heat-map cell size in degrees (~250 m north-south in Baltimore).
@@ -79,6 +80,8 @@ def base_map(tiles: str | None = DEFAULT_TILES, **kwargs: Any) -> ipyleaflet.Map
     options = {
         "center": CITY_CENTER,
         "zoom": CITY_ZOOM,
+        "zoom_snap": 0.25,
+        "zoom_delta": 0.5,
         "min_zoom": 10,
         "max_zoom": 18,
         "scroll_wheel_zoom": False,  # page scrolling must not zoom the map by accident
@@ -284,8 +287,8 @@ def points_layer(name: str = "Incidents (most recent)") -> ipyleaflet.GeoJSON:
     return ipyleaflet.GeoJSON(
         data={"type": "FeatureCollection", "features": []},
         name=name,
-        point_style={"radius": 4, "weight": 1, "opacity": 0.9, "fillOpacity": 0.7},
-        hover_style={"radius": 7, "fillOpacity": 1},
+        point_style={"radius": 3, "weight": 0.5, "opacity": 0.9, "fillOpacity": 0.75},
+        hover_style={"radius": 6, "fillOpacity": 1},
     )
 
 
@@ -315,7 +318,9 @@ def heat_locations(frame: pd.DataFrame, cell: float = HEAT_CELL_DEG) -> list[lis
 
 def heat_layer(name: str = "Heat (all incidents)") -> ipyleaflet.Heatmap:
     """The incident heat layer, empty until updated."""
-    return ipyleaflet.Heatmap(locations=[], radius=14, blur=12, max_zoom=15, name=name)
+    return ipyleaflet.Heatmap(
+        locations=[], radius=12, blur=14, max_zoom=14, min_opacity=0.05, name=name
+    )
 
 
 def update_heat_layer(layer: ipyleaflet.Heatmap, locations: list[list[float]]) -> None:

@@ -104,7 +104,7 @@ class DashboardApp:
         )
         tools = widgets.HBox(
             [self.link, widgets.VBox([self.download, self.download_note])],
-            layout=widgets.Layout(flex_flow="row wrap", gap="4px 16px", align_items="flex-start"),
+            layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
         )
         self.widget = widgets.VBox(
             [

@@ -172,9 +172,7 @@ class CviPage(BasePage):
         self.here = CircleMarker(
             location=maps.CITY_CENTER, radius=12, color="#000", weight=2, fill_opacity=0.0
         )
-        self.here.visible = False
         self.map.add(self.layer)
-        self.map.add(self.here)
 
         self.key = widgets.HTML(self._key_html())
         self.nearest = widgets.HTML("")
@@ -231,7 +229,8 @@ class CviPage(BasePage):
         centre = neighborhood_centres().get(view.neighborhood) if view.neighborhood else None
         if centre is not None:
             self.here.location = centre
-            self.here.visible = True
+            if self.here not in self.map.layers:
+                self.map.add(self.here)
             near = cvi.nearest_programs(centre[0], centre[1], n=NEAREST_COUNT, programs=chosen)
             cards = [program_card(row, row["distance_km"]) for _, row in near.iterrows()]
             self.nearest.value = (
@@ -241,7 +240,8 @@ class CviPage(BasePage):
                 "centre of the neighborhood.</p>"
             )
         else:
-            self.here.visible = False
+            if self.here in self.map.layers:
+                self.map.remove(self.here)
             hint = (
                 "<p><i>Choose a neighborhood in the filter bar (or click one on the Map page) "
                 "to see the programs nearest to it.</i></p>"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
-from ipyleaflet import LayersControl
+from ipyleaflet import LayerGroup, LayersControl
 
 from bmoredash.aggregate import share_table
 from bmoredash.app import maps
@@ -54,10 +54,13 @@ class MapPage(BasePage):
             if data is None:
                 continue
             layer = maps.area_layer(data, label)
-            layer.visible = label == DISTRICTS_LABEL
             maps.on_area_click(layer, key, self._area_clicked(key))
             self.area_layers[label] = layer
-            self.map.add(layer)
+        # NOTE: jupyter-leaflet draws a GeoJSON layer created with visible=False anyway, so
+        # only the chosen level is in the map: one group whose single layer is swapped.
+        first = next(iter(self.area_layers.values()), None)
+        self.area_group = LayerGroup(layers=(first,) if first else (), name="Areas")
+        self.map.add(self.area_group)
 
         self.heat = maps.heat_layer()
         self.points = maps.points_layer()
@@ -153,8 +156,8 @@ class MapPage(BasePage):
         self.point_popup.value = maps.popup_html(props)
 
     def _level_changed(self, change) -> None:
-        for label, layer in self.area_layers.items():
-            layer.visible = label == change["new"]
+        layer = self.area_layers.get(change["new"])
+        self.area_group.layers = (layer,) if layer is not None else ()
         if self._last_view is not None and change["new"] in self._dirty_levels:
             self._update_areas(self._last_view, change["new"])
 
