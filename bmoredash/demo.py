@@ -35,6 +35,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from bmoredash import config
 
@@ -52,6 +54,7 @@ __all__ = [
     "generate_demo",
     "last_saturday",
     "load_neighborhoods",
+    "write_csv",
     "write_demo",
     "year_targets",
 ]
@@ -840,56 +843,74 @@ def generate_demo(
     )[leader]
 
     place = cols["place"]
-    names_upper = nb["name"].str.upper().to_numpy(dtype=object)
     blocks = [b.split("|") if b else [""] for b in nb["blocks"]]
     block_offset = np.cumsum([0] + [len(b) for b in blocks])
-    block_flat = np.array([x for b in blocks for x in b], dtype=object)
     n_blocks = np.diff(block_offset)
-    block = block_flat[block_offset[place] + (cols["block_u"] * n_blocks[place]).astype(int)]
+    block = block_offset[place] + (cols["block_u"] * n_blocks[place]).astype(np.int64)
+    block_flat = [x for b in blocks for x in b]
 
     lat_text, lon_text = _fixed6(cols["lat"]), _fixed6(cols["lon"])
-    premise = np.array(_PREMISES, dtype=object)[cols["premise"]]
     outside = np.array([p in OUTSIDE_PREMISES for p in _PREMISES])[cols["premise"]]
     age = cols["age"]
-    frame = {
-        "RowID": (np.arange(n) + 1).astype("U8"),
+    assert age.max() <= 110, "age quantiles must stay within 0-110"
+    family = cols["family"]
+    # Low-cardinality columns are categoricals (a few bytes a row, so scale=10 fits in
+    # memory); the CSV text is the same.
+    frame: dict[str, np.ndarray | pd.Categorical] = {
+        "RowID": (np.arange(n) + 1).astype("U9"),
         "CCNumber": cc,
         "CrimeDateTime": _utc_text(utc_seconds),
-        "CrimeCode": _CODES[cols["code"]],
-        "Description": np.array([f.description for f in _FAMILY_LIST], dtype=object)[
-            cols["family"]
-        ],
-        "Inside_Outside": np.where(outside, "Outside", "Inside"),
-        "Weapon": _WEAPONS[cols["code"]],
-        "Shooting": np.where(cols["family"] == _FAMILY_KEYS.index("shooting"), "Y", "N"),
-        "Post": nb["post"].to_numpy(dtype=object)[place],
-        "Gender": np.array(_GENDERS, dtype=object)[cols["gender"]],
-        "Age": np.where(age >= 0, age.astype("U3"), ""),
-        "Race": np.array(_RACES, dtype=object)[cols["race"]],
-        "Ethnicity": np.array(_ETHNICITIES, dtype=object)[cols["ethnicity"]],
-        "Location": block,
-        "Old_District": nb["old_district"].to_numpy(dtype=object)[place],
-        "New_District": nb["district"].to_numpy(dtype=object)[place],
-        "Neighborhood": names_upper[place],
+        "CrimeCode": pd.Categorical.from_codes(cols["code"], categories=list(_CODES)),
+        "Description": _by_index([f.description for f in _FAMILY_LIST], family),
+        "Inside_Outside": pd.Categorical.from_codes(outside.astype(np.int8), ["Inside", "Outside"]),
+        "Weapon": _by_index(list(_WEAPONS), cols["code"]),
+        "Shooting": pd.Categorical.from_codes(
+            (family == _FAMILY_KEYS.index("shooting")).astype(np.int8), ["N", "Y"]
+        ),
+        "Post": _by_index(nb["post"], place),
+        "Gender": pd.Categorical.from_codes(cols["gender"], categories=list(_GENDERS)),
+        "Age": pd.Categorical.from_codes(age + 1, categories=[""] + [str(a) for a in range(111)]),
+        "Race": pd.Categorical.from_codes(cols["race"], categories=list(_RACES)),
+        "Ethnicity": pd.Categorical.from_codes(cols["ethnicity"], categories=list(_ETHNICITIES)),
+        "Location": _by_index(block_flat, block),
+        "Old_District": _by_index(nb["old_district"], place),
+        "New_District": _by_index(nb["district"], place),
+        "Neighborhood": _by_index(nb["name"].str.upper(), place),
         "Latitude": lat_text,
         "Longitude": lon_text,
         "GeoLocation": np.strings.add(
             np.strings.add("(", lat_text), np.strings.add(np.strings.add(",", lon_text), ")")
         ),
-        "PremiseType": premise,
-        "Total_Incidents": np.full(n, "1"),
+        "PremiseType": pd.Categorical.from_codes(cols["premise"], categories=list(_PREMISES)),
+        "Total_Incidents": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), ["1"]),
     }
-    frame = {k: np.asarray(v, dtype=object) for k, v in frame.items()}
-    dirty = _make_dirty(frame, cols["family"], seed, n)
+    dirty = _make_dirty(frame, family, seed, n)
     out = pd.DataFrame(frame, columns=list(RAW_COLUMNS))
     out.attrs["data_through"] = end.isoformat()
     out.attrs["dirty"] = dirty
     return out
 
 
-def _make_dirty(
-    frame: dict[str, np.ndarray], family: np.ndarray, seed: int, n: int
-) -> dict[str, list[str]]:
+def _by_index(values: object, index: np.ndarray) -> pd.Categorical:
+    """``values[index]`` as a categorical (values may repeat; categories sorted)."""
+    categories, inverse = np.unique(np.asarray(values, dtype=str), return_inverse=True)
+    return pd.Categorical.from_codes(inverse[index], categories=list(categories))
+
+
+def _assign(frame: dict, column: str, rows: np.ndarray, values: object) -> None:
+    """Set ``frame[column][rows] = values`` for a text array or a categorical."""
+    current = frame[column]
+    if isinstance(current, pd.Categorical):
+        wanted = np.unique(np.broadcast_to(np.asarray(values, dtype=str), rows.shape))
+        missing = [v for v in wanted if v not in set(current.categories)]
+        current = current.add_categories(missing) if missing else current.copy()
+        current[rows] = values
+        frame[column] = current
+    else:
+        current[rows] = values
+
+
+def _make_dirty(frame: dict, family: np.ndarray, seed: int, n: int) -> dict[str, list[str]]:
     """Spoil a few rows in place (see ``DIRTY_RATES``); returns their RowIDs by kind."""
     dirty: dict[str, list[str]] = {kind: [] for kind in DIRTY_RATES}
     if n < 100:
@@ -903,17 +924,49 @@ def _make_dirty(
         rows = np.sort(chosen[start : start + count])
         start += count
         if kind == "missing_date":
-            frame["CrimeDateTime"][rows] = ""
+            _assign(frame, "CrimeDateTime", rows, "")
         elif kind == "zero_coordinates":
             for column in ("Post", "Old_District", "New_District", "Neighborhood"):
-                frame[column][rows] = ""
-            frame["Latitude"][rows] = "0"
-            frame["Longitude"][rows] = "0"
-            frame["GeoLocation"][rows] = "(0,0)"
+                _assign(frame, column, rows, "")
+            _assign(frame, "Latitude", rows, "0")
+            _assign(frame, "Longitude", rows, "0")
+            _assign(frame, "GeoLocation", rows, "(0,0)")
         else:
-            frame["Age"][rows] = rng.choice(np.array(["-1", "150", "999"], dtype=object), count)
+            _assign(frame, "Age", rows, rng.choice(np.array(["-1", "150", "999"]), count))
         dirty[kind] = [str(x) for x in frame["RowID"][rows]]
     return dirty
+
+
+def _csv_field(values: pd.Series) -> pa.Array:
+    """A text or categorical column as CSV field text, quoted only where a value needs it."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = _csv_quote(pa.array(np.asarray(values.cat.categories, dtype=str)))
+        return pc.take(categories, pa.array(values.cat.codes.to_numpy()))
+    return _csv_quote(pa.array(values, type=pa.string()))
+
+
+def _csv_quote(text: pa.Array) -> pa.Array:
+    special = pc.or_(
+        pc.or_(pc.match_substring(text, ","), pc.match_substring(text, '"')),
+        pc.match_substring(text, "\n"),
+    )
+    if not pc.any(special).as_py():
+        return text
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.if_else(special, quoted, text)
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], chunk: int = 200_000) -> None:
+    """Write a frame of text (or categorical text) columns as CSV: the same bytes as
+    ``frame.to_csv(path, index=False, lineterminator="\\n")``, about twice as fast, in
+    chunks so that scale=10 stays small in memory."""
+    with open(path, "wb") as out:
+        out.write((",".join(str(c) for c in frame.columns) + "\n").encode("utf-8"))
+        for begin in range(0, len(frame), chunk):
+            part = frame.iloc[begin : begin + chunk]
+            lines = pc.binary_join_element_wise(*(_csv_field(part[c]) for c in part.columns), ",")
+            whole = pa.ListArray.from_arrays(pa.array([0, len(lines)], pa.int32()), lines)
+            out.write(pc.binary_join(whole, "\n")[0].as_py().encode("utf-8") + b"\n")
 
 
 def write_demo(
@@ -947,7 +1000,7 @@ def write_demo(
     csv_path = target / DEMO_CSV
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = csv_path.with_name(csv_path.name + ".tmp")
-    frame.to_csv(tmp, index=False, lineterminator="\n")
+    write_csv(frame, tmp)
     os.replace(tmp, csv_path)
     source = sources.read_source(csv_path)
     ingest.ingest_frames([source], target, demo=True, data_through=end, replace=True)
