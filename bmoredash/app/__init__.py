@@ -1,15 +1,15 @@
 """The Voila dashboard: one filter bar, eight pages, state in the URL.
 
-The served notebook only calls ``build_app()`` and displays the result; everything the
-app does lives in this package (``context`` loads once, ``state`` holds the filters,
-``shell`` wires the filter bar to the pages, ``pages`` draw).
+The served notebook only calls ``preload()``, ``build_app()`` and displays the result;
+everything the app does lives in this package (``context`` loads once, ``state`` holds
+the filters, ``shell`` wires the filter bar to the pages, ``pages`` draw).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["build_app"]
+__all__ = ["build_app", "preload"]
 
 
 def __getattr__(name: str) -> Any:
@@ -18,4 +18,8 @@ def __getattr__(name: str) -> Any:
         from bmoredash.app.shell import build_app
 
         return build_app
+    if name == "preload":
+        from bmoredash.app.shell import preload
+
+        return preload
     raise AttributeError(name)

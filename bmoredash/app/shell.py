@@ -323,3 +323,16 @@ def build_app(
         years=context.years,
     )
     return DashboardApp(context, state)
+
+
+def preload(data_dir: str | os.PathLike[str] | None = None) -> None:
+    """Load the data into this kernel now (``build_app`` then finds it loaded).
+
+    With preheated kernels Voila runs the notebook before the visitor arrives; loading
+    here, before ``build_app`` waits for the visitor's link, moves the load out of the
+    visitor's wait. A missing store is left for ``build_app`` to explain.
+    """
+    try:
+        load_context(data_dir)
+    except Exception as exc:  # build_app shows the message
+        log.warning("preload: %s", exc)
