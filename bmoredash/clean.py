@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bmoredash import config, schema
-from bmoredash.sources import RAW_FIELDS, SourceFrame, canonical_view, normalize_header
+from bmoredash.sources import SourceFrame, canonical_view, normalize_header
 
 TEXT = pd.StringDtype("pyarrow")
 OCCURRED_DTYPE = pd.DatetimeTZDtype("ns", "America/New_York")
@@ -178,10 +178,7 @@ def _spread_text(codes: np.ndarray, mapped: pd.Series | Sequence[str | None]) ->
 
 def clean_text(values: pd.Series) -> pd.Series:
     """Trimmed text with missing markers as missing (locations, ids, codes)."""
-    codes, uniques = _distinct(values)
-    out = _spread_text(codes, uniques)
-    out.index = values.index
-    return out
+    return as_text(values)
 
 
 def collapse_spaces(values: pd.Series) -> pd.Series:
@@ -745,7 +742,10 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
     today = today or datetime.now(config.CITY_TZ).date()
     raw = strip_bom(frame.raw).reset_index(drop=True)
     view = canonical_view(SourceFrame(frame.source, frame.layout, raw))
-    field_or_missing = {name: view.get(name, _missing_text(raw.index)) for name in RAW_FIELDS}
+
+    def published(name: str) -> pd.Series:
+        return view[name] if name in view else _missing_text(raw.index)
+
     row_id = clean_text(view["row_id"]) if "row_id" in view else None
 
     # 1. exact duplicates, 2. dates, 3. offense: the first failing rule names the reason.
@@ -755,17 +755,17 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
         given = view["occurred"]
         occurred, time_known = parse_timestamp(given)
     else:
-        given = field_or_missing["date"]
+        given = published("date")
         occurred, time_known = combine_date_and_time(given, view.get("time"), view.get("meridiem"))
     reasons = reasons.fillna(date_problems(given, occurred, today))
     offenses = classify_offenses(
-        field_or_missing["crime_code"], field_or_missing["description"], view.get("shooting")
+        published("crime_code"), published("description"), view.get("shooting")
     )
     reasons[(offenses["offense"].isna() & reasons.isna()).to_numpy()] = "unmapped_offense"
 
     lat, lon, repaired = locate(view)
     district, old_district = choose_districts(view)
-    age, age_cleared = clean_age(field_or_missing["age"])
+    age, age_cleared = clean_age(published("age"))
     incidents = pd.DataFrame(
         {
             "record_id": record_ids(raw, frame.layout, row_id),
@@ -773,20 +773,20 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
             "occurred_at": occurred,
             "time_known": time_known.astype(bool),
             **{name: offenses[name] for name in offenses.columns},
-            "weapon": upper_or_unknown(field_or_missing["weapon"]),
-            "inside_outside": normalize_inside_outside(field_or_missing["inside_outside"]),
-            "premise": upper_or_unknown(field_or_missing["premise"]),
-            "post": normalize_post(field_or_missing["post"]),
+            "weapon": upper_or_unknown(published("weapon")),
+            "inside_outside": normalize_inside_outside(published("inside_outside")),
+            "premise": upper_or_unknown(published("premise")),
+            "post": normalize_post(published("post")),
             "district": district,
             "old_district": old_district,
-            "neighborhood": normalize_neighborhood(field_or_missing["neighborhood"]),
-            "location": clean_text(field_or_missing["location"]),
+            "neighborhood": normalize_neighborhood(published("neighborhood")),
+            "location": clean_text(published("location")),
             "latitude": lat.astype("float32"),
             "longitude": lon.astype("float32"),
             "victim_age": age,
-            "victim_gender": normalize_gender(field_or_missing["gender"]),
-            "victim_race": published_or_unknown(field_or_missing["race"]),
-            "victim_ethnicity": published_or_unknown(field_or_missing["ethnicity"]),
+            "victim_gender": normalize_gender(published("gender")),
+            "victim_race": published_or_unknown(published("race")),
+            "victim_ethnicity": published_or_unknown(published("ethnicity")),
             "source": pd.Categorical([frame.source] * len(raw)),
         },
         index=raw.index,
