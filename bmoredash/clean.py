@@ -450,18 +450,20 @@ def unmapped_label(code: object, description: object) -> str:
 # Rules: place
 # --------------------------------------------------------------------------------------
 
-_PAIR = re.compile(r"^\(?\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*\)?$")
+_PAIR = re.compile(r"^\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*$")
+_PARENTHESISED_PAIR = re.compile(r"\(\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*\)")
 
 
 def _pair_from_text(text: str | None) -> tuple[float, float]:
-    match = _PAIR.match(text) if text else None
+    match = (_PARENTHESISED_PAIR.search(text) or _PAIR.match(text)) if text else None
     return (float(match[1]), float(match[2])) if match else (np.nan, np.nan)
 
 
 def coordinates_from_text(geolocation: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(latitude, longitude) from ``(lat,lon)`` text (GeoLocation, legacy Location 1).
 
-    NOTE: the USF extract writes ``(,)`` when there is no point.
+    NOTE: the USF extract writes ``(,)`` when there is no point; older Socrata CSVs put
+    the address before the pair (``100 N HOWARD ST\n(39.29, -76.62)``).
     """
     codes, pairs = _map_distinct(geolocation, _pair_from_text)
     index = geolocation.index

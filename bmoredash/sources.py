@@ -351,7 +351,7 @@ def _frame_from_csv(path: Path) -> pd.DataFrame:
     try:
         # The Arrow reader is about four times faster on the 650k-row downloads.
         return pd.read_csv(path, encoding="utf-8-sig", engine="pyarrow", **options)
-    except Exception:  # noqa: BLE001 - any trouble: the C reader gives the clear error
+    except Exception:  # any trouble (odd quoting, bad bytes): the C reader says what
         pass
     try:
         return pd.read_csv(path, encoding="utf-8-sig", **options)

@@ -273,9 +273,19 @@ def test_unmapped_label() -> None:
 
 
 def test_coordinates_from_geolocation_text() -> None:
-    lat, lon = C.coordinates_from_text(text("(39.3079,-76.5851)", "(,)", "( 39.3 , -76.6 )", None))
-    assert as_list(lat) == [39.3079, None, 39.3, None]
-    assert as_list(lon) == [-76.5851, None, -76.6, None]
+    lat, lon = C.coordinates_from_text(
+        text(
+            "(39.3079,-76.5851)",
+            "(,)",
+            "( 39.3 , -76.6 )",
+            None,
+            "100 N HOWARD ST\n(39.29, -76.62)",
+            "39.28,-76.63",
+            "39.28",
+        )
+    )
+    assert as_list(lat) == [39.3079, None, 39.3, None, 39.29, 39.28, None]
+    assert as_list(lon) == [-76.5851, None, -76.6, None, -76.62, -76.63, None]
 
 
 def test_coordinates_from_point_objects() -> None:

@@ -135,6 +135,14 @@ def test_rows_export_maps_its_shifted_description_to_inside_outside(tmp_path: Pa
     assert view.loc[0, "time"] == "0015"
 
 
+def test_windows_1252_file_is_read(tmp_path: Path) -> None:
+    row = "07/06/2019,01:30:00,5B,0 HILLSIDE RD,BURGLARY,NA,NORTHERN,ROLAND PARK \u2013 EAST,1"
+    reduced = "CrimeDate,CrimeTime,CrimeCode,Location,Description,Weapon,District,Neighborhood,Total Incidents"  # noqa: E501
+    path = write(tmp_path, "cp1252.csv", f"{reduced}\n{row}\n", encoding="cp1252")
+    frame = read_source(path)
+    assert frame.raw.loc[0, "Neighborhood"] == "ROLAND PARK \u2013 EAST"
+
+
 def test_sun_extract(tmp_path: Path) -> None:
     row = "3/18/2025,Aggravated assault,Inside,Blunt object,Female,43,Black or African American,Not Hispanic or Latino,1700 GWYNNS FALLS PKWY,Western,Auchentoroly-Parkwood,39.317053,-76.649835,Other/residential,12:13,p.m."  # noqa: E501
     frame = read_source(write(tmp_path, "sun.csv", f"{SUN_HEADER}\n{row}\n"))
