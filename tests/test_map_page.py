@@ -118,7 +118,7 @@ def test_clicking_a_neighborhood_sets_it_and_keeps_the_district_consistent(
     page, state, context = page_for(frame, installed)
     page.level.value = NEIGHBORHOODS_LABEL
     layer = page.area_layers[NEIGHBORHOODS_LABEL]
-    assert layer.visible and not page.area_layers[DISTRICTS_LABEL].visible
+    assert page.area_group.layers == (layer,)  # only the chosen level is drawn
     state.district = "SOUTHERN"
     name = context.neighborhoods_by_district["WESTERN"][0]
     feature = next(
@@ -144,7 +144,9 @@ def test_point_layer_is_one_layer_capped_at_the_most_recent(
     newest = located["occurred_at"].nlargest(maps.POINT_CAP).min().strftime("%Y-%m-%d")
     assert min(p["properties"]["date"] for p in points) >= newest
     # one layer for every point, never one widget per point
-    assert sum(isinstance(layer, type(page.points)) for layer in page.map.layers) == 3
+    geojson = [layer for layer in page.map.layers if isinstance(layer, type(page.points))]
+    assert geojson == [page.points]
+    assert len(page.area_group.layers) == 1
     assert f"points show the {maps.POINT_CAP:,} most recent" in page.status.value
     assert "no published location" in page.status.value
     # the heat layer is a grid of counts over all located rows
@@ -195,6 +197,13 @@ def test_fill_colours_and_legend() -> None:
     assert maps.fill_color(1, 700) == maps.FILL_COLORS[0]
     legend = maps.legend_html(70, "incidents")
     assert "61–70" in legend and "1–10" in legend
+    # the scale runs from the quietest to the busiest area, so close counts still differ
+    assert maps.fill_color(500, 900, low=500) == maps.FILL_COLORS[0]
+    assert maps.fill_color(899, 900, low=500) == maps.FILL_COLORS[-1]
+    assert "844–900" in maps.legend_html(900, "incidents", low=500)
+    bounds = maps.class_bounds(500, 900)
+    assert bounds[0][0] == 500 and bounds[-1][1] == 900
+    assert all(b[0] == a[1] + 1 for a, b in zip(bounds, bounds[1:], strict=False))
     assert "No incidents" in maps.legend_html(0, "incidents")
 
 
@@ -219,7 +228,7 @@ def test_cvi_page_lists_programs_nearest_the_selected_neighborhood(
     page.refresh(FilteredView(context, state))
     first = page.nearest.value.split("bmd-cvi-program")[1]
     assert "Safe Streets Cherry Hill" in first
-    assert page.here.visible
+    assert page.here in page.map.layers
     page.type_filter.value = "Victim services"
     assert "MONSE Victim Services" in page.listing.value
     assert "Safe Streets Penn North" not in page.listing.value

@@ -41,10 +41,11 @@ HEAT_CELL_DEG = 0.0025
 #: Polygon simplification tolerance in degrees (~10 m); invisible at city zoom.
 SIMPLIFY_DEG = 0.0001
 
-#: Sequential fill colours (light = few, dark = many); ColorBrewer YlOrRd, 7 classes.
-FILL_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026")
-ZERO_COLOR = "#f2f2f2"
-GROUP_COLORS = {VIOLENT: "#b2182b", PROPERTY: "#2166ac"}
+#: Sequential fill colours (light = few, dark = many); ColorBrewer Purples, 7 classes, so
+#: that the red (violent) and blue (property) points stay readable on top.
+FILL_COLORS = ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486")
+ZERO_COLOR = "#ffffff"
+GROUP_COLORS = {VIOLENT: "#e31a1c", PROPERTY: "#1f78b4"}
 OTHER_COLOR = "#555555"
 
 
@@ -130,20 +131,36 @@ def simplify_areas(data: Mapping[str, Any], key: str, tolerance: float = SIMPLIF
     return {"type": "FeatureCollection", "features": features}
 
 
-def fill_color(count: int, top: int) -> str:
-    """The fill for ``count`` on a scale whose darkest class holds ``top``."""
+def class_bounds(low: int, top: int) -> list[tuple[int, int]]:
+    """Equal-interval classes from the lowest to the highest non-zero count (inclusive)."""
+    if top <= 0:
+        return []
+    low = max(1, min(low, top))
+    steps = len(FILL_COLORS)
+    edges = [low + (top - low + 1) * i / steps for i in range(steps + 1)]
+    bounds = []
+    for i in range(steps):
+        first, last = math.ceil(edges[i]), math.ceil(edges[i + 1]) - 1
+        bounds.append((first, max(first, last) if i == steps - 1 else last))
+    bounds[-1] = (bounds[-1][0], top)
+    return bounds
+
+
+def fill_color(count: int, top: int, low: int = 1) -> str:
+    """The fill for ``count`` on equal intervals from ``low`` to ``top`` (zero is white)."""
     if count <= 0 or top <= 0:
         return ZERO_COLOR
-    share = min(1.0, count / top)
-    index = min(len(FILL_COLORS) - 1, max(0, math.ceil(share * len(FILL_COLORS)) - 1))
-    return FILL_COLORS[index]
+    for color, (first, last) in zip(FILL_COLORS, class_bounds(low, top), strict=True):
+        if first <= count <= last:
+            return color
+    return FILL_COLORS[0] if count < top else FILL_COLORS[-1]
 
 
-def area_style(count: int, top: int, selected: bool) -> dict[str, Any]:
+def area_style(count: int, top: int, selected: bool, low: int = 1) -> dict[str, Any]:
     """Leaflet path style of one area."""
     return {
-        "fillColor": fill_color(count, top),
-        "fillOpacity": 0.65,
+        "fillColor": fill_color(count, top, low),
+        "fillOpacity": 0.6,
         "color": "#111111" if selected else "#555555",
         "weight": 3.5 if selected else 1,
         "opacity": 1,
@@ -166,12 +183,17 @@ def update_area_layer(
     counts: Mapping[str, int],
     selected: str | None = None,
     label: str = "incidents",
-) -> int:
-    """Colour ``layer``'s areas by ``counts`` (name -> count) in place; returns the top count.
+) -> tuple[int, int]:
+    """Colour ``layer``'s areas by ``counts`` (name -> count) in place.
+
+    Returns (highest, lowest non-zero) count among the drawn areas: the colour scale.
 
     Each feature also carries ``count`` and a ``tooltip`` text for the popup.
     """
     top = max((int(v) for v in counts.values()), default=0)
+    names = {f["properties"][key] for f in areas["features"]}
+    drawn = [int(v) for name, v in counts.items() if name in names and int(v) > 0]
+    low = min(drawn, default=1)
     features = []
     for feature in areas["features"]:
         name = feature["properties"][key]
@@ -181,37 +203,32 @@ def update_area_layer(
             "name": name,
             "count": count,
             "tooltip": f"{name}: {count:,} {label}",
-            "style": area_style(count, top, selected is not None and name == selected),
+            "style": area_style(count, top, selected is not None and name == selected, low),
         }
         features.append({"type": "Feature", "properties": props, "geometry": feature["geometry"]})
     layer.data = {"type": "FeatureCollection", "features": features}
-    return top
+    return top, low
 
 
-def legend_html(top: int, label: str) -> str:
-    """A small HTML legend for the area colours (count ranges per class)."""
+def legend_html(top: int, label: str, low: int = 1) -> str:
+    """A small HTML legend for the area colours (count range per class)."""
     if top <= 0:
         return f'<div class="bmd-map-legend">No {html.escape(label)} in this view.</div>'
-    steps = len(FILL_COLORS)
-    cells = [
-        f'<span style="display:inline-block;width:14px;height:12px;background:{ZERO_COLOR};'
-        'border:1px solid #999"></span> 0'
-    ]
-    for i, color in enumerate(FILL_COLORS):
-        low = math.floor(top * i / steps) + 1
-        high = math.floor(top * (i + 1) / steps)
-        if high < low:
-            continue
-        span = f"{low:,}" if low == high else f"{low:,}–{high:,}"
-        cells.append(
+
+    def swatch(color: str) -> str:
+        return (
             f'<span style="display:inline-block;width:14px;height:12px;background:{color};'
-            f'border:1px solid #999"></span> {span}'
+            'border:1px solid #999"></span>'
         )
-    return (
-        f'<div class="bmd-map-legend"><b>{html.escape(label[:1].upper() + label[1:])}</b>: '
-        + " &nbsp; ".join(cells)
-        + "</div>"
-    )
+
+    cells = [f"{swatch(ZERO_COLOR)} 0"]
+    for color, (first, last) in zip(FILL_COLORS, class_bounds(low, top), strict=True):
+        if last < first:
+            continue
+        span = f"{first:,}" if first == last else f"{first:,}–{last:,}"
+        cells.append(f"{swatch(color)} {span}")
+    title = html.escape(label[:1].upper() + label[1:])
+    return f'<div class="bmd-map-legend"><b>{title}</b>: ' + " &nbsp; ".join(cells) + "</div>"
 
 
 def on_area_click(layer: ipyleaflet.GeoJSON, key: str, callback: Callable[[str], None]) -> None:

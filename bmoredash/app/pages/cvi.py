@@ -158,7 +158,9 @@ class CviPage(BasePage):
         self.type_filter.layout.width = "460px"
         self.type_filter.observe(lambda _change: self._redraw(), "value")
 
-        self.map = maps.base_map(maps.tiles_setting(), layout=widgets.Layout(height="460px"))
+        self.map = maps.base_map(
+            maps.tiles_setting(), zoom=11.25, layout=widgets.Layout(height="460px")
+        )
         self.map.add_class("bmd-cvi-map")
         self.layer = GeoJSON(
             data={"type": "FeatureCollection", "features": []},
@@ -172,6 +174,9 @@ class CviPage(BasePage):
         self.here = CircleMarker(
             location=maps.CITY_CENTER, radius=12, color="#000", weight=2, fill_opacity=0.0
         )
+        districts = self._district_outlines()
+        if districts is not None:
+            self.map.add(districts)
         self.map.add(self.layer)
 
         self.key = widgets.HTML(self._key_html())
@@ -187,6 +192,21 @@ class CviPage(BasePage):
                 self.nearest,
                 self.listing,
             ]
+        )
+
+    def _district_outlines(self) -> GeoJSON | None:
+        """Police district outlines for orientation (the map may have no tiles)."""
+        try:
+            data = self.context.districts_geojson("2023")
+        except Exception:  # outlines are a nicety; never fail the page for them
+            log.exception("could not read district boundaries")
+            return None
+        if not data:
+            return None
+        return GeoJSON(
+            data=maps.simplify_areas(data, "district"),
+            name="Police districts",
+            style={"color": "#777777", "weight": 1, "fillColor": "#cccccc", "fillOpacity": 0.08},
         )
 
     def _key_html(self) -> str:

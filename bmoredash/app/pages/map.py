@@ -182,8 +182,8 @@ class MapPage(BasePage):
         else:
             selected = view.neighborhood or None
         noun = f"incidents, {view.period_label}"
-        top = maps.update_area_layer(layer, self.areas[label], key, counts, selected, noun)
-        self.legend.value = maps.legend_html(top, f"{label.lower()} — {noun}")
+        top, low = maps.update_area_layer(layer, self.areas[label], key, counts, selected, noun)
+        self.legend.value = maps.legend_html(top, f"{label.lower()} — {noun}", low)
         self._dirty_levels.discard(label)
 
     def update(self, view: FilteredView) -> None:

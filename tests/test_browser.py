@@ -1,0 +1,177 @@
+"""The dashboard in headless Chromium against a real ``bmoredash.serve`` server.
+
+One server (demo data, two years, real boundaries when ../shared has them) and one browser
+for the module. Every page is opened and screenshotted under
+``test-artifacts/screenshots/<page>.png``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+import pytest
+from browser_support import (
+    LEAK_MARKERS,
+    Server,
+    demo_store,
+    launch_chromium,
+    require_chromium,
+    screenshot,
+    wait_for_app,
+)
+
+from bmoredash import aggregate, serve, store
+from bmoredash.app.pages import FRIENDLY_ERROR, PAGES
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+HEADLINES = ("Homicides", "Non-fatal shootings", "Part 1 violent", "Part 1 property")
+TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def server():
+    require_chromium()
+    if not serve.NOTEBOOK.is_file():
+        reason = f"the app notebook {serve.NOTEBOOK} does not exist yet"
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    with Server(demo_store()) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(server: Server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server: Server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def incidents(server: Server) -> pd.DataFrame:
+    return store.load_incidents(server.data_dir)
+
+
+@pytest.fixture(scope="module")
+def through(server: Server) -> date:
+    return date.fromisoformat(store.read_manifest(server.data_dir)["data_through"])
+
+
+def card_counts(tab) -> dict[str, int]:
+    """The four headline numbers as the visitor sees them."""
+    counts = {}
+    for label in HEADLINES:
+        text = tab.locator(f'.bmd-card[aria-label="{label}"] .bmd-count').inner_text()
+        counts[label] = int(text.replace(",", ""))
+    return counts
+
+
+def wait_for_counts(tab, expected: dict[str, int], timeout_ms: float = 60_000) -> None:
+    """Wait until the cards show ``expected`` (the kernel answers asynchronously)."""
+    deadline = pd.Timestamp.now() + pd.Timedelta(milliseconds=timeout_ms)
+    while pd.Timestamp.now() < deadline:
+        try:
+            if card_counts(tab) == expected:
+                return
+        except Exception:  # cards not drawn yet
+            pass
+        tab.wait_for_timeout(200)
+    assert card_counts(tab) == expected
+
+
+def assert_no_leak(tab) -> None:
+    html = tab.content()
+    for marker in LEAK_MARKERS:
+        assert marker not in html, f"{marker!r} reached the page"
+    assert FRIENDLY_ERROR not in html, "a page showed its error message"
+    assert "There was an error when executing cell" not in html
+
+
+def test_every_page_renders(page, server: Server) -> None:
+    page.goto(server.url + "/")
+    seconds = wait_for_app(page)
+    print(f"first headline number after {seconds:.1f} s")
+    nav = page.locator(".bmd-nav")
+    titles = [b.strip() for b in nav.locator("button").all_inner_texts()]
+    assert titles == [spec.title for spec in PAGES], "all eight pages are in the navigation"
+    for spec in PAGES:
+        nav.get_by_role("button", name=spec.title, exact=True).click()
+        body = page.locator(f".bmd-page-{spec.slug}")
+        body.wait_for(state="visible")
+        page.wait_for_timeout(600)  # let charts and maps finish drawing
+        screenshot(page, spec.slug)
+        assert body.inner_text().strip(), f"page {spec.slug} is empty"
+        assert_no_leak(page)
+
+
+def test_district_changes_the_overview_numbers(page, server: Server, incidents, through) -> None:
+    page.goto(server.url + "/")
+    wait_for_app(page)
+    citywide = aggregate.ytd_comparison(aggregate.filter_incidents(incidents), through)
+    wait_for_counts(page, {c.label: c.current for c in citywide})
+
+    district = page.locator(".bmd-filters .widget-dropdown", has_text="District").locator("select")
+    district.select_option(label="Western")
+    western_rows = aggregate.filter_incidents(incidents, districts=["WESTERN"])
+    western = aggregate.ytd_comparison(western_rows, through)
+    expected = {c.label: c.current for c in western}
+    assert expected != {c.label: c.current for c in citywide}
+    wait_for_counts(page, expected)
+    assert_no_leak(page)
+
+
+def test_a_deep_link_opens_the_right_view(page, server: Server, incidents, through) -> None:
+    year = through.year - 1
+    page.goto(f"{server.url}/?district=WESTERN&year={year}")
+    wait_for_app(page)
+    window = aggregate.Window(date(year, 1, 1), date(year, 12, 31))
+    rows = aggregate.filter_incidents(incidents, districts=["WESTERN"], window=window)
+    expected = aggregate.headline_counts(rows).to_dict()
+    wait_for_counts(page, {label: int(n) for label, n in expected.items()})
+    district = page.locator(".bmd-filters .widget-dropdown", has_text="District").locator("select")
+    selected = district.evaluate("s => s.options[s.selectedIndex].text")
+    assert selected == "Western"
+    assert re.search(rf"\b{year}\b", page.locator(".bmd-page-overview").inner_text())
+
+
+def test_map_draws_district_polygons(page, server: Server) -> None:
+    if not (server.data_dir / "boundaries" / "police_districts_2023.geojson").exists():
+        reason = "no boundaries installed (../shared is absent)"
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    page.goto(server.url + "/?page=map")
+    page.locator(".bmd-page-map .leaflet-container").wait_for(state="visible")
+    paths = page.locator(".bmd-page-map .leaflet-container path.leaflet-interactive")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.bmd-page-map path.leaflet-interactive').length >= 9",
+        timeout=TIMEOUT_MS,
+    )
+    assert paths.count() >= 9  # nine district polygons, plus incident points
+    status = page.locator(".bmd-map-status").inner_text()
+    assert re.match(r"[\d,]+ incidents \(Citywide", status), status
+    assert_no_leak(page)
+
+
+def test_cvi_page_lists_programs_with_sources(page, server: Server) -> None:
+    page.goto(server.url + "/?page=cvi")
+    programs = page.locator(".bmd-cvi-program")
+    programs.first.wait_for(state="visible")
+    assert programs.count() >= 20
+    text = page.locator(".bmd-page-cvi").inner_text()
+    assert "Safe Streets Penn North" in text
+    assert "Source:" in text
+    assert_no_leak(page)
