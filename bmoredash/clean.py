@@ -106,7 +106,7 @@ class CleanResult:
 
 
 # --------------------------------------------------------------------------------------
-# Text, once per distinct value
+# Text: whole columns in Arrow, or once per distinct value
 # --------------------------------------------------------------------------------------
 
 _MARKERS = pa.array(sorted(MISSING_MARKERS))
@@ -132,9 +132,8 @@ def as_text(values: pd.Series) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(kept), index=values.index, dtype=TEXT)
 
 
-def _arrow_text(values: pd.Series) -> pa.ChunkedArray:
-    array = values.astype(TEXT).array
-    return array._pa_array  # the Arrow data behind a pyarrow string column
+def _arrow_text(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype(TEXT).array)
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -167,26 +166,11 @@ def _spread_float(codes: np.ndarray, mapped: Sequence[float] | np.ndarray) -> np
     return np.asarray(mapped, dtype=float)[codes] if len(codes) else np.zeros(0)
 
 
-def _spread_text(codes: np.ndarray, mapped: pd.Series | Sequence[str | None]) -> pd.Series:
-    if isinstance(mapped, pd.Series):
-        array = pa.concat_arrays(_arrow_text(mapped).chunks) if len(mapped) else pa.array([])
-    else:
-        array = pa.array(list(mapped), type=pa.large_string())
-    taken = array.cast(pa.large_string()).take(pa.array(codes, type=pa.int64()))
-    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken])), dtype=TEXT)
-
-
-def clean_text(values: pd.Series) -> pd.Series:
-    """Trimmed text with missing markers as missing (locations, ids, codes)."""
-    return as_text(values)
-
-
 def collapse_spaces(values: pd.Series) -> pd.Series:
     """Trimmed text with runs of whitespace as one space (``DRUG STORE / MED  BL``)."""
     codes, mapped = _map_distinct(values, lambda v: " ".join(v.split()) if v else None)
-    out = _spread_text(codes, mapped)
-    out.index = values.index
-    return out
+    taken = pa.array(mapped, type=pa.large_string()).take(pa.array(codes, type=pa.int64()))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index, dtype=TEXT)
 
 
 def _join_text(columns: Sequence[pd.Series], sep: str) -> pd.Series:
@@ -218,6 +202,15 @@ def exact_duplicates(raw: pd.DataFrame, row_id: pd.Series | None = None) -> np.n
     if raw.empty or (row_id is not None and row_id.notna().all() and row_id.is_unique):
         return np.zeros(len(raw), dtype=bool)
     return raw.duplicated(keep="first").to_numpy()
+
+
+def repeated_record_ids(record_id: pd.Series) -> np.ndarray:
+    """True for a row whose record_id an earlier row already has.
+
+    NOTE: a layer's RowID is unique, but two downloads pasted into one file repeat it
+    with revised values; the store merges on record_id, so only the first row is kept.
+    """
+    return record_id.duplicated(keep="first").to_numpy()
 
 
 # --------------------------------------------------------------------------------------
@@ -377,7 +370,7 @@ def date_problems(
     reasons[(occurred >= end).fillna(False).to_numpy(dtype=bool)] = "future_date"
     reasons[(occurred < start).fillna(False).to_numpy(dtype=bool)] = "date_before_1960"
     reasons[occurred.isna().to_numpy()] = "unparseable_date"
-    reasons[clean_text(given).isna().to_numpy()] = "missing_date"
+    reasons[as_text(given).isna().to_numpy()] = "missing_date"
     return reasons
 
 
@@ -403,10 +396,10 @@ def classify_offenses(
     """
     flag = pd.Series(False, index=code.index)
     if shooting is not None:
-        flag = clean_text(shooting).str.upper().isin(_YES).fillna(False).astype(bool)
+        flag = as_text(shooting).str.upper().isin(_YES).fillna(False).astype(bool)
     keys = pd.DataFrame(
         {
-            "code": clean_text(code).str.upper(),
+            "code": as_text(code).str.upper(),
             "description": collapse_spaces(description).set_axis(code.index),
             "shooting": flag.to_numpy(),
         },
@@ -560,7 +553,7 @@ def choose_districts(view: pd.DataFrame) -> tuple[pd.Categorical, pd.Categorical
     chosen = pd.Series(pd.NA, index=view.index, dtype=TEXT)
     for name in ("old_district", "district", "new_district"):
         if name in view:
-            chosen = clean_text(view[name]).fillna(chosen)
+            chosen = as_text(view[name]).fillna(chosen)
     district = normalize_district(chosen)
     if "old_district" in view:
         old = normalize_district(view["old_district"])
@@ -684,7 +677,7 @@ def record_ids(raw: pd.DataFrame, layout: str, row_id: pd.Series | None) -> pd.S
     """``<layout>:<RowID>`` when the row has a RowID, else ``<layout>:sha1:<content hash>``."""
     ids = pd.Series(pd.NA, index=raw.index, dtype=TEXT)
     if row_id is not None:
-        ids = (layout + ":" + clean_text(row_id)).astype(TEXT)
+        ids = (layout + ":" + as_text(row_id)).astype(TEXT)
     need = ids.isna().to_numpy()
     if need.any():
         hashes = content_hashes(raw.loc[need])
@@ -699,7 +692,7 @@ def incident_ids(
     ids = pd.Series(pd.NA, index=index, dtype=TEXT)
     for column in (row_id, cc_number):
         if column is not None:
-            ids = clean_text(column).fillna(ids)
+            ids = as_text(column).fillna(ids)
     return ids
 
 
@@ -748,11 +741,13 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
     def published(name: str) -> pd.Series:
         return view[name] if name in view else _missing_text(raw.index)
 
-    row_id = clean_text(view["row_id"]) if "row_id" in view else None
+    row_id = as_text(view["row_id"]) if "row_id" in view else None
 
-    # 1. exact duplicates, 2. dates, 3. offense: the first failing rule names the reason.
+    # Duplicates, then dates, then the offense: the first failing rule names the reason.
     reasons = pd.Series(None, index=raw.index, dtype=object)
     reasons[exact_duplicates(raw, row_id)] = "exact_duplicate"
+    record_id = record_ids(raw, frame.layout, row_id)
+    reasons[repeated_record_ids(record_id) & reasons.isna().to_numpy()] = "duplicate_record_id"
     if "occurred" in view:
         given = view["occurred"]
         occurred, time_known = parse_timestamp(given)
@@ -770,7 +765,7 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
     age, age_cleared = clean_age(published("age"))
     incidents = pd.DataFrame(
         {
-            "record_id": record_ids(raw, frame.layout, row_id),
+            "record_id": record_id,
             "incident_id": incident_ids(view.get("cc_number"), row_id, raw.index),
             "occurred_at": occurred,
             "time_known": time_known.astype(bool),
@@ -782,7 +777,7 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
             "district": district,
             "old_district": old_district,
             "neighborhood": normalize_neighborhood(published("neighborhood")),
-            "location": clean_text(published("location")),
+            "location": as_text(published("location")),
             "latitude": lat.astype("float32"),
             "longitude": lon.astype("float32"),
             "victim_age": age,

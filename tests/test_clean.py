@@ -50,8 +50,6 @@ def test_missing_markers_become_missing_and_text_is_trimmed() -> None:
         "None",
         None,
     ]
-    # the same through the once-per-distinct-value path
-    assert as_list(C.clean_text(values)) == as_list(C.as_text(values))
 
 
 def test_collapse_spaces() -> None:
@@ -665,6 +663,20 @@ def test_exact_duplicates_are_quarantined_and_counted() -> None:
         "2025-03-18 23:00:00-04:00",
     ]
     assert result.incidents["offense"].tolist() == ["LARCENY", "SHOOTING"]
+
+
+def test_a_repeated_row_id_keeps_the_first_row() -> None:
+    first = dict(BETA_ROWS[0])
+    exact_copy = dict(first)
+    revised = dict(first, Weapon="KNIFE")
+    result = C.clean(beta_frame([first, exact_copy, revised]), today=TODAY)
+    assert result.incidents["weapon"].tolist() == ["FIREARM"]
+    assert result.quarantine["reason"].tolist() == ["exact_duplicate", "duplicate_record_id"]
+    assert C.repeated_record_ids(pd.Series(["a:1", "a:2", "a:1"])).tolist() == [
+        False,
+        False,
+        True,
+    ]
 
 
 def test_clean_accepts_a_bom_in_the_raw_header() -> None:
