@@ -748,20 +748,35 @@ def _family_year(
     }
 
 
-def _fixed6(values: np.ndarray) -> np.ndarray:
-    """``'%.6f'`` of each value, vectorised (no Python loop over rows)."""
+def _digits(values: np.ndarray, width: int = 1) -> pa.Array:
+    """Non-negative integers as text, zero-padded to ``width`` (vectorised in Arrow)."""
+    return pc.utf8_lpad(pa.array(values, type=pa.int64()).cast(pa.string()), width, "0")
+
+
+def _join(*parts: pa.Array | str) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _fixed6(values: np.ndarray) -> pa.Array:
+    """``'%.6f'`` of each value (no Python loop over rows)."""
     scaled = np.rint(np.abs(values) * 1e6).astype(np.int64)
-    whole = (scaled // 1_000_000).astype("U4")
-    frac = np.strings.zfill((scaled % 1_000_000).astype("U6"), 6)
-    sign = np.where(values < 0, "-", "")
-    return np.strings.add(np.strings.add(sign, whole), np.strings.add(".", frac))
+    sign = pc.if_else(pa.array(values < 0), "-", "")
+    return _join(sign, _digits(scaled // 1_000_000), ".", _digits(scaled % 1_000_000, 6))
 
 
-def _utc_text(utc_seconds: np.ndarray) -> np.ndarray:
+def _utc_text(utc_seconds: np.ndarray) -> pa.Array:
     """``YYYY/MM/DD HH:MM:SS+00`` as the Open Baltimore CSV downloads write CrimeDateTime."""
-    iso = np.datetime_as_string(utc_seconds.astype("datetime64[s]"), unit="s")
-    text = np.strings.replace(np.strings.replace(iso, "-", "/"), "T", " ")
-    return np.strings.add(text, "+00")
+    day = (utc_seconds // 86_400).astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    second = utc_seconds % 86_400
+    return _join(
+        _digits(month.astype("datetime64[Y]").astype(np.int64) + 1970, 4), "/",
+        _digits(month.astype(np.int64) % 12 + 1, 2), "/",
+        _digits((day - month).astype(np.int64) + 1, 2), " ",
+        _digits(second // 3600, 2), ":",
+        _digits(second // 60 % 60, 2), ":",
+        _digits(second % 60, 2), "+00",
+    )  # fmt: skip
 
 
 #: Deliberately dirty rows, as shares of all rows (at least one each when there are 100+
@@ -835,12 +850,12 @@ def generate_demo(
     seq[is_leader] = (
         pd.Series(month_index[is_leader]).groupby(month_index[is_leader]).cumcount().to_numpy()
     )
-    yy = ((month_index // 12 + 1970) % 100).astype("U2")
-    letter = np.array(list("ABCDEFGHIJKL"))[month_index % 12]
-    cc = np.strings.add(
-        np.strings.add(np.strings.zfill(yy, 2), letter),
-        np.strings.zfill((seq + 1).astype("U6"), 5),
-    )[leader]
+    letters = pa.array(list("ABCDEFGHIJKL"))
+    cc = _join(
+        _digits((month_index // 12 + 1970) % 100, 2),
+        pc.take(letters, pa.array(month_index % 12)),
+        _digits(seq + 1, 5),
+    ).take(pa.array(leader))
 
     place = cols["place"]
     blocks = [b.split("|") if b else [""] for b in nb["blocks"]]
@@ -856,8 +871,8 @@ def generate_demo(
     family = cols["family"]
     # Low-cardinality columns are categoricals (a few bytes a row, so scale=10 fits in
     # memory); the CSV text is the same.
-    frame: dict[str, np.ndarray | pd.Categorical] = {
-        "RowID": (np.arange(n) + 1).astype("U9"),
+    frame: dict[str, pa.Array | pd.Categorical] = {
+        "RowID": _digits(np.arange(n) + 1),
         "CCNumber": cc,
         "CrimeDateTime": _utc_text(utc_seconds),
         "CrimeCode": pd.Categorical.from_codes(cols["code"], categories=list(_CODES)),
@@ -878,14 +893,15 @@ def generate_demo(
         "Neighborhood": _by_index(nb["name"].str.upper(), place),
         "Latitude": lat_text,
         "Longitude": lon_text,
-        "GeoLocation": np.strings.add(
-            np.strings.add("(", lat_text), np.strings.add(np.strings.add(",", lon_text), ")")
-        ),
+        "GeoLocation": _join("(", lat_text, ",", lon_text, ")"),
         "PremiseType": pd.Categorical.from_codes(cols["premise"], categories=list(_PREMISES)),
         "Total_Incidents": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), ["1"]),
     }
     dirty = _make_dirty(frame, family, seed, n)
-    out = pd.DataFrame(frame, columns=list(RAW_COLUMNS))
+    columns = {
+        k: pd.array(v, dtype="str") if isinstance(v, pa.Array) else v for k, v in frame.items()
+    }
+    out = pd.DataFrame(columns, columns=list(RAW_COLUMNS))
     out.attrs["data_through"] = end.isoformat()
     out.attrs["dirty"] = dirty
     return out
@@ -907,7 +923,9 @@ def _assign(frame: dict, column: str, rows: np.ndarray, values: object) -> None:
         current[rows] = values
         frame[column] = current
     else:
-        current[rows] = values
+        mask = np.zeros(len(current), dtype=bool)
+        mask[rows] = True
+        frame[column] = pc.if_else(pa.array(mask), pa.scalar(values, pa.string()), current)
 
 
 def _make_dirty(frame: dict, family: np.ndarray, seed: int, n: int) -> dict[str, list[str]]:
@@ -933,7 +951,7 @@ def _make_dirty(frame: dict, family: np.ndarray, seed: int, n: int) -> dict[str,
             _assign(frame, "GeoLocation", rows, "(0,0)")
         else:
             _assign(frame, "Age", rows, rng.choice(np.array(["-1", "150", "999"]), count))
-        dirty[kind] = [str(x) for x in frame["RowID"][rows]]
+        dirty[kind] = [str(row + 1) for row in rows]  # RowID is the row number
     return dirty
 
 
