@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import math
 import os
 from dataclasses import dataclass
 from importlib import resources
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
@@ -584,8 +586,6 @@ _PREMISE_INDEX = {p: i for i, p in enumerate(_PREMISES)}
 @functools.lru_cache(maxsize=1)
 def _neighborhood_table() -> pd.DataFrame:
     text = resources.files("bmoredash").joinpath("data/neighborhoods.csv").read_text("utf-8")
-    from io import StringIO
-
     return pd.read_csv(
         StringIO(text),
         dtype={"post": str, "blocks": str, "name": str, "district": str, "old_district": str},
@@ -987,6 +987,22 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], chunk: int = 20
             out.write(pc.binary_join(whole, "\n")[0].as_py().encode("utf-8") + b"\n")
 
 
+def _holds_other_data(data_dir: Path) -> bool:
+    """True when ``data_dir`` has a store that is not known to be demo data.
+
+    NOTE: reads the manifest file itself rather than ``store.read_manifest`` so that an
+    old-schema demo store (which ``read_manifest`` refuses) can still be replaced.
+    """
+    pointer = data_dir / config.MANIFEST_FILE
+    try:
+        manifest = json.loads(pointer.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except ValueError:
+        return True
+    return not (isinstance(manifest, dict) and manifest.get("demo") is True)
+
+
 def write_demo(
     data_dir: str | os.PathLike[str] | None = None,
     *,
@@ -999,19 +1015,16 @@ def write_demo(
 
     The CSV goes through the same reader, cleaner and store as a real download; the
     manifest says ``demo: true`` and ``data_through`` = ``end``. An existing demo store is
-    replaced; a store of real data is never touched (StoreConflictError). Returns the CSV path.
+    replaced (also one of an older schema); any other store is never touched
+    (StoreConflictError). Returns the CSV path.
     """
     from bmoredash import ingest, sources, store
 
     target = config.data_dir(data_dir)
-    try:
-        manifest = store.read_manifest(target)
-    except store.StoreNotFoundError:
-        manifest = None
-    if manifest is not None and not manifest.get("demo"):
+    if _holds_other_data(target):
         raise store.StoreConflictError(
-            f"{target} holds real data; demo data is never written over it. "
-            "Choose another --data-dir."
+            f"{target} holds real data (or a store that does not say it is demo data); "
+            "demo data is never written over it. Choose another --data-dir."
         )
     end = end or last_saturday()
     frame = generate_demo(start=start, end=end, seed=seed, scale=scale)

@@ -356,3 +356,18 @@ def test_write_csv_writes_what_pandas_writes(tmp_path: Path) -> None:
         demo.write_csv(data, mine, chunk=500)
         data.to_csv(theirs, index=False, lineterminator="\n")
         assert mine.read_bytes() == theirs.read_bytes(), name
+
+
+def test_write_demo_replaces_an_old_schema_demo_store(data_dir: Path) -> None:
+    from bmoredash import config, store
+
+    window = {"start": date(2026, 11, 15), "end": date(2026, 11, 21)}
+    demo.write_demo(data_dir, **window)
+    pointer = data_dir / config.MANIFEST_FILE
+    manifest = json.loads(pointer.read_text())
+    manifest["schema_version"] = -1
+    pointer.write_text(json.dumps(manifest))
+    with pytest.raises(store.StoreSchemaError):
+        store.read_manifest(data_dir)
+    demo.write_demo(data_dir, **window)
+    assert store.read_manifest(data_dir)["demo"] is True
