@@ -275,6 +275,22 @@ def test_table_names_are_the_boundary_names() -> None:
     assert set(demo.load_neighborhoods()["name"]) == names
 
 
+def test_committed_table_is_what_the_script_derives(tmp_path: Path) -> None:
+    import importlib.util
+
+    shared = require_shared("boundaries", "neighborhoods.geojson").parent.parent
+    script = Path(__file__).resolve().parent.parent / "scripts" / "build_neighborhood_table.py"
+    spec = importlib.util.spec_from_file_location("build_neighborhood_table", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table, stats = module.build(shared)
+    out = tmp_path / "neighborhoods.csv"
+    table.to_csv(out, index=False, lineterminator="\n")
+    committed = Path(demo.__file__).parent / "data" / "neighborhoods.csv"
+    assert out.read_bytes() == committed.read_bytes()
+    assert stats["all_located"] / stats["all_rows"] > 0.9
+
+
 # --------------------------------------------------------------------------------------
 # Dirty rows and the real pipeline
 # --------------------------------------------------------------------------------------
