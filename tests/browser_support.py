@@ -166,9 +166,21 @@ def wait_for_app(page, timeout_ms: float = 120_000) -> float:
     return time.perf_counter() - started
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/screenshots/<name>.png."""
+def screenshot(page, name: str, max_height: int = 8000) -> Path:
+    """Save a whole-page screenshot under test-artifacts/screenshots/<name>.png.
+
+    NOTE: Voila's page scrolls inside its own container, so Playwright's ``full_page``
+    stops at the viewport; the viewport is stretched to the content for the shot instead.
+    """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...Array.from(document.querySelectorAll('body, body *'))"
+        ".map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), max_height)})
+    page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
