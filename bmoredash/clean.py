@@ -304,7 +304,9 @@ def parse_timestamp(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     has_time = pd.Series(False, index=values.index)
     todo = values.notna()
 
-    epoch = todo & values.str.fullmatch(r"-?\d{10,}(?:\.0*)?").fillna(False)
+    # NOTE: 11 digits or more: a 10-digit number would be epoch *seconds* (or nonsense);
+    # read as milliseconds it would land silently in January 1970, so it stays unparsed.
+    epoch = todo & values.str.fullmatch(r"-?\d{11,}(?:\.0*)?").fillna(False)
     if epoch.any():
         number = pd.to_numeric(values[epoch], errors="coerce")
         out[epoch] = pd.to_datetime(number, unit="ms", utc=True).dt.tz_convert(OCCURRED_DTYPE.tz)

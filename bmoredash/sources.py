@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: Canonical raw field names: what ``clean`` reads, whatever the published column is called.
 RAW_FIELDS: dict[str, str] = {
@@ -399,35 +401,47 @@ def _feature_row(feature: Any) -> dict:
 
 
 def _frame_from_records(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(rows)
-    return pd.DataFrame(
-        {normalize_header(c): _as_text(frame[c]) for c in frame.columns}, index=frame.index
-    )
+    """Records (dicts, keys as columns) as a frame of text, one Arrow column at a time.
 
-
-def _as_text(column: pd.Series) -> pd.Series:
-    """Every value as text, missing kept missing (None); whole floats without a ``.0``.
-
-    NOTE: JSON numbers arrive as int or float (a column with a null becomes float), so
-    RowID 131 would read ``131.0``; nested objects (Socrata ``location_1``, GeoJSON
-    geometry) become compact JSON text.
+    NOTE: Socrata leaves a null key out of its record, so the columns are the keys of
+    every record (first record's order, then the rest by name), not the first record's.
     """
-    if pd.api.types.is_bool_dtype(column):
-        return column.map({True: "true", False: "false"}).astype(object)
-    if pd.api.types.is_integer_dtype(column):
-        return _none_for_missing(column.astype("string"))
-    if pd.api.types.is_float_dtype(column):
-        finite = column.dropna()
-        whole = len(finite) and (finite == finite.round()).all() and finite.abs().max() < 2**53
-        text = column.astype("Int64").astype("string") if whole else column.astype("string")
-        return _none_for_missing(text)
-    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+    first = list(rows[0]) if isinstance(rows[0], dict) else []
+    extra = set().union(*(r.keys() for r in rows if isinstance(r, dict))) - set(first)
+    names = [*first, *sorted(extra, key=str)]
+    columns = []
+    for name in names:
+        values = [r.get(name) if isinstance(r, dict) else None for r in rows]
+        try:
+            columns.append(_arrow_as_text(pa.chunked_array([pa.array(values)])))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            # mixed types under one key (35 and "41"): value by value
+            columns.append(pa.chunked_array([pa.array([_text(v) for v in values], pa.string())]))
+    table = pa.table(columns, names=[normalize_header(n) for n in names])
+    return table.to_pandas()
+
+
+def _arrow_as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """One column of JSON values as text, missing kept missing.
+
+    NOTE: JSON numbers arrive as int or float (a key with a null becomes float), so RowID
+    131 would read ``131.0`` and epoch ms ``1.64359247e+12``: whole floats are written as
+    integers. Nested objects (Socrata ``location_1``, GeoJSON geometry) become JSON text.
+    """
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return column
-    return pd.Series([_text(v) for v in column], index=column.index, dtype=object)
-
-
-def _none_for_missing(text: pd.Series) -> pd.Series:
-    return text.astype(object).where(text.notna(), None)
+    if pa.types.is_null(kind):
+        return column.cast(pa.string())
+    if pa.types.is_floating(kind):
+        finite = pc.drop_null(column)
+        whole = len(finite) > 0 and pc.all(pc.equal(finite, pc.floor(finite))).as_py()
+        if whole and pc.max(pc.abs(finite)).as_py() < 2**53:
+            return column.cast(pa.int64()).cast(pa.string())
+        return column.cast(pa.string())
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        return column.cast(pa.string())
+    return pa.chunked_array([pa.array([_text(v) for v in column.to_pylist()], pa.string())])
 
 
 def _text(value: Any) -> str | None:

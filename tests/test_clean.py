@@ -137,10 +137,17 @@ def test_utc_offset_is_converted_to_baltimore_time() -> None:
 
 
 def test_epoch_milliseconds_are_utc() -> None:
-    stamp, timed = C.parse_timestamp(text("1643592470000", "1643592470000.0"))
+    stamp, timed = C.parse_timestamp(text("1643592470000", "1643592470000.0", "-315619200000"))
     assert str(stamp[0]) == "2022-01-30 20:27:50-05:00"
     assert stamp[0] == stamp[1]
+    assert str(stamp[2]) == "1959-12-31 19:00:00-05:00"
     assert timed.all()
+
+
+def test_ten_digit_numbers_are_not_read_as_milliseconds() -> None:
+    # epoch seconds would land silently in January 1970; unparsed, the row is quarantined
+    stamp, _ = C.parse_timestamp(text("1643592470"))
+    assert stamp.isna().all()
 
 
 @pytest.mark.parametrize(

@@ -269,6 +269,21 @@ def test_read_records_from_the_fetcher() -> None:
     assert read_records([{"attributes": beta_record()}], source="x").raw.loc[0, "RowID"] == "101"
 
 
+def test_read_records_with_mixed_value_types_in_one_key() -> None:
+    # the Arrow route cannot type such a column; the pandas route still gives text
+    records = [beta_record(Age=35, Post="111"), beta_record(RowID=102, Age="41", Post=112.0)]
+    frame = read_records(records, source="mixed")
+    assert frame.raw["Age"].tolist() == ["35", "41"]
+    assert frame.raw["Post"].tolist() == ["111", "112"]
+    assert frame.raw["RowID"].tolist() == ["101", "102"]
+
+
+def test_read_records_keeps_keys_missing_from_the_first_record() -> None:
+    first = {k: v for k, v in beta_record().items() if k != "Weapon"}
+    frame = read_records([first, beta_record(RowID=2, Weapon="KNIFE")], source="x")
+    assert pd.isna(frame.raw.loc[0, "Weapon"]) and frame.raw.loc[1, "Weapon"] == "KNIFE"
+
+
 # --------------------------------------------------------------------------------------
 # Errors
 # --------------------------------------------------------------------------------------
