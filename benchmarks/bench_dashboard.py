@@ -301,7 +301,7 @@ def empty_kernel_pss() -> float:
 
     manager, client = start_new_kernel(kernel_name="python3")
     try:
-        client.execute_interactive("1", timeout=60)
+        client.execute_interactive("ready = True", timeout=60)
         time.sleep(1.0)
         return pss_mb(manager.provisioner.process.pid)
     finally:

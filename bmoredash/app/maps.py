@@ -41,6 +41,11 @@ HEAT_CELL_DEG = 0.0025
 #: Polygon simplification tolerance in degrees (~10 m); invisible at city zoom.
 SIMPLIFY_DEG = 0.0001
 
+#: Incident points get a pane above the heat canvas (leaflet.heat draws into the overlay
+#: pane, on top of every vector layer sharing that pane).
+POINTS_PANE = "bmdPoints"
+PANES = {POINTS_PANE: {"zIndex": 450}}
+
 #: Sequential fill colours (light = few, dark = many); ColorBrewer Purples, 7 classes, so
 #: that the red (violent) and blue (property) points stay readable on top.
 FILL_COLORS = ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486")
@@ -87,6 +92,7 @@ def base_map(tiles: str | None = DEFAULT_TILES, **kwargs: Any) -> ipyleaflet.Map
         "max_zoom": 18,
         "scroll_wheel_zoom": False,  # page scrolling must not zoom the map by accident
         "layers": (background,) if background is not None else (),
+        "panes": PANES,
         **kwargs,
     }
     return ipyleaflet.Map(**options)
@@ -304,7 +310,14 @@ def points_layer(name: str = "Incidents (most recent)") -> ipyleaflet.GeoJSON:
     return ipyleaflet.GeoJSON(
         data={"type": "FeatureCollection", "features": []},
         name=name,
-        point_style={"radius": 3, "weight": 0.5, "opacity": 0.9, "fillOpacity": 0.75},
+        # NOTE: jupyter-leaflet builds each point from point_style alone, so the pane goes there.
+        point_style={
+            "radius": 3,
+            "weight": 0.5,
+            "opacity": 0.9,
+            "fillOpacity": 0.75,
+            "pane": POINTS_PANE,
+        },
         hover_style={"radius": 6, "fillOpacity": 1},
     )
 
@@ -336,12 +349,14 @@ def heat_locations(frame: pd.DataFrame, cell: float = HEAT_CELL_DEG) -> list[lis
 def heat_layer(name: str = "Heat (all incidents)") -> ipyleaflet.Heatmap:
     """The incident heat layer, empty until updated."""
     return ipyleaflet.Heatmap(
-        locations=[], radius=12, blur=14, max_zoom=14, min_opacity=0.05, name=name
+        locations=[], radius=10, blur=12, max_zoom=14, min_opacity=0.05, opacity=0.5, name=name
     )
 
 
 def update_heat_layer(layer: ipyleaflet.Heatmap, locations: list[list[float]]) -> None:
     """Replace the heat data in place; the intensity scale follows the busiest cells."""
     weights = [loc[2] for loc in locations]
+    # NOTE: leaflet.heat adds up neighbouring cells; topping the scale at the 95th
+    # percentile cell shows where incidents concentrate without painting the whole city.
     layer.max = float(np.percentile(weights, 95)) if weights else 1.0
     layer.locations = locations
