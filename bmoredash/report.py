@@ -608,24 +608,21 @@ def _failure_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _render(
-    district: str,
-    week_end: date,
-    data_dir: Path,
-    week_dir: Path,
-    formats: Sequence[str],
-    printer: PdfPrinter | None,
-    demo: bool,
-    template: Path = TEMPLATE,
-) -> ReportResult:
-    """Execute, export, print one report; failures are returned, not raised."""
+def _execute(
+    template: Path, notebook: Path, district: str, week_end: date, data_dir: Path, cwd: Path
+) -> None:
+    """One papermill run of the template into ``notebook``, in a fresh kernel."""
+    import tempfile
+
     import papermill
     from traitlets.config import Config
 
-    started = time.perf_counter()
-    result = ReportResult(district, week_end, ok=False)
-    notebook = week_dir / f"{district}.ipynb"
-    try:
+    # Local sockets instead of TCP ports: nothing listens on the network and the kernel
+    # does not warn about unencrypted TCP on every report.
+    # NOTE: with IPC, jupyter_client names the sockets <ip>-<n> relative to the working
+    # directory; two kernels started in one folder at once pick the same names and read
+    # each other's messages ("Invalid Signature"). Each kernel gets a private folder.
+    with tempfile.TemporaryDirectory(prefix="bmoredash-kernel-") as sockets:
         papermill.execute_notebook(
             str(template),
             str(notebook),
@@ -638,11 +635,29 @@ def _render(
             progress_bar=False,
             log_output=False,
             execution_timeout=CELL_TIMEOUT_S,
-            cwd=str(week_dir),
-            # Local sockets instead of TCP ports: nothing listens on the network, and the
-            # kernel does not warn about unencrypted TCP on every report.
-            config=Config({"KernelManager": {"transport": "ipc"}}),
+            cwd=str(cwd),
+            config=Config(
+                {"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}}
+            ),
         )
+
+
+def _render(
+    district: str,
+    week_end: date,
+    data_dir: Path,
+    week_dir: Path,
+    formats: Sequence[str],
+    printer: PdfPrinter | None,
+    demo: bool,
+    template: Path = TEMPLATE,
+) -> ReportResult:
+    """Execute, export, print one report; failures are returned, not raised."""
+    started = time.perf_counter()
+    result = ReportResult(district, week_end, ok=False)
+    notebook = week_dir / f"{district}.ipynb"
+    try:
+        _execute(template, notebook, district, week_end, data_dir, week_dir)
         result.notebook = notebook
         result.timings["execute"] = time.perf_counter() - started
         result.summary = read_summary(notebook)

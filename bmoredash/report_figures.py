@@ -35,8 +35,9 @@ Ring = Sequence[tuple[float, float]]
 
 
 def _new_figure(height: float) -> Figure:
-    fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
-    return fig
+    # NOTE: fixed margins, not layout="constrained": the solver costs a second layout
+    # pass per figure (~0.15 s), and these charts have fixed shapes anyway.
+    return Figure(figsize=(WIDTH_IN, height))
 
 
 def svg_bytes(fig: Figure) -> bytes:
@@ -70,6 +71,7 @@ def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
     """
     fig = _new_figure(4.2)
     axes = fig.subplots(2, 1, sharex=True)
+    fig.subplots_adjust(left=0.075, right=0.99, top=0.94, bottom=0.1, hspace=0.32)
     x = pd.to_datetime(weekly.index)
     current = x == pd.Timestamp(week_end)
     for ax, key, label, color in (
@@ -142,7 +144,7 @@ def incident_map(
     (drawn light, for orientation). Without any outline the dots are drawn alone.
     """
     fig = _new_figure(5.0)
-    ax = fig.add_subplot()
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
     for ring in context:
         xy = simplify_ring(ring)
         ax.fill(xy[:, 0], xy[:, 1], facecolor="#f4f4f4", edgecolor="#c8c8c8", linewidth=0.6)
@@ -197,7 +199,8 @@ def hour_weekday_chart(table: pd.DataFrame) -> Figure:
     """
     grid = table.T.to_numpy()  # 7 x 24
     fig = _new_figure(2.6)
-    ax = fig.add_subplot()
+    ax = fig.add_axes((0.055, 0.1, 0.87, 0.88))
+    bar_ax = fig.add_axes((0.94, 0.2, 0.012, 0.68))
     peak = max(int(grid.max()), 1)
     image = ax.imshow(grid, cmap="YlOrRd", vmin=0, vmax=peak, aspect="auto")
     for row in range(grid.shape[0]):
@@ -219,7 +222,7 @@ def hour_weekday_chart(table: pd.DataFrame) -> Figure:
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    bar = fig.colorbar(image, ax=ax, shrink=0.8, pad=0.01)
+    bar = fig.colorbar(image, cax=bar_ax)
     bar.ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     bar.ax.tick_params(labelsize=6)
     return fig

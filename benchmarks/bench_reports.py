@@ -1,0 +1,124 @@
+"""All ten weekly reports (nine districts + city), HTML and PDF, on full-size demo data,
+beside a plain sequential Papermill loop over the same ten notebooks in the same run.
+
+Target: the batch (HTML + PDF) in <= 40 s on 2 cores.
+
+Data: ``--data-dir DIR`` (or $BMOREDASH_DATA_DIR) when it holds a store, else a full-size
+demo store (2012 -> the last Saturday, ~700k rows) generated into a temporary directory
+first (not timed). Run: ``python benchmarks/bench_reports.py [--workers N] [--skip-sequential]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from bmoredash import config, report, store
+
+TARGET_S = 40.0
+
+
+def demo_store(explicit: str | None) -> tuple[Path, str]:
+    """A store to render from, and where it came from."""
+    candidate = (
+        config.data_dir(explicit) if explicit or os.environ.get(config.DATA_DIR_ENV) else None
+    )
+    if candidate is not None:
+        try:
+            store.read_manifest(candidate)
+            return candidate, f"existing store {candidate}"
+        except store.StoreNotFoundError:
+            pass
+    from bmoredash.demo import last_saturday, write_demo
+
+    path = Path(tempfile.mkdtemp(prefix="bench-reports-")) / "data"
+    started = time.perf_counter()
+    write_demo(path, end=last_saturday())
+    return path, f"full-size demo generated in {time.perf_counter() - started:.1f} s ({path})"
+
+
+def sequential_papermill(data_dir: Path, week_end: date, out: Path) -> list[float]:
+    """The naive way: one papermill execution after another, notebook only (no export)."""
+    import papermill
+
+    out.mkdir(parents=True, exist_ok=True)
+    times = []
+    for place in report.REPORT_PLACES:
+        started = time.perf_counter()
+        papermill.execute_notebook(
+            str(report.TEMPLATE),
+            str(out / f"{place}.ipynb"),
+            parameters={
+                "district": place,
+                "week_ending": week_end.isoformat(),
+                "data_dir": str(data_dir),
+            },
+            kernel_name="python3",
+            progress_bar=False,
+        )
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--workers", type=int, default=None, help="default: cores")
+    parser.add_argument("--skip-sequential", action="store_true")
+    args = parser.parse_args()
+
+    data_dir, origin = demo_store(args.data_dir)
+    manifest = store.read_manifest(data_dir)
+    week_end = report.default_week_ending(data_dir)
+    cores = os.cpu_count() or 1
+    print(
+        f"data: {origin}; {manifest['rows']:,} rows, {manifest['first_date']} -> "
+        f"{manifest['data_through']}, demo={manifest['demo']}"
+    )
+    print(f"machine: {cores} core(s); load average {os.getloadavg()[0]:.2f} before the run")
+    print(f"week ending {week_end}; workers {args.workers or cores}")
+
+    with tempfile.TemporaryDirectory(prefix="bench-reports-out-") as tmp:
+        out = Path(tmp)
+        batch = report.render_batch(
+            week_end,
+            data_dir=data_dir,
+            out_dir=out / "batch",
+            workers=args.workers,
+            progress=False,
+        )
+        print()
+        print(f"{'report':<10} {'total s':>8} {'execute':>8} {'html':>6} {'pdf':>6}")
+        for r in batch.results:
+            t = r.timings
+            print(
+                f"{r.district:<10} {r.seconds:8.2f} {t.get('execute', 0):8.2f} "
+                f"{t.get('html', 0):6.2f} {t.get('pdf', 0):6.2f}"
+                + ("" if r.ok else f"  FAILED {r.error}")
+            )
+        per_report = [r.seconds for r in batch.results]
+        print(
+            f"\nbatch (HTML + PDF, {batch.workers} worker(s)): {batch.seconds:.1f} s for "
+            f"{len(batch.results)} reports; median {statistics.median(per_report):.2f} s per "
+            f"report inside a worker; target <= {TARGET_S:.0f} s: "
+            f"{'met' if batch.seconds <= TARGET_S and batch.ok else 'NOT met'}"
+        )
+        if not batch.ok:
+            print(batch.summary())
+        if not args.skip_sequential:
+            times = sequential_papermill(data_dir, week_end, out / "sequential")
+            print(
+                f"sequential papermill loop (notebook only, no HTML/PDF): {sum(times):.1f} s; "
+                f"median {statistics.median(times):.2f} s per report"
+            )
+    return 0 if batch.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,490 @@
+"""The weekly report rendered on a small hand-written store: every number on the page is
+checked against a count made here, by hand, in pandas (never with aggregate.py).
+
+The store: a background of one Southern larceny every week from January 2025 (so the
+52-week baseline exists), then hand-placed rows around the week ending Sat 2026-11-21,
+the previous week, the same week of 2025, and the two year-to-date windows, including
+edge cases (the last minute of the week, a row without a time, a row without
+coordinates, common assault, a row in no district). Twelve Southern larcenies this week
+make the one change a Poisson test must flag.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from bmoredash import config, report, schema, store
+
+WEEK_END = date(2026, 11, 21)
+DATA_THROUGH = date(2026, 11, 23)  # a Monday: the week ending 11-21 is the last complete one
+TEMPLATE = Path(report.TEMPLATE)
+
+# (Eastern wall time, offense, district, neighborhood); lat/lon from the neighborhood.
+HOODS = {
+    "Sandtown-Winchester": (39.3025, -76.6430),
+    "Harlem Park": (39.2960, -76.6420),
+    "Penn North": (39.3110, -76.6440),
+    "Cherry Hill": (39.2500, -76.6230),
+    "Canton": (39.2790, -76.5760),
+    "Mondawmin": (39.3150, -76.6540),
+}
+HAND_ROWS: list[tuple[str, str, str, str]] = [
+    # --- this week, Sun 11-15 .. Sat 11-21 ---
+    ("2026-11-15 00:30", "ROBBERY", "WESTERN", "Sandtown-Winchester"),
+    ("2026-11-16 14:00", "ROBBERY", "WESTERN", "Harlem Park"),
+    ("2026-11-17 22:10", "HOMICIDE", "WESTERN", "Sandtown-Winchester"),
+    ("2026-11-18 01:05", "SHOOTING", "WESTERN", "Sandtown-Winchester"),
+    ("2026-11-18 01:05", "SHOOTING", "WESTERN", "Sandtown-Winchester"),  # 2nd victim
+    ("2026-11-19 09:00", "LARCENY", "WESTERN", "Penn North"),
+    ("2026-11-20 18:45", "AUTO THEFT", "WESTERN", "Harlem Park"),
+    ("2026-11-21 23:59", "BURGLARY", "WESTERN", "Sandtown-Winchester"),  # last minute
+    ("2026-11-19 12:00", "COMMON ASSAULT", "WESTERN", "Penn North"),  # never Part 1
+    ("2026-11-16 03:00", "AGG. ASSAULT", "EASTERN", "Canton"),
+    ("2026-11-18 03:00", "LARCENY", "UNKNOWN", ""),  # citywide only
+    *[
+        (f"2026-11-{15 + i % 7} {10 + i}:00", "LARCENY", "SOUTHERN", "Cherry Hill")
+        for i in range(12)
+    ],
+    # --- previous week, Sun 11-08 .. Sat 11-14 ---
+    ("2026-11-08 00:00", "ROBBERY", "WESTERN", "Penn North"),
+    ("2026-11-14 23:59", "AGG. ASSAULT", "WESTERN", "Harlem Park"),
+    ("2026-11-10 11:00", "LARCENY", "WESTERN", "Penn North"),
+    # --- two and three weeks back (4-week average) ---
+    ("2026-11-01 01:30", "ROBBERY", "WESTERN", "Mondawmin"),  # the DST night
+    ("2026-10-27 16:00", "BURGLARY", "WESTERN", "Mondawmin"),
+    ("2026-10-25 08:00", "HOMICIDE", "EASTERN", "Canton"),
+    # --- a day after the report's week (data through 11-23): must not count ---
+    ("2026-11-22 00:01", "ROBBERY", "WESTERN", "Sandtown-Winchester"),
+    # --- earlier this year ---
+    ("2026-01-01 00:00", "ROBBERY", "WESTERN", "Penn North"),
+    ("2026-03-14 20:00", "HOMICIDE", "WESTERN", "Harlem Park"),
+    ("2026-06-30 13:00", "RAPE", "WESTERN", "Penn North"),
+    ("2026-08-02 02:00", "ARSON", "WESTERN", "Mondawmin"),
+    # --- the same week of 2025 (Sun 11-16 .. Sat 11-22, 52 weeks back) ---
+    ("2025-11-16 12:00", "ROBBERY", "WESTERN", "Sandtown-Winchester"),
+    ("2025-11-22 20:00", "LARCENY FROM AUTO", "WESTERN", "Penn North"),  # after 2025's YTD end
+    # --- last year to date (2025-01-01 .. 2025-11-21) and after it ---
+    ("2025-01-01 00:00", "ROBBERY", "WESTERN", "Harlem Park"),
+    ("2025-05-05 05:00", "HOMICIDE", "WESTERN", "Penn North"),
+    ("2025-11-21 23:59", "AGG. ASSAULT", "WESTERN", "Penn North"),
+    ("2025-12-31 12:00", "ROBBERY", "WESTERN", "Penn North"),  # outside both YTD windows
+]
+NO_TIME = "2026-11-19 09:00"  # the Penn North larceny was published without a time
+NO_COORDS = "2026-11-20 18:45"  # the auto theft has no coordinates
+
+
+def fixture_rows() -> pd.DataFrame:
+    """Canonical rows: the hand-placed ones plus one Southern larceny each Wednesday."""
+    wednesdays = pd.date_range("2025-01-01 15:00", "2026-11-11 15:00", freq="7D")
+    background = [(str(t)[:16], "LARCENY", "SOUTHERN", "Cherry Hill") for t in wednesdays]
+    records: list[dict[str, Any]] = []
+    for i, (stamp, offense, district, hood) in enumerate([*HAND_ROWS, *background]):
+        lat, lon = HOODS.get(hood, (None, None))
+        if stamp == NO_COORDS and offense == "AUTO THEFT":
+            lat = lon = None
+        records.append(
+            {
+                "record_id": f"R{i:05d}",
+                "incident_id": f"I{i:05d}",
+                "occurred_at": stamp,
+                "time_known": not (stamp == NO_TIME and offense == "LARCENY"),
+                "crime_code": None,
+                "description": offense,
+                "offense": offense,
+                "offense_detail": offense,
+                "offense_group": schema.OFFENSES[offense],
+                "weapon": "Unknown",
+                "inside_outside": "Unknown",
+                "premise": "STREET",
+                "post": None,
+                "district": district,
+                "old_district": None,
+                "neighborhood": hood or None,
+                "location": "100 TEST ST",
+                "latitude": lat,
+                "longitude": lon,
+                "victim_age": 30,
+                "victim_gender": "Unknown",
+                "victim_race": "Unknown",
+                "victim_ethnicity": "Unknown",
+                "source": "hand-written",
+            }
+        )
+    frame = pd.DataFrame(records)
+    # NOTE: 2026-11-01 01:30 happens twice (clocks fall back); take the first, EDT.
+    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"]).dt.tz_localize(
+        config.CITY_TZ, ambiguous=np.ones(len(frame), dtype=bool)
+    )
+    for name, kind in schema.DTYPES.items():
+        if kind not in ("datetime",):
+            frame[name] = frame[name].astype(kind)
+    return frame[list(schema.COLUMN_NAMES)]
+
+
+def write_fixture_store(path: Path, *, demo: bool = False) -> pd.DataFrame:
+    rows = fixture_rows()
+    quality = {"rows_read": len(rows), "rows_kept": len(rows)}
+    source = {
+        "source": "hand-written",
+        "layout": "test",
+        "rows_read": len(rows),
+        "rows_kept": len(rows),
+    }
+    store.write_store(path, rows, None, quality, [source], demo=demo, data_through=DATA_THROUGH)
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# Independent counts (plain pandas on the fixture rows)
+# --------------------------------------------------------------------------------------
+
+VIOLENT = ["HOMICIDE", "SHOOTING", "RAPE", "ROBBERY", "AGG. ASSAULT"]
+PROPERTY = ["BURGLARY", "LARCENY", "LARCENY FROM AUTO", "AUTO THEFT", "ARSON"]
+
+
+def hand_count(
+    rows: pd.DataFrame, district: str, offenses: list[str], first: date, last: date
+) -> int:
+    day = rows["occurred_at"].dt.date
+    keep = (day >= first) & (day <= last) & rows["offense"].astype(str).isin(offenses)
+    if district != "CITYWIDE":
+        keep &= rows["district"].astype(str) == district
+    return int(keep.sum())
+
+
+def expected_table(rows: pd.DataFrame, district: str) -> dict[str, dict[str, float]]:
+    """Offense -> column -> value, worked out with dates written out, not computed rules."""
+    windows = {
+        "this_week": (date(2026, 11, 15), date(2026, 11, 21)),
+        "previous_week": (date(2026, 11, 8), date(2026, 11, 14)),
+        "four_weeks": (date(2026, 10, 25), date(2026, 11, 21)),
+        "same_week_last_year": (date(2025, 11, 16), date(2025, 11, 22)),
+        "ytd": (date(2026, 1, 1), date(2026, 11, 21)),
+        "last_ytd": (date(2025, 1, 1), date(2025, 11, 21)),
+    }
+    groups = {o: [o] for o in VIOLENT + PROPERTY}
+    groups["Part 1 violent"], groups["Part 1 property"] = VIOLENT, PROPERTY
+    out = {}
+    for name, offenses in groups.items():
+        cols = {k: hand_count(rows, district, offenses, *w) for k, w in windows.items()}
+        cols["four_week_avg"] = cols.pop("four_weeks") / 4
+        out[name] = cols
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Reading what was rendered
+# --------------------------------------------------------------------------------------
+
+
+class _Cells(HTMLParser):
+    """Collects <td data-col> text per <tr data-offense> / <tr data-neighborhood>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[tuple[str, str], dict[str, str]] = {}
+        self._row: tuple[str, str] | None = None
+        self._col: str | None = None
+        self._table = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table":
+            self._table = a.get("data-table") or a.get("class") or ""
+        if tag == "tr" and (a.get("data-offense") or a.get("data-neighborhood")):
+            key = a.get("data-offense") or a.get("data-neighborhood") or ""
+            self._row = (self._table, key)
+            self.rows[self._row] = {}
+        if tag == "td" and self._row and a.get("data-col"):
+            self._col = a["data-col"]
+            self.rows[self._row][self._col] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._col = None
+        if tag == "tr":
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._row and self._col:
+            self.rows[self._row][self._col] += data
+
+
+def html_cells(html: str) -> dict[tuple[str, str], dict[str, str]]:
+    parser = _Cells()
+    parser.feed(html)
+    return parser.rows
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return out.stdout
+
+
+def pdf_pages(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.M).group(1))
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", "").replace("\u2212", "-"))
+
+
+def assert_self_contained(html: str) -> None:
+    """No script at all, no remote stylesheet, font or image, no code cell."""
+    lowered = html.lower()
+    assert "<script" not in lowered, "the report must not need JavaScript"
+    assert not re.search(r"<link[^>]+href=[\"']?(https?:)?//", lowered)
+    assert not re.search(r"@import|url\((['\"])?(https?:)?//", lowered)
+    assert not re.search(r"src=[\"']?(https?:)?//", lowered)
+    for marker in ("jp-CodeMirrorEditor", "cm-editor", "jp-InputPrompt", "In&nbsp;["):
+        assert marker not in html, marker
+    template = nbformat.read(TEMPLATE, as_version=4)
+    for cell in template.cells:
+        if cell.cell_type == "code":
+            for line in cell.source.splitlines():
+                line = line.strip()
+                if len(line) > 12 and not line.startswith("#"):
+                    assert line not in html, f"code leaked into the HTML: {line}"
+
+
+# --------------------------------------------------------------------------------------
+# Fast checks: the template and the parameters
+# --------------------------------------------------------------------------------------
+
+
+def test_template_has_one_parameters_cell_no_functions_and_no_outputs() -> None:
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert re.search(r"^district = ", tagged[0].source, re.M)
+    assert re.search(r"^week_ending = ", tagged[0].source, re.M)
+    assert re.search(r"^data_dir = ", tagged[0].source, re.M)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not re.search(r"^\s*(async\s+)?(def|class)\s", cell.source, re.M), cell.source
+            assert "lambda" not in cell.source
+            assert cell.outputs == [] and cell.execution_count is None, "outputs not stripped"
+
+
+@pytest.fixture(scope="module")
+def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
+    path = tmp_path_factory.mktemp("report-store") / "data"
+    rows = write_fixture_store(path)
+    return path, rows
+
+
+def test_bad_parameters_fail_with_clear_messages(fixture_store: tuple[Path, Any]) -> None:
+    data_dir, _ = fixture_store
+    with pytest.raises(report.ReportParameterError) as err:
+        report.validate_params("NORTH WESTERN", "2026-11-21", data_dir)
+    assert "valid: CENTRAL, EASTERN, NORTHEAST" in str(err.value)
+    assert "WESTERN, CITYWIDE" in str(err.value)
+    with pytest.raises(
+        report.ReportParameterError,
+        match="after the data's 'data through' "
+        "date 2026-11-23; the latest complete week ends 2026-11-21",
+    ):
+        report.validate_params("WESTERN", "2026-11-28", data_dir)
+    with pytest.raises(report.ReportParameterError, match=r"before the data starts \(2025-01-01\)"):
+        report.validate_params("WESTERN", "2025-01-04", data_dir)
+    with pytest.raises(report.ReportParameterError, match="2026-11-14 or 2026-11-21"):
+        report.validate_params("WESTERN", "2026-11-18", data_dir)
+    with pytest.raises(report.ReportParameterError, match="not an ISO date"):
+        report.validate_params("WESTERN", "21/11/2026", data_dir)
+    # The first complete week after the data starts (Wed 2025-01-01) ends Sat 2025-01-11.
+    assert report.validate_params("western", "2025-01-11", data_dir).week_end == date(2025, 1, 11)
+    params = report.validate_params("citywide", "", data_dir)
+    assert (params.district, params.week_end) == ("CITYWIDE", WEEK_END)
+
+
+def test_render_report_rejects_bad_parameters_before_starting_a_kernel(
+    fixture_store: tuple[Path, Any], tmp_path: Path
+) -> None:
+    data_dir, _ = fixture_store
+    with pytest.raises(report.ReportParameterError, match="unknown district 'GOTHAM'"):
+        report.render_report("GOTHAM", WEEK_END, data_dir=data_dir, out_dir=tmp_path)
+    assert not any(tmp_path.iterdir()), "nothing is written for bad parameters"
+
+
+def test_the_notebook_itself_validates_its_parameters(
+    fixture_store: tuple[Path, Any], tmp_path: Path
+) -> None:
+    """Run directly with papermill (no render_report in front), it fails at the top."""
+    import papermill
+
+    data_dir, _ = fixture_store
+    with pytest.raises(papermill.PapermillExecutionError) as err:
+        papermill.execute_notebook(
+            str(TEMPLATE),
+            str(tmp_path / "out.ipynb"),
+            parameters={
+                "district": "WESTERN",
+                "week_ending": "2027-01-02",
+                "data_dir": str(data_dir),
+            },
+            kernel_name="python3",
+            progress_bar=False,
+        )
+    assert err.value.ename == "ReportParameterError"
+    assert "after the data's 'data through' date 2026-11-23" in err.value.evalue
+
+
+# --------------------------------------------------------------------------------------
+# Rendering one district and the city
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rendered(
+    fixture_store: tuple[Path, pd.DataFrame], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, report.ReportResult]:
+    data_dir, _ = fixture_store
+    out = tmp_path_factory.mktemp("reports")
+    return {
+        d: report.render_report(d, "2026-11-21", data_dir=data_dir, out_dir=out)
+        for d in ("WESTERN", "CITYWIDE")
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("district", ["WESTERN", "CITYWIDE"])
+def test_html_numbers_equal_hand_counts(
+    district: str, rendered: dict[str, report.ReportResult], fixture_store: tuple[Path, Any]
+) -> None:
+    _, rows = fixture_store
+    result = rendered[district]
+    assert result.ok and result.html.name == f"{district}.html"
+    html = result.html.read_text(encoding="utf-8")
+    cells = html_cells(html)
+    expected = expected_table(rows, district)
+    for offense, cols in expected.items():
+        shown = cells[("offenses", offense)]
+        for col, value in cols.items():
+            assert number(shown[col]) == pytest.approx(value, abs=0.05), (offense, col)
+        change = cols["ytd"] - cols["last_ytd"]
+        assert number(shown["ytd_change"].split(" ")[0]) == change, offense
+    # Spot values worked out by hand, so the hand counter itself is checked too.
+    if district == "WESTERN":
+        assert expected["ROBBERY"]["this_week"] == 2
+        assert expected["Part 1 violent"]["this_week"] == 5  # 2 robberies, homicide, 2 victims
+        assert expected["Part 1 property"]["this_week"] == 3
+        assert expected["ROBBERY"]["four_week_avg"] == 1.0  # 11-01 + 11-08 + 2 this week
+        assert expected["AGG. ASSAULT"]["last_ytd"] == 1  # 2025-11-21 23:59 is inside
+        assert expected["LARCENY FROM AUTO"]["same_week_last_year"] == 1
+    else:
+        assert expected["LARCENY"]["this_week"] == 1 + 1 + 12  # Western, no district, Southern
+
+
+@pytest.mark.slow
+def test_flags_only_where_the_change_is_notable(rendered: dict[str, report.ReportResult]) -> None:
+    city = html_cells(rendered["CITYWIDE"].html.read_text(encoding="utf-8"))
+    flagged = {o for (t, o), c in city.items() if t == "offenses" and c["flag"].strip()}
+    # 14 larcenies against about one a week: notable. Everything else is tiny.
+    assert flagged == {"LARCENY", "Part 1 property"}
+    assert city[("offenses", "LARCENY")]["flag"] == "▲ higher"
+    west = html_cells(rendered["WESTERN"].html.read_text(encoding="utf-8"))
+    assert not [o for (t, o), c in west.items() if t == "offenses" and c["flag"].strip()]
+
+
+@pytest.mark.slow
+def test_headline_neighborhoods_and_methodology(
+    rendered: dict[str, report.ReportResult],
+) -> None:
+    html = rendered["WESTERN"].html.read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html)
+    assert (
+        "In the week ending Saturday, November 21, 2026, the Western District recorded "
+        "5 Part 1 violent crimes, 3 more than its 4-week average of 2.0, and "
+        "3 Part 1 property crimes, 1.75 more than its 4-week average of 1.25." in text
+    )
+    assert "The week counted 1 homicide and 2 non-fatal shootings." in text
+    cells = html_cells(html)
+    # This week: Sandtown 5 (robbery, homicide, 2 shooting victims, burglary), Harlem Park 2
+    # (robbery, auto theft), Penn North 1 (larceny; its common assault is not Part 1).
+    week = {k[1]: v for k, v in cells.items() if k[0] == "week"}
+    assert list(week)[:3] == ["Sandtown-Winchester", "Harlem Park", "Penn North"]
+    assert week["Sandtown-Winchester"]["count"] == "5"
+    assert week["Penn North"]["previous"] == "2"  # robbery 11-08 00:00 and larceny 11-10
+    assert "Data through 2026-11-23" in text
+    assert "1 incident(s) published without a time" in text
+    assert "1 of 8 have no coordinates" in text
+    assert "Demo data" not in text  # real (hand-written) rows: no banner
+    assert "Safe Streets" in text or "Program list unavailable" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("district", ["WESTERN", "CITYWIDE"])
+def test_html_is_self_contained_and_shows_no_code(
+    district: str, rendered: dict[str, report.ReportResult]
+) -> None:
+    html = rendered[district].html.read_text(encoding="utf-8")
+    assert_self_contained(html)
+    assert html.count("data:image/svg+xml;base64,") == 3  # trend, map, hour x weekday
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("district", ["WESTERN", "CITYWIDE"])
+def test_pdf_text_holds_the_same_numbers(
+    district: str, rendered: dict[str, report.ReportResult], fixture_store: tuple[Path, Any]
+) -> None:
+    _, rows = fixture_store
+    pdf = rendered[district].pdf
+    assert pdf_pages(pdf) >= 1
+    text = pdf_text(pdf)
+    place = "Western District" if district == "WESTERN" else "Baltimore City"
+    assert place in text
+    assert f"{place} · Weekly Part 1 crime report · week ending Nov 21, 2026" in text
+    assert "Page 1 of" in text
+    expected = expected_table(rows, district)
+    labels = {
+        "ROBBERY": "Robbery",
+        "Part 1 violent": "Part 1 violent, total",
+        "LARCENY": "Larceny",
+        "Part 1 property": "Part 1 property, total",
+    }
+    for offense, label in labels.items():
+        line = next(ln for ln in text.splitlines() if re.match(rf"\s*{re.escape(label)}\s+\d", ln))
+        rest = line.split(label, 1)[1]
+        numbers = [number(n) for n in re.findall(r"[+\u2212-]?\d[\d,]*(?:\.\d+)?", rest)]
+        cols = expected[offense]
+        want = [
+            cols["this_week"],
+            cols["previous_week"],
+            cols["four_week_avg"],
+            cols["same_week_last_year"],
+            cols["ytd"],
+            cols["last_ytd"],
+        ]
+        assert numbers[:6] == pytest.approx(want, abs=0.05), (offense, line)
+
+
+@pytest.mark.slow
+def test_outputs_sit_together_with_an_index(rendered: dict[str, report.ReportResult]) -> None:
+    week_dir = rendered["WESTERN"].html.parent
+    assert week_dir.name == "2026-11-21"
+    for d in ("WESTERN", "CITYWIDE"):
+        assert [p.name for p in rendered[d].outputs] == [f"{d}.html", f"{d}.pdf", f"{d}.ipynb"]
+        executed = nbformat.read(week_dir / f"{d}.ipynb", as_version=4)
+        assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+    index = (week_dir / "index.html").read_text(encoding="utf-8")
+    assert_self_contained(index)
+    for d in ("WESTERN", "CITYWIDE"):
+        assert f'href="{d}.html"' in index and f'href="{d}.pdf"' in index
+    rows = html_cells(index)
+    assert not rows  # index rows carry data-district, not data-offense
+    assert re.search(r'data-district="WESTERN".*?data-col="violent_week">5<', index, re.S)
