@@ -265,14 +265,18 @@ def _outlines(params: ReportParams) -> tuple[list, list, dict[str, tuple[float, 
         return outline, [], {}
     from shapely.geometry import shape
 
+    # NOTE: one parse of the file for the other eight districts (district_outline would
+    # read and parse the whole GeoJSON once per district).
     context, labels = [], {}
     for feature in data["features"]:
         name = feature["properties"]["district"]
+        geometry = shape(feature["geometry"])
         if params.district == CITYWIDE:
-            point = shape(feature["geometry"]).representative_point()
+            point = geometry.representative_point()
             labels[name] = (point.x, point.y)
         elif name != params.district:
-            context.extend(boundaries.district_outline(params.data_dir, name))
+            parts = getattr(geometry, "geoms", [geometry])
+            context.extend([list(part.exterior.coords) for part in parts])
     return outline, context, labels
 
 
