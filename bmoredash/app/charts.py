@@ -60,7 +60,7 @@ SERIES: tuple[str, ...] = (
 #: Sequential heat map scale (one hue, light to dark: readable in grey too).
 HEAT: tuple[str, ...] = ("#f2f7fb", "#7fb2d9", "#0b3c6b")
 
-_MARGIN = {"top": 16, "bottom": 36, "left": 48, "right": 12}
+_MARGIN = {"top": 16, "bottom": 36, "left": 48, "right": 28}
 
 
 def figure_layout(height: str = "300px") -> widgets.Layout:
@@ -102,10 +102,13 @@ def html_table(
     head = [html.escape(str(frame.index.name or ""))] if index else []
     head += [html.escape(str(c)) for c in frame.columns]
     rows = []
-    for key, row in frame.iterrows():
+    columns = list(frame.columns)
+    # Column by column, so an int column stays int beside a float one (iterrows would not).
+    values_by_row = zip(*(frame[c].tolist() for c in columns), strict=True) if columns else []
+    for key, values in zip(frame.index, values_by_row, strict=False):
         style = ' style="font-weight:700;background:#fff6d6"' if key == highlight else ""
         cells = [f'<th scope="row">{html.escape(_cell(key, na))}</th>'] if index else []
-        for column, value in row.items():
+        for column, value in zip(columns, values, strict=True):
             text = formatters[column](value) if column in formatters else _cell(value, na)
             cells.append(f'<td style="text-align:right">{html.escape(text)}</td>')
         rows.append(f"<tr{style}>{''.join(cells)}</tr>")
@@ -136,7 +139,7 @@ class ChartPanel:
             description="Show table",
             tooltip=f"Show the numbers of '{title}' as a table",
             icon="table",
-            layout=widgets.Layout(width="auto"),
+            layout=widgets.Layout(width="auto", align_self="flex-start"),
         )
         self.toggle.observe(self._on_toggle, "value")
         self.widget = widgets.VBox(
@@ -173,11 +176,11 @@ def _figure(marks: list, axes: list, height: str = "300px", **kwargs: Any) -> bq
 class TimeSeriesChart:
     """Counts over time (one line) with notable points marked higher / lower."""
 
-    def __init__(self, y_label: str = "Count", x_format: str = "%b %d, %Y") -> None:
+    def __init__(self, y_label: str = "Count", x_format: str = "%Y-%m-%d") -> None:
         self.x_scale = bq.DateScale()
         self.y_scale = bq.LinearScale(min=0)
         scales = {"x": self.x_scale, "y": self.y_scale}
-        tooltip = bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=["", y_label])
+        tooltip = bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=["Date", y_label])
         self.line = bq.Lines(
             x=np.array([], dtype="datetime64[ns]"),
             y=np.array([], dtype=float),
@@ -195,7 +198,9 @@ class TimeSeriesChart:
             colors=[HIGHER],
             marker="triangle-up",
             default_size=90,
-            tooltip=bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=["Higher", ""]),
+            tooltip=bq.Tooltip(
+                fields=["x", "y"], formats=[x_format, ".0f"], labels=["Higher than usual", "Count"]
+            ),
         )
         self.lower = bq.Scatter(
             x=np.array([], dtype="datetime64[ns]"),
@@ -204,7 +209,9 @@ class TimeSeriesChart:
             colors=[LOWER],
             marker="triangle-down",
             default_size=90,
-            tooltip=bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=["Lower", ""]),
+            tooltip=bq.Tooltip(
+                fields=["x", "y"], formats=[x_format, ".0f"], labels=["Lower than usual", "Count"]
+            ),
         )
         axes = [
             bq.Axis(scale=self.x_scale, num_ticks=6),
@@ -304,16 +311,21 @@ class BarChart:
             while text in shown:  # ordinal scales need unique names
                 text += " "
             shown.append(text)
+        data = np.asarray(values, dtype=float)
+        low = min(0.0, float(data.min())) if len(data) else 0.0
+        high = max(0.0, float(data.max())) if len(data) else 1.0
         with self.bars.hold_sync():
+            # Zero always in view, so negative changes draw left of it.
+            self.value_scale.min, self.value_scale.max = low, high if high > low else low + 1
             self.bars.x = shown
-            self.bars.y = np.asarray(values, dtype=float)
+            self.bars.y = data
 
 
 class HeatmapChart:
     """Hour of day (rows) by weekday (columns)."""
 
     def __init__(self, rows: Sequence[str], columns: Sequence[str]) -> None:
-        self.row_scale = bq.OrdinalScale()
+        self.row_scale = bq.OrdinalScale(reverse=True)  # midnight at the top
         self.column_scale = bq.OrdinalScale()
         self.color_scale = bq.ColorScale(colors=list(HEAT), min=0)
         self.heat = bq.GridHeatMap(

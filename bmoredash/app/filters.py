@@ -74,7 +74,7 @@ class FilterBar:
         )
         self.neighborhood = widgets.Combobox(
             description="Neighborhood",
-            placeholder="All neighborhoods (type to search)",
+            placeholder="All (type to search)",
             options=list(neighborhood_options(context.neighborhoods_by_district, CITYWIDE)),
             ensure_option=False,
             continuous_update=False,
@@ -109,7 +109,12 @@ class FilterBar:
                 ),
                 self.range_box,
                 widgets.HBox(
-                    [self.offense, widgets.VBox([self.hint, self.reset])],
+                    [
+                        self.offense,
+                        widgets.VBox(
+                            [self.hint, self.reset], layout=widgets.Layout(align_items="flex-start")
+                        ),
+                    ],
                     layout=widgets.Layout(flex_flow="row wrap"),
                 ),
                 self.note,
@@ -119,6 +124,8 @@ class FilterBar:
             ),
         )
         self.widget.add_class("bmd-filters")
+        for box in (self.widget.children[0], self.range_box, self.widget.children[2]):
+            box.add_class("bmd-wrap")  # spacing between wrapped inputs (the shell's CSS)
 
         self.year.observe(self._on_year, "value")
         self.date_range.observe(self._on_range_mode, "value")

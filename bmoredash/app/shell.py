@@ -40,6 +40,7 @@ _CSS = """
 .bmd-app table caption { text-align: left; font-weight: 600; }
 .bmd-app input.bmd-link { width: 100%; max-width: 340px; font-family: monospace; }
 .bmd-nav .jupyter-button { margin: 2px; }
+.bmd-wrap > * { margin: 2px 12px 2px 0; }
 .bmd-card { flex: 1 1 160px; max-width: 340px; border: 1px solid #ccc; border-radius: 6px;
             padding: 8px; margin: 4px; }
 </style>
@@ -99,11 +100,16 @@ class DashboardApp:
         )
         self.nav.add_class("bmd-nav")
         self.container = widgets.Box(layout=widgets.Layout(width="100%", min_width="0"))
-        title = widgets.HTML(
-            _CSS + "<h1>Baltimore crime: Part 1 offenses by district and neighborhood</h1>"
-        )
+        # The page title is the notebook's own markdown cell; this adds the app's styles.
+        title = widgets.HTML(_CSS)
         tools = widgets.HBox(
-            [self.link, widgets.VBox([self.download, self.download_note])],
+            [
+                self.link,
+                widgets.VBox(
+                    [self.download, self.download_note],
+                    layout=widgets.Layout(align_items="flex-start"),
+                ),
+            ],
             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
         )
         self.widget = widgets.VBox(

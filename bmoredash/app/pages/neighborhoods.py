@@ -117,6 +117,6 @@ class NeighborhoodsPage(BasePage):
             f"gives counts and weekly averages.{html.escape(few + hint)}</p>"
         )
         self.summary.value = (
-            f"<p>{html.escape(view.offense_label.capitalize())}, "
+            f"<p>{html.escape(view.offense_label[:1].upper() + view.offense_label[1:])}, "
             f"{html.escape(view.period_label)}.</p>"
         )
