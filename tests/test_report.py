@@ -488,3 +488,134 @@ def test_outputs_sit_together_with_an_index(rendered: dict[str, report.ReportRes
     rows = html_cells(index)
     assert not rows  # index rows carry data-district, not data-offense
     assert re.search(r'data-district="WESTERN".*?data-col="violent_week">5<', index, re.S)
+
+
+# --------------------------------------------------------------------------------------
+# The pieces, without a kernel
+# --------------------------------------------------------------------------------------
+
+
+def test_number_formatting() -> None:
+    from bmoredash import report_text as text
+
+    assert text.average(1.25) == "1.25" and text.average(2.0) == "2.0"
+    assert text.average(0.5) == "0.5"
+    assert text.signed(3) == "+3" and text.signed(-3) == "\u22123" and text.signed(0) == "0"
+    assert text.percent(None) == "n/a" and text.percent(27.66) == "+27.7%"
+    assert text.noun("ROBBERY", 1) == "1 robbery" and text.noun("ROBBERY", 1200) == (
+        "1,200 robberies"
+    )
+    assert text.place_name("CITYWIDE") == "Baltimore City"
+    assert text.place_name("NORTHEAST") == "Northeast District"
+
+
+def test_headline_with_nothing_last_year_and_a_flag() -> None:
+    from bmoredash import report_text as text
+
+    index = list(text.TABLE_ORDER)
+    table = pd.DataFrame(
+        0.0,
+        index=index,
+        columns=[
+            "this_week",
+            "previous_week",
+            "four_week_avg",
+            "same_week_last_year",
+            "ytd",
+            "last_ytd",
+        ],
+    )
+    table["flag"] = ""
+    table.loc["Part 1 violent", ["this_week", "four_week_avg", "ytd"]] = [12, 12.0, 40]
+    table.loc["Part 1 property", ["this_week", "four_week_avg"]] = [1, 1.75]
+    table.loc["ROBBERY", "flag"] = "higher"
+    line = text.headline("SOUTHEAST", date(2026, 11, 21), table)
+    assert (
+        "the Southeast District recorded 12 Part 1 violent crimes, the same as its "
+        "4-week average of 12.0, and 1 Part 1 property crime, 0.75 fewer than" in line
+    )
+    assert "The week counted 0 homicides and 0 non-fatal shootings." in line
+    assert "none were recorded over the same days of 2025" in line
+    assert line.endswith("previous 52 weeks: robberies (higher).")
+
+
+def test_programs_unavailable_and_listed() -> None:
+    from bmoredash import report_text as text
+
+    assert "Program list unavailable." in text.programs_html(None, "WESTERN")
+    assert "No programs listed for Western District" in text.programs_html(
+        pd.DataFrame(), "WESTERN"
+    )
+    one = pd.DataFrame(
+        [
+            {
+                "name": "Safe Streets <Test>",
+                "type": "street_outreach",
+                "districts": [],
+                "area_served": "",
+                "website": "https://x.test",
+                "verified": True,
+                "source_date": "2024-03-07",
+            }
+        ]
+    )
+    html = text.programs_html(one, "WESTERN")
+    assert "Safe Streets &lt;Test&gt;" in html and "Citywide" in html
+    assert "verified, 2024-03-07" in html
+
+
+def test_map_draws_the_outline_and_context_and_simplifies_long_rings() -> None:
+    from bmoredash import report_figures as figs
+
+    square = [(-76.65, 39.29), (-76.63, 39.29), (-76.63, 39.31), (-76.65, 39.31)]
+    other = [(-76.63, 39.29), (-76.61, 39.29), (-76.61, 39.31), (-76.63, 39.31)]
+    points = pd.DataFrame(
+        {
+            "longitude": [-76.64, -76.645],
+            "latitude": [39.30, 39.295],
+            "offense_group": ["violent", "property"],
+        }
+    )
+    fig = figs.incident_map(points, [square], context=[other])
+    ax = fig.axes[0]
+    assert len(ax.patches) == 2  # the district and one neighbour
+    assert ax.get_xlim()[0] < -76.65 and ax.get_xlim()[1] < -76.625  # framed on the place
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Part 1 property (1)", "Part 1 violent (1)"]
+    bare = figs.incident_map(points, [])
+    assert not bare.axes[0].patches
+    wiggly = [(-76.6 + i * 1e-6, 39.3 + (i % 2) * 1e-6) for i in range(5000)]
+    assert len(figs.simplify_ring([*wiggly, (-76.6, 39.31)])) < 50
+    html = figs.figure_html(fig, alt='map "x"', caption="c")
+    assert html.startswith('<figure class="chart"><img alt="map &quot;x&quot;" ')
+    assert "data:image/svg+xml;base64," in html and "<figcaption>c</figcaption>" in html
+
+
+def test_trend_chart_marks_flagged_weeks_only() -> None:
+    from bmoredash import report_figures as figs
+
+    weeks = pd.date_range("2026-10-03", "2026-11-21", freq="W-SAT")
+    weekly = pd.DataFrame(
+        {"violent": range(len(weeks)), "property": 1, "violent_flag": "", "property_flag": ""},
+        index=weeks,
+    )
+    weekly.loc[weeks[-1], "violent_flag"] = "higher"
+    weekly.loc[weeks[2], "property_flag"] = "lower"
+    fig = figs.trend_chart(weekly, date(2026, 11, 21))
+    marks = [[t.get_text() for t in ax.texts] for ax in fig.axes]
+    assert marks == [["▲"], ["▼"]]
+
+
+def test_cli_report_with_a_bad_district_says_what_is_valid(
+    fixture_store: tuple[Path, Any], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from bmoredash.cli import app
+
+    data_dir, _ = fixture_store
+    args = ["report", "--district", "gotham", "--week-ending", "2026-11-21"]
+    result = CliRunner().invoke(app, [*args, "--data-dir", str(data_dir), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "unknown district 'GOTHAM'; valid: CENTRAL" in result.output
+    assert "Traceback" not in result.output
