@@ -342,7 +342,7 @@ class HeatmapChart:
         )
         axes = [
             bq.Axis(scale=self.column_scale, side="top"),
-            bq.Axis(scale=self.row_scale, orientation="vertical", label="Hour"),
+            bq.Axis(scale=self.row_scale, orientation="vertical"),
             bq.ColorAxis(scale=self.color_scale, side="bottom", label="Count"),
         ]
         self.figure = _figure(

@@ -152,7 +152,10 @@ class FilterBar:
             return
         with self.state.hold_trait_notifications():
             if change["new"]:
-                self.state.start, self.state.end = self.start.value, self.end.value
+                # Start from the year on screen, so switching modes keeps the view.
+                year = self.year.value
+                self.state.start = date(year, 1, 1)
+                self.state.end = min(date(year, 12, 31), self.context.data_through)
             else:
                 self.state.start = self.state.end = None
         self.range_box.layout.display = None if change["new"] else "none"

@@ -84,6 +84,7 @@ class DashboardApp:
         )
         self.download_note = widgets.HTML("")
         self._browser = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
+        self._address = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
         self.download.on_click(self._on_download)
         self.nav_buttons: dict[str, widgets.Button] = {}
         for spec in self.specs:
@@ -121,6 +122,7 @@ class DashboardApp:
                 self.nav,
                 self.container,
                 self._browser,
+                self._address,
             ],
             layout=widgets.Layout(width="100%", min_width="0", padding="0 4px"),
         )
@@ -213,6 +215,7 @@ class DashboardApp:
     def _update_link(self) -> None:
         query = self.state.to_query()
         relative = f"?{query}" if query else "?"
+        self._sync_address_bar(query)
         escaped = html.escape(relative, quote=True)
         script = (
             "var i=this.parentNode.querySelector('input');"
@@ -232,6 +235,25 @@ class DashboardApp:
             "Copy link</button> "
             f'<a href="{escaped}" style="font-size:13px">Open this view</a></div>'
         )
+
+    def _sync_address_bar(self, query: str) -> None:
+        """Put the view in the browser's address bar too, so a bookmark or a reload keeps it.
+
+        ``replaceState`` changes the address without a new page load or history entry.
+        Only inside a kernel (a script run prints nothing).
+        """
+        from IPython import get_ipython
+
+        if get_ipython() is None:
+            return
+        search = json.dumps(f"?{query}" if query else "")
+        code = (
+            "try{history.replaceState(history.state,'',location.pathname+"
+            f"{search}+location.hash)}}catch(e){{}}"
+        )
+        with self._address:
+            clear_output()
+            display(Javascript(code))
 
     def _export_rows(self, view: FilteredView):
         """The rows to download: every column from the store when there is one."""

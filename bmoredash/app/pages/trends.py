@@ -25,7 +25,7 @@ from bmoredash.app.context import HISTORY_YEARS, FilteredView
 from bmoredash.app.pages import BasePage
 
 #: Weeks drawn, and the weeks before them that give the first drawn week its baseline.
-WEEKS_SHOWN = 104
+WEEKS_SHOWN = 52
 BASELINE_WEEKS = 52
 
 FLAG_NOTE = (
@@ -77,12 +77,11 @@ class TrendsPage(BasePage):
 
     def update(self, view: FilteredView) -> None:
         self._view = view
-        rows = view.frame  # history_start .. through
         if self.interval.value == "Weekly":
             self._weekly(view)
         else:
-            self._monthly(view, rows)
-        self._cumulative(view, rows)
+            self._monthly(view, view.frame)
+        self._cumulative(view)
 
     def _weekly(self, view: FilteredView) -> None:
         week_end = last_complete_week_end(view.through)
@@ -137,11 +136,19 @@ class TrendsPage(BasePage):
             html_table(table.iloc[::-1], caption="Counts by month (newest first)")
         )
 
-    def _cumulative(self, view: FilteredView, rows: pd.DataFrame) -> None:
+    def _cumulative(self, view: FilteredView) -> None:
         last = view.through.year
         years = list(range(last - HISTORY_YEARS, last + 1))
         cutoff = view.through.timetuple().tm_yday
-        cumulative = cumulative_by_day_of_year(rows, years, view.through).loc[:cutoff]
+        # Each year is counted only to the cutoff day, so only those rows are needed
+        # (about half of them by mid-year): one cut per year, counted year by year.
+        columns = []
+        for year in years:
+            first = date(year, 1, 1)
+            last_day = min(first + timedelta(days=cutoff - 1), date(year, 12, 31))
+            part = view.rows(first, last_day)
+            columns.append(cumulative_by_day_of_year(part, [year], view.through)[year])
+        cumulative = pd.concat(columns, axis=1).loc[:cutoff]
         self.cumulative = cumulative
         self.years.update(cumulative)
         self.years_panel.heading.value = (
