@@ -149,6 +149,8 @@ def test_filter_bar_follows_the_state_and_writes_it_back():
     bar.date_range.value = True  # the range starts as the year on screen
     assert (state.start, state.end) == (date(2025, 1, 1), date(2025, 3, 8))
     assert bar.year.layout.display == "none" and bar.range_box.layout.display is None
+    for shown in (bar.district, bar.neighborhood, bar.offense, bar.start, bar.end):
+        assert shown.layout.display is None
     bar.calendar_year.value = 2025  # the shortcut: the calendar year, cut at data_through
     assert (state.start, state.end) == (date(2025, 1, 1), date(2025, 3, 8))
     assert bar.calendar_year.value is None

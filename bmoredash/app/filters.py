@@ -27,7 +27,12 @@ DISTRICT_OPTIONS: tuple[tuple[str, str], ...] = (
     *((d.title(), d) for d in DISTRICTS),
 )
 
-_NARROW = widgets.Layout(width="auto", min_width="0", max_width="340px")
+
+def _narrow() -> widgets.Layout:
+    """A fresh layout per input (a shared Layout would hide them all together)."""
+    return widgets.Layout(width="auto", min_width="0", max_width="340px")
+
+
 _STYLE = {"description_width": "initial"}
 
 
@@ -43,22 +48,22 @@ class FilterBar:
         year_options = [(f"{y} (to date)" if y == latest else str(y), y) for y in years]
 
         self.year = widgets.Dropdown(
-            description="Year", options=year_options, value=latest, layout=_NARROW, style=_STYLE
+            description="Year", options=year_options, value=latest, layout=_narrow(), style=_STYLE
         )
         self.date_range = widgets.Checkbox(
             description="Date range", value=False, indent=False, layout=widgets.Layout(width="auto")
         )
         self.start = widgets.DatePicker(
-            description="From", value=date(latest, 1, 1), layout=_NARROW, style=_STYLE
+            description="From", value=date(latest, 1, 1), layout=_narrow(), style=_STYLE
         )
         self.end = widgets.DatePicker(
-            description="To", value=context.data_through, layout=_NARROW, style=_STYLE
+            description="To", value=context.data_through, layout=_narrow(), style=_STYLE
         )
         self.calendar_year = widgets.Dropdown(
             description="Calendar year",
             options=[("Pick a year…", None), *((str(y), y) for y in years)],
             value=None,
-            layout=_NARROW,
+            layout=_narrow(),
             style=_STYLE,
         )
         self.range_box = widgets.HBox(
@@ -69,7 +74,7 @@ class FilterBar:
             description="District",
             options=list(DISTRICT_OPTIONS),
             value=CITYWIDE,
-            layout=_NARROW,
+            layout=_narrow(),
             style=_STYLE,
         )
         self.neighborhood = widgets.Combobox(
@@ -78,7 +83,7 @@ class FilterBar:
             options=list(neighborhood_options(context.neighborhoods_by_district, CITYWIDE)),
             ensure_option=False,
             continuous_update=False,
-            layout=_NARROW,
+            layout=_narrow(),
             style=_STYLE,
         )
         self.offense = widgets.SelectMultiple(
@@ -86,7 +91,7 @@ class FilterBar:
             options=list(OFFENSE_OPTIONS),
             value=(),
             rows=5,
-            layout=_NARROW,
+            layout=_narrow(),
             style=_STYLE,
         )
         self.reset = widgets.Button(
