@@ -61,8 +61,8 @@ class FilterBar:
         )
         self.calendar_year = widgets.Dropdown(
             description="Calendar year",
-            options=[("Pick a year…", None), *((str(y), y) for y in years)],
-            value=None,
+            options=[("Pick a year…", 0), *((str(y), y) for y in years)],
+            value=0,
             layout=_narrow(),
             style=_STYLE,
         )
@@ -178,12 +178,12 @@ class FilterBar:
 
     def _on_calendar_year(self, change: dict) -> None:
         year = change["new"]
-        if self._syncing or year is None:
+        if self._syncing or not year:  # 0: the "Pick a year…" prompt
             return
         with self.state.hold_trait_notifications():
             self.state.start = date(year, 1, 1)
             self.state.end = min(date(year, 12, 31), self.context.data_through)
-        self.calendar_year.value = None
+        self.calendar_year.value = 0
 
     def _on_district(self, change: dict) -> None:
         if self._syncing:
