@@ -910,7 +910,7 @@ def write_index(
             f'<td class="num">{report_text.average(summary["property_4wk"])}</td>'
             f'<td class="num" data-col="homicides_week">{summary["homicides_week"]:,}</td>'
             f'<td class="num">{summary["violent_ytd"]:,} ({esc(ytd)})</td>'
-            f"<td>{links}</td></tr>"
+            f'<td class="files">{links}</td></tr>'
         )
     week_end = date.fromisoformat(week_dir.name)
     banner = (
@@ -923,7 +923,8 @@ def write_index(
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>Weekly Part 1 crime reports — week ending {week_end.isoformat()}</title>
-<style>{_CSS}</style></head>
+<style>{_CSS}
+body {{ max-width: 10in; }} td.files {{ white-space: nowrap; }}</style></head>
 <body><main>
 {banner}
 <p class="kicker">Weekly Part 1 crime reports</p>
