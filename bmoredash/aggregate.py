@@ -287,9 +287,14 @@ def poisson_cdf(k: int, mu: float) -> float:
         return 0.0
     if mu <= 0:
         return 1.0
-    log_terms = [i * math.log(mu) - mu - math.lgamma(i + 1) for i in range(k + 1)]
-    peak = max(log_terms)
-    return min(1.0, math.exp(peak) * sum(math.exp(t - peak) for t in log_terms))
+    i = np.arange(k + 1)
+    log_terms = i * math.log(mu) - mu - _log_factorials(k)
+    return float(min(1.0, np.exp(np.logaddexp.reduce(log_terms))))
+
+
+def _log_factorials(k: int) -> np.ndarray:
+    """log(i!) for i = 0..k, from a cumulative sum of logs (cheap and exact enough)."""
+    return np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, k + 1)))))
 
 
 def notable_change(count: int, expected: float, p: float = NOTABLE_P) -> str:
