@@ -64,8 +64,6 @@ DASHBOARD_COLUMNS: tuple[str, ...] = (
     "victim_race",
     "victim_ethnicity",
 )
-#: Text columns held as categories here (many repeats; a category copies 4-byte codes).
-_AS_CATEGORY = ("incident_id", "location")
 
 
 def _day_numbers(occurred_at: pd.Series) -> np.ndarray:
@@ -105,9 +103,9 @@ class DashboardContext:
     """The incidents and their metadata, loaded once per kernel.
 
     ``frame`` holds canonical rows sorted by ``occurred_at``, with the ``DASHBOARD_COLUMNS``
-    only (``incident_id`` and ``location`` as categories); ``data_through`` is the last day
-    the data covers; ``neighborhoods_by_district`` maps each district (rows seen there) to
-    its neighborhoods, for the neighborhood list.
+    only (text columns stay Arrow strings mapped from the store, shared between kernels);
+    ``data_through`` is the last day the data covers; ``neighborhoods_by_district`` maps
+    each district (rows seen there) to its neighborhoods, for the neighborhood list.
     """
 
     frame: pd.DataFrame
@@ -119,9 +117,6 @@ class DashboardContext:
 
     def __post_init__(self) -> None:
         frame = self.frame[[c for c in DASHBOARD_COLUMNS if c in self.frame.columns]]
-        for name in _AS_CATEGORY:
-            if name in frame and not isinstance(frame[name].dtype, pd.CategoricalDtype):
-                frame = frame.assign(**{name: frame[name].astype("category")})
         if not frame["occurred_at"].is_monotonic_increasing:
             frame = frame.sort_values("occurred_at", kind="stable")
         self.frame = frame.reset_index(drop=True)

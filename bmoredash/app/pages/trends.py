@@ -25,7 +25,7 @@ from bmoredash.app.context import HISTORY_YEARS, FilteredView
 from bmoredash.app.pages import BasePage
 
 #: Weeks drawn, and the weeks before them that give the first drawn week its baseline.
-WEEKS_SHOWN = 52
+WEEKS_SHOWN = 104
 BASELINE_WEEKS = 52
 
 FLAG_NOTE = (
@@ -63,9 +63,6 @@ class TrendsPage(BasePage):
         self.flags = pd.Series(dtype=str)
         self.cumulative = pd.DataFrame()
         self._view: FilteredView | None = None
-        # flag_weeks tests each week on its own (pure Python); the same counts always give
-        # the same flags, so going back to an earlier choice costs nothing.
-        self._flag_cache: dict[object, pd.Series] = {}
         return widgets.VBox(
             [self.interval, self.series_panel.widget, self.years_panel.widget],
             layout=widgets.Layout(width="100%", min_width="0"),
@@ -88,13 +85,7 @@ class TrendsPage(BasePage):
         first = week_end - timedelta(weeks=WEEKS_SHOWN + BASELINE_WEEKS) + timedelta(days=1)
         window = Window(max(first, view.history_start), week_end)
         counts = weekly_counts(view.rows(window.start, window.end), window)
-        key = (counts.index[0], counts.to_numpy().tobytes()) if len(counts) else None
-        flags = self._flag_cache.get(key)
-        if flags is None:
-            flags = flag_weeks(counts, BASELINE_WEEKS)
-            if len(self._flag_cache) > 64:
-                self._flag_cache.clear()
-            self._flag_cache[key] = flags
+        flags = flag_weeks(counts, BASELINE_WEEKS)
         self.counts, self.flags = counts.iloc[-WEEKS_SHOWN:], flags.iloc[-WEEKS_SHOWN:]
         self.series.update(self.counts, self.flags)
         self.series_panel.heading.value = (
