@@ -114,7 +114,7 @@ def ensure_store(data_dir: Path | None, scale: float = 1.0) -> Path:
         from bmoredash import boundaries
 
         files = {
-            "2023": SHARED_BOUNDARIES / "police_districts_2023.geojson",
+            "police_districts_2023": SHARED_BOUNDARIES / "police_districts_2023.geojson",
             "neighborhoods": SHARED_BOUNDARIES / "neighborhoods.geojson",
         }
         present = {k: v for k, v in files.items() if v.exists()}

@@ -55,7 +55,7 @@ def install_boundaries(data_dir: Path, folder: Path | None) -> str:
     source = folder / "police_districts_2023.geojson" if folder else None
     if source is None or not source.exists():
         return "no district outlines (maps draw bare dots; slightly faster than production)"
-    boundaries.install_from({"2023": source}, data_dir)
+    boundaries.install_from({"police_districts_2023": source}, data_dir)
     return f"district outlines installed from {source}"
 
 

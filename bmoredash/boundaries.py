@@ -11,18 +11,32 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from bmoredash.config import boundaries_dir
 from bmoredash.schema import UNKNOWN_DISTRICT, canonical_district, canonical_neighborhood
 
-DISTRICT_FILES = {
-    "2023": "police_districts_2023.geojson",
-    "pre2023": "police_districts_pre2023.geojson",
+#: Standard boundary file names inside ``config.boundaries_dir(data_dir)``.
+BOUNDARY_FILES: dict[str, str] = {
+    "police_districts_pre2023": "police_districts_pre2023.geojson",
+    "police_districts_2023": "police_districts_2023.geojson",
+    "neighborhoods": "neighborhoods.geojson",
 }
-NEIGHBORHOOD_FILE = "neighborhoods.geojson"
+VINTAGES = ("2023", "pre2023")
+
+# Local file names accepted by ``install_from`` for each standard file, first match wins
+# (compared case-insensitively). The extra names are those of the shared samples.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "police_districts_pre2023": (
+        "police_districts_pre2023.geojson",
+        "police_districts.geojson",
+        "police_districts_1959_2022_mapbaltimore.geojson",
+    ),
+    "police_districts_2023": ("police_districts_2023.geojson",),
+    "neighborhoods": ("neighborhoods.geojson",),
+}
 
 # NOTE: published files name their features differently: Dist_Name (1959-2022
 # shapefile), name (mapbaltimore), District / dist_name (city GIS services).
@@ -50,9 +64,11 @@ def _first_property(props: dict[str, Any], keys: Iterable[str]) -> str | None:
 
 def load_districts(data_dir: Path, vintage: str = "2023") -> dict[str, Any] | None:
     """District polygons with ``properties["district"]`` canonical; None when not installed."""
-    if vintage not in DISTRICT_FILES:
-        raise ValueError(f"unknown vintage {vintage!r}; valid: {', '.join(DISTRICT_FILES)}")
-    data = _read_geojson(boundaries_dir(Path(data_dir)) / DISTRICT_FILES[vintage])
+    if vintage not in VINTAGES:
+        raise ValueError(f"unknown vintage {vintage!r}; valid: {', '.join(VINTAGES)}")
+    data = _read_geojson(
+        boundaries_dir(Path(data_dir)) / BOUNDARY_FILES[f"police_districts_{vintage}"]
+    )
     if data is None:
         return None
     for feature in data["features"]:
@@ -67,7 +83,7 @@ def load_districts(data_dir: Path, vintage: str = "2023") -> dict[str, Any] | No
 
 def load_neighborhoods(data_dir: Path) -> dict[str, Any] | None:
     """Neighborhood polygons with ``properties["neighborhood"]`` in the store's spelling."""
-    data = _read_geojson(boundaries_dir(Path(data_dir)) / NEIGHBORHOOD_FILE)
+    data = _read_geojson(boundaries_dir(Path(data_dir)) / BOUNDARY_FILES["neighborhoods"])
     if data is None:
         return None
     for feature in data["features"]:
@@ -103,26 +119,71 @@ def district_outline(
     return rings
 
 
-def install_from(paths: dict[str, str | os.PathLike[str]], data_dir: Path) -> list[Path]:
-    """Copy local GeoJSON files into the boundaries directory under the standard names.
+def install_from(
+    source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | Mapping[str, Any],
+    data_dir: str | os.PathLike[str],
+) -> dict[str, Path]:
+    """Copy local GeoJSON boundary files into the boundaries folder under the standard names.
 
-    ``paths`` maps ``"2023"``, ``"pre2023"`` and/or ``"neighborhoods"`` to files. Each file
-    is validated, then written atomically (temporary file, then rename).
+    ``source`` is a folder (files found by name, e.g. the shared samples'
+    ``Police_Districts.geojson``), a list of files with known names, or a mapping
+    key -> file. Every file is checked to be a non-empty FeatureCollection before any is
+    copied; each copy is atomic (temporary file, then rename). Returns key -> path.
     """
+    chosen = _choose_files(source)
+    for path in chosen.values():
+        try:
+            _read_geojson(path)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{path}: not usable as boundaries ({exc})") from exc
     target_dir = boundaries_dir(Path(data_dir))
     target_dir.mkdir(parents=True, exist_ok=True)
-    names = {**DISTRICT_FILES, "neighborhoods": NEIGHBORHOOD_FILE}
-    written = []
-    for kind, source in paths.items():
-        if kind not in names:
-            raise ValueError(f"unknown boundary kind {kind!r}; valid: {', '.join(names)}")
-        source = Path(source)
-        if _read_geojson(source) is None:
-            raise FileNotFoundError(f"boundary file not found: {source}")
-        target = target_dir / names[kind]
-        fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=".tmp")
+    installed = {}
+    for key, path in chosen.items():
+        target = target_dir / BOUNDARY_FILES[key]
+        fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{target.name}.", suffix=".tmp")
         os.close(fd)
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-        written.append(target)
-    return written
+        try:
+            shutil.copyfile(path, tmp)  # contents only: a read-only source stays read-only
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        installed[key] = target
+    return installed
+
+
+def _choose_files(source: Any) -> dict[str, Path]:
+    if isinstance(source, Mapping):
+        unknown = set(source) - set(BOUNDARY_FILES)
+        if unknown:
+            raise ValueError(
+                f"unknown boundary keys {sorted(unknown)}; known: {list(BOUNDARY_FILES)}"
+            )
+        chosen = {key: Path(p) for key, p in source.items()}
+    elif isinstance(source, str | os.PathLike) and Path(source).is_dir():
+        present = {p.name.lower(): p for p in Path(source).iterdir() if p.is_file()}
+        chosen = {}
+        for key, names in _ALIASES.items():
+            found = next((present[n] for n in names if n in present), None)
+            if found is not None:
+                chosen[key] = found
+        if not chosen:
+            wanted = sorted({n for names in _ALIASES.values() for n in names})
+            raise FileNotFoundError(f"{source}: no boundary file found (looked for {wanted})")
+    else:
+        files = (
+            [Path(source)] if isinstance(source, str | os.PathLike) else [Path(p) for p in source]
+        )
+        chosen = {}
+        for path in files:
+            key = next((k for k, names in _ALIASES.items() if path.name.lower() in names), None)
+            if key is None:
+                raise ValueError(f"{path}: not a known boundary file name")
+            if key in chosen:
+                raise ValueError(f"{path} and {chosen[key]} both give {BOUNDARY_FILES[key]}")
+            chosen[key] = path
+    missing = [str(p) for p in chosen.values() if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"boundary files not found: {missing}")
+    return chosen

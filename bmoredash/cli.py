@@ -121,6 +121,7 @@ def fetch(
 ) -> None:
     """Fetch Part 1 crime from Open Baltimore (ArcGIS REST) into the store."""
     from bmoredash import fetch as fetching
+    from bmoredash.boundaries import install_from
 
     target = config.data_dir(data_dir)
     with user_errors():
@@ -129,7 +130,7 @@ def fetch(
         )
         _echo_summary(summary)
         if boundaries_from is not None:
-            written = fetching.install_boundaries_from(boundaries_from, target)
+            written = install_from(boundaries_from, target)
             typer.echo(f"installed {len(written)} boundary files from {boundaries_from}")
         elif boundaries:
             written = fetching.fetch_boundaries(target)

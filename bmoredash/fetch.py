@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ from typing import Any
 import httpx
 
 from bmoredash import config
+from bmoredash.boundaries import BOUNDARY_FILES
 
 # --------------------------------------------------------------------------------------
 # Layers
@@ -59,13 +59,6 @@ DATE_FIELD = "CrimeDateTime"
 #: Days re-read before ``since`` so late reports and BPD revisions of recent rows arrive.
 OVERLAP_DAYS = 14
 
-#: Standard boundary file names inside ``config.boundaries_dir(data_dir)``.
-BOUNDARY_FILES: dict[str, str] = {
-    "police_districts_pre2023": "police_districts_pre2023.geojson",
-    "police_districts_2023": "police_districts_2023.geojson",
-    "neighborhoods": "neighborhoods.geojson",
-}
-
 # Public layers seen in public code; none of them was fetched while writing this module.
 # NOTE (unverified): Planning/Boundaries/MapServer/7 is the 1959-2022 district layer named
 # by SOURCES.md and by elipousson/mapbaltimore, whose later script warns that this URL has
@@ -79,18 +72,6 @@ BOUNDARY_URLS: dict[str, str] = {
     ),
     "police_districts_2023": f"{_AGOL}/Police_District/FeatureServer/0",
     "neighborhoods": f"{_AGOL}/Neighborhood/FeatureServer/0",
-}
-
-# Local file names accepted by ``install_boundaries_from`` for each standard file, first
-# match wins (compared case-insensitively). The extra names are the shared samples'.
-_BOUNDARY_ALIASES: dict[str, tuple[str, ...]] = {
-    "police_districts_pre2023": (
-        "police_districts_pre2023.geojson",
-        "police_districts.geojson",
-        "police_districts_1959_2022_mapbaltimore.geojson",
-    ),
-    "police_districts_2023": ("police_districts_2023.geojson",),
-    "neighborhoods": ("neighborhoods.geojson",),
 }
 
 _LAYER_RE = re.compile(r"^https?://.+/(FeatureServer|MapServer)/\d+$")
@@ -521,77 +502,3 @@ def fetch_boundaries(
     for key, body in payloads.items():
         _write_atomic(paths[key], body)
     return {key: paths[key] for key in payloads}
-
-
-def install_boundaries_from(
-    source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | Mapping[str, Any],
-    data_dir: str | os.PathLike[str] | None = None,
-) -> dict[str, Path]:
-    """Copy local GeoJSON boundary files into the boundaries folder under the standard names.
-
-    ``source`` is a folder (files found by name, e.g. the shared samples'
-    ``Police_Districts.geojson``), a list of files (each must have a known name), or a
-    mapping key -> file. Every file is checked to be a non-empty FeatureCollection before
-    any is copied. Returns key -> installed path.
-    """
-    chosen = _choose_boundary_files(source)
-    for path in chosen.values():
-        try:
-            data = json.loads(Path(path).read_bytes())
-        except (OSError, ValueError) as exc:
-            raise ValueError(f"{path}: not readable as GeoJSON ({exc})") from exc
-        try:
-            _check_feature_collection(data, str(path))
-        except FetchError as exc:
-            raise ValueError(str(exc)) from exc
-    targets = boundary_paths(data_dir)
-    for key, path in chosen.items():
-        target = targets[key]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            shutil.copyfile(path, tmp)  # contents only: a read-only source stays read-only
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return {key: targets[key] for key in chosen}
-
-
-def _choose_boundary_files(source: Any) -> dict[str, Path]:
-    if isinstance(source, Mapping):
-        unknown = set(source) - set(BOUNDARY_FILES)
-        if unknown:
-            raise ValueError(
-                f"unknown boundary keys {sorted(unknown)}; known: {list(BOUNDARY_FILES)}"
-            )
-        chosen = {key: Path(p) for key, p in source.items()}
-    elif isinstance(source, str | os.PathLike) and Path(source).is_dir():
-        present = {p.name.lower(): p for p in Path(source).iterdir() if p.is_file()}
-        chosen = {}
-        for key, names in _BOUNDARY_ALIASES.items():
-            found = next((present[n] for n in names if n in present), None)
-            if found is not None:
-                chosen[key] = found
-        if not chosen:
-            wanted = sorted({n for names in _BOUNDARY_ALIASES.values() for n in names})
-            raise FileNotFoundError(f"{source}: no boundary file found (looked for {wanted})")
-    else:
-        files = (
-            [Path(source)] if isinstance(source, str | os.PathLike) else [Path(p) for p in source]
-        )
-        chosen = {}
-        for path in files:
-            key = next(
-                (k for k, names in _BOUNDARY_ALIASES.items() if path.name.lower() in names), None
-            )
-            if key is None:
-                raise ValueError(f"{path}: not a known boundary file name")
-            if key in chosen:
-                raise ValueError(f"{path} and {chosen[key]} both give {BOUNDARY_FILES[key]}")
-            chosen[key] = path
-    missing = [str(p) for p in chosen.values() if not p.is_file()]
-    if missing:
-        raise FileNotFoundError(f"boundary files not found: {missing}")
-    return chosen

@@ -64,8 +64,8 @@ def install_shared_boundaries(data_dir: Path) -> bool:
 
     folder = SHARED_DATA / "boundaries"
     files = {
-        "2023": folder / "police_districts_2023.geojson",
-        "pre2023": folder / "Police_Districts.geojson",
+        "police_districts_2023": folder / "police_districts_2023.geojson",
+        "police_districts_pre2023": folder / "Police_Districts.geojson",
         "neighborhoods": folder / "neighborhoods.geojson",
     }
     present = {kind: path for kind, path in files.items() if path.exists()}

@@ -30,8 +30,8 @@ def test_install_real_boundaries(data_dir: Path) -> None:
     folder = require_shared("boundaries")
     boundaries.install_from(
         {
-            "2023": folder / "police_districts_2023.geojson",
-            "pre2023": folder / "Police_Districts.geojson",
+            "police_districts_2023": folder / "police_districts_2023.geojson",
+            "police_districts_pre2023": folder / "Police_Districts.geojson",
             "neighborhoods": folder / "neighborhoods.geojson",
         },
         data_dir,
@@ -55,6 +55,6 @@ def test_install_rejects_bad_files(data_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.geojson"
     bad.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
     with pytest.raises(ValueError, match="FeatureCollection"):
-        boundaries.install_from({"2023": bad}, data_dir)
-    with pytest.raises(ValueError, match="unknown boundary kind"):
+        boundaries.install_from({"police_districts_2023": bad}, data_dir)
+    with pytest.raises(ValueError, match="unknown boundary keys"):
         boundaries.install_from({"wards": bad}, data_dir)

@@ -19,7 +19,7 @@ import pytest
 from arcgis_fake import FakeArcGIS, Fault, part1_records
 from conftest import require_shared
 
-from bmoredash import fetch, schema
+from bmoredash import boundaries, fetch, schema
 from bmoredash.fetch import FetchError, RetryPolicy
 
 LAYER = "Part1_Crime_Beta"
@@ -474,7 +474,7 @@ def test_fetch_boundaries_rejects_unknown_keys(data_dir: Path) -> None:
 
 def test_install_boundaries_from_the_shared_folder(data_dir: Path) -> None:
     shared = require_shared("boundaries")
-    installed = fetch.install_boundaries_from(shared, data_dir)
+    installed = boundaries.install_from(shared, data_dir)
     assert set(installed) == set(fetch.BOUNDARY_FILES)
     for key, name in _SHARED_BOUNDARIES.items():
         assert installed[key].name == fetch.BOUNDARY_FILES[key]
@@ -484,14 +484,12 @@ def test_install_boundaries_from_the_shared_folder(data_dir: Path) -> None:
 
 def test_install_boundaries_from_files_and_mapping(data_dir: Path) -> None:
     shared = require_shared("boundaries")
-    one = fetch.install_boundaries_from([shared / "police_districts_2023.geojson"], data_dir)
+    one = boundaries.install_from([shared / "police_districts_2023.geojson"], data_dir)
     assert list(one) == ["police_districts_2023"]
-    two = fetch.install_boundaries_from(
-        {"neighborhoods": shared / "neighborhoods.geojson"}, data_dir
-    )
+    two = boundaries.install_from({"neighborhoods": shared / "neighborhoods.geojson"}, data_dir)
     assert two["neighborhoods"].read_bytes() == (shared / "neighborhoods.geojson").read_bytes()
     with pytest.raises(ValueError, match="not a known boundary file name"):
-        fetch.install_boundaries_from([shared / "baltimore_city.geojson"], data_dir)
+        boundaries.install_from([shared / "baltimore_city.geojson"], data_dir)
 
 
 def test_install_boundaries_rejects_a_file_that_is_not_geojson(
@@ -499,6 +497,6 @@ def test_install_boundaries_rejects_a_file_that_is_not_geojson(
 ) -> None:
     bad = tmp_path / "neighborhoods.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": []}')
-    with pytest.raises(ValueError, match="no features"):
-        fetch.install_boundaries_from([bad], data_dir)
+    with pytest.raises(ValueError, match="FeatureCollection with features"):
+        boundaries.install_from([bad], data_dir)
     assert not (data_dir / "boundaries" / "neighborhoods.geojson").exists()

@@ -63,7 +63,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("with-boundaries")
     boundaries.install_from(
         {
-            "2023": shared / "police_districts_2023.geojson",
+            "police_districts_2023": shared / "police_districts_2023.geojson",
             "neighborhoods": shared / "neighborhoods.geojson",
         },
         data_dir,
