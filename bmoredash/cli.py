@@ -92,13 +92,16 @@ def demo(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="CSV, JSON or GeoJSON files to ingest")],
     data_dir: DataDirOption = None,
+    replace: Annotated[
+        bool, typer.Option(help="start a new store instead of merging (e.g. over demo data)")
+    ] = False,
 ) -> None:
     """Read published crime files (any known layout), clean them and merge into the store."""
     from bmoredash.ingest import ingest_paths
 
     target = config.data_dir(data_dir)
     with user_errors():
-        summary = ingest_paths(paths, target)
+        summary = ingest_paths(paths, target, replace=replace)
     _echo_summary(summary)
 
 

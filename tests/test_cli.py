@@ -80,3 +80,17 @@ def test_demo_command_writes_a_demo_store(tmp_path: Path) -> None:
 def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["fetch", "--since", "last week", "--data-dir", str(tmp_path)])
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_real_data_does_not_mix_into_demo_data_unless_replaced(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    args = ["demo", "--data-dir", str(data), "--start", "2026-11-01", "--end", "2026-11-21"]
+    assert runner.invoke(app, args).exit_code == 0
+    source = tmp_path / "part1.csv"
+    source.write_text(BETA_CSV)
+    mixed = runner.invoke(app, ["ingest", str(source), "--data-dir", str(data)])
+    assert mixed.exit_code == 1 and "demo" in mixed.output.lower()
+    assert read_manifest(data)["demo"] is True
+    replaced = runner.invoke(app, ["ingest", str(source), "--replace", "--data-dir", str(data)])
+    assert replaced.exit_code == 0, replaced.output
+    assert read_manifest(data)["demo"] is False and read_manifest(data)["rows"] == 2
