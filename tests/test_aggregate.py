@@ -180,3 +180,12 @@ def test_weekly_offense_table_windows() -> None:
     assert table.loc["Part 1 property", "ytd"] == 1
     assert table.loc["ROBBERY", "ytd"] == 3 and table.loc["ROBBERY", "last_ytd"] == 1
     assert table["flag"].eq("").all()
+
+
+def test_value_counts_agree_for_categories_and_text() -> None:
+    values = ["Canton", "Upton", "Canton", None]
+    as_category = agg.value_counts(
+        pd.Series(pd.Categorical(values, categories=["Upton", "Canton", "Fells Point"]))
+    )
+    as_text = agg.value_counts(pd.Series(values, dtype=object))
+    assert as_category.to_dict() == as_text.to_dict() == {"Canton": 2, "Upton": 1}

@@ -44,7 +44,6 @@ HISTORY_YEARS = 5
 #: rows it keeps, so each column left out makes every change cheaper. The CSV download
 #: reads all columns from the store.
 DASHBOARD_COLUMNS: tuple[str, ...] = (
-    "incident_id",
     "occurred_at",
     "time_known",
     "offense",
@@ -56,7 +55,6 @@ DASHBOARD_COLUMNS: tuple[str, ...] = (
     "district",
     "old_district",
     "neighborhood",
-    "location",
     "latitude",
     "longitude",
     "victim_age",
@@ -64,6 +62,12 @@ DASHBOARD_COLUMNS: tuple[str, ...] = (
     "victim_race",
     "victim_ethnicity",
 )
+
+
+#: Text columns a page needs for a few rows only (map popups, victims per incident). They
+#: stay out of ``frame`` so a filter never copies them; ``DashboardContext.text`` looks
+#: rows up by position in the store's Arrow strings, mapped and shared between kernels.
+TEXT_COLUMNS: tuple[str, ...] = ("incident_id", "location")
 
 
 def _day_numbers(occurred_at: pd.Series) -> np.ndarray:
@@ -116,10 +120,12 @@ class DashboardContext:
     data_through: date | None = None
 
     def __post_init__(self) -> None:
-        frame = self.frame[[c for c in DASHBOARD_COLUMNS if c in self.frame.columns]]
+        frame = self.frame
         if not frame["occurred_at"].is_monotonic_increasing:
             frame = frame.sort_values("occurred_at", kind="stable")
-        self.frame = frame.reset_index(drop=True)
+        frame = frame.reset_index(drop=True)
+        self.texts = frame[[c for c in TEXT_COLUMNS if c in frame.columns]]
+        self.frame = frame[[c for c in DASHBOARD_COLUMNS if c in frame.columns]]
         self.day_numbers = _day_numbers(self.frame["occurred_at"])
         if self.data_through is None:
             self.data_through = (
@@ -146,7 +152,7 @@ class DashboardContext:
         except Exception:  # a store without its quality report still serves
             log.exception("could not read the quality report in %s", root)
             quality = {}
-        frame = store.load_incidents(root, columns=DASHBOARD_COLUMNS)
+        frame = store.load_incidents(root, columns=[*DASHBOARD_COLUMNS, *TEXT_COLUMNS])
         through = manifest.get("data_through")
         return cls(
             frame=frame,
@@ -235,6 +241,12 @@ class DashboardContext:
     def offense_mask(self, offenses: tuple[str, ...]) -> np.ndarray:
         """Rows whose canonical offense is one of ``offenses``."""
         return self._offense.mask(set(offenses))
+
+    def text(self, column: str, rows: pd.DataFrame) -> pd.Series:
+        """``column`` (one of TEXT_COLUMNS) for ``rows`` cut from ``frame`` (by position)."""
+        if column not in self.texts.columns:
+            return pd.Series(pd.NA, index=rows.index, dtype="string")
+        return self.texts[column].take(rows.index.to_numpy())
 
 
 _CACHE: dict[tuple[str, str], DashboardContext] = {}

@@ -264,10 +264,16 @@ def point_color(offense: str) -> str:
     return GROUP_COLORS.get(OFFENSES.get(offense, ""), OTHER_COLOR)
 
 
-def points_geojson(frame: pd.DataFrame, cap: int = POINT_CAP) -> dict[str, Any]:
+def points_geojson(
+    frame: pd.DataFrame,
+    cap: int = POINT_CAP,
+    blocks: Callable[[pd.DataFrame], pd.Series] | None = None,
+) -> dict[str, Any]:
     """The ``cap`` most recent located rows as one FeatureCollection of points.
 
     Properties: offense, date, time (when known), block, and a style coloured by group.
+    ``blocks`` gives the block address of the drawn rows when ``frame`` has no
+    ``location`` column (the dashboard looks it up for these few rows only).
     """
     rows = located(frame)
     if len(rows) > cap:
@@ -280,7 +286,13 @@ def points_geojson(frame: pd.DataFrame, cap: int = POINT_CAP) -> dict[str, Any]:
     dates = stamps.dt.strftime("%Y-%m-%d").to_numpy()
     times = stamps.dt.strftime("%H:%M").to_numpy()
     known = rows["time_known"].to_numpy(dtype=bool) if "time_known" in rows else None
-    blocks = rows["location"].astype("string").fillna("").to_numpy()
+    if "location" in rows:
+        where = rows["location"]
+    elif blocks is not None:
+        where = blocks(rows)
+    else:
+        where = pd.Series("", index=rows.index)
+    block_names = where.astype("string").fillna("").to_numpy()
     features = []
     for i in range(len(rows)):
         features.append(
@@ -294,7 +306,7 @@ def points_geojson(frame: pd.DataFrame, cap: int = POINT_CAP) -> dict[str, Any]:
                     "offense": offenses[i],
                     "date": dates[i],
                     "time": times[i] if known is None or known[i] else "",
-                    "block": str(blocks[i]),
+                    "block": str(block_names[i]),
                     "style": {
                         "color": point_color(offenses[i]),
                         "fillColor": point_color(offenses[i]),

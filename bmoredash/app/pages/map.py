@@ -196,7 +196,9 @@ class MapPage(BasePage):
 
         rows = view.current
         with self.map.hold_sync():
-            self.points.data = maps.points_geojson(rows, maps.POINT_CAP)
+            self.points.data = maps.points_geojson(
+                rows, maps.POINT_CAP, blocks=lambda shown: view.context.text("location", shown)
+            )
             maps.update_heat_layer(self.heat, maps.heat_locations(rows))
         total = len(rows)
         placed = len(maps.located(rows))

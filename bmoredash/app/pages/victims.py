@@ -86,7 +86,7 @@ class VictimsPage(BasePage):
         self._view = view
         offenses = VICTIM_GROUPS[self.group.value]
         rows = view.rows(view.window.start, view.window.end, offenses=offenses)
-        incidents = int(rows["incident_id"].nunique()) if len(rows) else 0
+        incidents = int(view.context.text("incident_id", rows).nunique()) if len(rows) else 0
         self.summary.value = (
             f"<p><strong>{len(rows):,} victims</strong> in {incidents:,} incidents: "
             f"{html.escape(self.group.value.lower())}, {html.escape(view.place_label)}, "
