@@ -366,8 +366,10 @@ class FilteredView:
 
     @property
     def history_start(self) -> date:
-        """First day of the history the trend pages draw (``HISTORY_YEARS`` years back)."""
-        return min(date(self.through.year - HISTORY_YEARS, 1, 1), self.previous.start)
+        """First day of the history the trend pages draw (``HISTORY_YEARS`` years back),
+        never before the data begins: weeks before it would draw as zero crimes."""
+        wanted = min(date(self.through.year - HISTORY_YEARS, 1, 1), self.previous.start)
+        return max(wanted, self.context.first_date)
 
     def _scope_mask(self, scope: str) -> np.ndarray | None:
         if scope == "place":
