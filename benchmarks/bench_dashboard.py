@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from bmoredash import config, demo, serve, store
+from bmoredash.config import CHROMIUM, CHROMIUM_ARGS
 from bmoredash.schema import CITYWIDE, DISTRICTS
 
 SHARED_BOUNDARIES = (
@@ -47,16 +48,6 @@ SHARED_BOUNDARIES = (
     )
     / "boundaries"
 )
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OFFENSE_CHOICES = ((), ("violent",), ("property",), ("HOMICIDE",), ("SHOOTING", "ROBBERY"))
 
 REFERENCE_NOTEBOOK = {
@@ -238,7 +229,9 @@ def first_chart_seconds(url: str, visits: int, pause: float) -> list[float]:
 
     times = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+        )
         for _ in range(visits):
             time.sleep(pause)  # lets a preheated pool refill
             context = browser.new_context()
@@ -280,7 +273,7 @@ def one_more_visitor_mb(data_dir: Path, notebook=None) -> tuple[float, float, in
     from playwright.sync_api import sync_playwright
 
     with running(data_dir, notebook=notebook) as (process, url), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         tabs = []
         readings = []
         for _ in range(2):

@@ -46,3 +46,18 @@ def reports_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 def boundaries_dir(data: Path) -> Path:
     """GeoJSON boundaries fetched next to the store (police districts, neighborhoods)."""
     return data / BOUNDARIES_DIR
+
+
+#: Debian's Chromium (``apt-get install chromium``): PDF reports and browser tests drive it
+#: through Playwright; no browser is ever downloaded.
+CHROMIUM = Path(os.environ.get("BMOREDASH_CHROMIUM", "/usr/bin/chromium"))
+# NOTE: without the background-networking flags Chromium keeps trying to reach the network.
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)

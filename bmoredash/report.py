@@ -41,17 +41,6 @@ FORMATS: tuple[str, ...] = ("html", "pdf")
 SUMMARY_MIME = "application/vnd.bmoredash.summary+json"
 #: Cells the HTML never shows (papermill's parameter cells and the summary hand-off).
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "summary"})
-CHROMIUM = "/usr/bin/chromium"
-# NOTE: without the background-networking flags Chromium keeps trying to reach Google.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CELL_TIMEOUT_S = 600
 TREND_MONTHS = 13
 HOUR_WEEKS = 13
@@ -510,7 +499,7 @@ class PdfPrinter:
     Requests other than file: and data: are refused, so a page cannot reach the network.
     """
 
-    def __init__(self, executable: str = CHROMIUM) -> None:
+    def __init__(self, executable: str = str(config.CHROMIUM)) -> None:
         self.executable = executable
         self._playwright: Any = None
         self._browser: Any = None
@@ -521,7 +510,7 @@ class PdfPrinter:
 
             self._playwright = sync_playwright().start()
             self._browser = self._playwright.chromium.launch(
-                executable_path=self.executable, args=CHROMIUM_ARGS
+                executable_path=self.executable, args=list(config.CHROMIUM_ARGS)
             )
         return self
 

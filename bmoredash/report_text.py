@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from bmoredash import schema
 from bmoredash.schema import CITYWIDE, PROPERTY_OFFENSES, VIOLENT_OFFENSES
 
 VIOLENT_TOTAL = "Part 1 violent"
@@ -22,16 +23,7 @@ PROPERTY_TOTAL = "Part 1 property"
 
 #: How an offense is named in prose and tables (plural for sentences, label for tables).
 OFFENSE_LABELS: dict[str, str] = {
-    "HOMICIDE": "Homicide",
-    "SHOOTING": "Non-fatal shooting",
-    "RAPE": "Rape",
-    "ROBBERY": "Robbery",
-    "AGG. ASSAULT": "Aggravated assault",
-    "BURGLARY": "Burglary",
-    "LARCENY": "Larceny",
-    "LARCENY FROM AUTO": "Larceny from auto",
-    "AUTO THEFT": "Auto theft",
-    "ARSON": "Arson",
+    **schema.OFFENSE_LABELS,
     VIOLENT_TOTAL: "Part 1 violent, total",
     PROPERTY_TOTAL: "Part 1 property, total",
 }

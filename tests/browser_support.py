@@ -22,19 +22,8 @@ import pytest
 from conftest import PROJECT_DIR, SHARED_DATA
 
 from bmoredash import serve
+from bmoredash.config import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-#: Flags measured in STACK-NOTES: without the background-networking ones Chromium keeps
-#: trying to reach the network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT_DIR = PROJECT_DIR / "test-artifacts" / "screenshots"
 #: Demo history for server tests: the current year and the one before (fast to generate).
 DEMO_YEARS = 2
@@ -154,7 +143,7 @@ def http_get(url: str, *, follow: bool = True, timeout: float = 180) -> tuple[in
 def launch_chromium(playwright):
     """Headless Chromium from Debian with the flags that keep it offline and quiet."""
     return playwright.chromium.launch(
-        executable_path=str(require_chromium()), args=CHROMIUM_ARGS, headless=True
+        executable_path=str(require_chromium()), args=list(CHROMIUM_ARGS), headless=True
     )
 
 

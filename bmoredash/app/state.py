@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import traitlets
 
+from bmoredash import schema
 from bmoredash.app.pages import DEFAULT_PAGE, PAGE_SLUGS
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT, canonical_district
 
@@ -22,17 +23,7 @@ from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT, c
 OFFENSE_GROUP_NAMES: tuple[str, ...] = (VIOLENT, PROPERTY)
 #: Plain names of the canonical offenses, for labels and tables.
 OFFENSE_LABELS: dict[str, str] = {
-    "HOMICIDE": "Homicide",
-    "SHOOTING": "Non-fatal shooting",
-    "RAPE": "Rape",
-    "ROBBERY": "Robbery",
-    "AGG. ASSAULT": "Aggravated assault",
-    "BURGLARY": "Burglary",
-    "LARCENY": "Larceny",
-    "LARCENY FROM AUTO": "Larceny from auto",
-    "AUTO THEFT": "Auto theft",
-    "ARSON": "Arson",
-    "COMMON ASSAULT": "Common assault (not Part 1)",
+    **schema.OFFENSE_LABELS,
     VIOLENT: "Violent",
     PROPERTY: "Property",
 }
