@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bmoredash import config, schema
+from bmoredash.neighborhoods import known_neighborhoods
 from bmoredash.sources import SourceFrame, canonical_view, normalize_header
 
 TEXT = pd.StringDtype("pyarrow")
@@ -61,6 +63,7 @@ class QualityReport:
     ages_cleared: int = 0
     genders_unknown: int = 0
     time_unknown: int = 0
+    neighborhoods_expanded: int = 0
     quarantined: dict[str, int] = field(default_factory=dict)
     unmapped_descriptions: dict[str, int] = field(default_factory=dict)
 
@@ -574,6 +577,65 @@ def normalize_neighborhood(values: pd.Series) -> pd.Categorical:
     return _categorical(codes, mapped)
 
 
+# NOTE: short names that start a known one are other places, not cut-off names: the Sun's
+# ``Hamilton`` is not ``Hamilton Hills``, the 2019 CSV's ``Dunbar`` not ``Dunbar-Broadway``.
+# Cut-off names are 19-25 characters long.
+MIN_EXPANDED_PREFIX = 15
+
+
+def _name_key(name: str) -> str:
+    """Lower case letters and digits only: ``Forest Park/Golf Cou`` ~ ``Forest Park Golf ...``."""
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+@cache
+def _key_index(known: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(sorted keys of the known names, their names in the store's spelling), for bisection."""
+    pairs = sorted((_name_key(name), schema.canonical_neighborhood(name)) for name in known)
+    return tuple(k for k, _ in pairs), tuple(n for _, n in pairs)
+
+
+def expand_truncated_name(name: str, known: tuple[str, ...] | None = None) -> str:
+    """The one known neighborhood that ``name`` is the cut-off start of, else ``name``.
+
+    Expanded only when ``name`` is not itself a known name, has at least
+    ``MIN_EXPANDED_PREFIX`` characters, and starts exactly one known name (compared
+    without case, spaces or punctuation); an ambiguous or short prefix stays as it is.
+    ``known`` defaults to ``neighborhoods.known_neighborhoods()``.
+    """
+    if len(name) < MIN_EXPANDED_PREFIX:
+        return name
+    key = _name_key(name)
+    keys, names = _key_index(known_neighborhoods() if known is None else known)
+    first = bisect_left(keys, key)
+    if not key or (first < len(keys) and keys[first] == key):
+        return name
+    matches = [i for i in range(first, min(first + 2, len(keys))) if keys[i].startswith(key)]
+    return names[matches[0]] if len(matches) == 1 else name
+
+
+def expand_truncated_neighborhoods(names: pd.Categorical) -> tuple[pd.Categorical, np.ndarray]:
+    """(names with cut-off ones expanded to the known name, True per expanded row).
+
+    NOTE: the Socrata JSON cuts names at 25 characters (``Coldstream Homestead Mont``),
+    the 2019 legacy CSV at 20 (``Coldstream Homestead``), so one neighborhood would
+    count under two names. Older names that no known name starts with
+    (``Coppin Heights/Ashbu``, ``Chinquapin Park/Belv``) are kept as published.
+    Runs once per category, not per row.
+    """
+    categories = [str(c) for c in names.categories]
+    mapped = [expand_truncated_name(c) for c in categories]
+    changed = np.array([m != c for m, c in zip(mapped, categories, strict=True)], dtype=bool)
+    codes = np.asarray(names.codes)
+    if not changed.any():
+        return names, np.zeros(len(codes), dtype=bool)
+    # A missing name (code -1) points at an extra missing value and is never expanded.
+    codes = np.where(codes < 0, len(categories), codes)
+    mapped.append(None)
+    changed = np.append(changed, False)
+    return _categorical(codes, mapped), changed[codes]
+
+
 def normalize_post(values: pd.Series) -> pd.Categorical:
     """Post as published, without a float's ``.0``.
 
@@ -765,6 +827,9 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
     lat, lon, repaired = locate(view)
     district, old_district = choose_districts(view)
     age, age_cleared = clean_age(published("age"))
+    neighborhood, expanded = expand_truncated_neighborhoods(
+        normalize_neighborhood(published("neighborhood"))
+    )
     incidents = pd.DataFrame(
         {
             "record_id": record_id,
@@ -778,7 +843,7 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
             "post": normalize_post(published("post")),
             "district": district,
             "old_district": old_district,
-            "neighborhood": normalize_neighborhood(published("neighborhood")),
+            "neighborhood": neighborhood,
             "location": as_text(published("location")),
             "latitude": lat.astype("float32"),
             "longitude": lon.astype("float32"),
@@ -816,6 +881,7 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
         ages_cleared=int(age_cleared.to_numpy()[keep].sum()),
         genders_unknown=int((kept["victim_gender"] == UNKNOWN).sum()),
         time_unknown=int((~kept["time_known"]).sum()),
+        neighborhoods_expanded=int(expanded[keep].sum()),
         quarantined={str(k): int(v) for k, v in reasons.value_counts().items()},
         unmapped_descriptions=dict(labels),
     )

@@ -11,6 +11,7 @@ import pytest
 
 from bmoredash import clean as C
 from bmoredash import schema
+from bmoredash.neighborhoods import known_neighborhoods
 from bmoredash.sources import SourceFrame
 
 TODAY = date(2026, 7, 1)
@@ -370,6 +371,84 @@ def test_neighborhood_one_spelling() -> None:
     assert values[5] == values[6] == "Unknown"
 
 
+def test_known_neighborhoods_come_from_the_table() -> None:
+    known = known_neighborhoods()
+    assert len(known) == len(set(known)) == 278
+    assert "Coldstream Homestead Montebello" in known and "Abell" in known
+
+
+def test_cut_off_neighborhood_name_is_expanded() -> None:
+    expand = C.expand_truncated_name
+    assert expand("Coldstream Homestead Mont") == "Coldstream Homestead Montebello"  # Socrata
+    assert expand("Ellwood Park/Monumen") == "Ellwood Park/Monument"  # 2019 CSV
+    # compared without case, spaces or punctuation
+    assert expand("Forest Park/Golf Cou") == "Forest Park Golf Course"
+    assert expand("coppin heights/ash-co-eas") == "Coppin Heights/Ash-Co-East"
+    assert expand("Coldstream Home") == "Coldstream Homestead Montebello"  # 15 characters
+
+
+def test_short_ambiguous_unknown_and_known_names_are_kept() -> None:
+    expand = C.expand_truncated_name
+    assert expand("Coldstream Hom") == "Coldstream Hom"  # 14 characters: too short
+    assert expand("Patterson Park") == "Patterson Park"  # known, though it starts a longer one
+    assert expand("Patterson Park Neighborhood") == "Patterson Park Neighborhood"
+    assert expand("Coppin Heights/Ashbu") == "Coppin Heights/Ashbu"  # starts no known name
+    assert expand("Stadium/Entertainment Area") == "Stadium/Entertainment Area"
+    known = ("Charles Village East", "Charles Village West")
+    assert expand("Charles Village", known) == "Charles Village"  # starts both
+    assert expand("Charles Village W", known) == "Charles Village West"
+    assert expand("Charles Village East", known) == "Charles Village East"
+
+
+def test_expansion_runs_on_the_column_and_marks_rows() -> None:
+    names = C.normalize_neighborhood(
+        text(
+            "COLDSTREAM HOMESTEAD MONT",
+            "Coldstream Homestead Montebello",
+            "Coldstream Homestead Mont",
+            "COPPIN HEIGHTS/ASHBU",
+            "Dunbar",
+            None,
+        )
+    )
+    expanded_names, expanded = C.expand_truncated_neighborhoods(names)
+    assert as_list(expanded_names) == [
+        "Coldstream Homestead Montebello",
+        "Coldstream Homestead Montebello",
+        "Coldstream Homestead Montebello",
+        "Coppin Heights/Ashbu",
+        "Dunbar",
+        "Unknown",
+    ]
+    assert expanded.tolist() == [True, False, True, False, False, False]
+    missing = pd.Categorical(["Coldstream Homestead Mont", None])
+    names_out, marks = C.expand_truncated_neighborhoods(missing)
+    assert as_list(names_out) == ["Coldstream Homestead Montebello", None]
+    assert marks.tolist() == [True, False]
+    untouched = pd.Categorical(["Abell", "Abell"])
+    names_out, marks = C.expand_truncated_neighborhoods(untouched)
+    assert as_list(names_out) == ["Abell", "Abell"] and not marks.any()
+
+
+def test_clean_counts_expanded_neighborhoods_among_kept_rows() -> None:
+    rows = [
+        dict(BETA_ROWS[0], RowID="11", Neighborhood="Patterson Park Neighborho"),
+        dict(BETA_ROWS[0], RowID="12", Neighborhood="PATTERSON PARK NEIGHBORHOOD"),
+        dict(BETA_ROWS[0], RowID="13", Neighborhood="Patterson Park"),
+        dict(BETA_ROWS[0], RowID="14", Neighborhood="Penrose/Fayette Street Ou"),
+        dict(BETA_ROWS[2], RowID="15", Neighborhood="Penrose/Fayette Street Ou"),  # no date
+    ]
+    result = C.clean(beta_frame(rows), today=TODAY)
+    assert as_list(result.incidents["neighborhood"]) == [
+        "Patterson Park Neighborhood",
+        "Patterson Park Neighborhood",
+        "Patterson Park",
+        "Penrose/Fayette Street Outreach",
+    ]
+    assert result.quality.neighborhoods_expanded == 2  # the quarantined row is not counted
+    assert result.quality.to_dict()["neighborhoods_expanded"] == 2
+
+
 def test_post_without_float_suffix() -> None:
     assert as_list(C.normalize_post(text("733.0", "111", " 123 ", None))) == [
         "733",
@@ -626,6 +705,7 @@ def test_clean_end_to_end_on_beta_rows() -> None:
         "ages_cleared": 2,
         "genders_unknown": 1,
         "time_unknown": 0,
+        "neighborhoods_expanded": 0,
         "quarantined": {"future_date": 1, "missing_date": 1, "unmapped_offense": 1},
         "unmapped_descriptions": {"ASSAULT BY THREAT": 1},
     }
@@ -742,6 +822,7 @@ def test_quality_report_merge_and_round_trip() -> None:
         rows_read=5,
         rows_kept=4,
         time_unknown=3,
+        neighborhoods_expanded=4,
         quarantined={"missing_date": 1},
         unmapped_descriptions={"Y": 2},
     )
@@ -752,7 +833,10 @@ def test_quality_report_merge_and_round_trip() -> None:
         2,
         3,
     )
+    assert merged.neighborhoods_expanded == 4
     assert merged.quarantined == {"exact_duplicate": 1, "missing_date": 2}
     assert merged.unmapped_descriptions == {"X": 1, "Y": 2}
     assert C.QualityReport.from_dict(json.loads(json.dumps(merged.to_dict()))) == merged
     assert C.QualityReport.from_dict({"rows_read": 1, "from_the_future": 9}).rows_read == 1
+    # a report written before neighborhoods_expanded existed still reads
+    assert C.QualityReport.from_dict({"rows_read": 1}).neighborhoods_expanded == 0

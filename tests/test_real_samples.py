@@ -7,6 +7,8 @@ The expected numbers were computed independently of bmoredash (plain ``csv``/``j
 from __future__ import annotations
 
 import csv
+import json
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from functools import cache
@@ -208,6 +210,106 @@ def test_legacy_2019_duplicates_and_labels() -> None:
     offense = incidents["offense"].value_counts()
     assert offense["ROBBERY"] == 1434 + 380 + 236 + 173
     assert offense["HOMICIDE"] == 160
+
+
+# Cut-off neighborhood names and the known name each is the start of, checked by hand
+# against bmoredash/data/neighborhoods.csv (upper case: the 2019 files write them so).
+TRUNCATED_AT_25 = {
+    "CARROLL - CAMDEN INDUSTRI": "Carroll - Camden Industrial Area",
+    "COLDSTREAM HOMESTEAD MONT": "Coldstream Homestead Montebello",
+    "CONCERNED CITIZENS OF FOR": "Concerned Citizens Of Forest Park",
+    "COPPIN HEIGHTS/ASH-CO-EAS": "Coppin Heights/Ash-Co-East",
+    "LOCUST POINT INDUSTRIAL A": "Locust Point Industrial Area",
+    "MIDDLE BRANCH/REEDBIRD PA": "Middle Branch/Reedbird Parks",
+    "NORTH ROLAND PARK/POPLAR": "North Roland Park/Poplar Hill",
+    "NORTHWEST COMMUNITY ACTIO": "Northwest Community Action",
+    "ORANGEVILLE INDUSTRIAL AR": "Orangeville Industrial Area",
+    "PATTERSON PARK NEIGHBORHO": "Patterson Park Neighborhood",
+    "PENROSE/FAYETTE STREET OU": "Penrose/Fayette Street Outreach",
+    "ROSEMONT HOMEOWNERS/TENAN": "Rosemont Homeowners/Tenants",
+    "STONEWOOD-PENTWOOD-WINSTO": "Stonewood-Pentwood-Winston",
+    "WASHINGTON VILLAGE/PIGTOW": "Washington Village/Pigtown",
+}
+TRUNCATED_AT_20 = {
+    "COLDSTREAM HOMESTEAD": "Coldstream Homestead Montebello",
+    "CONCERNED CITIZENS O": "Concerned Citizens Of Forest Park",
+    "EAST BALTIMORE MIDWA": "East Baltimore Midway",
+    "EDNOR GARDENS-LAKESI": "Ednor Gardens-Lakeside",
+    "ELLWOOD PARK/MONUMEN": "Ellwood Park/Monument",
+    "FOREST PARK/GOLF COU": "Forest Park Golf Course",
+    "MORGAN STATE UNIVERS": "Morgan State University",
+    "NORTHWEST COMMUNITY": "Northwest Community Action",
+    "PIMLICO GOOD NEIGHBO": "Pimlico Good Neighbors",
+    "ROSEMONT HOMEOWNERS": "Rosemont Homeowners/Tenants",
+    "STONEWOOD-PENTWOOD-W": "Stonewood-Pentwood-Winston",
+    "UNIVERSITY OF MARYLA": "University Of Maryland",
+    # NOTE: not cut off but the older name; it starts only Washington Village/Pigtown.
+    "WASHINGTON VILLAGE": "Washington Village/Pigtown",
+}
+EXPANDED: dict[tuple[str, str], dict[str, str]] = {
+    SOCRATA_4IH5: TRUNCATED_AT_25,
+    LEGACY_2019: TRUNCATED_AT_20,
+    SOCRATA_2019: TRUNCATED_AT_20,
+    HOMICIDES_2020: TRUNCATED_AT_20,
+}
+
+
+def _plain_kept_neighborhoods(sample: tuple[str, str]) -> Counter[str]:
+    """Upper-case neighborhood per kept row, read with json/csv only.
+
+    Kept = first of each set of identical rows, minus ``ASSAULT BY THREAT`` (the only
+    rows these four files quarantine besides exact duplicates).
+    """
+    path = require_shared("crime", *sample)
+    if path.suffix == ".json":
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        keyed = [(json.dumps(r, sort_keys=True), r) for r in rows]
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        keyed = [(tuple(r.values()), r) for r in rows]
+    seen: set[object] = set()
+    names: Counter[str] = Counter()
+    for key, row in keyed:
+        if key in seen:
+            continue
+        seen.add(key)
+        if row.get("description") == "ASSAULT BY THREAT":
+            continue
+        name = row.get("neighborhood", row.get("Neighborhood")) or ""
+        names[" ".join(name.split()).upper()] += 1
+    return names
+
+
+@pytest.mark.parametrize("sample", list(EXPECTED), ids=[name for _, name in EXPECTED])
+def test_cut_off_neighborhoods_are_expanded(sample: tuple[str, str]) -> None:
+    truncated = EXPANDED.get(sample, {})
+    result = cleaned(*sample)
+    names = result.incidents["neighborhood"].astype(str)
+    if not truncated:
+        assert result.quality.neighborhoods_expanded == 0
+        return
+    plain = _plain_kept_neighborhoods(sample)
+    assert sum(plain.values()) == len(result.incidents)
+    assert result.quality.neighborhoods_expanded == sum(plain[t] for t in truncated)
+    published = {schema.canonical_neighborhood(t) for t in truncated}
+    assert not published & set(names)
+    for full in set(truncated.values()):
+        both = plain[full.upper()] + sum(plain[t] for t, f in truncated.items() if f == full)
+        assert (names == full).sum() == both, full
+
+
+def test_expansion_counts_and_older_names_kept() -> None:
+    assert cleaned(*SOCRATA_4IH5).quality.neighborhoods_expanded == 57
+    names = cleaned(*SOCRATA_4IH5).incidents["neighborhood"].astype(str)
+    assert (names == "Coldstream Homestead Montebello").sum() == 11
+    legacy = cleaned(*LEGACY_2019)
+    assert legacy.quality.neighborhoods_expanded == 1142
+    names = legacy.incidents["neighborhood"].astype(str).value_counts()
+    # NOTE: older names cut at 20 that start no known name stay as published.
+    assert names["Coppin Heights/Ashbu"] == 86
+    assert names["Chinquapin Park/Belv"] == 35
+    assert names["Coldstream Homestead Montebello"] == 205
 
 
 def test_socrata_4ih5_long_district_names_and_unmapped_codes() -> None:
