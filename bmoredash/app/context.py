@@ -71,9 +71,11 @@ TEXT_COLUMNS: tuple[str, ...] = ("incident_id", "location")
 
 
 def _day_numbers(occurred_at: pd.Series) -> np.ndarray:
-    """Eastern calendar day of each row as days since 1970-01-01 (int64)."""
+    """Eastern calendar day of each row as days since 1970-01-01 (int32: half the bytes of
+    int64 in every visitor's kernel, and days fit it for millennia)."""
     wall = occurred_at.dt.tz_localize(None)
-    return wall.to_numpy(dtype="datetime64[ns]").astype(np.int64) // _NS_PER_DAY
+    days = wall.to_numpy(dtype="datetime64[ns]").astype(np.int64) // _NS_PER_DAY
+    return days.astype(np.int32)
 
 
 def _day_number(day: date) -> int:

@@ -254,66 +254,81 @@ def on_area_click(layer: ipyleaflet.GeoJSON, key: str, callback: Callable[[str],
 # --------------------------------------------------------------------------------------
 
 
+def located_mask(frame: pd.DataFrame) -> np.ndarray:
+    """True where a row has both coordinates (no copy of the rows)."""
+    return frame["latitude"].notna().to_numpy() & frame["longitude"].notna().to_numpy()
+
+
 def located(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows with both coordinates."""
-    mask = frame["latitude"].notna().to_numpy() & frame["longitude"].notna().to_numpy()
-    return frame[mask]
+    return frame[located_mask(frame)]
 
 
 def point_color(offense: str) -> str:
     return GROUP_COLORS.get(OFFENSES.get(offense, ""), OTHER_COLOR)
 
 
+def _latest_located(frame: pd.DataFrame, cap: int, mask: np.ndarray | None) -> np.ndarray:
+    """Positions (ascending) of the ``cap`` most recent located rows of ``frame``."""
+    positions = np.flatnonzero(located_mask(frame) if mask is None else mask)
+    if len(positions) <= cap:
+        return positions
+    # NOTE: the UTC nanoseconds order rows like the timestamps do; the dashboard's rows
+    # are already in time order, so the sort is skipped for them.
+    stamps = frame["occurred_at"].array.asi8[positions]
+    if len(stamps) and bool(np.all(stamps[1:] >= stamps[:-1])):
+        return positions[-cap:]
+    order = np.argsort(stamps, kind="stable")[::-1][:cap]
+    return positions[np.sort(order)]
+
+
 def points_geojson(
     frame: pd.DataFrame,
     cap: int = POINT_CAP,
     blocks: Callable[[pd.DataFrame], pd.Series] | None = None,
+    mask: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The ``cap`` most recent located rows as one FeatureCollection of points.
 
     Properties: offense, date, time (when known), block, and a style coloured by group.
     ``blocks`` gives the block address of the drawn rows when ``frame`` has no
-    ``location`` column (the dashboard looks it up for these few rows only).
+    ``location`` column (the dashboard looks it up for these few rows only). ``mask``
+    (from ``located_mask``) saves computing it again.
     """
-    rows = located(frame)
-    if len(rows) > cap:
-        order = np.argsort(rows["occurred_at"].to_numpy(), kind="stable")[::-1][:cap]
-        rows = rows.iloc[np.sort(order)]
-    lats = rows["latitude"].to_numpy(dtype=float)
-    lons = rows["longitude"].to_numpy(dtype=float)
-    offenses = rows["offense"].astype(str).to_numpy()
+    rows = frame.iloc[_latest_located(frame, cap, mask)]
+    lons = np.round(rows["longitude"].to_numpy(dtype=float), 5).tolist()
+    lats = np.round(rows["latitude"].to_numpy(dtype=float), 5).tolist()
+    offenses = rows["offense"].astype(str).tolist()
     stamps = rows["occurred_at"]
-    dates = stamps.dt.strftime("%Y-%m-%d").to_numpy()
-    times = stamps.dt.strftime("%H:%M").to_numpy()
-    known = rows["time_known"].to_numpy(dtype=bool) if "time_known" in rows else None
+    dates = stamps.dt.strftime("%Y-%m-%d").tolist()
+    times = stamps.dt.strftime("%H:%M").tolist()
+    if "time_known" in rows:
+        known = rows["time_known"].to_numpy(dtype=bool).tolist()
+        times = [t if k else "" for t, k in zip(times, known, strict=True)]
     if "location" in rows:
         where = rows["location"]
     elif blocks is not None:
         where = blocks(rows)
     else:
         where = pd.Series("", index=rows.index)
-    block_names = where.astype("string").fillna("").to_numpy()
-    features = []
-    for i in range(len(rows)):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(lons[i], 5), round(lats[i], 5)],
-                },
-                "properties": {
-                    "offense": offenses[i],
-                    "date": dates[i],
-                    "time": times[i] if known is None or known[i] else "",
-                    "block": str(block_names[i]),
-                    "style": {
-                        "color": point_color(offenses[i]),
-                        "fillColor": point_color(offenses[i]),
-                    },
-                },
-            }
+    block_names = [str(b) for b in where.astype("string").fillna("").tolist()]
+    colors = {name: point_color(name) for name in set(offenses)}
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "offense": offense,
+                "date": day,
+                "time": clock,
+                "block": block,
+                "style": {"color": colors[offense], "fillColor": colors[offense]},
+            },
+        }
+        for lon, lat, offense, day, clock, block in zip(
+            lons, lats, offenses, dates, times, block_names, strict=True
         )
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -344,13 +359,18 @@ def popup_html(properties: Mapping[str, Any]) -> str:
     return f"<b>{offense}</b><br>{when}<br>{block}"
 
 
-def heat_locations(frame: pd.DataFrame, cell: float = HEAT_CELL_DEG) -> list[list[float]]:
-    """[lat, lon, count] per grid cell holding located rows (cell centres), largest first."""
-    rows = located(frame)
-    if rows.empty:
+def heat_locations(
+    frame: pd.DataFrame, cell: float = HEAT_CELL_DEG, mask: np.ndarray | None = None
+) -> list[list[float]]:
+    """[lat, lon, count] per grid cell holding located rows (cell centres), largest first.
+
+    ``mask`` (from ``located_mask``) saves computing it again.
+    """
+    keep = located_mask(frame) if mask is None else mask
+    if not keep.any():
         return []
-    lat_idx = np.floor(rows["latitude"].to_numpy(dtype=float) / cell).astype(np.int64)
-    lon_idx = np.floor(rows["longitude"].to_numpy(dtype=float) / cell).astype(np.int64)
+    lat_idx = np.floor(frame["latitude"].to_numpy(dtype=float)[keep] / cell).astype(np.int64)
+    lon_idx = np.floor(frame["longitude"].to_numpy(dtype=float)[keep] / cell).astype(np.int64)
     cells = pd.DataFrame({"lat": lat_idx, "lon": lon_idx}).value_counts()
     return [
         [round((la + 0.5) * cell, 5), round((lo + 0.5) * cell, 5), int(n)]

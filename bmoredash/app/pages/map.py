@@ -163,12 +163,13 @@ class MapPage(BasePage):
 
     # Refresh ---------------------------------------------------------------------------
 
-    def _all_places(self, view: FilteredView) -> pd.DataFrame:
-        """The period's rows of the chosen offenses in every place (area colours compare)."""
+    def _all_places(self, view: FilteredView, key: str) -> pd.DataFrame:
+        """Column ``key`` of the period's rows of the chosen offenses in every place (area
+        colours compare); only that column is cut, the counts need no other."""
         ctx = view.context
         span = ctx.span(view.window.start, view.window.end)
         keep = np.flatnonzero(ctx.offense_mask(view.offenses)[span]) + span.start
-        return ctx.frame.take(keep)
+        return ctx.frame[[key]].take(keep)
 
     def _update_areas(self, view: FilteredView, label: str) -> None:
         layer = self.area_layers.get(label)
@@ -176,7 +177,7 @@ class MapPage(BasePage):
             self.legend.value = ""
             return
         key = "district" if label == DISTRICTS_LABEL else "neighborhood"
-        counts = share_table(self._all_places(view), key)["count"].to_dict()
+        counts = share_table(self._all_places(view, key), key)["count"].to_dict()
         if key == "district":
             selected = view.district if view.district != CITYWIDE else None
         else:
@@ -195,13 +196,17 @@ class MapPage(BasePage):
             self.legend.value = ""
 
         rows = view.current
+        mask = maps.located_mask(rows)
         with self.map.hold_sync():
             self.points.data = maps.points_geojson(
-                rows, maps.POINT_CAP, blocks=lambda shown: view.context.text("location", shown)
+                rows,
+                maps.POINT_CAP,
+                blocks=lambda shown: view.context.text("location", shown),
+                mask=mask,
             )
-            maps.update_heat_layer(self.heat, maps.heat_locations(rows))
+            maps.update_heat_layer(self.heat, maps.heat_locations(rows, mask=mask))
         total = len(rows)
-        placed = len(maps.located(rows))
+        placed = int(mask.sum())
         shown = min(placed, maps.POINT_CAP)
         parts = [
             f"<b>{total:,}</b> incidents ({html.escape(view.describe())}).",
