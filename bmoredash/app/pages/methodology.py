@@ -66,6 +66,7 @@ QUALITY_LABELS: dict[str, str] = {
     "ages_cleared": "Implausible ages cleared",
     "genders_unknown": "Victim gender unknown",
     "time_unknown": "Rows without a time of day",
+    "neighborhoods_expanded": "Cut-off neighborhood names expanded",
 }
 
 
