@@ -46,9 +46,6 @@ PART1_URL = f"{_AGOL}/Part1_Crime_Beta/FeatureServer/0"
 #: NIBRS Group A crime, 2022 on (hub item 204beefe92a645d79fdf0969957bbdf8_0).
 NIBRS_URL = f"{_AGOL}/NIBRS_GroupA_Crime_Data/FeatureServer/0"
 
-#: The crime layers this module knows by name.
-CRIME_LAYERS: dict[str, str] = {"part1": PART1_URL, "nibrs": NIBRS_URL}
-
 # NOTE: the NIBRS layer republishes the same incidents as Part1_Crime_Beta from 2022 on,
 # under other codes and other row ids; storing both would count those incidents twice.
 # So a plain ``fetch_to_store`` reads Part 1 only; pass ``urls=[NIBRS_URL]`` on purpose.

@@ -28,7 +28,6 @@ from matplotlib.ticker import MaxNLocator
 
 VIOLENT_COLOR = "#b2182b"
 PROPERTY_COLOR = "#2166ac"
-MUTED = "#9a9a9a"
 WIDTH_IN = 7.2  # a Letter page less the margins
 
 Ring = Sequence[tuple[float, float]]

@@ -143,7 +143,9 @@ def test_filter_bar_follows_the_state_and_writes_it_back():
 
     state = FilterState()
     bar = FilterBar(_tiny_context(), state)
-    state.copy_from(FilterState(district="WESTERN", offenses=("violent", "ARSON")))
+    with state.hold_trait_notifications():
+        state.district = "WESTERN"
+        state.offenses = ("violent", "ARSON")
     assert bar.district.value == "WESTERN"
     assert bar.offense.value == ("violent", "ARSON")
     bar.date_range.value = True  # the range starts as the year on screen

@@ -46,17 +46,6 @@ CONTEXT = "#9a9a9a"
 #: Notable weeks: higher (triangle up) / lower (triangle down).
 HIGHER = OKABE_ITO["vermillion"]
 LOWER = OKABE_ITO["bluish_green"]
-#: Categorical bars, in order.
-SERIES: tuple[str, ...] = (
-    OKABE_ITO["blue"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["bluish_green"],
-    OKABE_ITO["reddish_purple"],
-    OKABE_ITO["sky_blue"],
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["yellow"],
-    OKABE_ITO["black"],
-)
 #: Sequential heat map scale (one hue, light to dark: readable in grey too).
 HEAT: tuple[str, ...] = ("#f2f7fb", "#7fb2d9", "#0b3c6b")
 

@@ -92,12 +92,6 @@ class FilterState(traitlets.HasTraits):
             self.neighborhood = ""
             self.offenses = ()
 
-    def copy_from(self, other: FilterState) -> None:
-        """Take every filter and the page from ``other`` at once."""
-        with self.hold_trait_notifications():
-            for name in (*self.FILTER_TRAITS, "page"):
-                setattr(self, name, getattr(other, name))
-
     # ----------------------------------------------------------------------------------
     # URL round trip
     # ----------------------------------------------------------------------------------
