@@ -399,3 +399,13 @@ def test_missing_store_gives_a_message_not_a_traceback(tmp_path):
 
     widget = build_app(tmp_path / "nothing-here")
     assert "bmoredash demo" in widget.value
+
+
+def test_value_axes_end_on_round_numbers():
+    from bmoredash.app.charts import nice_ticks
+
+    assert nice_ticks(19450).tolist() == [0, 5000, 10000, 15000, 20000]
+    assert nice_ticks(2400).tolist() == [0, 1000, 2000, 3000]
+    assert nice_ticks(20).tolist() == [0, 5, 10, 15, 20]
+    assert nice_ticks(7).tolist() == [0, 2, 4, 6, 8]
+    assert nice_ticks(0).tolist() == [0, 1]

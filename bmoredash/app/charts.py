@@ -204,7 +204,7 @@ class TimeSeriesChart:
         )
         axes = [
             bq.Axis(scale=self.x_scale, num_ticks=6),
-            bq.Axis(scale=self.y_scale, orientation="vertical", label=y_label, tick_format=",d"),
+            bq.Axis(scale=self.y_scale, side="left", label=y_label, tick_format=",d"),
         ]
         self.figure = _figure([self.line, self.higher, self.lower], axes)
 
@@ -246,7 +246,7 @@ class YearLinesChart:
                 label="Day of year (1 = Jan 1; 182 = Jul 1)",
                 num_ticks=6,
             ),
-            bq.Axis(scale=self.y_scale, orientation="vertical", label="Total", tick_format=",d"),
+            bq.Axis(scale=self.y_scale, side="left", label="Total", tick_format=",d"),
         ]
         self.figure = _figure([self.lines], axes, legend_location="top-left")
 
@@ -265,6 +265,18 @@ class YearLinesChart:
             self.lines.labels = [str(y) for y in years]
             self.lines.colors = colors
             self.lines.opacities = opacities
+
+
+def nice_ticks(high: float, most: int = 4) -> np.ndarray:
+    """Round tick values from 0 to just past ``high``, at most ``most`` steps of 1, 2 or 5
+    times a power of ten, so that a value axis reads 0, 5,000, 10,000, ... ."""
+    if high <= 0:
+        return np.array([0.0, 1.0])
+    raw_step = high / most
+    power = 10 ** np.floor(np.log10(raw_step))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw_step)
+    top = np.ceil(high / step) * step
+    return np.arange(0.0, top + step / 2, step)
 
 
 def short_label(text: str, width: int = 22) -> str:
@@ -287,9 +299,12 @@ class BarChart:
             padding=0.2,
             tooltip=bq.Tooltip(fields=["x", "y"], formats=["", ",.0f"], labels=["", x_label]),
         )
+        self.value_axis = bq.Axis(
+            scale=self.value_scale, side="bottom", label=x_label, tick_format=",d"
+        )
         axes = [
-            bq.Axis(scale=self.cat_scale, orientation="vertical", side="left"),
-            bq.Axis(scale=self.value_scale, orientation="horizontal", label=x_label, num_ticks=4),
+            bq.Axis(scale=self.cat_scale, side="left"),
+            self.value_axis,
         ]
         self.figure = _figure([self.bars], axes, height=height, margin={"left": 150})
 
@@ -305,7 +320,9 @@ class BarChart:
         high = max(0.0, float(data.max())) if len(data) else 1.0
         with self.bars.hold_sync():
             # Zero always in view, so negative changes draw left of it.
-            self.value_scale.min, self.value_scale.max = low, high if high > low else low + 1
+            ticks = nice_ticks(high)
+            self.value_scale.min, self.value_scale.max = low, float(ticks[-1])
+            self.value_axis.tick_values = ticks if low == 0 else None
             self.bars.x = shown
             self.bars.y = data
 
@@ -331,7 +348,7 @@ class HeatmapChart:
         )
         axes = [
             bq.Axis(scale=self.column_scale, side="top"),
-            bq.Axis(scale=self.row_scale, orientation="vertical"),
+            bq.Axis(scale=self.row_scale, side="left"),
             bq.ColorAxis(scale=self.color_scale, side="bottom", label="Count"),
         ]
         self.figure = _figure(
