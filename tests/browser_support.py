@@ -169,7 +169,8 @@ def screenshot(page, name: str, max_height: int = 8000) -> Path:
         ".map(e => e.scrollHeight))"
     )
     page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), max_height)})
-    page.wait_for_timeout(300)
+    # bqplot redraws marks that come into view with a transition: let it finish.
+    page.wait_for_timeout(1200)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
