@@ -402,10 +402,13 @@ def test_missing_store_gives_a_message_not_a_traceback(tmp_path):
 
 
 def test_value_axes_end_on_round_numbers():
-    from bmoredash.app.charts import nice_ticks
+    from bmoredash.app.charts import nice_ticks, tick_format
 
-    assert nice_ticks(19450).tolist() == [0, 5000, 10000, 15000, 20000]
-    assert nice_ticks(2400).tolist() == [0, 1000, 2000, 3000]
-    assert nice_ticks(20).tolist() == [0, 5, 10, 15, 20]
-    assert nice_ticks(7).tolist() == [0, 2, 4, 6, 8]
-    assert nice_ticks(0).tolist() == [0, 1]
+    assert nice_ticks(0, 19450).tolist() == [0, 5000, 10000, 15000, 20000]
+    assert nice_ticks(0, 2400).tolist() == [0, 1000, 2000, 3000]
+    assert nice_ticks(0, 7).tolist() == [0, 2, 4, 6, 8]
+    assert nice_ticks(-0.8, 0).tolist() == [-0.8, -0.6, -0.4, -0.2, 0]
+    assert nice_ticks(-12, 30).tolist() == [-20, 0, 20, 40]
+    assert nice_ticks(0, 0).tolist() == [0, 1]
+    assert tick_format(nice_ticks(0, 19450)) == ",d"
+    assert tick_format(nice_ticks(-0.8, 0)) == ",.1f"

@@ -267,16 +267,23 @@ class YearLinesChart:
             self.lines.opacities = opacities
 
 
-def nice_ticks(high: float, most: int = 4) -> np.ndarray:
-    """Round tick values from 0 to just past ``high``, at most ``most`` steps of 1, 2 or 5
-    times a power of ten, so that a value axis reads 0, 5,000, 10,000, ... ."""
-    if high <= 0:
+def nice_ticks(low: float, high: float, most: int = 4) -> np.ndarray:
+    """Round tick values covering [low, high] (zero included) in at most about ``most``
+    steps of 1, 2 or 5 times a power of ten: an axis that reads 0, 5,000, 10,000 ..."""
+    low, high = min(low, 0.0), max(high, 0.0)
+    if high - low <= 0:
         return np.array([0.0, 1.0])
-    raw_step = high / most
+    raw_step = (high - low) / most
     power = 10 ** np.floor(np.log10(raw_step))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw_step)
-    top = np.ceil(high / step) * step
-    return np.arange(0.0, top + step / 2, step)
+    first, last = np.floor(low / step) * step, np.ceil(high / step) * step
+    return np.round(np.arange(first, last + step / 2, step), 10) + 0.0  # no -0
+
+
+def tick_format(ticks: np.ndarray) -> str:
+    """Whole numbers with thousands separators, or just enough decimals for the step."""
+    step = float(ticks[1] - ticks[0])
+    return ",d" if step >= 1 else f",.{int(-np.floor(np.log10(step)))}f"
 
 
 def short_label(text: str, width: int = 22) -> str:
@@ -299,9 +306,7 @@ class BarChart:
             padding=0.2,
             tooltip=bq.Tooltip(fields=["x", "y"], formats=["", ",.0f"], labels=["", x_label]),
         )
-        self.value_axis = bq.Axis(
-            scale=self.value_scale, side="bottom", label=x_label, tick_format=",d"
-        )
+        self.value_axis = bq.Axis(scale=self.value_scale, side="bottom", label=x_label)
         axes = [
             bq.Axis(scale=self.cat_scale, side="left"),
             self.value_axis,
@@ -320,9 +325,10 @@ class BarChart:
         high = max(0.0, float(data.max())) if len(data) else 1.0
         with self.bars.hold_sync():
             # Zero always in view, so negative changes draw left of it.
-            ticks = nice_ticks(high)
-            self.value_scale.min, self.value_scale.max = low, float(ticks[-1])
-            self.value_axis.tick_values = ticks if low == 0 else None
+            ticks = nice_ticks(low, high)
+            self.value_scale.min, self.value_scale.max = float(ticks[0]), float(ticks[-1])
+            self.value_axis.tick_values = ticks
+            self.value_axis.tick_format = tick_format(ticks)
             self.bars.x = shown
             self.bars.y = data
 
