@@ -1,5 +1,5 @@
-"""Every analyst notebook runs top to bottom on a demo store (the dashboard and the report
-notebooks are executed by their own tests: test_app_*, test_browser, test_report*)."""
+"""Every analyst notebook, and the served dashboard notebook outside Voila, runs top to
+bottom on a demo store (the report template is executed by test_report*)."""
 
 from __future__ import annotations
 
@@ -13,22 +13,30 @@ ROOT = Path(__file__).resolve().parent.parent
 ANALYSIS = sorted((ROOT / "notebooks" / "analysis").glob("*.ipynb"))
 
 
-@pytest.mark.parametrize("path", ANALYSIS, ids=[p.stem for p in ANALYSIS])
-def test_analysis_notebook_runs(
-    path: Path, demo_store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("BMOREDASH_DATA_DIR", str(demo_store))
+def run_notebook(path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Execute ``path`` on the store in ``data_dir``; its outputs, none of them an error."""
+    monkeypatch.setenv("BMOREDASH_DATA_DIR", str(data_dir))
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(
+    client = NotebookClient(
         notebook,
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
+    )
+    client.execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    text = "".join(o.get("text", "") for o in outputs)
-    assert not [o for o in outputs if o.get("output_type") == "error"]
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    assert not errors, errors
+    return outputs
+
+
+@pytest.mark.parametrize("path", ANALYSIS, ids=[p.stem for p in ANALYSIS])
+def test_analysis_notebook_runs(
+    path: Path, demo_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = run_notebook(path, demo_store, monkeypatch)
     if path.stem == "getting_started":
+        text = "".join(o.get("text", "") for o in outputs)
         assert "DEMO DATA (synthetic)" in text
         assert "Homicides" in text and "Part 1 property" in text
         assert any("image/png" in o.get("data", {}) for o in outputs), "the chart was not drawn"
@@ -38,23 +46,5 @@ def test_dashboard_notebook_runs_outside_voila(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The served notebook also runs in a plain kernel (JupyterLab, ``make lab``)."""
-    path = ROOT / "notebooks" / "dashboard.ipynb"
-    if not path.exists():
-        print(f"SKIP: {path} not written yet")
-        pytest.skip(f"{path} not written yet")
-    monkeypatch.setenv("BMOREDASH_DATA_DIR", str(demo_store))
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(
-        notebook,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
-    errors = [
-        o
-        for c in notebook.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error"
-    ]
-    assert not errors, errors
+    outputs = run_notebook(ROOT / "notebooks" / "dashboard.ipynb", demo_store, monkeypatch)
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
