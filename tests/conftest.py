@@ -51,3 +51,13 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "data"
     write_demo(path, start=date(2024, 1, 1), end=date.fromisoformat(DEMO_END))
     return path
+
+
+@pytest.fixture(scope="session")
+def dashboard_server():
+    """``bmoredash serve`` on a free port with a demo store, shared by the HTTP and browser
+    tests (one Voila process for the run)."""
+    from browser_support import Server, demo_store
+
+    with Server(demo_store()) as running:
+        yield running

@@ -15,14 +15,13 @@ import pytest
 from browser_support import (
     LEAK_MARKERS,
     Server,
-    demo_store,
     launch_chromium,
     require_chromium,
     screenshot,
     wait_for_app,
 )
 
-from bmoredash import aggregate, serve, store
+from bmoredash import aggregate, store
 from bmoredash.app.pages import FRIENDLY_ERROR, PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -32,14 +31,9 @@ TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(dashboard_server: Server) -> Server:
     require_chromium()
-    if not serve.NOTEBOOK.is_file():
-        reason = f"the app notebook {serve.NOTEBOOK} does not exist yet"
-        print(f"SKIP: {reason}")
-        pytest.skip(reason)
-    with Server(demo_store()) as running:
-        yield running
+    return dashboard_server
 
 
 @pytest.fixture(scope="module")

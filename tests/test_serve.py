@@ -76,13 +76,8 @@ def test_missing_notebook_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server():
-    if not serve.NOTEBOOK.is_file():
-        reason = f"the app notebook {serve.NOTEBOOK} does not exist yet"
-        print(f"SKIP: {reason}")
-        pytest.skip(reason)
-    with Server(demo_store()) as running:
-        yield running
+def server(dashboard_server: Server) -> Server:
+    return dashboard_server
 
 
 @pytest.fixture(scope="module")
