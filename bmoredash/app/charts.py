@@ -162,6 +162,19 @@ def _figure(marks: list, axes: list, height: str = "300px", **kwargs: Any) -> bq
     )
 
 
+def _flag_mark(scales: dict, color: str, marker: str, label: str, x_format: str) -> bq.Scatter:
+    """An empty scatter of notable weeks (triangles), filled in place on each update."""
+    return bq.Scatter(
+        x=np.array([], dtype="datetime64[ns]"),
+        y=np.array([], dtype=float),
+        scales=scales,
+        colors=[color],
+        marker=marker,
+        default_size=90,
+        tooltip=bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=[label, "Count"]),
+    )
+
+
 class TimeSeriesChart:
     """Counts over time (one line) with notable points marked higher / lower."""
 
@@ -180,28 +193,8 @@ class TimeSeriesChart:
             marker="circle",
             marker_size=12,
         )
-        self.higher = bq.Scatter(
-            x=np.array([], dtype="datetime64[ns]"),
-            y=np.array([], dtype=float),
-            scales=scales,
-            colors=[HIGHER],
-            marker="triangle-up",
-            default_size=90,
-            tooltip=bq.Tooltip(
-                fields=["x", "y"], formats=[x_format, ".0f"], labels=["Higher than usual", "Count"]
-            ),
-        )
-        self.lower = bq.Scatter(
-            x=np.array([], dtype="datetime64[ns]"),
-            y=np.array([], dtype=float),
-            scales=scales,
-            colors=[LOWER],
-            marker="triangle-down",
-            default_size=90,
-            tooltip=bq.Tooltip(
-                fields=["x", "y"], formats=[x_format, ".0f"], labels=["Lower than usual", "Count"]
-            ),
-        )
+        self.higher = _flag_mark(scales, HIGHER, "triangle-up", "Higher than usual", x_format)
+        self.lower = _flag_mark(scales, LOWER, "triangle-down", "Lower than usual", x_format)
         axes = [
             bq.Axis(scale=self.x_scale, num_ticks=6),
             bq.Axis(scale=self.y_scale, side="left", label=y_label, tick_format=",d"),
