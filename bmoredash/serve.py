@@ -5,7 +5,9 @@ What the checked-in configuration (``bmoredash/voila/voila.json``) guarantees:
 - one notebook is served (``notebooks/dashboard.ipynb``) and nothing else: no file list, no
   Jupyter contents or tree API, no data files (``/voila/files/`` answers 403 for every path);
 - sources are stripped and tracebacks never reach a visitor (Voila logs them instead);
-- kernels left idle for 20 minutes are shut down, so abandoned tabs do not pile up.
+- kernels left idle for 20 minutes are shut down, so abandoned tabs do not pile up;
+- the page asks no third party for anything (the ``bmoredash`` template drops the CDN
+  stylesheets of Voila's ``lab`` template, whose wait could hold the page blank).
 
 What this module adds per run: the data directory (passed to every kernel as
 ``$BMOREDASH_DATA_DIR``), the address and port (127.0.0.1 by default: put a reverse proxy in
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: The checked-in Voila configuration directory (holds ``voila.json``).
 VOILA_CONFIG_DIR = config.PACKAGE_DIR / "voila"
+#: A Jupyter data directory holding the app's page template (``voila/templates/bmoredash``).
+JUPYTER_DATA_DIR = config.PACKAGE_DIR / "share"
 #: The app notebook (in the project checkout; the package is installed editable).
 NOTEBOOK = config.PROJECT_DIR / "notebooks" / "dashboard.ipynb"
 DEFAULT_PORT = 8866
@@ -78,6 +82,10 @@ def voila_env(data_dir: str | os.PathLike[str] | None) -> dict[str, str]:
     """The environment for the Voila server and its kernels (they inherit it)."""
     env = dict(os.environ)
     env[config.DATA_DIR_ENV] = str(config.data_dir(data_dir))
+    # Voila finds the "bmoredash" page template (voila.json) on the Jupyter path.
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(JUPYTER_DATA_DIR), env.get("JUPYTER_PATH", "")) if p
+    )
     # Kernels must not write .pyc files or IPython history next to the app.
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     env.setdefault("IPYTHONDIR", str(Path(env.get("TMPDIR", "/tmp")) / "bmoredash-ipython"))

@@ -112,6 +112,17 @@ def test_every_page_renders(page, server: Server) -> None:
         assert_no_leak(page)
 
 
+def test_the_overview_asks_no_other_site(page, server: Server) -> None:
+    """Offline or behind a closed network the app must load: every request goes to us."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server.url + "/")
+    wait_for_app(page)
+    assert any(url.startswith(server.url + "/voila/") for url in requested), requested
+    elsewhere = [url for url in requested if not url.startswith((server.url, "data:", "blob:"))]
+    assert elsewhere == [], f"the Overview asked other sites for {elsewhere}"
+
+
 def test_district_changes_the_overview_numbers(page, server: Server, incidents, through) -> None:
     page.goto(server.url + "/")
     wait_for_app(page)

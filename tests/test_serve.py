@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,19 @@ def test_page_is_the_executed_app_without_sources(front_page, server: Server) ->
     for marker in LEAK_MARKERS:
         assert marker not in body
     assert headers.get("X-Content-Type-Options") == "nosniff"
+
+
+def test_the_page_loads_nothing_from_another_site(front_page) -> None:
+    """Stylesheets and scripts in the page hold its load event: all must come from us.
+
+    Voila's stock template links Font Awesome from a CDN; where that host does not answer
+    quickly the dashboard stayed blank (seen as two-minute hangs in the browser tests).
+    """
+    _, body, _ = front_page
+    links = re.findall(r"<(?:link|script)\b[^>]*\b(?:href|src)=[\"']([^\"']+)", body)
+    assert any(link.startswith("/voila/") for link in links), links
+    remote = [link for link in links if re.match(r"(https?:)?//", link)]
+    assert remote == [], f"the page loads {remote}"
 
 
 def test_no_error_output_in_the_page(front_page) -> None:
