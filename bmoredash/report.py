@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import aggregate as agg
-from bmoredash import config, report_text
+from bmoredash import config, kernel_channels, report_text
 from bmoredash.schema import CITYWIDE, DISTRICTS
 
 #: The single report template.
@@ -610,6 +610,7 @@ def _execute(
     import papermill
     from traitlets.config import Config
 
+    kernel_channels.install()  # a lost ZeroMQ wake-up must not stall a report
     # Local sockets instead of TCP ports: nothing listens on the network and the kernel
     # does not warn about unencrypted TCP on every report.
     # NOTE: with IPC, jupyter_client names the sockets <ip>-<n> relative to the working

@@ -61,7 +61,7 @@ def voila_command(
     command = [
         sys.executable,
         "-m",
-        "voila",
+        "bmoredash.voila_server",  # Voila, with kernel channels that cannot miss a reply
         str(notebook),
         # Only our configuration: not ~/.jupyter or the working directory's voila.json.
         f"--Voila.config_file_paths={VOILA_CONFIG_DIR}",

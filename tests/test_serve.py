@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 def test_command_binds_localhost_and_reads_only_our_config() -> None:
     command = serve.voila_command()
-    assert command[1:4] == ["-m", "voila", str(serve.NOTEBOOK)]
+    assert command[1:4] == ["-m", "bmoredash.voila_server", str(serve.NOTEBOOK)]
     assert "--Voila.ip=127.0.0.1" in command
     assert "--port=8866" in command
     assert f"--Voila.config_file_paths={serve.VOILA_CONFIG_DIR}" in command
