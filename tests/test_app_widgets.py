@@ -380,6 +380,34 @@ def test_link_shows_the_state_and_a_link_opens_that_view(real_dir):
     assert "district=EASTERN" in app.link.value and "neighborhood" not in app.link.value
 
 
+def test_a_preheated_kernel_builds_first_then_applies_the_visitors_link(real_dir, monkeypatch):
+    from bmoredash.app import build_app, shell
+    from bmoredash.app.context import DashboardContext
+
+    link = "district=SOUTHERN&neighborhood=Southern%20Hood%203&year=2023&offense=violent"
+
+    def visitor_arrives() -> str:  # what Voila's get_query_string returns once they do
+        return link + "&page=victims&offense=BOGUS"
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setattr(shell, "current_query_string", visitor_arrives)
+    context = DashboardContext.from_store(real_dir)
+    app = build_app(context=context)
+    assert "overview" in app.pages, "the default view was built before the link came"
+
+    direct = build_app(context=context, query=link + "&page=victims")
+    assert app.state.filter_key() == direct.state.filter_key()
+    assert app.filter_bar.district.value == "SOUTHERN"
+    assert app.filter_bar.neighborhood.value == "Southern Hood 3"
+    assert app.filter_bar.year.value == 2023
+    assert app.container.children == (app.pages["victims"].widget,)
+    assert app.nav_buttons["victims"].button_style == "primary"
+    assert "BOGUS" in app.messages.value
+    assert app.link.value == direct.link.value
+    assert app.pages["victims"].summary.value == direct.pages["victims"].summary.value
+    assert "Southern" in app.pages["victims"].summary.value
+
+
 def test_download_builds_the_filtered_rows(app, incidents):
     sent = {}
     app.send_file = lambda name, text: sent.update(name=name, text=text)

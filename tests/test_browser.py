@@ -8,6 +8,7 @@ for the module. Every page is opened and screenshotted under
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 
 import pandas as pd
@@ -151,6 +152,33 @@ def test_a_deep_link_opens_the_right_view(page, server: Server, incidents, throu
     selected = district.evaluate("s => s.options[s.selectedIndex].text")
     assert selected == "Western"
     assert re.search(rf"\b{year}\b", page.locator(".bmd-page-overview").inner_text())
+
+
+def test_a_deep_link_opens_the_right_view_with_a_preheated_kernel(
+    browser, server: Server, incidents, through
+) -> None:
+    """The pool's kernel ran the notebook before the visitor came; the link still counts."""
+    with Server(server.data_dir, preheat=True, pool_size=1) as warm:
+        deadline = time.monotonic() + 120
+        while "Kernel pool of dashboard.ipynb is filled" not in warm.log_text():
+            assert time.monotonic() < deadline, warm.log_text()[-3000:]
+            time.sleep(0.5)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            tab = context.new_page()
+            tab.set_default_timeout(TIMEOUT_MS)
+            tab.goto(f"{warm.url}/?district=EASTERN&offense=violent")
+            wait_for_app(tab)
+            rows = aggregate.filter_incidents(incidents, districts=["EASTERN"])
+            expected = {c.label: c.current for c in aggregate.ytd_comparison(rows, through)}
+            wait_for_counts(tab, expected)
+            district = tab.locator(".bmd-filters .widget-dropdown", has_text="District")
+            selected = district.locator("select").evaluate("s => s.options[s.selectedIndex].text")
+            assert selected == "Eastern"
+            assert "Using pre-heated kernel" in warm.log_text()
+            assert_no_leak(tab)
+        finally:
+            context.close()
 
 
 def test_map_draws_district_polygons(page, server: Server) -> None:

@@ -23,7 +23,7 @@ from IPython.display import Javascript, clear_output, display
 from bmoredash.app.context import DashboardContext, FilteredView, load_context
 from bmoredash.app.filters import FilterBar
 from bmoredash.app.pages import FRIENDLY_ERROR, PAGES, Page, PageSpec, page_spec
-from bmoredash.app.state import FilterState, current_query_string
+from bmoredash.app.state import FilterState, current_query_string, is_preheated
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +151,14 @@ class DashboardApp:
             'padding:4px 8px;border-radius:4px">Parts of the link were not understood and '
             f"were left out:<ul style='margin:2px 0'>{items}</ul></div>"
         )
+
+    def apply_link(self, query: str) -> None:
+        """Show the view ``query`` asks for (the filters and the page), as one change."""
+        linked = link_state(self.context, query)
+        with self.state.hold_trait_notifications():
+            for name in (*FilterState.FILTER_TRAITS, "page"):
+                setattr(self.state, name, getattr(linked, name))
+        self.show_messages(linked.messages)
 
     # Views and pages --------------------------------------------------------------------
 
@@ -346,13 +354,24 @@ def build_app(
             return _error_widget(
                 "The data could not be loaded. The problem has been logged; please try later."
             )
+    if query is None and is_preheated():
+        # NOTE: a preheated kernel runs this before its visitor arrives. Build the default
+        # view now, while no one waits, then wait for the visitor's link and apply it: a
+        # filter change (~20 ms) instead of building the app (~0.3-0.5 s) after arrival.
+        app = DashboardApp(context, link_state(context, ""))
+        app.apply_link(current_query_string())
+        return app
     raw = current_query_string() if query is None else query
-    state = FilterState.from_query(
-        raw,
+    return DashboardApp(context, link_state(context, raw))
+
+
+def link_state(context: DashboardContext, query: str) -> FilterState:
+    """The filter state a link asks for, checked against the data's years and names."""
+    return FilterState.from_query(
+        query,
         neighborhoods_by_district=context.neighborhoods_by_district,
         years=context.years,
     )
-    return DashboardApp(context, state)
 
 
 def settle() -> None:

@@ -205,6 +205,11 @@ class FilterState(traitlets.HasTraits):
         return state
 
 
+def is_preheated() -> bool:
+    """True in a kernel Voila started ahead of its visitor (``--preheat_kernel``)."""
+    return os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
 def current_query_string() -> str:
     """The visitor's query string: from Voila (works with preheated kernels), else the
     ``QUERY_STRING`` environment variable, else empty (outside Voila).
@@ -215,7 +220,7 @@ def current_query_string() -> str:
     kernel, measured), so it is imported only in a preheated kernel, which pays that before
     its visitor arrives; otherwise Voila has already put the query in the environment.
     """
-    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+    if is_preheated():
         try:
             from voila.utils import get_query_string
 
