@@ -50,6 +50,8 @@ def test_checked_in_configuration_is_the_public_site_one() -> None:
     culling = settings["MappingKernelManager"]
     assert culling["cull_idle_timeout"] > 0 and culling["cull_interval"] > 0
     assert culling["cull_connected"] is True
+    # a used pool kernel is replaced after the visitor's page has drawn, not during it
+    assert settings["VoilaKernelManager"]["fill_delay"] >= 3
     assert settings["Voila"]["open_browser"] is False
 
 
