@@ -208,9 +208,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(data_dir: Path, *, preheat: bool = False, pool_size: int = 2, notebook=None):
+def running(
+    data_dir: Path,
+    *,
+    preheat: bool = False,
+    pool_size: int = 2,
+    notebook=None,
+    fork_kernels: bool = False,
+):
     port = free_port()
     kwargs = {"notebook": notebook} if notebook else {}
+    kwargs["fork_kernels"] = fork_kernels
     log = Path(tempfile.mkstemp(prefix="bench-voila-", suffix=".log")[1])
     process = serve.start(
         data_dir, port=port, preheat=preheat, pool_size=pool_size, log_file=log, **kwargs
@@ -246,14 +254,25 @@ def first_chart_seconds(url: str, visits: int, pause: float) -> list[float]:
 
 
 def kernel_pids(server_pid: int) -> list[int]:
-    """Kernel processes started by the Voila server (direct children running ipykernel)."""
-    out = subprocess.run(
-        ["ps", "-o", "pid=,args=", "--ppid", str(server_pid)],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    return [int(row.split()[0]) for row in out.splitlines() if "ipykernel" in row]
+    """Kernel processes of the Voila server: its children running ipykernel, plus the fork
+    server (``--fork-kernels``) and the kernels forked from it (they keep its command line)."""
+
+    def children(pid: int) -> list[tuple[int, str]]:
+        out = subprocess.run(
+            ["ps", "-o", "pid=,args=", "--ppid", str(pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        return [(int(row.split()[0]), row) for row in out.splitlines()]
+
+    pids = []
+    for pid, row in children(server_pid):
+        if "ipykernel" in row:
+            pids.append(pid)
+        elif "bmoredash.fork_kernels" in row:
+            pids += [pid, *(kernel for kernel, _ in children(pid))]
+    return pids
 
 
 def pss_mb(pid: int) -> float:
@@ -268,11 +287,14 @@ def total_kernel_pss(server_pid: int) -> tuple[float, int]:
     return sum(pss_mb(p) for p in pids), len(pids)
 
 
-def one_more_visitor_mb(data_dir: Path, notebook=None) -> tuple[float, float, int]:
+def one_more_visitor_mb(
+    data_dir: Path, notebook=None, *, fork_kernels: bool = False
+) -> tuple[float, float, int]:
     """(PSS growth when a 2nd visitor opens the page, PSS with one visitor, kernels)."""
     from playwright.sync_api import sync_playwright
 
-    with running(data_dir, notebook=notebook) as (process, url), sync_playwright() as pw:
+    serving = running(data_dir, notebook=notebook, fork_kernels=fork_kernels)
+    with serving as (process, url), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         tabs = []
         readings = []
@@ -394,6 +416,13 @@ def main() -> None:
             f"{ref_first_mb:.0f} MB (+{ref_first_mb - empty:.0f} above empty)",
         )
         line(f"one more visitor ({kernels} kernels)", f"+{more:.0f} MB", f"+{ref_more:.0f} MB")
+        forked_more, forked_first, _ = one_more_visitor_mb(data_dir, fork_kernels=True)
+        line(
+            "--fork-kernels: first visitor (+ fork server)",
+            f"{forked_first:.0f} MB",
+            f"{ref_first_mb:.0f} MB",
+        )
+        line("--fork-kernels: one more visitor", f"+{forked_more:.0f} MB", f"+{ref_more:.0f} MB")
     print(f"\n(run {dt.datetime.now():%Y-%m-%d %H:%M}, python {sys.version.split()[0]})")
 
 

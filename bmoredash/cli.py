@@ -186,6 +186,9 @@ def serve(
     ] = "127.0.0.1",
     preheat: Annotated[bool, typer.Option(help="keep a pool of pre-started kernels")] = False,
     pool_size: Annotated[int, typer.Option(help="kernels in the preheated pool")] = 2,
+    fork_kernels: Annotated[
+        bool, typer.Option(help="fork kernels from one warm process (less memory per visitor)")
+    ] = False,
 ) -> None:
     """Serve the dashboard with Voila (public-site configuration)."""
     from bmoredash.serve import serve as run_server
@@ -194,7 +197,14 @@ def serve(
     target = config.data_dir(data_dir)
     with user_errors():
         read_manifest(target)  # fail early, with the hint, when there is no store
-        code = run_server(target, port=port, host=host, preheat=preheat, pool_size=pool_size)
+        code = run_server(
+            target,
+            port=port,
+            host=host,
+            preheat=preheat,
+            pool_size=pool_size,
+            fork_kernels=fork_kernels,
+        )
     raise typer.Exit(code or 0)
 
 

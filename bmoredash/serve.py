@@ -40,6 +40,10 @@ NOTEBOOK = config.PROJECT_DIR / "notebooks" / "dashboard.ipynb"
 DEFAULT_PORT = 8866
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_POOL_SIZE = 2
+#: jupyter_client reads the default kernel provisioner from this variable.
+FORK_PROVISIONER_ENV = "JUPYTER_DEFAULT_PROVISIONER_NAME"
+#: The entry point of ``bmoredash.fork_kernels.ForkingProvisioner`` (pyproject.toml).
+FORK_PROVISIONER = "bmoredash-fork"
 
 
 def voila_command(
@@ -78,9 +82,16 @@ def voila_command(
     return command
 
 
-def voila_env(data_dir: str | os.PathLike[str] | None) -> dict[str, str]:
-    """The environment for the Voila server and its kernels (they inherit it)."""
+def voila_env(
+    data_dir: str | os.PathLike[str] | None, *, fork_kernels: bool = False
+) -> dict[str, str]:
+    """The environment for the Voila server and its kernels (they inherit it).
+
+    ``fork_kernels`` makes every kernel a fork of one warm process (``fork_kernels.py``).
+    """
     env = dict(os.environ)
+    if fork_kernels:
+        env[FORK_PROVISIONER_ENV] = FORK_PROVISIONER
     env[config.DATA_DIR_ENV] = str(config.data_dir(data_dir))
     # Voila finds the "bmoredash" page template (voila.json) on the Jupyter path.
     env["JUPYTER_PATH"] = os.pathsep.join(
@@ -118,6 +129,7 @@ def start(
     cull_idle_timeout: int | None = None,
     extra_args: Sequence[str] = (),
     log_file: str | os.PathLike[str] | None = None,
+    fork_kernels: bool = False,
 ) -> subprocess.Popen:
     """Start Voila in the background and return the process (tests, benchmarks).
 
@@ -138,7 +150,7 @@ def start(
     try:
         return subprocess.Popen(
             command,
-            env=voila_env(root),
+            env=voila_env(root, fork_kernels=fork_kernels),
             cwd=str(Path(notebook).parent),
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -188,6 +200,7 @@ def serve(
     open_browser: bool = False,
     *,
     cull_idle_timeout: int | None = None,
+    fork_kernels: bool = False,
 ) -> int:
     """Serve the dashboard until interrupted (Ctrl-C or SIGTERM); returns Voila's exit code.
 
@@ -210,7 +223,8 @@ def serve(
         cull_idle_timeout=cull_idle_timeout,
     )
     print(f"bmoredash: serving {root} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    process = subprocess.Popen(command, env=voila_env(root), cwd=str(NOTEBOOK.parent))
+    env = voila_env(root, fork_kernels=fork_kernels)
+    process = subprocess.Popen(command, env=env, cwd=str(NOTEBOOK.parent))
     previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     try:
         return process.wait()

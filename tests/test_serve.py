@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,64 @@ def test_a_failing_cell_shows_no_traceback(tmp_path: Path) -> None:
     assert "kaboom-1234" not in body and secret not in body
     assert "Traceback" not in body
     assert "kaboom-1234" in log  # ... but the server log has it
+
+
+# --------------------------------------------------------------------------------------
+# Kernels forked from one warm process (``--fork-kernels``)
+# --------------------------------------------------------------------------------------
+
+
+def test_fork_kernels_is_opt_in(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv(serve.FORK_PROVISIONER_ENV, raising=False)
+    assert serve.FORK_PROVISIONER_ENV not in serve.voila_env(tmp_path)
+    env = serve.voila_env(tmp_path, fork_kernels=True)
+    assert env[serve.FORK_PROVISIONER_ENV] == serve.FORK_PROVISIONER
+
+
+def test_a_forked_kernel_handle_follows_its_process() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from bmoredash.fork_kernels import ForkedKernel
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    kernel = ForkedKernel(child.pid)
+    assert kernel.poll() is None
+    with pytest.raises(subprocess.TimeoutExpired):
+        kernel.wait(timeout=0.2)
+    kernel.send_signal(signal.SIGTERM)
+    assert kernel.wait(timeout=10) == 0  # gone (a zombie counts as gone)
+    child.wait()
+
+
+def _fork_processes() -> dict[int, int]:
+    """pid -> parent pid of every process started as ``python -m bmoredash.fork_kernels``
+    (the fork server and, as forks keep its command line, its kernels)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            command = (stat.parent / "cmdline").read_bytes()
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if b"bmoredash.fork_kernels" in command:
+            found[int(stat.parent.name)] = parent
+    return found
+
+
+def test_forked_kernels_serve_the_app() -> None:
+    with Server(demo_store(), fork_kernels=True) as running:
+        status, body, _ = http_get(running.url + "/")
+        assert status == 200, running.log_text()[-3000:]
+        assert "application/vnd.jupyter.widget-view+json" in body
+        assert "There was an error when executing cell" not in body
+        processes = _fork_processes()
+        servers = [pid for pid, parent in processes.items() if parent == running.process.pid]
+        assert len(servers) == 1, (processes, running.log_text()[-2000:])
+        kernels = [pid for pid, parent in processes.items() if parent == servers[0]]
+        assert kernels, "the page's kernel is not a fork of the server"
+    deadline = time.monotonic() + 10
+    while any(pid in _fork_processes() for pid in (*servers, *kernels)):
+        assert time.monotonic() < deadline, "the fork server or a kernel outlived Voila"
+        time.sleep(0.2)
