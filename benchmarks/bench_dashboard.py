@@ -395,6 +395,9 @@ def main() -> None:
             time.sleep(20)  # the pool fills after start
             # Between visits: voila.json's fill_delay (5 s) plus a kernel's ~5 s of preheating.
             warm = first_chart_seconds(url, args.visits, pause=12.0)
+        with running(data_dir, fork_kernels=True) as (_, url):
+            first_chart_seconds(url, 1, pause=0.0)  # starts the fork server (once per Voila)
+            forked = first_chart_seconds(url, args.visits, pause=1.0)
         with running(data_dir, notebook=ref_nb) as (_, url):
             reference = first_chart_seconds(url, args.visits, pause=1.0)
         ref_first = f"{statistics.median(reference):.2f} s (reads the CSV per visitor)"
@@ -402,6 +405,11 @@ def main() -> None:
         line(
             "preheated pool of 2",
             f"{statistics.median(warm):.2f} s (p95 {pct(warm, 95):.2f})",
+            ref_first,
+        )
+        line(
+            "--fork-kernels, no pool",
+            f"{statistics.median(forked):.2f} s (p95 {pct(forked, 95):.2f})",
             ref_first,
         )
 

@@ -181,6 +181,31 @@ def test_a_deep_link_opens_the_right_view_with_a_preheated_kernel(
             context.close()
 
 
+def test_forked_kernels_answer_filters_like_started_ones(
+    browser, server: Server, incidents, through
+) -> None:
+    """``--fork-kernels``: the page's widgets talk to a forked kernel like to any other."""
+    with Server(server.data_dir, fork_kernels=True) as forking:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            tab = context.new_page()
+            tab.set_default_timeout(TIMEOUT_MS)
+            tab.goto(f"{forking.url}/?district=SOUTHERN")
+            wait_for_app(tab)
+            for district in ("SOUTHERN", "NORTHEAST"):
+                if district == "NORTHEAST":
+                    tab.locator(".bmd-filters .widget-dropdown", has_text="District").locator(
+                        "select"
+                    ).select_option(label="Northeast")
+                rows = aggregate.filter_incidents(incidents, districts=[district])
+                comparisons = aggregate.ytd_comparison(rows, through)
+                wait_for_counts(tab, {c.label: c.current for c in comparisons})
+            assert "could not fork a kernel" not in forking.log_text()
+            assert_no_leak(tab)
+        finally:
+            context.close()
+
+
 def test_map_draws_district_polygons(page, server: Server) -> None:
     if not (server.data_dir / "boundaries" / "police_districts_2023.geojson").exists():
         reason = "no boundaries installed (../shared is absent)"
