@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -79,6 +80,7 @@ def _run_kernel(request: dict[str, Any], listener: socket.socket) -> None:
         listener.close()
         os.setsid()  # its own process group, signalled on its own
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.environ.clear()
         os.environ.update(request["env"])
         # The kernel watches its parent and ends with it: that is this server, not Voila
@@ -100,6 +102,12 @@ def _run_kernel(request: dict[str, Any], listener: socket.socket) -> None:
 def serve_forks(socket_path: str) -> None:
     """Warm up, then fork a kernel for each request on ``socket_path`` until ended."""
     _die_with_parent()
+
+    def stop(*_: Any) -> None:  # SIGTERM from Voila's process group or from PDEATHSIG
+        shutil.rmtree(os.path.dirname(socket_path), ignore_errors=True)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     _warm_up()
     signal.signal(signal.SIGCHLD, _reap)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -258,6 +258,12 @@ def _fork_processes() -> dict[int, int]:
 
 
 def test_forked_kernels_serve_the_app() -> None:
+    import tempfile
+
+    def socket_folders() -> set[Path]:
+        return set(Path(tempfile.gettempdir()).glob("bmoredash-forks-*"))
+
+    folders_before = socket_folders()
     with Server(demo_store(), fork_kernels=True) as running:
         status, body, _ = http_get(running.url + "/")
         assert status == 200, running.log_text()[-3000:]
@@ -272,3 +278,4 @@ def test_forked_kernels_serve_the_app() -> None:
     while any(pid in _fork_processes() for pid in (*servers, *kernels)):
         assert time.monotonic() < deadline, "the fork server or a kernel outlived Voila"
         time.sleep(0.2)
+    assert socket_folders() <= folders_before, "the fork server left its socket folder"
