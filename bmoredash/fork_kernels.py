@@ -73,11 +73,12 @@ def _reap(*_: Any) -> None:
             pass
 
 
-def _run_kernel(request: dict[str, Any], listener: socket.socket) -> None:
+def _run_kernel(request: dict[str, Any], *server_sockets: socket.socket) -> None:
     """In the forked child: become the kernel the request describes; never returns."""
     code = 1
     try:
-        listener.close()
+        for server_socket in server_sockets:
+            server_socket.close()
         os.setsid()  # its own process group, signalled on its own
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -119,11 +120,16 @@ def serve_forks(socket_path: str) -> None:
         except InterruptedError:
             continue
         with connection:
-            request = json.loads(connection.makefile("r").readline())
-            pid = os.fork()
-            if pid == 0:
-                _run_kernel(request, listener)
-            connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+            try:
+                request = json.loads(connection.makefile("r").readline())
+                pid = os.fork()
+                if pid == 0:
+                    _run_kernel(request, listener, connection)
+                reply = {"pid": pid}
+            except Exception as error:  # a bad request must not end the server
+                reply = {"error": f"{type(error).__name__}: {error}"}
+            with contextlib.suppress(OSError):
+                connection.sendall(json.dumps(reply).encode() + b"\n")
 
 
 # --------------------------------------------------------------------------------------
@@ -204,6 +210,8 @@ class ForkServer:
             reply = json.loads(await asyncio.wait_for(reader.readline(), 30))
         finally:
             writer.close()
+        if "pid" not in reply:
+            raise RuntimeError(f"the fork server could not fork: {reply.get('error')}")
         return int(reply["pid"])
 
 
