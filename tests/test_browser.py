@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import contextmanager
 from datetime import date
 
 import pandas as pd
@@ -47,13 +48,22 @@ def browser(server: Server):
         chromium.close()
 
 
+@contextmanager
+def new_tab(browser):
+    """One tab in a fresh browser context (no cache or cookies from other tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(TIMEOUT_MS)
+        yield tab
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser, server: Server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT_MS)
-    yield tab
-    context.close()
+    with new_tab(browser) as tab:
+        yield tab
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +96,17 @@ def wait_for_counts(tab, expected: dict[str, int], timeout_ms: float = 60_000) -
             pass
         tab.wait_for_timeout(200)
     assert card_counts(tab) == expected
+
+
+def district_select(tab):
+    """The District dropdown of the filter bar."""
+    return tab.locator(".bmd-filters .widget-dropdown", has_text="District").locator("select")
+
+
+def ytd_cards(incidents: pd.DataFrame, through: date, district: str | None = None) -> dict:
+    """The four headline numbers the package computes for a district (None: citywide)."""
+    rows = aggregate.filter_incidents(incidents, districts=[district] if district else None)
+    return {c.label: c.current for c in aggregate.ytd_comparison(rows, through)}
 
 
 def assert_no_leak(tab) -> None:
@@ -127,15 +148,12 @@ def test_the_overview_asks_no_other_site(page, server: Server) -> None:
 def test_district_changes_the_overview_numbers(page, server: Server, incidents, through) -> None:
     page.goto(server.url + "/")
     wait_for_app(page)
-    citywide = aggregate.ytd_comparison(aggregate.filter_incidents(incidents), through)
-    wait_for_counts(page, {c.label: c.current for c in citywide})
+    citywide = ytd_cards(incidents, through)
+    wait_for_counts(page, citywide)
 
-    district = page.locator(".bmd-filters .widget-dropdown", has_text="District").locator("select")
-    district.select_option(label="Western")
-    western_rows = aggregate.filter_incidents(incidents, districts=["WESTERN"])
-    western = aggregate.ytd_comparison(western_rows, through)
-    expected = {c.label: c.current for c in western}
-    assert expected != {c.label: c.current for c in citywide}
+    district_select(page).select_option(label="Western")
+    expected = ytd_cards(incidents, through, "WESTERN")
+    assert expected != citywide
     wait_for_counts(page, expected)
     assert_no_leak(page)
 
@@ -148,8 +166,7 @@ def test_a_deep_link_opens_the_right_view(page, server: Server, incidents, throu
     rows = aggregate.filter_incidents(incidents, districts=["WESTERN"], window=window)
     expected = aggregate.headline_counts(rows).to_dict()
     wait_for_counts(page, {label: int(n) for label, n in expected.items()})
-    district = page.locator(".bmd-filters .widget-dropdown", has_text="District").locator("select")
-    selected = district.evaluate("s => s.options[s.selectedIndex].text")
+    selected = district_select(page).evaluate("s => s.options[s.selectedIndex].text")
     assert selected == "Western"
     assert re.search(rf"\b{year}\b", page.locator(".bmd-page-overview").inner_text())
 
@@ -163,47 +180,28 @@ def test_a_deep_link_opens_the_right_view_with_a_preheated_kernel(
         while "Kernel pool of dashboard.ipynb is filled" not in warm.log_text():
             assert time.monotonic() < deadline, warm.log_text()[-3000:]
             time.sleep(0.5)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        try:
-            tab = context.new_page()
-            tab.set_default_timeout(TIMEOUT_MS)
+        with new_tab(browser) as tab:
             tab.goto(f"{warm.url}/?district=EASTERN&offense=violent")
             wait_for_app(tab)
-            rows = aggregate.filter_incidents(incidents, districts=["EASTERN"])
-            expected = {c.label: c.current for c in aggregate.ytd_comparison(rows, through)}
-            wait_for_counts(tab, expected)
-            district = tab.locator(".bmd-filters .widget-dropdown", has_text="District")
-            selected = district.locator("select").evaluate("s => s.options[s.selectedIndex].text")
+            wait_for_counts(tab, ytd_cards(incidents, through, "EASTERN"))
+            selected = district_select(tab).evaluate("s => s.options[s.selectedIndex].text")
             assert selected == "Eastern"
             assert "Using pre-heated kernel" in warm.log_text()
             assert_no_leak(tab)
-        finally:
-            context.close()
 
 
 def test_forked_kernels_answer_filters_like_started_ones(
     browser, server: Server, incidents, through
 ) -> None:
     """``--fork-kernels``: the page's widgets talk to a forked kernel like to any other."""
-    with Server(server.data_dir, fork_kernels=True) as forking:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        try:
-            tab = context.new_page()
-            tab.set_default_timeout(TIMEOUT_MS)
-            tab.goto(f"{forking.url}/?district=SOUTHERN")
-            wait_for_app(tab)
-            for district in ("SOUTHERN", "NORTHEAST"):
-                if district == "NORTHEAST":
-                    tab.locator(".bmd-filters .widget-dropdown", has_text="District").locator(
-                        "select"
-                    ).select_option(label="Northeast")
-                rows = aggregate.filter_incidents(incidents, districts=[district])
-                comparisons = aggregate.ytd_comparison(rows, through)
-                wait_for_counts(tab, {c.label: c.current for c in comparisons})
-            assert "could not fork a kernel" not in forking.log_text()
-            assert_no_leak(tab)
-        finally:
-            context.close()
+    with Server(server.data_dir, fork_kernels=True) as forking, new_tab(browser) as tab:
+        tab.goto(f"{forking.url}/?district=SOUTHERN")
+        wait_for_app(tab)
+        wait_for_counts(tab, ytd_cards(incidents, through, "SOUTHERN"))
+        district_select(tab).select_option(label="Northeast")
+        wait_for_counts(tab, ytd_cards(incidents, through, "NORTHEAST"))
+        assert "could not fork a kernel" not in forking.log_text()
+        assert_no_leak(tab)
 
 
 def test_map_draws_district_polygons(page, server: Server) -> None:
