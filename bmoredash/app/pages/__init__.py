@@ -106,7 +106,8 @@ class BasePage:
     """Common frame of a page: header, friendly-error area, body from ``build``.
 
     Subclasses set ``title`` and ``slug``, implement ``build()`` (return the body widget)
-    and ``update(view)`` (change widgets in place).
+    and ``update(view)`` (change widgets in place). A control inside the page (an interval,
+    a group) observes with ``redraw``: the page draws its last view again.
     """
 
     title: ClassVar[str] = ""
@@ -115,6 +116,8 @@ class BasePage:
     def __init__(self, context: DashboardContext, state: FilterState) -> None:
         self.context = context
         self.state = state
+        #: The view the page last drew (None until the first refresh).
+        self.view: FilteredView | None = None
         self.header = widgets.HTML(data_note_html(context))
         self.message = widgets.HTML("")
         self.body = self.build()
@@ -137,8 +140,14 @@ class BasePage:
         """Change the body's widgets in place for ``view``."""
         raise NotImplementedError
 
+    def redraw(self, _change: dict | None = None) -> None:
+        """Draw the last view again (after a control inside the page changed)."""
+        if self.view is not None:
+            self.refresh(self.view)
+
     def refresh(self, view: FilteredView) -> None:
         """``update`` guarded: a failure shows a message in this page and is logged."""
+        self.view = view
         try:
             self.update(view)
         except Exception:

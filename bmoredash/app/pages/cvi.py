@@ -156,7 +156,7 @@ class CviPage(BasePage):
         ]
         self.type_filter = widgets.Dropdown(options=options, value=ALL_TYPES, description="Type:")
         self.type_filter.layout.width = "460px"
-        self.type_filter.observe(lambda _change: self._redraw(), "value")
+        self.type_filter.observe(self.redraw, "value")
 
         self.map = maps.base_map(
             maps.tiles_setting(), zoom=11.25, layout=widgets.Layout(height="460px")
@@ -182,7 +182,6 @@ class CviPage(BasePage):
         self.key = widgets.HTML(self._key_html())
         self.nearest = widgets.HTML("")
         self.listing = widgets.HTML("")
-        self._view: FilteredView | None = None
         return widgets.VBox(
             [
                 widgets.HTML(INTRO),
@@ -237,12 +236,7 @@ class CviPage(BasePage):
             return self.programs
         return self.programs[self.programs["type_label"] == self.type_filter.value]
 
-    def _redraw(self) -> None:
-        if self._view is not None:
-            self.refresh(self._view)
-
     def update(self, view: FilteredView) -> None:
-        self._view = view
         chosen = self.selected_programs()
         self.layer.data = programs_geojson(chosen)
 

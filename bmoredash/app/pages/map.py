@@ -82,7 +82,6 @@ class MapPage(BasePage):
         self.legend = widgets.HTML("")
         self.status = widgets.HTML("")
         self.boundary_note = widgets.HTML(self._boundary_note())
-        self._last_view: FilteredView | None = None
         self._dirty_levels: set[str] = set()
         return widgets.VBox(
             [
@@ -158,8 +157,8 @@ class MapPage(BasePage):
     def _level_changed(self, change) -> None:
         layer = self.area_layers.get(change["new"])
         self.area_group.layers = (layer,) if layer is not None else ()
-        if self._last_view is not None and change["new"] in self._dirty_levels:
-            self._update_areas(self._last_view, change["new"])
+        if self.view is not None and change["new"] in self._dirty_levels:
+            self._update_areas(self.view, change["new"])
 
     # Refresh ---------------------------------------------------------------------------
 
@@ -188,7 +187,6 @@ class MapPage(BasePage):
         self._dirty_levels.discard(label)
 
     def update(self, view: FilteredView) -> None:
-        self._last_view = view
         self._dirty_levels = set(self.area_layers)
         if self.level.value in self.area_layers:
             self._update_areas(view, self.level.value)

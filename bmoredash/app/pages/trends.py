@@ -47,7 +47,7 @@ class TrendsPage(BasePage):
             tooltips=["Counts per BPD week (Sunday to Saturday)", "Counts per calendar month"],
             style={"button_width": "auto"},
         )
-        self.interval.observe(self._on_interval, "value")
+        self.interval.observe(self.redraw, "value")
         self.series = TimeSeriesChart()
         self.series_panel = ChartPanel("Counts over time", self.series.figure)
         self.years = YearLinesChart(HISTORY_YEARS + 1)
@@ -62,18 +62,12 @@ class TrendsPage(BasePage):
         self.counts = pd.Series(dtype=int)
         self.flags = pd.Series(dtype=str)
         self.cumulative = pd.DataFrame()
-        self._view: FilteredView | None = None
         return widgets.VBox(
             [self.interval, self.series_panel.widget, self.years_panel.widget],
             layout=widgets.Layout(width="100%", min_width="0"),
         )
 
-    def _on_interval(self, _change: dict) -> None:
-        if self._view is not None:
-            self.refresh(self._view)
-
     def update(self, view: FilteredView) -> None:
-        self._view = view
         if self.interval.value == "Weekly":
             self._weekly(view)
         else:

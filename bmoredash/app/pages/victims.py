@@ -48,8 +48,7 @@ class VictimsPage(BasePage):
             description="Victims of",
             style={"button_width": "auto"},
         )
-        self._view: FilteredView | None = None
-        self.group.observe(self._on_group, "value")
+        self.group.observe(self.redraw, "value")
         self.summary = widgets.HTML("")
         self.charts: dict[str, BarChart] = {}
         self.panels: dict[str, ChartPanel] = {}
@@ -78,12 +77,7 @@ class VictimsPage(BasePage):
             layout=widgets.Layout(width="100%", min_width="0"),
         )
 
-    def _on_group(self, _change: dict) -> None:
-        if self._view is not None:
-            self.refresh(self._view)
-
     def update(self, view: FilteredView) -> None:
-        self._view = view
         offenses = VICTIM_GROUPS[self.group.value]
         rows = view.rows(view.window.start, view.window.end, offenses=offenses)
         incidents = int(view.context.text("incident_id", rows).nunique()) if len(rows) else 0
