@@ -1,0 +1,167 @@
+"""Which days the store has data for: the one answer to "is this no data, or zero crime?".
+
+The store's manifest records, per dataset, the date spans its snapshots serve and the gap
+days found in them (``store`` writes the ``coverage`` key). A day is *covered* for a set of
+offenses when a served span holds every one of them on that day and it is not a gap day.
+Every face (the dashboard, the reports) asks this module before it draws or compares a
+period: a day that is not covered is *no data*, never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Span", "Coverage", "from_manifest", "spans_of_days"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inclusive dates served by one dataset; ``offenses`` None means every offense."""
+
+    start: date
+    end: date
+    dataset: str = ""
+    offenses: frozenset[str] | None = None
+
+    def holds(self, offenses: frozenset[str] | None) -> bool:
+        """True when this span has data for every offense asked for (None: all offenses)."""
+        if self.offenses is None:
+            return True
+        return offenses is not None and offenses <= self.offenses
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "dataset": self.dataset,
+            "offenses": sorted(self.offenses) if self.offenses is not None else None,
+        }
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Span:
+        offenses = doc.get("offenses")
+        return cls(
+            start=date.fromisoformat(doc["start"]),
+            end=date.fromisoformat(doc["end"]),
+            dataset=str(doc.get("dataset", "")),
+            offenses=frozenset(offenses) if offenses is not None else None,
+        )
+
+
+def _as_day(value: Any) -> date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _offense_set(offenses: Iterable[str] | None) -> frozenset[str] | None:
+    return frozenset(offenses) if offenses is not None else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Served spans and gap days of a store; everything else is no data."""
+
+    spans: tuple[Span, ...] = ()
+    gap_days: frozenset[date] = field(default_factory=frozenset)
+
+    def _spans_for(self, offenses: Iterable[str] | None) -> list[Span]:
+        wanted = _offense_set(offenses)
+        return [s for s in self.spans if s.holds(wanted)]
+
+    def mask(
+        self, days: Sequence[Any] | pd.DatetimeIndex, offenses: Iterable[str] | None = None
+    ) -> np.ndarray:
+        """True per day that is covered for ``offenses`` (None: every offense)."""
+        ordinals = np.array([_as_day(d).toordinal() for d in days], dtype=np.int64)
+        covered = np.zeros(len(ordinals), dtype=bool)
+        for span in self._spans_for(offenses):
+            covered |= (ordinals >= span.start.toordinal()) & (ordinals <= span.end.toordinal())
+        if self.gap_days and len(ordinals):
+            gaps = np.array([d.toordinal() for d in self.gap_days], dtype=np.int64)
+            covered &= ~np.isin(ordinals, gaps)
+        return covered
+
+    def covers(self, start: Any, end: Any, offenses: Iterable[str] | None = None) -> bool:
+        """True when every day from ``start`` to ``end`` (inclusive) is covered."""
+        first, last = _as_day(start), _as_day(end)
+        if last < first:
+            return False
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        return bool(self.mask(days, offenses).all())
+
+    def uncovered_days(
+        self, start: Any, end: Any, offenses: Iterable[str] | None = None
+    ) -> list[date]:
+        """The days from ``start`` to ``end`` that have no data (gap days included)."""
+        first, last = _as_day(start), _as_day(end)
+        days = [first + timedelta(days=i) for i in range(max(0, (last - first).days + 1))]
+        return [d for d, ok in zip(days, self.mask(days, offenses), strict=True) if not ok]
+
+    def first_day(self, offenses: Iterable[str] | None = None) -> date | None:
+        spans = self._spans_for(offenses)
+        return min((s.start for s in spans), default=None)
+
+    def last_day(self, offenses: Iterable[str] | None = None) -> date | None:
+        spans = self._spans_for(offenses)
+        return max((s.end for s in spans), default=None)
+
+    def years(self, offenses: Iterable[str] | None = None) -> list[int]:
+        """Calendar years with at least one covered day, ascending."""
+        out: set[int] = set()
+        for span in self._spans_for(offenses):
+            out.update(range(span.start.year, span.end.year + 1))
+        return sorted(out)
+
+    def why_not(self, start: Any, end: Any, offenses: Iterable[str] | None = None) -> str | None:
+        """None when the window is covered, else a short reason a reader can be shown.
+
+        ``"no comparison: data start Mar 18, 2025"``, ``"... data end ..."`` or
+        ``"... no data on 4 days (Jul 30, 2025 ...)"``.
+        """
+        missing = self.uncovered_days(start, end, offenses)
+        if not missing:
+            return None
+        first, last = self.first_day(offenses), self.last_day(offenses)
+        if first is None or last is None:
+            return "no comparison: no data for this selection"
+        if missing[0] < first:
+            return f"no comparison: data start {_label(first)}"
+        if missing[-1] > last:
+            return f"no comparison: data end {_label(last)}"
+        shown = ", ".join(_label(d) for d in missing[:3])
+        more = " ..." if len(missing) > 3 else ""
+        plural = "day" if len(missing) == 1 else "days"
+        return f"no comparison: no data on {len(missing)} {plural} ({shown}{more})"
+
+
+def _label(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def spans_of_days(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days: [(first, last), ...]."""
+    ordered = sorted(set(days))
+    runs: list[tuple[date, date]] = []
+    for day in ordered:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def from_manifest(manifest: Mapping[str, Any]) -> Coverage:
+    """The coverage a manifest records (an empty coverage when it records none)."""
+    doc = manifest.get("coverage") or {}
+    spans = tuple(Span.from_dict(s) for s in doc.get("spans") or [])
+    gaps = frozenset(date.fromisoformat(d) for d in doc.get("gap_days") or [])
+    return Coverage(spans=spans, gap_days=gaps)
