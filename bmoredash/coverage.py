@@ -161,7 +161,13 @@ def spans_of_days(days: Iterable[date]) -> list[tuple[date, date]]:
 
 def from_manifest(manifest: Mapping[str, Any]) -> Coverage:
     """The coverage a manifest records (an empty coverage when it records none)."""
-    doc = manifest.get("coverage") or {}
+    doc = manifest.get("coverage")
+    if doc is None:
+        # NOTE: stores written before coverage was recorded: first to last date, whole.
+        first, last = manifest.get("first_date"), manifest.get("data_through")
+        if not first or not last:
+            return Coverage()
+        return Coverage(spans=(Span(date.fromisoformat(first), date.fromisoformat(last)),))
     spans = tuple(Span.from_dict(s) for s in doc.get("spans") or [])
     gaps = frozenset(date.fromisoformat(d) for d in doc.get("gap_days") or [])
     return Coverage(spans=spans, gap_days=gaps)
