@@ -6,10 +6,14 @@ count of rows of this shape. Changing anything here changes ``SCHEMA_VERSION``.
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import re
 from dataclasses import dataclass
+from importlib import resources
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # --------------------------------------------------------------------------------------
 # Columns
@@ -27,7 +31,9 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "record_id", "string", "stable key of the published row (layer RowID, else content hash)"
     ),
-    Column("incident_id", "string", "CCNumber, else RowID; shared by the victims of one incident"),
+    Column(
+        "incident_id", "string", "CCNumber, shared by the victims of one incident; else missing"
+    ),
     Column("occurred_at", "datetime", "when it happened, America/New_York"),
     Column("time_known", "bool", "False when the source gave a date without a time"),
     Column("crime_code", "category", "BPD/UCR or NIBRS code as published"),
@@ -50,6 +56,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("victim_race", "category", "as published, Unknown when missing"),
     Column("victim_ethnicity", "category", "as published, Unknown when missing"),
     Column("source", "category", "file or layer the row came from"),
+    Column("snapshot", "category", "the ingest or fetch the row came from (manifest snapshots)"),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
@@ -157,22 +164,33 @@ class OffenseRule:
 
 
 # Legacy BPD (UCR-style) codes, e.g. 1A, 3AJF, 4E, 6D, 8AO, 9S. First match wins.
+# Checked code by code against BPD's own code list (``official_crime_codes()``): every
+# code whose CLASS is PART 1 maps, by its NAME, to one canonical offense, and no legacy code
+# missing from that list maps. Of the PART 2 codes only 4E (common assault) maps; 2C-2J (minor sex
+# offenses) and 4F (assault by threat) do not, and the CFS (call for service) codes never do.
 CODE_RULES: tuple[OffenseRule, ...] = (
-    OffenseRule(r"^1[AKO]$", "HOMICIDE", "HOMICIDE"),
-    OffenseRule(r"^2[A-Z]$", "RAPE", "RAPE"),
+    # MURDER; 1F (firearm) is as much a homicide as 1A, 1K and 1O.
+    OffenseRule(r"^1[AFKO]$", "HOMICIDE", "HOMICIDE"),
+    OffenseRule(r"^2[AB]$", "RAPE", "RAPE"),
+    # Robbery letters: F firearm, K knife, O other weapon, none = armed (A) or unarmed (UA).
+    # ROBB CARJACK
     OffenseRule(r"^3(AJ[FKO]|BJ)$", "ROBBERY", "ROBBERY - CARJACKING"),
-    OffenseRule(r"^3(C[FKO]?|D|E[FKO]|F|G[FKO]|H|L[FKO]|M)$", "ROBBERY", "ROBBERY - COMMERCIAL"),
+    # ROBB COMM, GAS STATION, CONV STORE, BANK; 3Q ROBBERY - CAB
+    OffenseRule(r"^3([CEGL][FKO]?|[DFHMQ])$", "ROBBERY", "ROBBERY - COMMERCIAL"),
+    # ROBB RESIDENCE
     OffenseRule(r"^3(J[FKO]?|K)$", "ROBBERY", "ROBBERY - RESIDENCE"),
-    OffenseRule(r"^3(A[FKO]?|B|N[FKO]?|P)$", "ROBBERY", "ROBBERY - STREET"),
-    OffenseRule(r"^4[ABCD]$", "AGG. ASSAULT", "AGG. ASSAULT"),
+    # ROBB HWY and ROBB MISC
+    OffenseRule(r"^3(A[FKO]|N[FKO]?|[BP])$", "ROBBERY", "ROBBERY - STREET"),
+    OffenseRule(r"^4[A-D]$", "AGG. ASSAULT", "AGG. ASSAULT"),
     OffenseRule(r"^4E$", "COMMON ASSAULT", "COMMON ASSAULT"),
-    OffenseRule(r"^5[A-Z]$", "BURGLARY", "BURGLARY"),
+    OffenseRule(r"^5[A-G]$", "BURGLARY", "BURGLARY"),
     OffenseRule(r"^6C$", "LARCENY", "SHOPLIFTING"),
     OffenseRule(r"^6D$", "LARCENY FROM AUTO", "LARCENY FROM AUTO"),
     OffenseRule(r"^6E$", "LARCENY", "LARCENY - AUTO PARTS"),
-    OffenseRule(r"^6[A-Z]$", "LARCENY", "LARCENY"),
-    OffenseRule(r"^7[A-Z]$", "AUTO THEFT", "AUTO THEFT"),
-    OffenseRule(r"^8[A-Z]{1,2}$", "ARSON", "ARSON"),
+    OffenseRule(r"^6[ABFGHJKL]$", "LARCENY", "LARCENY"),
+    OffenseRule(r"^7[ABC]$", "AUTO THEFT", "AUTO THEFT"),
+    # ARSON by property (A-G, O occupied / V vacant), 8H motor vehicle, 8I mobile, 8J other
+    OffenseRule(r"^8([A-G][OV]|[HIJ])$", "ARSON", "ARSON"),
     OffenseRule(r"^9S$", "SHOOTING", "SHOOTING"),
     # NIBRS Group A codes (Open Baltimore from 2022 on). 09B (negligent manslaughter),
     # 13C (intimidation) and the rest of Group A are not Part 1 and map to nothing.
@@ -218,6 +236,37 @@ DESCRIPTION_RULES: tuple[OffenseRule, ...] = (
     OffenseRule(r"^(LARCENY|THEFT|PICKPOCKET|PURSE)", "LARCENY", "LARCENY"),
     OffenseRule(r"^ARSON", "ARSON", "ARSON"),
 )
+
+#: Where the official code list is kept, inside the package.
+CRIME_CODES_FILE = "data/crime_codes.csv"
+
+
+@functools.cache
+def _crime_code_rows() -> tuple[tuple[str, str, str], ...]:
+    text = resources.files("bmoredash").joinpath(CRIME_CODES_FILE).read_text("utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    return tuple((row["CODE"], row["NAME"], row["CLASS"]) for row in reader)
+
+
+def official_crime_codes() -> list[tuple[str, str, str]]:
+    """BPD's crime code list as (CODE, NAME, CLASS) rows, e.g. ("1F", "MURDER", "PART 1").
+
+    CLASS is ``PART 1``, ``PART 2``, ``CFS`` (a call-for-service type, not an offense) or
+    empty (the placeholder code BLNK). 203 codes.
+
+    Source: the Open Baltimore / BPD table "CRIME_CODES" (data.baltimorecity.gov, ArcGIS
+    item ``e6ca4eadecdc475a961f68bc314e2a86``; columns CODE, TYPE, NAME, CLASS,
+    NAME_COMBINE, WEAPON, VIOLENT_CR, VIO_PROP_CFS). That item could not be read from here;
+    the rows come from a copy of its CSV in the public GitHub repository
+    ``rressler/data_raw_courses``, file ``baltimore_crime_codes.csv``, commit
+    ``0ae0df5b54a421b93d4aafc3ae7930cd50b2cd0f`` (2021-07-24; unchanged since). Kept: the
+    columns CODE, NAME and CLASS, every row, in the published order, with the fixed-width
+    padding trimmed (``"MURDER              "`` -> ``MURDER``, ``"8H "`` -> ``8H``); nothing else
+    changed. Cross-check: in the Socrata extract 4ih5-d5d5 (2012-2018, 1,000 rows) every
+    row's description equals that code's NAME_COMBINE in the same table.
+    """
+    return list(_crime_code_rows())
+
 
 _CODE_RES = tuple((re.compile(r.pattern), r) for r in CODE_RULES)
 _DESC_RES = tuple((re.compile(r.pattern), r) for r in DESCRIPTION_RULES)
