@@ -29,7 +29,16 @@ import pyarrow.compute as pc
 
 from bmoredash import config, schema
 from bmoredash.neighborhoods import known_neighborhoods
-from bmoredash.sources import SourceFrame, canonical_view, normalize_header
+from bmoredash.sources import (
+    CLOCKS,
+    DATASET_OF_LAYOUT,
+    DATASETS,
+    UTC,
+    WALL,
+    SourceFrame,
+    canonical_view,
+    normalize_header,
+)
 
 TEXT = pd.StringDtype("pyarrow")
 OCCURRED_DTYPE = pd.DatetimeTZDtype("ns", "America/New_York")
@@ -56,7 +65,7 @@ class QualityReport:
 
     rows_read: int = 0
     rows_kept: int = 0
-    duplicates_dropped: int = 0
+    identical_rows_kept: int = 0
     ungeocoded: int = 0
     coordinates_repaired: int = 0
     unknown_district: int = 0
@@ -64,6 +73,7 @@ class QualityReport:
     genders_unknown: int = 0
     time_unknown: int = 0
     neighborhoods_expanded: int = 0
+    outside_plausible_range: int = 0
     quarantined: dict[str, int] = field(default_factory=dict)
     unmapped_descriptions: dict[str, int] = field(default_factory=dict)
 
@@ -195,15 +205,19 @@ def _numbers(values: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------------------
 
 
-def exact_duplicates(raw: pd.DataFrame, row_id: pd.Series | None = None) -> np.ndarray:
-    """True for a row equal on every published column to an earlier row.
+def identical_rows(raw: pd.DataFrame) -> np.ndarray:
+    """True for a row equal on every published column to an earlier row. Such rows are
+    kept: they are counted in the quality report, never dropped.
 
-    NOTE: the 2019 legacy CSV repeats 933 rows, the Sun extract 190, Socrata API pages
-    33-35. Rows that differ only in RowID are *not* exact duplicates (they are kept), so
-    when every row has its own RowID there is nothing to compare.
+    NOTE: BPD publishes one row per victim, and the layouts without a row id have no
+    victim columns: two victims of one crime are two identical rows. The homicide of
+    04/10/2019 23:04 at 1800 N CHESTER ST is twice in the 2019 legacy CSV and is RowIDs
+    110890 and 110892 in the Open Baltimore export; 07/05/2019 17:11 9S at 1000
+    PENNSYLVANIA AV is twice there and RowIDs 2261 and 2263 in the USF copy. The 2019 CSV
+    has 933 such rows, the Sun extract 190, the Socrata JSON pages 33 and 35.
     """
-    if raw.empty or (row_id is not None and row_id.notna().all() and row_id.is_unique):
-        return np.zeros(len(raw), dtype=bool)
+    if raw.empty:
+        return np.zeros(0, dtype=bool)
     return raw.duplicated(keep="first").to_numpy()
 
 
@@ -222,7 +236,8 @@ def repeated_record_ids(record_id: pd.Series) -> np.ndarray:
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:([AP])\.?\s*M\.?)?$")
 _HHMM = re.compile(r"^(\d{1,2})(\d{2})$")
-_WITH_OFFSET = r"\d[ T]\d{1,2}:\d{2}.*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+#: An offset after a time of day (``11:17:21+00``, ``04:00:00.000Z``): group 1 keeps the time.
+_OFFSET_SUFFIX = r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 _ISO_DATE = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}"
 _ISO_TIME = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{2}"
 _US_DATE = r"^\d{1,2}/\d{1,2}/\d{4}"
@@ -289,21 +304,32 @@ def localize_city_time(naive: pd.Series) -> pd.Series:
     ).astype(OCCURRED_DTYPE)
 
 
-def parse_timestamp(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_city_time(naive: pd.Series, clock: str) -> pd.Series:
+    """Naive date-times on the layout's clock (``sources.CLOCKS``) as Baltimore time."""
+    if clock == UTC:
+        return naive.dt.tz_localize("UTC").dt.tz_convert(config.CITY_TZ).astype(OCCURRED_DTYPE)
+    return localize_city_time(naive)
+
+
+def parse_timestamp(text: pd.Series, clock: str = WALL) -> tuple[pd.Series, pd.Series]:
     """(Baltimore time, whether a time of day was given) per row; NaT when unreadable.
 
-    Forms, each parsed column-wise on the distinct values:
+    ``clock`` is the layout's (``sources.CLOCKS``): the digits are read as UTC or as
+    Baltimore wall time; an offset written next to them never decides it (NOTE: the Open
+    Baltimore export writes wall time as ``+00``). Forms, parsed column-wise on the
+    distinct values:
 
-    - epoch milliseconds (ArcGIS REST ``f=json``/``f=geojson``): UTC;
-    - ``2022/02/03 11:17:21+00`` (Open Baltimore CSV): the offset is UTC's, so the value
-      is converted to Baltimore time; NOTE: early-morning UTC rows fall on the previous
-      Baltimore day;
-    - ``2019-09-14T00:00:00.000``, ``2020-11-13``, ``2021/07/14 04:00``: local wall time;
-    - ``04/27/2019``, ``3/18/2025``, ``04/27/2019 9:23:00 AM``: local wall time.
+    - epoch milliseconds (ArcGIS REST ``f=json``/``f=geojson``);
+    - ``2022/02/03 11:17:21+00``, ``2019-09-14T00:00:00.000``, ``2020-11-13``,
+      ``2021/07/14 04:00``;
+    - ``04/27/2019``, ``3/18/2025``, ``04/27/2019 9:23:00 AM``.
+
+    A date without a time keeps its calendar date whatever the clock (midnight, time not
+    known): there is no time to convert.
     """
     codes, values = _distinct(text)
     values = values.reset_index(drop=True)
-    out = pd.Series(pd.NaT, index=values.index, dtype=OCCURRED_DTYPE)
+    naive = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     has_time = pd.Series(False, index=values.index)
     todo = values.notna()
 
@@ -312,23 +338,16 @@ def parse_timestamp(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     epoch = todo & values.str.fullmatch(r"-?\d{11,}(?:\.0*)?").fillna(False)
     if epoch.any():
         number = pd.to_numeric(values[epoch], errors="coerce")
-        out[epoch] = pd.to_datetime(number, unit="ms", utc=True).dt.tz_convert(OCCURRED_DTYPE.tz)
+        naive[epoch] = pd.to_datetime(number, unit="ms")
         has_time[epoch] = True
         todo &= ~epoch
 
-    offset = todo & values.str.contains(_WITH_OFFSET, regex=True).fillna(False)
-    if offset.any():
-        aware = pd.to_datetime(values[offset], format="ISO8601", utc=True, errors="coerce")
-        out[offset] = aware.dt.tz_convert(OCCURRED_DTYPE.tz).astype(OCCURRED_DTYPE)
-        has_time[offset] = True
-        todo &= ~offset
-
     iso = todo & values.str.contains(_ISO_DATE, regex=True).fillna(False)
     if iso.any():
-        wall = pd.to_datetime(
-            values[iso].str.replace("/", "-", regex=False), format="ISO8601", errors="coerce"
+        digits = values[iso].str.replace(_OFFSET_SUFFIX, r"\1", regex=True)
+        naive[iso] = pd.to_datetime(
+            digits.str.replace("/", "-", regex=False), format="ISO8601", errors="coerce"
         )
-        out[iso] = localize_city_time(wall)
         has_time[iso] = values[iso].str.contains(_ISO_TIME, regex=True)
         todo &= ~iso
 
@@ -336,29 +355,55 @@ def parse_timestamp(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     if us.any():
         parts = values[us].str.extract(_US_PARTS)
         day = pd.to_datetime(parts[0], format="%m/%d/%Y", errors="coerce")
-        clock = parse_clock(parts[1])
-        out[us] = localize_city_time(day + pd.to_timedelta(clock.fillna(0), unit="s"))
-        has_time[us] = clock.notna()
+        clock_of_day = parse_clock(parts[1])
+        naive[us] = day + pd.to_timedelta(clock_of_day.fillna(0), unit="s")
+        has_time[us] = clock_of_day.notna()
 
+    timed = has_time.to_numpy()
+    out = pd.Series(pd.NaT, index=values.index, dtype=OCCURRED_DTYPE)
+    if timed.any():
+        out[timed] = to_city_time(naive[timed], clock)
+    if (~timed).any():
+        out[~timed] = localize_city_time(naive[~timed].dt.normalize())
     occurred = pd.Series(out.array.take(codes), index=text.index)
-    timed = pd.Series(has_time.to_numpy()[codes], index=text.index)
-    return occurred, timed & occurred.notna()
+    known = pd.Series(timed[codes], index=text.index)
+    return occurred, known & occurred.notna()
 
 
 def combine_date_and_time(
-    day_text: pd.Series, time: pd.Series | None, meridiem: pd.Series | None = None
+    day_text: pd.Series,
+    time: pd.Series | None,
+    meridiem: pd.Series | None = None,
+    clock: str = WALL,
 ) -> tuple[pd.Series, pd.Series]:
     """(Baltimore time, time known) from a date column and a time-of-day column.
 
     NOTE: Socrata dates carry a meaningless ``T00:00:00.000``; only their calendar date is
-    used. A missing or unreadable time keeps the row at midnight with time_known False.
+    used. A missing or unreadable time keeps the row at midnight of its date with
+    time_known False (a date alone is not converted: there is no time to convert).
     """
     stamp, _ = parse_timestamp(day_text)
     day = stamp.dt.tz_localize(None).dt.normalize()
     no_clock = pd.Series(np.nan, index=day_text.index)
-    clock = no_clock if time is None else parse_clock(time, meridiem)
-    occurred = localize_city_time(day + pd.to_timedelta(clock.fillna(0), unit="s"))
-    return occurred, clock.notna() & occurred.notna()
+    seconds = no_clock if time is None else parse_clock(time, meridiem)
+    timed = seconds.notna().to_numpy()
+    occurred = pd.Series(pd.NaT, index=day_text.index, dtype=OCCURRED_DTYPE)
+    if timed.any():
+        wall = day[timed] + pd.to_timedelta(seconds[timed], unit="s")
+        occurred[timed] = to_city_time(wall, clock)
+    if (~timed).any():
+        occurred[~timed] = localize_city_time(day[~timed])
+    return occurred, seconds.notna() & occurred.notna()
+
+
+def plausible_start(layout: str) -> pd.Timestamp:
+    """Midnight of the first day the layout's dataset publishes (``sources.DATASETS``).
+
+    Earlier rows are late reports of old crimes: kept, counted as outside the dataset's
+    plausible range, and never stretch the dates a snapshot covers.
+    """
+    dataset = DATASETS[DATASET_OF_LAYOUT[layout]]
+    return pd.Timestamp(dataset.published_from, tz=config.CITY_TZ)
 
 
 def date_problems(
@@ -738,26 +783,31 @@ def content_hashes(raw: pd.DataFrame) -> pd.Series:
 
 
 def record_ids(raw: pd.DataFrame, layout: str, row_id: pd.Series | None) -> pd.Series:
-    """``<layout>:<RowID>`` when the row has a RowID, else ``<layout>:sha1:<content hash>``."""
+    """``<layout>:<RowID>`` when the row has a RowID, else ``<layout>:sha1:<hash>:<k>``.
+
+    ``k`` counts identical rows (0 for the first, 1 for the second victim, ...), so every
+    row of a file has its own key and the same file read twice gives the same keys.
+    """
     ids = pd.Series(pd.NA, index=raw.index, dtype=TEXT)
     if row_id is not None:
         ids = (layout + ":" + as_text(row_id)).astype(TEXT)
     need = ids.isna().to_numpy()
     if need.any():
         hashes = content_hashes(raw.loc[need])
-        ids[need] = (layout + ":sha1:" + hashes).to_numpy()
+        nth = hashes.groupby(hashes, sort=False).cumcount().astype(str)
+        ids[need] = (layout + ":sha1:" + hashes + ":" + nth).to_numpy()
     return ids
 
 
-def incident_ids(
-    cc_number: pd.Series | None, row_id: pd.Series | None, index: pd.Index
-) -> pd.Series:
-    """CCNumber, else RowID, else missing (one incident may have several victim rows)."""
-    ids = pd.Series(pd.NA, index=index, dtype=TEXT)
-    for column in (row_id, cc_number):
-        if column is not None:
-            ids = as_text(column).fillna(ids)
-    return ids
+def incident_ids(cc_number: pd.Series | None, index: pd.Index) -> pd.Series:
+    """CCNumber, BPD's complaint number shared by the victims of one incident; missing
+    where the layout has none (incident counts are then not available, never zero).
+
+    NOTE: a RowID is one victim's row, not an incident: it is never used here.
+    """
+    if cc_number is None:
+        return pd.Series(pd.NA, index=index, dtype=TEXT)
+    return as_text(cc_number)
 
 
 # --------------------------------------------------------------------------------------
@@ -807,17 +857,19 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
 
     row_id = as_text(view["row_id"]) if "row_id" in view else None
 
-    # Duplicates, then dates, then the offense: the first failing rule names the reason.
+    # Row ids, then dates, then the offense: the first failing rule names the reason.
     reasons = pd.Series(None, index=raw.index, dtype=object)
-    reasons[exact_duplicates(raw, row_id)] = "exact_duplicate"
     record_id = record_ids(raw, frame.layout, row_id)
-    reasons[repeated_record_ids(record_id) & reasons.isna().to_numpy()] = "duplicate_record_id"
+    reasons[repeated_record_ids(record_id)] = "duplicate_record_id"
+    clock = CLOCKS[frame.layout]
     if "occurred" in view:
         given = view["occurred"]
-        occurred, time_known = parse_timestamp(given)
+        occurred, time_known = parse_timestamp(given, clock)
     else:
         given = published("date")
-        occurred, time_known = combine_date_and_time(given, view.get("time"), view.get("meridiem"))
+        occurred, time_known = combine_date_and_time(
+            given, view.get("time"), view.get("meridiem"), clock
+        )
     reasons = reasons.fillna(date_problems(given, occurred, today))
     offenses = classify_offenses(
         published("crime_code"), published("description"), view.get("shooting")
@@ -833,7 +885,7 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
     incidents = pd.DataFrame(
         {
             "record_id": record_id,
-            "incident_id": incident_ids(view.get("cc_number"), row_id, raw.index),
+            "incident_id": incident_ids(view.get("cc_number"), raw.index),
             "occurred_at": occurred,
             "time_known": time_known.astype(bool),
             **{name: offenses[name] for name in offenses.columns},
@@ -852,6 +904,8 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
             "victim_race": published_or_unknown(published("race")),
             "victim_ethnicity": published_or_unknown(published("ethnicity")),
             "source": pd.Categorical([frame.source] * len(raw)),
+            # ingest names the snapshot; until then a row belongs to its source
+            "snapshot": pd.Categorical([frame.source] * len(raw)),
         },
         index=raw.index,
     )[list(schema.COLUMN_NAMES)]
@@ -874,7 +928,8 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
     quality = QualityReport(
         rows_read=len(raw),
         rows_kept=len(kept),
-        duplicates_dropped=int((reasons == "exact_duplicate").sum()),
+        identical_rows_kept=int(identical_rows(raw)[keep].sum()),
+        outside_plausible_range=int((kept["occurred_at"] < plausible_start(frame.layout)).sum()),
         ungeocoded=int(kept["latitude"].isna().sum()),
         coordinates_repaired=int(repaired.to_numpy()[keep].sum()),
         unknown_district=int((kept["district"] == schema.UNKNOWN_DISTRICT).sum()),

@@ -171,3 +171,37 @@ def from_manifest(manifest: Mapping[str, Any]) -> Coverage:
     spans = tuple(Span.from_dict(s) for s in doc.get("spans") or [])
     gaps = frozenset(date.fromisoformat(d) for d in doc.get("gap_days") or [])
     return Coverage(spans=spans, gap_days=gaps)
+
+
+#: A day holding fewer rows than this share of the usual count for its weekday is a gap.
+GAP_SHARE = 1 / 3
+#: The usual count: the median of the same weekday over this many weeks either side.
+GAP_WEEKS = 8
+#: Below this usual count a low day is ordinary (a homicide list, a small sample).
+GAP_MIN_USUAL = 8
+
+
+def find_gap_days(rows_per_day: pd.Series) -> list[date]:
+    """Days the source lacks: fewer rows than ``GAP_SHARE`` of the usual for the weekday.
+
+    ``rows_per_day`` is indexed by consecutive dates (days without rows as 0). The usual
+    count is the median of the same weekday over ``GAP_WEEKS`` weeks before and after
+    (the day included; a median is not moved by one low day); it must be at least
+    ``GAP_MIN_USUAL`` for a day to be judged.
+
+    NOTE: the Sun extract holds 1-2 rows on 2025-07-30, 08-15, 12-01 and 12-31 against
+    80-110 on the days around them: days its weekly snapshots missed, not quiet days. Its
+    days are UTC days, so a missing one leaves 13-23 rows on the Baltimore day (the
+    evening hours come from the next UTC day): a third, not a quarter, tells them apart
+    (Christmas Day holds 45 against ~85; the January 2026 storm days about 45%).
+    """
+    if rows_per_day.empty:
+        return []
+    counts = rows_per_day.astype(float)
+    weekday = pd.to_datetime(counts.index).day_of_week.to_numpy()
+    usual = pd.Series(np.nan, index=counts.index)
+    for wd in range(7):
+        same = counts[weekday == wd]
+        usual[same.index] = same.rolling(2 * GAP_WEEKS + 1, center=True, min_periods=5).median()
+    gaps = (usual >= GAP_MIN_USUAL) & (counts < GAP_SHARE * usual)
+    return [_as_day(d) for d in counts.index[gaps.to_numpy()]]

@@ -1,14 +1,21 @@
-"""Ingest: published files or fetched records -> sources -> clean -> one merge into the store.
+"""Ingest: published files or fetched records -> sources -> clean -> snapshots -> the store.
 
 Everything or nothing: every file is read and cleaned before anything is written, and the
 store is written once, atomically. A file that cannot be read or cleaned stops the whole
 ingest with an error naming it, and the store stays as it was.
+
+Each file or fetched layer becomes a *snapshot* of its dataset (``bmoredash.snapshots``
+states the store's contract). Its raw rows are kept, gzipped, under ``snapshots/`` in the
+data directory, so that ``rebuild`` can recreate the store offline from them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,8 +23,19 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import clean, config, sources, store
+from bmoredash.snapshots import Snapshot
 
-__all__ = ["IngestError", "ingest_paths", "ingest_frames"]
+__all__ = [
+    "IngestError",
+    "SNAPSHOTS_DIR",
+    "ingest_paths",
+    "ingest_frames",
+    "keep_raw",
+    "rebuild",
+]
+
+#: Where the raw snapshots live inside a data directory.
+SNAPSHOTS_DIR = "snapshots"
 
 
 class IngestError(ValueError):
@@ -31,13 +49,17 @@ def ingest_paths(
     demo: bool = False,
     today: dt.date | None = None,
     replace: bool = False,
+    prefer: list[str] | None = None,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
     """Read, clean and merge the files into the store in ``data_dir``; returns a summary.
 
-    The summary: ``sources`` (per file: source, layout, path, rows_read, rows_kept,
-    rows_quarantined), ``totals`` (the same three counts), ``new_records`` and
-    ``replaced_records`` (incoming records already in the store), ``rows`` (rows the store
-    now holds), ``data_through``, ``demo``, ``data_dir`` and the new ``manifest``.
+    Each file is a snapshot of its dataset; ``as_of`` says when the files were downloaded
+    (default: each file's last date), ``prefer`` ranks datasets whose dates overlap.
+    The summary: ``sources`` (per file: source, layout, path, snapshot, dataset, window,
+    rows_read, rows_kept, rows_quarantined, rows_served), ``totals``, ``superseded`` (rows
+    of earlier snapshots replaced), ``unchanged`` (files already in the store), ``rows``,
+    ``data_through``, ``demo``, ``data_dir`` and the new ``manifest``.
     """
     path_list = [Path(p) for p in paths]
     if not path_list:
@@ -45,10 +67,14 @@ def ingest_paths(
     frames = []
     for path in path_list:
         try:
-            frames.append(sources.read_source(path))
+            frame = sources.read_source(path)
         except Exception as error:  # any failure names the file and stops the ingest
             raise IngestError(_naming(path, error)) from error
-    return _ingest(frames, path_list, data_dir, demo=demo, today=today, replace=replace)
+        frame.as_of = as_of
+        frames.append(frame)
+    return _ingest(
+        frames, path_list, data_dir, demo=demo, today=today, replace=replace, prefer=prefer
+    )
 
 
 def ingest_frames(
@@ -59,6 +85,7 @@ def ingest_frames(
     data_through: dt.date | str | None = None,
     today: dt.date | None = None,
     replace: bool = False,
+    prefer: list[str] | None = None,
 ) -> dict[str, Any]:
     """Clean frames already read (the fetcher, the demo generator) and merge them in one
     write. ``data_through`` is what the manifest will say (demo: the last Saturday);
@@ -74,6 +101,7 @@ def ingest_frames(
         today=today,
         replace=replace,
         data_through=data_through,
+        prefer=prefer,
     )
 
 
@@ -81,6 +109,77 @@ def _naming(path: Path, error: Exception) -> str:
     """The error's message, prefixed with the file unless it already names it."""
     message = str(error) or type(error).__name__
     return message if path.name in message else f"{path}: {message}"
+
+
+def keep_raw(data_dir: Path, path: Path) -> tuple[str, str]:
+    """(path relative to ``data_dir``, sha256) of a gzipped copy of ``path`` kept under
+    ``snapshots/``. Named by content, so the same file is kept once."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    digest = hashlib.sha256(data).hexdigest()
+    folder = data_dir / SNAPSHOTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = path.name[:-3] if path.name.endswith(".gz") else path.name
+    target = folder / f"{digest[:16]}-{stem}.gz"
+    if not target.exists():
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".gz")
+        try:
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+                gz.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return str(target.relative_to(data_dir)), digest
+
+
+def _day(stamp: pd.Timestamp) -> dt.date:
+    return stamp.tz_convert(config.CITY_TZ).date()
+
+
+def _snapshot_of(
+    frame: sources.SourceFrame,
+    result: clean.CleanResult,
+    placeholder: str,
+    raw: tuple[str, str] | None,
+) -> Snapshot:
+    """The snapshot a cleaned frame is: dataset, window, scope and counts.
+
+    A file covers its own first to last date (from the dataset's first published date on);
+    a file holding one offense only (a homicide list) covers that offense only.
+    """
+    layout = frame.layout
+    dataset = sources.DATASET_OF_LAYOUT[layout]
+    kept = result.incidents
+    in_range = kept.loc[kept["occurred_at"] >= clean.plausible_start(layout), "occurred_at"]
+    if frame.window is not None:
+        start, end = frame.window
+    elif len(in_range):
+        start, end = _day(in_range.min()), _day(in_range.max())
+    else:
+        start = end = None
+    offenses = set(kept["offense"].dropna().astype(str))
+    scope = frozenset(offenses) if frame.window is None and len(offenses) == 1 else None
+    as_of = frame.as_of or (end.isoformat() if end else "")
+    return Snapshot(
+        id=placeholder,
+        dataset=dataset,
+        layout=layout,
+        source=frame.source,
+        as_of=as_of,
+        sequence=0,
+        start=start,
+        end=end,
+        offenses=scope,
+        sha256=raw[1] if raw else None,
+        raw=raw[0] if raw else None,
+        rows_read=len(frame.raw),
+        rows_kept=len(kept),
+        rows_quarantined=len(result.quarantine),
+        outside_range=result.quality.outside_plausible_range,
+        ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
 
 
 def _ingest(
@@ -92,10 +191,18 @@ def _ingest(
     today: dt.date | None,
     replace: bool,
     data_through: dt.date | str | None = None,
+    prefer: list[str] | None = None,
+    snapshot_facts: list[Snapshot] | None = None,
 ) -> dict[str, Any]:
     """Clean every frame, then merge them all with the store in one atomic write."""
+    unknown = sorted(set(prefer or []) - set(sources.DATASETS))
+    if unknown:
+        raise IngestError(
+            f"unknown dataset(s) {unknown} in --prefer; known: {', '.join(sources.DATASETS)}"
+        )
+    root = config.data_dir(data_dir)
     results = []
-    for frame, path in zip(frames, paths, strict=True):
+    for i, (frame, path) in enumerate(zip(frames, paths, strict=True)):
         label = path if path is not None else Path(frame.source)
         try:
             result = clean.clean(frame, today=today)
@@ -109,67 +216,121 @@ def _ingest(
                 f"{label}: {len(frame.raw)} rows read but {kept} kept + {quarantined} "
                 "quarantined; nothing was written"
             )
-        results.append((frame, path, result))
+        raw = keep_raw(root, frame.origin) if frame.origin is not None else None
+        placeholder = f"new-{i}"
+        if snapshot_facts is not None:
+            snap = Snapshot.from_dict({**snapshot_facts[i].to_dict(), "id": placeholder})
+        else:
+            snap = _snapshot_of(frame, result, placeholder, raw)
+        result.incidents["snapshot"] = pd.Categorical([placeholder] * kept)
+        results.append((frame, path, result, snap))
 
     quality_by_source: dict[str, Any] = {}
-    source_entries: dict[str, dict[str, Any]] = {}
-    summary_sources = []
-    for frame, path, result in results:
-        read, kept = len(frame.raw), len(result.incidents)
-        summary_sources.append(
-            {
-                "source": frame.source,
-                "layout": frame.layout,
-                "path": str(path) if path is not None else None,
-                "rows_read": read,
-                "rows_kept": kept,
-                "rows_quarantined": read - kept,
-            }
-        )
+    for frame, _, result, _ in results:
         # NOTE: two files can share a name (the same export in two folders); their counts
         # are added up under that one source name.
         if frame.source in quality_by_source:
             quality_by_source[frame.source] = quality_by_source[frame.source].merge(result.quality)
-            entry = source_entries[frame.source]
-            entry["rows_read"] += read
-            entry["rows_kept"] += kept
         else:
             quality_by_source[frame.source] = result.quality
-            source_entries[frame.source] = {
-                "source": frame.source,
-                "layout": frame.layout,
-                "rows_read": read,
-                "rows_kept": kept,
-            }
 
-    incidents = store.concat_incidents([r.incidents for _, _, r in results])
+    incidents = store.concat_incidents([r.incidents for _, _, r, _ in results])
     quarantine = store.conform_quarantine(
         pd.concat(
-            [store.conform_quarantine(r.quarantine) for _, _, r in results], ignore_index=True
+            [store.conform_quarantine(r.quarantine) for _, _, r, _ in results], ignore_index=True
         )
     )
-    outcome = store.merge_and_write(
-        data_dir,
-        incidents,
-        quarantine,
-        quality_by_source,
-        list(source_entries.values()),
-        demo=demo,
-        data_through=data_through,
-        replace=replace,
-    )
+    try:
+        outcome = store.merge_and_write(
+            data_dir,
+            incidents,
+            quarantine,
+            quality_by_source,
+            [snap for *_, snap in results],
+            demo=demo,
+            data_through=data_through,
+            replace=replace,
+            prefer=prefer,
+        )
+    except store.StoreOverlapError as error:
+        raise IngestError(str(error)) from error
     manifest = outcome.manifest
+    summary_sources = []
+    for frame, path, result, snap in results:
+        read, kept = len(frame.raw), len(result.incidents)
+        real = outcome.assigned[snap.id]
+        summary_sources.append(
+            {
+                "source": frame.source,
+                "layout": frame.layout,
+                "dataset": snap.dataset,
+                "path": str(path) if path is not None else None,
+                "snapshot": real,
+                "window": [
+                    snap.start.isoformat() if snap.start else None,
+                    snap.end.isoformat() if snap.end else None,
+                ],
+                "offenses": sorted(snap.offenses) if snap.offenses is not None else None,
+                "rows_read": read,
+                "rows_kept": kept,
+                "rows_quarantined": read - kept,
+                "rows_served": _served(manifest, real),
+            }
+        )
     return {
-        "data_dir": str(config.data_dir(data_dir)),
+        "data_dir": str(root),
         "demo": manifest["demo"],
         "sources": summary_sources,
         "totals": {
             key: sum(s[key] for s in summary_sources)
-            for key in ("rows_read", "rows_kept", "rows_quarantined")
+            for key in ("rows_read", "rows_kept", "rows_quarantined", "rows_served")
         },
-        "new_records": outcome.new_records,
-        "replaced_records": outcome.replaced_records,
+        "superseded": outcome.superseded,
+        "unchanged": outcome.unchanged,
         "rows": manifest["rows"],
         "data_through": manifest["data_through"],
         "manifest": manifest,
     }
+
+
+def _served(manifest: dict[str, Any], snapshot_id: str) -> int:
+    for snap in manifest.get("snapshots", []):
+        if snap["id"] == snapshot_id:
+            return int(snap.get("rows_served", 0))
+    return 0
+
+
+def rebuild(
+    data_dir: str | os.PathLike[str] | None = None, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Recreate the store from the raw snapshots it keeps (offline), with the same windows,
+    scopes, dates and preferences; returns the ingest summary.
+
+    Raises IngestError naming a snapshot whose raw copy is missing (nothing is written).
+    """
+    root = config.data_dir(data_dir)
+    manifest = store.read_manifest(root)
+    snaps = [Snapshot.from_dict(s) for s in manifest.get("snapshots", [])]
+    if not snaps:
+        raise IngestError(f"{root}: the store lists no snapshots to rebuild from")
+    frames, paths = [], []
+    for snap in sorted(snaps, key=lambda s: s.sequence):
+        if not snap.raw or not (root / snap.raw).is_file():
+            raise IngestError(
+                f"snapshot {snap.id} ({snap.source}): its raw copy {snap.raw or '(none)'} is "
+                "missing; nothing was written"
+            )
+        frame = sources.read_source(root / snap.raw, name=snap.source)
+        frames.append(frame)
+        paths.append(root / snap.raw)
+    return _ingest(
+        frames,
+        paths,
+        root,
+        demo=bool(manifest["demo"]),
+        today=today,
+        replace=True,
+        data_through=manifest.get("data_through"),
+        prefer=list(manifest.get("prefer", [])),
+        snapshot_facts=sorted(snaps, key=lambda s: s.sequence),
+    )

@@ -47,12 +47,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bmoredash import __version__, config, schema
+from bmoredash import __version__, config, coverage, schema
+from bmoredash.snapshots import Snapshot, coverage_spans, overlaps, served_mask
 
 __all__ = [
     "StoreNotFoundError",
     "StoreConflictError",
     "StoreSchemaError",
+    "StoreOverlapError",
     "MergeOutcome",
     "conform_incidents",
     "conform_quarantine",
@@ -64,6 +66,8 @@ __all__ = [
     "read_manifest",
     "read_quality",
     "read_quarantine",
+    "read_coverage",
+    "read_snapshots",
     "valid_districts",
     "valid_offenses",
 ]
@@ -107,13 +111,34 @@ class StoreSchemaError(RuntimeError):
     """The store was written with another schema version and cannot be read as is."""
 
 
+class StoreOverlapError(ValueError):
+    """Two datasets cover the same dates and no preference says which one serves them."""
+
+    def __init__(self, found: list[Any]) -> None:
+        datasets = sorted({o.first.dataset for o in found} | {o.second.dataset for o in found})
+        lines = "\n".join(f"  - {o.message()}" for o in found[:10])
+        more = f"\n  ... and {len(found) - 10} more" if len(found) > 10 else ""
+        choose = " or ".join(f"--prefer {d}" for d in datasets)
+        super().__init__(
+            "Refusing to count two datasets for the same dates (nothing was written):\n"
+            f"{lines}{more}\n"
+            f"Choose which dataset serves the overlapping dates ({choose}; repeat --prefer "
+            "to rank several), or ingest them into separate data directories."
+        )
+        self.overlaps = found
+
+
 @dataclass(frozen=True)
 class MergeOutcome:
-    """What a merge did: the new manifest, and how many incoming records were new."""
+    """What a merge did: the new manifest, and per incoming snapshot what it serves."""
 
     manifest: dict[str, Any]
-    new_records: int
-    replaced_records: int
+    #: incoming snapshot id (placeholder) -> its id in the store (a twin's when unchanged)
+    assigned: dict[str, str]
+    #: rows of earlier snapshots that the incoming ones replaced (revised or deleted)
+    superseded: int
+    #: stored ids of the incoming snapshots already there with the same content
+    unchanged: list[str]
 
 
 # --------------------------------------------------------------------------------------
@@ -128,6 +153,9 @@ def conform_incidents(frame: pd.DataFrame) -> pd.DataFrame:
     ``occurred_at``, and on naive timestamps (a wall-clock time without a zone is ambiguous
     twice a year, so clean must localise it).
     """
+    if "snapshot" not in frame.columns and "source" in frame.columns:
+        # rows written directly (write_store) belong to their source
+        frame = frame.assign(snapshot=frame["source"])
     missing = [c for c in schema.COLUMN_NAMES if c not in frame.columns]
     extra = [c for c in frame.columns if c not in schema.DTYPES]
     if missing or extra:
@@ -260,6 +288,16 @@ def read_quality(
         lambda d: json.loads((d / config.QUALITY_FILE).read_text(encoding="utf-8")),
     )
     return doc["by_source"] if by_source else doc["total"]
+
+
+def read_coverage(data_dir: str | os.PathLike[str] | None = None) -> coverage.Coverage:
+    """The dates the live store has data for (``coverage.Coverage``)."""
+    return coverage.from_manifest(read_manifest(data_dir))
+
+
+def read_snapshots(data_dir: str | os.PathLike[str] | None = None) -> list[Snapshot]:
+    """The snapshots (ingests and fetches) behind the live store, in ingest order."""
+    return [Snapshot.from_dict(s) for s in read_manifest(data_dir).get("snapshots", [])]
 
 
 def read_quarantine(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -573,13 +611,15 @@ def _build_manifest(
     *,
     demo: bool,
     data_through: Any,
+    snapshots: list[Snapshot] | None = None,
+    prefer: list[str] | None = None,
 ) -> dict[str, Any]:
     if len(incidents):
         times = incidents["occurred_at"]
         first, last = times.min().date().isoformat(), times.max().date().isoformat()
     else:
         first = last = None
-    return {
+    manifest = {
         "schema_version": schema.SCHEMA_VERSION,
         "demo": bool(demo),
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -590,6 +630,61 @@ def _build_manifest(
         "data_through": _iso(data_through) or last,
         "bmoredash_version": __version__,
         "quarantined": int(len(quarantine)),
+    }
+    if snapshots is not None:
+        manifest.update(_snapshot_record(incidents, snapshots, prefer or []))
+    return manifest
+
+
+def _days(occurred_at: pd.Series) -> np.ndarray:
+    """Baltimore calendar date ordinals of timestamps (the column is already in its zone)."""
+    local = occurred_at.dt.tz_convert(_TZ).dt.tz_localize(None).dt.normalize()
+    epoch_day = dt.date(1970, 1, 1).toordinal()
+    return (local.to_numpy().astype("datetime64[D]").astype(np.int64) + epoch_day).astype(np.int64)
+
+
+def _snapshot_record(
+    incidents: pd.DataFrame, snapshots: list[Snapshot], prefer: list[str]
+) -> dict[str, Any]:
+    """Manifest keys: snapshots (with rows served), preferences, coverage, per dataset
+    rows per day and gap days."""
+    served = incidents["snapshot"].astype(object).value_counts().to_dict()
+    spans = coverage_spans(snapshots)
+    days = pd.Series(_days(incidents["occurred_at"]))
+    datasets: dict[str, Any] = {}
+    gaps: list[dt.date] = []
+    dataset_of = {s.id: s.dataset for s in snapshots}
+    row_dataset = incidents["snapshot"].astype(object).map(dataset_of)
+    for span in spans:
+        per_day = (
+            days[(row_dataset == span.dataset).to_numpy()]
+            .value_counts()
+            .reindex(range(span.start.toordinal(), span.end.toordinal() + 1), fill_value=0)
+        )
+        per_day.index = [dt.date.fromordinal(int(d)) for d in per_day.index]
+        entry = datasets.setdefault(span.dataset, {"spans": [], "gap_days": []})
+        entry["spans"].append(
+            {**span.to_dict(), "rows_per_day": [int(c) for c in per_day.to_numpy()]}
+        )
+        if span.offenses is None:
+            found = coverage.find_gap_days(per_day)
+            entry["gap_days"].extend(d.isoformat() for d in found)
+            gaps.extend(found)
+    for name, entry in datasets.items():
+        entry["outside_range_rows"] = sum(s.outside_range for s in snapshots if s.dataset == name)
+    return {
+        "snapshots": [s.to_dict() | {"rows_served": int(served.get(s.id, 0))} for s in snapshots],
+        "prefer": list(prefer),
+        "coverage": {
+            "spans": [s.to_dict() for s in spans],
+            "gap_days": sorted({d.isoformat() for d in gaps}),
+            "gap_rule": (
+                f"fewer rows than a third of the median of the same weekday "
+                f"over {coverage.GAP_WEEKS} weeks either side (when that median is at least "
+                f"{coverage.GAP_MIN_USUAL})"
+            ),
+        },
+        "datasets": datasets,
     }
 
 
@@ -703,19 +798,22 @@ def _commit(
     return manifest
 
 
-def _count_present(keys: pd.Series, among: pd.Series) -> int:
-    """How many of ``keys`` occur in ``among`` (Arrow's hash join; pandas' isin on Arrow
-    strings goes through Python objects and takes seconds at 650k rows)."""
-    value_set = pa.chunked_array(pa.array(among.array)).combine_chunks()
-    return int(pc.sum(pc.is_in(pa.array(keys.array), value_set=value_set)).as_py() or 0)
-
-
-def _merge_sources(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Source entries keyed by name: a re-ingested source replaces its entry in place."""
-    merged = {s["source"]: dict(s) for s in old}
-    for s in new:
-        merged[s["source"]] = {k: s[k] for k in SOURCE_KEYS}
+def _sources_of(snapshots: list[Snapshot], served: pd.Series) -> list[dict[str, Any]]:
+    """Source entries (name, layout, rows read, rows kept now) summed over snapshots."""
+    counts = served.astype(object).value_counts().to_dict()
+    merged: dict[str, dict[str, Any]] = {}
+    for snap in snapshots:
+        entry = merged.setdefault(
+            snap.source,
+            {"source": snap.source, "layout": snap.layout, "rows_read": 0, "rows_kept": 0},
+        )
+        entry["rows_read"] += snap.rows_read
+        entry["rows_kept"] += int(counts.get(snap.id, 0))
     return list(merged.values())
+
+
+def _next_sequence(snapshots: list[Snapshot]) -> int:
+    return max((s.sequence for s in snapshots), default=0) + 1
 
 
 def merge_and_write(
@@ -723,24 +821,26 @@ def merge_and_write(
     incidents: pd.DataFrame,
     quarantine: pd.DataFrame | None,
     quality: Any,
-    sources: list[dict[str, Any]],
+    snapshots: list[Snapshot],
     *,
     demo: bool,
     data_through: dt.date | str | None = None,
     replace: bool = False,
+    prefer: list[str] | None = None,
 ) -> MergeOutcome:
-    """Merge new rows into the store on ``record_id`` (the newer version wins) and write.
+    """Add snapshots to the store and keep, per date and offense, the rows that win.
 
-    Idempotent: merging the same rows twice gives the same rows, quarantine (keyed on
-    source, row_number, reason), quality and source counts. Quality reports and source
-    entries are kept per source name, so re-ingesting a source replaces its counts.
-    Mixing demo and real rows raises StoreConflictError unless ``replace`` discards the
-    existing store.
+    ``incidents`` carry in ``snapshot`` the id of their entry in ``snapshots`` (any
+    placeholder: the store numbers snapshots itself, ``s000001`` on). The rules are
+    ``bmoredash.snapshots``'s: the newest snapshot of a dataset serves the dates it covers;
+    two datasets over the same dates raise StoreOverlapError unless ``prefer`` (kept in
+    the manifest for later merges) ranks them. A snapshot with the same content as one
+    already stored changes nothing. Mixing demo and real rows raises StoreConflictError
+    unless ``replace`` discards the existing store.
     """
     root = config.data_dir(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     new = conform_incidents(incidents)
-    new = new.drop_duplicates("record_id", keep="last")
     new_quarantine = conform_quarantine(quarantine)
     with _writer_lock(root):
         try:
@@ -759,7 +859,8 @@ def merge_and_write(
             old = new.iloc[:0]
             old_quarantine = new_quarantine.iloc[:0]
             old_quality: dict[str, Any] = {}
-            old_sources: list[dict[str, Any]] = []
+            old_snapshots: list[Snapshot] = []
+            old_prefer: list[str] = []
         else:
             old = _map_table(version_dir).to_pandas(types_mapper=_TYPES_MAPPER)
             old_quarantine = conform_quarantine(
@@ -768,24 +869,75 @@ def merge_and_write(
             old_quality = json.loads((version_dir / config.QUALITY_FILE).read_text("utf-8"))[
                 "by_source"
             ]
-            old_sources = manifest["sources"]
-        existing = _count_present(new["record_id"], old["record_id"]) if len(old) else 0
-        merged = concat_incidents([old, new])
-        merged = merged.drop_duplicates("record_id", keep="last")
+            old_snapshots = [Snapshot.from_dict(d) for d in manifest.get("snapshots", [])]
+            old_prefer = list(manifest.get("prefer", []))
+        order = list(prefer) if prefer is not None else old_prefer
+
+        # Number the incoming snapshots; the same content again is a no-op.
+        sequence = _next_sequence(old_snapshots)
+        renamed: dict[str, str] = {}
+        renamed_twins: dict[str, str] = {}
+        added: list[Snapshot] = []
+        unchanged: list[str] = []
+        for snap in snapshots:
+            twin = next((o for o in old_snapshots if o.same_content(snap)), None)
+            if twin is not None:
+                unchanged.append(twin.id)
+                renamed_twins[snap.id] = twin.id
+                continue
+            real = f"s{sequence:06d}"
+            renamed[snap.id] = real
+            added.append(Snapshot.from_dict({**snap.to_dict(), "id": real, "sequence": sequence}))
+            sequence += 1
+        incoming = new["snapshot"].astype(object)
+        new = new.loc[incoming.isin(list(renamed)).to_numpy()].copy()
+        new["snapshot"] = new["snapshot"].astype(object).map(renamed).astype("category")
+        new["record_id"] = (
+            new["snapshot"].astype(str) + "/" + new["record_id"].astype(str)
+        ).astype(_STRING_DTYPE)
+
+        everything = concat_incidents([old, new]) if len(old) else new
+        every_snapshot = old_snapshots + added
+        rows_meta = pd.DataFrame(
+            {
+                "snapshot": everything["snapshot"].astype(object).to_numpy(),
+                "day": _days(everything["occurred_at"]),
+                "offense": everything["offense"].astype(object).to_numpy(),
+            }
+        )
+        clashes = [
+            o
+            for o in overlaps(every_snapshot, rows_meta, order)
+            if o.first in added or o.second in added
+        ]
+        if clashes:
+            raise StoreOverlapError(clashes)
+        keep = served_mask(rows_meta, every_snapshot, order)
+        superseded = int((~keep[: len(old)]).sum())
+        merged = everything.loc[keep]
         merged = merged.sort_values(["occurred_at", "record_id"], kind="stable")
         merged = conform_incidents(merged.reset_index(drop=True))
+        if merged["record_id"].duplicated().any():
+            raise ValueError("record_id must be unique in a store")  # pragma: no cover
+
         q = pd.concat([old_quarantine, new_quarantine], ignore_index=True)
         q = q.drop_duplicates(QUARANTINE_KEY, keep="last").sort_values(QUARANTINE_KEY)
-        by_source = {**old_quality, **_quality_by_source(quality, sources)}
+        named = [{"source": snap.source} for snap in snapshots]
+        by_source = {**old_quality, **_quality_by_source(quality, named)}
         quality_doc = {"total": sum_reports(by_source.values()), "by_source": by_source}
         manifest = _build_manifest(
             merged,
             q,
-            _merge_sources(old_sources, sources),
+            _sources_of(every_snapshot, merged["snapshot"]),
             demo=demo,
             data_through=data_through,
+            snapshots=every_snapshot,
+            prefer=order,
         )
+        quality_doc["total"]["gap_days"] = manifest["coverage"]["gap_days"]
         written = _commit(
             root, _arrow_table(merged), q.reset_index(drop=True), quality_doc, manifest
         )
-    return MergeOutcome(written, new_records=len(new) - existing, replaced_records=existing)
+    return MergeOutcome(
+        written, assigned={**renamed, **renamed_twins}, superseded=superseded, unchanged=unchanged
+    )

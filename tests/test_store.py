@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from bmoredash import config, schema, store
+from bmoredash.snapshots import Snapshot
 
 # --------------------------------------------------------------------------------------
 # A builder for canonical frames, written by hand
@@ -82,7 +83,7 @@ def quality(rows_read: int, rows_kept: int, **extra: Any) -> dict[str, Any]:
     report = {
         "rows_read": rows_read,
         "rows_kept": rows_kept,
-        "duplicates_dropped": 0,
+        "identical_rows_kept": 0,
         "ungeocoded": 0,
         "coordinates_repaired": 0,
         "unknown_district": 0,
@@ -336,30 +337,78 @@ def test_neighborhoods_columns_and_combined_filters(sample_store: Path) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def merge_sample(data_dir: Path, rows: list[dict[str, Any]], name: str = "test.csv", **kw):
+def snap(
+    name: str = "test.csv",
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    dataset: str = "part1_crime_beta",
+    as_of: str | None = None,
+    offenses: set[str] | None = None,
+    sha256: str | None = None,
+    rows: list[dict[str, Any]] = (),
+) -> Snapshot:
+    """A snapshot over ``start``..``end`` (default: its rows' first to last date)."""
+    days = sorted(r["occurred_at"][:10] for r in rows)
+    first = dt.date.fromisoformat(start or days[0])
+    last = dt.date.fromisoformat(end or days[-1])
+    return Snapshot(
+        id=f"new-{name}",
+        dataset=dataset,
+        layout="test",
+        source=name,
+        as_of=as_of or last.isoformat(),
+        sequence=0,
+        start=first,
+        end=last,
+        offenses=frozenset(offenses) if offenses else None,
+        sha256=sha256,
+        rows_read=len(rows) + 1,
+        rows_kept=len(rows),
+    )
+
+
+def merge_sample(
+    data_dir: Path,
+    rows: list[dict[str, Any]],
+    name: str = "test.csv",
+    *,
+    snapshot: Snapshot | None = None,
+    **kw: Any,
+) -> store.MergeOutcome:
+    snapshot = snapshot or snap(name, rows=rows, sha256=kw.pop("sha256", None))
+    frame = make_incidents([{**r, "source": name} for r in rows])
+    frame["snapshot"] = pd.Categorical([snapshot.id] * len(frame))
     return store.merge_and_write(
         data_dir,
-        make_incidents(rows),
+        frame,
         kw.pop("quarantine", make_quarantine([(name, 9, "future_date")])),
-        quality(len(rows) + 1, len(rows), quarantined={"future_date": 1}),
-        [source(name, len(rows) + 1, len(rows))],
+        {name: quality(len(rows) + 1, len(rows), quarantined={"future_date": 1})},
+        [snapshot],
         demo=kw.pop("demo", False),
         **kw,
     )
 
 
-def _without_times(manifest: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in manifest.items() if k not in ("created_at", "store_dir")}
+def stored(frame: pd.DataFrame) -> list[str]:
+    """Published record ids (the store prefixes them with their snapshot)."""
+    return sorted(r.split("/", 1)[1] for r in frame["record_id"])
 
 
-def test_merging_the_same_rows_twice_changes_nothing(data_dir: Path) -> None:
-    first = merge_sample(data_dir, SAMPLE)
+def test_identical_rows_are_separate_victims(data_dir: Path) -> None:
+    twin = {"record_id": "legacy:sha1:ab:0", "occurred_at": "2022-03-01 10:00"}
+    again = {**twin, "record_id": "legacy:sha1:ab:1"}
+    merge_sample(data_dir, [twin, again])
+    assert len(store.load_incidents()) == 2
+
+
+def test_the_same_content_twice_changes_nothing(data_dir: Path) -> None:
+    first = merge_sample(data_dir, SAMPLE, sha256="abc")
     frame_1 = store.load_incidents()
     quarantine_1 = store.read_quarantine()
     quality_1 = store.read_quality()
-    second = merge_sample(data_dir, SAMPLE)
-    assert (first.new_records, first.replaced_records) == (len(SAMPLE), 0)
-    assert (second.new_records, second.replaced_records) == (0, len(SAMPLE))
+    second = merge_sample(data_dir, SAMPLE, sha256="abc")
+    assert second.unchanged == ["s000001"] and second.superseded == 0
     pd.testing.assert_frame_equal(store.load_incidents(), frame_1)
     pd.testing.assert_frame_equal(store.read_quarantine(), quarantine_1)
     assert store.read_quality() == quality_1
@@ -367,18 +416,113 @@ def test_merging_the_same_rows_twice_changes_nothing(data_dir: Path) -> None:
     assert second.manifest["store_dir"] != first.manifest["store_dir"]
 
 
-def test_a_newer_version_of_a_record_replaces_the_old_one(data_dir: Path) -> None:
-    merge_sample(data_dir, SAMPLE)
-    changed = {**SAMPLE[2], "offense": "SHOOTING", "offense_detail": "SHOOTING"}
-    outcome = merge_sample(data_dir, [changed], name="update.csv")
-    assert (outcome.new_records, outcome.replaced_records) == (0, 1)
-    loaded = store.load_incidents().set_index("record_id")
-    assert len(loaded) == len(SAMPLE)
-    assert loaded.loc["A2", "offense"] == "SHOOTING"
-    # Sources are kept per name; quality totals add the two sources up.
-    assert [s["source"] for s in outcome.manifest["sources"]] == ["test.csv", "update.csv"]
-    assert store.read_quality()["rows_read"] == (len(SAMPLE) + 1) + 2
+def _without_times(manifest: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in manifest.items() if k not in ("created_at", "store_dir")}
+
+
+def test_a_newer_snapshot_serves_its_dates_revisions_and_deletions_flow_through(
+    data_dir: Path,
+) -> None:
+    merge_sample(data_dir, SAMPLE)  # 2022-03-01 .. 2024-02-10
+    # A refresh of 2023-07-01 .. 2024-01-31: A2 became a shooting, A3 was deleted, A4 kept.
+    changed = [
+        {**SAMPLE[2], "offense": "SHOOTING", "offense_detail": "SHOOTING"},
+        SAMPLE[4],
+    ]
+    refresh = snap("update.csv", "2023-07-01", "2024-01-31", as_of="2024-02-15", rows=changed)
+    outcome = merge_sample(data_dir, changed, "update.csv", snapshot=refresh)
+    loaded = store.load_incidents()
+    assert stored(loaded) == ["A1-1", "A1-2", "A2", "A4", "A5"]
+    assert outcome.superseded == 3  # A2, A3 and A4 of the first snapshot
+    assert loaded.set_index(loaded["record_id"].str.split("/").str[1]).loc["A2", "offense"] == (
+        "SHOOTING"
+    )
+    snaps = {s["id"]: s["rows_served"] for s in outcome.manifest["snapshots"]}
+    assert snaps == {"s000001": 3, "s000002": 2}
     assert store.read_quality()["quarantined"] == {"future_date": 2}
+
+
+def test_an_older_snapshot_never_overrides_a_newer_one(data_dir: Path) -> None:
+    newer = snap("new.csv", "2022-01-01", "2024-12-31", as_of="2025-01-05", rows=SAMPLE[:2])
+    merge_sample(data_dir, SAMPLE[:2], "new.csv", snapshot=newer)
+    older = snap("old.csv", as_of="2024-03-01", rows=SAMPLE)
+    outcome = merge_sample(data_dir, SAMPLE, "old.csv", snapshot=older)
+    assert stored(store.load_incidents()) == ["A1-1", "A1-2"]
+    assert {s["source"]: s["rows_served"] for s in outcome.manifest["snapshots"]} == {
+        "new.csv": 2,
+        "old.csv": 0,
+    }
+
+
+def test_a_filtered_extract_replaces_only_its_offense(data_dir: Path) -> None:
+    merge_sample(data_dir, SAMPLE)
+    homicide = {**SAMPLE[2], "record_id": "H1"}
+    extract = snap(
+        "homicides.csv", "2022-01-01", "2024-12-31", offenses={"HOMICIDE"}, rows=[homicide]
+    )
+    merge_sample(data_dir, [homicide], "homicides.csv", snapshot=extract)
+    assert stored(store.load_incidents()) == ["A1-1", "A1-2", "A3", "A4", "A5", "H1"]
+
+
+def test_two_datasets_over_the_same_dates_are_refused_until_one_is_preferred(
+    data_dir: Path,
+) -> None:
+    merge_sample(data_dir, SAMPLE)
+    legacy_rows = [{**SAMPLE[0], "record_id": "L1"}, {**SAMPLE[2], "record_id": "L2"}]
+    legacy = snap("legacy.csv", "2022-01-01", "2023-12-31", dataset="legacy_victim_based")
+    with pytest.raises(store.StoreOverlapError) as refused:
+        merge_sample(data_dir, legacy_rows, "legacy.csv", snapshot=legacy)
+    message = str(refused.value)
+    assert "2022-03-01 to 2023-12-31" in message
+    assert "4 and 2 rows" in message
+    assert "--prefer legacy_victim_based or --prefer part1_crime_beta" in message
+    assert stored(store.load_incidents()) == stored(
+        make_incidents(SAMPLE).assign(record_id=lambda f: "x/" + f["record_id"].astype(str))
+    )
+    outcome = merge_sample(
+        data_dir, legacy_rows, "legacy.csv", snapshot=legacy, prefer=["legacy_victim_based"]
+    )
+    assert stored(store.load_incidents()) == ["A4", "A5", "L1", "L2"]
+    assert outcome.manifest["prefer"] == ["legacy_victim_based"]
+
+
+def test_rows_outside_every_window_are_served_once(data_dir: Path) -> None:
+    old_crime = {**SAMPLE[0], "record_id": "OLD", "occurred_at": "1963-10-30 00:00"}
+    first = snap("a.csv", "2022-01-01", "2022-12-31", rows=[SAMPLE[0]])
+    merge_sample(data_dir, [SAMPLE[0], old_crime], "a.csv", snapshot=first)
+    second = snap("b.csv", "2022-01-01", "2022-12-31", as_of="2023-01-02", rows=[SAMPLE[0]])
+    merge_sample(data_dir, [SAMPLE[0], old_crime], "b.csv", snapshot=second)
+    loaded = store.load_incidents()
+    assert stored(loaded) == ["A1-1", "OLD"]
+    assert set(loaded["snapshot"].astype(str)) == {"s000002"}
+    assert store.read_coverage().years() == [2022]
+
+
+def test_manifest_records_coverage_rows_per_day_and_gap_days(data_dir: Path) -> None:
+    rows = []
+    day = dt.date(2024, 1, 1)
+    for i in range(120):  # 20 rows a day, except 2024-02-14 with one
+        n = 1 if day + dt.timedelta(days=i) == dt.date(2024, 2, 14) else 20
+        rows += [
+            {"record_id": f"R{i}-{k}", "occurred_at": f"{day + dt.timedelta(days=i)} 12:00"}
+            for k in range(n)
+        ]
+    manifest = merge_sample(data_dir, rows).manifest
+    assert manifest["coverage"]["spans"] == [
+        {
+            "start": "2024-01-01",
+            "end": "2024-04-29",
+            "dataset": "part1_crime_beta",
+            "offenses": None,
+        }
+    ]
+    assert manifest["coverage"]["gap_days"] == ["2024-02-14"]
+    per_day = manifest["datasets"]["part1_crime_beta"]["spans"][0]["rows_per_day"]
+    assert len(per_day) == 120 and per_day[44] == 1 and sum(per_day) == len(rows)
+    assert store.read_quality()["gap_days"] == ["2024-02-14"]
+    cover = store.read_coverage()
+    assert not cover.covers("2024-02-10", "2024-02-16")
+    assert cover.why_not("2023-12-25", "2024-01-05") == "no comparison: data start Jan 1, 2024"
 
 
 def test_merge_unions_categories_and_adds_rows(data_dir: Path) -> None:
@@ -395,7 +539,7 @@ def test_merge_unions_categories_and_adds_rows(data_dir: Path) -> None:
     assert len(loaded) == len(SAMPLE) + 1
     assert isinstance(loaded["weapon"].dtype, pd.CategoricalDtype)
     assert {"KNIFE", "FIREARM"} <= set(loaded["weapon"].cat.categories)
-    assert ids(store.load_incidents(districts="NORTHERN")) == ["B1"]
+    assert stored(store.load_incidents(districts="NORTHERN")) == ["B1"]
 
 
 def test_quarantine_merge_is_keyed_on_source_row_and_reason(data_dir: Path) -> None:
@@ -418,7 +562,7 @@ def test_demo_and_real_data_are_not_mixed(data_dir: Path) -> None:
     assert store.read_manifest()["demo"] is True
     outcome = merge_sample(data_dir, SAMPLE[:2], demo=False, replace=True)
     assert outcome.manifest["demo"] is False
-    assert ids(store.load_incidents()) == ["A1-1", "A1-2"]
+    assert stored(store.load_incidents()) == ["A1-1", "A1-2"]
 
 
 # --------------------------------------------------------------------------------------
