@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -191,14 +191,25 @@ def layer_url(url: str) -> str:
     return clean
 
 
+def window_start(since: date | None, overlap_days: int = OVERLAP_DAYS) -> date | None:
+    """The first Baltimore date a ``since`` fetch covers: ``since`` minus the overlap."""
+    return None if since is None else since - timedelta(days=overlap_days)
+
+
 def since_where(
     since: date | None, *, overlap_days: int = OVERLAP_DAYS, date_field: str = DATE_FIELD
 ) -> str:
-    """The where clause for rows on or after ``since`` minus the overlap; ``1=1`` for all."""
-    if since is None:
+    """The where clause for rows on or after ``since`` minus the overlap; ``1=1`` for all.
+
+    NOTE: the layers keep UTC instants, so the clause names the UTC instant at which the
+    Baltimore day begins (04:00 or 05:00 UTC): the snapshot then covers whole Baltimore
+    days, and its window (``window_start`` to the fetch date) is exactly what it read.
+    """
+    start = window_start(since, overlap_days)
+    if start is None:
         return "1=1"
-    start = since - timedelta(days=overlap_days)
-    return f"{date_field} >= DATE '{start.isoformat()}'"
+    midnight = datetime.combine(start, datetime.min.time(), config.CITY_TZ).astimezone(UTC)
+    return f"{date_field} >= TIMESTAMP '{midnight:%Y-%m-%d %H:%M:%S}'"
 
 
 def layer_info(client: httpx.Client, url: str, retry: RetryPolicy) -> LayerInfo:
@@ -381,9 +392,11 @@ def fetch_to_store(
 ) -> dict:
     """Download every layer in ``urls`` into memory, then ingest them all in one go.
 
-    Nothing is written unless every layer arrived whole. With ``since`` only the recent
-    rows are read and merged on ``record_id`` into what the store holds; ``replace``
-    is passed to ``ingest.ingest_frames``. Returns the ingest summary (``sources``,
+    Nothing is written unless every layer arrived whole. Each layer is a snapshot covering
+    ``since`` minus the overlap (or its first row) to today: it replaces what the store
+    held for those dates (revisions and deletions flow through). Its raw rows are kept,
+    gzipped, under ``snapshots/`` for ``rebuild``. ``replace`` is passed to
+    ``ingest.ingest_frames``. Returns the ingest summary (``sources``,
     ``rows``, ...; only ``sources: []`` when no layer had a row) plus ``layers``
     (url -> rows downloaded) and ``where`` (the clause used).
     """
@@ -393,6 +406,8 @@ def fetch_to_store(
 
     target = config.data_dir(data_dir)
     layer_urls = [layer_url(u) for u in (urls or DEFAULT_URLS)]
+    started = datetime.now(UTC)
+    window = (window_start(since, overlap_days), started.astimezone(config.CITY_TZ).date())
     fetched: dict[str, list[dict]] = {}
     with make_client(timeout) as client:
         for url in layer_urls:
@@ -406,9 +421,16 @@ def fetch_to_store(
             )
     # NOTE: a short ``since`` window can hold no rows for a layer; that is news, not an
     # error, and read_records refuses empty input, so such layers are left out.
-    frames = [
-        sources.read_records(records, source=url) for url, records in fetched.items() if records
-    ]
+    frames = []
+    for url, records in fetched.items():
+        if not records:
+            continue
+        frame = sources.read_records(records, source=url)
+        name = f"{url.rsplit('/', 3)[-3]}-{started:%Y%m%dT%H%M%SZ}.json"
+        frame.origin = ingest.keep_records(target, records, name)
+        frame.window = window
+        frame.as_of = started.isoformat(timespec="seconds")
+        frames.append(frame)
     summary = ingest.ingest_frames(frames, target, replace=replace) if frames else {"sources": []}
     return {
         **summary,

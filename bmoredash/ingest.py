@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterable
@@ -31,11 +32,17 @@ __all__ = [
     "ingest_paths",
     "ingest_frames",
     "keep_raw",
+    "keep_records",
     "rebuild",
 ]
 
 #: Where the raw snapshots live inside a data directory.
 SNAPSHOTS_DIR = "snapshots"
+
+
+#: A file this long with a single offense is a filtered extract (the homicide exports:
+#: 1,709 and 291 rows); a shorter one (a one-row correction) is read as a whole snapshot.
+MIN_EXTRACT_ROWS = 50
 
 
 class IngestError(ValueError):
@@ -112,26 +119,51 @@ def _naming(path: Path, error: Exception) -> str:
 
 
 def keep_raw(data_dir: Path, path: Path) -> tuple[str, str]:
-    """(path relative to ``data_dir``, sha256) of a gzipped copy of ``path`` kept under
-    ``snapshots/``. Named by content, so the same file is kept once."""
+    """(path relative to ``data_dir``, sha256 of the content) of a gzipped copy of ``path``
+    kept under ``snapshots/``. Named by content, so the same file is kept once; a file
+    already kept there is not copied again."""
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     digest = hashlib.sha256(data).hexdigest()
-    folder = data_dir / SNAPSHOTS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = (data_dir / SNAPSHOTS_DIR).resolve()
+    if path.resolve().parent == folder:
+        return str(path.resolve().relative_to(data_dir.resolve())), digest
     stem = path.name[:-3] if path.name.endswith(".gz") else path.name
     target = folder / f"{digest[:16]}-{stem}.gz"
     if not target.exists():
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".gz")
-        try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-                gz.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return str(target.relative_to(data_dir)), digest
+        _write_gzip(target, [data])
+    return str(target.relative_to(data_dir.resolve())), digest
+
+
+def keep_records(data_dir: Path, records: list[dict], name: str) -> Path:
+    """Fetched records kept as a gzipped JSON array under ``snapshots/`` (``name`` says
+    which layer and when); returns the file, which ``sources.read_source`` reads back."""
+    folder = data_dir / SNAPSHOTS_DIR
+
+    def chunks() -> Iterable[bytes]:
+        yield b"["
+        for i, record in enumerate(records):
+            yield (b"," if i else b"") + json.dumps(record, separators=(",", ":")).encode()
+        yield b"]"
+
+    target = folder / f"{name}.gz"
+    _write_gzip(target, chunks())
+    return target
+
+
+def _write_gzip(target: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` gzipped to ``target`` atomically (a temporary file, then rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".gz")
+    try:
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+            for chunk in chunks:
+                gz.write(chunk)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _day(stamp: pd.Timestamp) -> dt.date:
@@ -147,7 +179,8 @@ def _snapshot_of(
     """The snapshot a cleaned frame is: dataset, window, scope and counts.
 
     A file covers its own first to last date (from the dataset's first published date on);
-    a file holding one offense only (a homicide list) covers that offense only.
+    a file of at least ``MIN_EXTRACT_ROWS`` rows holding one offense only (a homicide list)
+    covers that offense only.
     """
     layout = frame.layout
     dataset = sources.DATASET_OF_LAYOUT[layout]
@@ -155,12 +188,15 @@ def _snapshot_of(
     in_range = kept.loc[kept["occurred_at"] >= clean.plausible_start(layout), "occurred_at"]
     if frame.window is not None:
         start, end = frame.window
+        if start is None:  # a whole layer: from its first row in the dataset's range
+            start = _day(in_range.min()) if len(in_range) else end
     elif len(in_range):
         start, end = _day(in_range.min()), _day(in_range.max())
     else:
         start = end = None
     offenses = set(kept["offense"].dropna().astype(str))
-    scope = frozenset(offenses) if frame.window is None and len(offenses) == 1 else None
+    filtered = frame.window is None and len(offenses) == 1 and len(kept) >= MIN_EXTRACT_ROWS
+    scope = frozenset(offenses) if filtered else None
     as_of = frame.as_of or (end.isoformat() if end else "")
     return Snapshot(
         id=placeholder,

@@ -335,7 +335,7 @@ class SourceFrame:
     source: str
     layout: str
     raw: pd.DataFrame
-    window: tuple[date, date] | None = None
+    window: tuple[date | None, date] | None = None
     as_of: str | None = None
     origin: Path | None = None
 

@@ -3,7 +3,8 @@
 It serves layers at ``/arcgis/rest/services/<Name>/FeatureServer/0`` and answers the parts
 of the query protocol bmoredash uses: layer metadata (``f=json``), ``returnCountOnly``,
 ``resultOffset``/``resultRecordCount`` capped at ``maxRecordCount``, ``orderByFields``,
-``where`` (``1=1`` and ``<date field> >= DATE 'YYYY-MM-DD'``, joined by ``AND``),
+``where`` (``1=1``, ``<date field> >= DATE 'YYYY-MM-DD'`` and ``<date field> >= TIMESTAMP
+'YYYY-MM-DD HH:MM:SS'``, joined by ``AND``),
 ``exceededTransferLimit``, ``f=json`` and ``f=geojson``.
 
 Usage::
@@ -42,7 +43,11 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 _PATH_RE = re.compile(r"^/arcgis/rest/services/([^/]+)/(FeatureServer|MapServer)/0(/query)?/?$")
-_DATE_RE = re.compile(r"^\s*(\w+)\s*>=\s*DATE\s*'(\d{4}-\d{2}-\d{2})'\s*$", re.IGNORECASE)
+_DATE_RE = re.compile(
+    r"^\s*(\w+)\s*>=\s*(?:DATE\s*'(\d{4}-\d{2}-\d{2})'"
+    r"|TIMESTAMP\s*'(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})')\s*$",
+    re.IGNORECASE,
+)
 _ORDER_RE = re.compile(r"^\s*(\w+)(?:\s+(ASC|DESC))?\s*$", re.IGNORECASE)
 _CITY_TZ = ZoneInfo("America/New_York")
 
@@ -236,9 +241,14 @@ def _select(layer: Layer, where: str) -> list[dict]:
         match = _DATE_RE.match(clause)
         if not match or match.group(1) != layer.date_field:
             raise ValueError(f"unsupported where clause {clause!r}")
-        # ArcGIS Online keeps dates in UTC: DATE 'd' is midnight UTC of d.
-        day = date.fromisoformat(match.group(2))
-        cutoff = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
+        # ArcGIS Online keeps dates in UTC: DATE 'd' is midnight UTC of d, TIMESTAMP a UTC
+        # instant.
+        if match.group(2):
+            day = date.fromisoformat(match.group(2))
+            instant = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        else:
+            instant = datetime.fromisoformat(match.group(3)).replace(tzinfo=UTC)
+        cutoff = int(instant.timestamp() * 1000)
         field_name = match.group(1)
         rows = [r for r in rows if r.get(field_name) is not None and r[field_name] >= cutoff]
     return list(rows)

@@ -66,17 +66,16 @@ def test_collapse_spaces() -> None:
 # --------------------------------------------------------------------------------------
 
 
-def test_exact_duplicates_flag_later_copies_only() -> None:
+def test_identical_rows_flag_later_copies_only() -> None:
     raw = pd.DataFrame(
         {"a": ["1", "1", "1", "2", None, None], "b": ["x", "x", "y", "x", None, None]}
     )
-    assert C.exact_duplicates(raw).tolist() == [False, True, False, False, False, True]
+    assert C.identical_rows(raw).tolist() == [False, True, False, False, False, True]
 
 
-def test_rows_differing_only_in_row_id_are_not_duplicates() -> None:
+def test_rows_differing_only_in_row_id_are_not_identical() -> None:
     raw = pd.DataFrame({"RowID": ["1", "2"], "a": ["x", "x"]})
-    assert not C.exact_duplicates(raw, raw["RowID"]).any()
-    assert not C.exact_duplicates(raw).any()
+    assert not C.identical_rows(raw).any()
 
 
 # --------------------------------------------------------------------------------------
@@ -128,17 +127,41 @@ def test_parse_clock_with_sun_meridiem_column() -> None:
     ]
 
 
-def test_utc_offset_is_converted_to_baltimore_time() -> None:
+def test_a_utc_clock_is_converted_to_baltimore_time() -> None:
     # NOTE: 01:37:50 UTC on 31 January is 20:37:50 on 30 January in Baltimore.
-    stamp, timed = C.parse_timestamp(text("2022/01/31 01:37:50+00", "2021/07/04 16:00:00+00"))
+    written = text("2022/01/31 01:37:50+00", "2021/07/04 16:00:00+00", "2021/07/04 16:00:00")
+    stamp, timed = C.parse_timestamp(written, C.UTC)
     assert str(stamp[0]) == "2022-01-30 20:37:50-05:00"
     assert str(stamp[1]) == "2021-07-04 12:00:00-04:00"  # daylight time in July
-    assert timed.tolist() == [True, True]
+    assert stamp[1] == stamp[2]  # no marker needed: the clock is the layout's
+    assert timed.tolist() == [True, True, True]
     assert stamp.dtype == C.OCCURRED_DTYPE
 
 
+def test_a_wall_clock_ignores_a_written_offset() -> None:
+    # NOTE: the Part1_Crime export writes Baltimore wall time as "+00".
+    stamp, timed = C.parse_timestamp(text("2022/01/31 01:37:50+00", "2019-04-10T23:04:00Z"))
+    assert str(stamp[0]) == "2022-01-31 01:37:50-05:00"
+    assert str(stamp[1]) == "2019-04-10 23:04:00-04:00"
+    assert timed.all()
+
+
+def test_a_date_alone_keeps_its_calendar_date_on_a_utc_clock() -> None:
+    stamp, timed = C.parse_timestamp(text("2020-11-13", "3/18/2025"), C.UTC)
+    assert [str(s) for s in stamp] == ["2020-11-13 00:00:00-05:00", "2025-03-18 00:00:00-04:00"]
+    assert not timed.any()
+
+
+def test_every_layout_has_a_clock_and_a_dataset() -> None:
+    from bmoredash import sources
+
+    assert set(sources.CLOCKS) == set(sources.LAYOUTS) == set(sources.DATASET_OF_LAYOUT)
+    assert set(sources.CLOCKS.values()) == {C.UTC, C.WALL}
+
+
 def test_epoch_milliseconds_are_utc() -> None:
-    stamp, timed = C.parse_timestamp(text("1643592470000", "1643592470000.0", "-315619200000"))
+    written = text("1643592470000", "1643592470000.0", "-315619200000")
+    stamp, timed = C.parse_timestamp(written, C.UTC)
     assert str(stamp[0]) == "2022-01-30 20:27:50-05:00"
     assert stamp[0] == stamp[1]
     assert str(stamp[2]) == "1959-12-31 19:00:00-05:00"
@@ -549,10 +572,20 @@ def test_record_and_incident_ids() -> None:
     raw = pd.DataFrame({"RowID": ["131", None], "CCNumber": ["22A001", None], "v": ["p", "q"]})
     ids = C.record_ids(raw, "arcgis_part1_crime_beta", raw["RowID"])
     assert ids[0] == "arcgis_part1_crime_beta:131"
-    assert ids[1].startswith("arcgis_part1_crime_beta:sha1:") and len(ids[1]) == 29 + 40
-    incidents = C.incident_ids(raw["CCNumber"], raw["RowID"], raw.index)
+    assert ids[1].startswith("arcgis_part1_crime_beta:sha1:") and ids[1].endswith(":0")
+    assert len(ids[1]) == 29 + 40 + 2
+    incidents = C.incident_ids(raw["CCNumber"], raw.index)
     assert as_list(incidents) == ["22A001", None]
-    assert as_list(C.incident_ids(None, raw["RowID"], raw.index)) == ["131", None]
+    # a RowID is one victim's row: without CCNumber there is no incident key
+    assert as_list(C.incident_ids(None, raw.index)) == [None, None]
+
+
+def test_identical_rows_get_their_own_record_ids() -> None:
+    raw = pd.DataFrame({"v": ["p", "p", "q", "p"]})
+    ids = C.record_ids(raw, "socrata_legacy", None).tolist()
+    assert len(set(ids)) == 4
+    assert [i.rsplit(":", 1)[1] for i in ids] == ["0", "1", "0", "2"]
+    assert ids[0].rsplit(":", 1)[0] == ids[1].rsplit(":", 1)[0] == ids[3].rsplit(":", 1)[0]
 
 
 # --------------------------------------------------------------------------------------
@@ -659,7 +692,8 @@ def test_clean_end_to_end_on_beta_rows() -> None:
         "arcgis_part1_crime_beta:2",
         "arcgis_part1_crime_beta:6",
     ]
-    assert inc["incident_id"].tolist() == ["25A1", "25A1", "6"]
+    # the sixth row has no CCNumber: no incident key (its RowID is one victim's row)
+    assert as_list(inc["incident_id"]) == ["25A1", "25A1", None]
 
     first = inc.iloc[0]
     assert str(first["occurred_at"]) == "2025-03-01 22:10:00-05:00"  # previous Baltimore day
@@ -698,7 +732,7 @@ def test_clean_end_to_end_on_beta_rows() -> None:
     assert quality.to_dict() == {
         "rows_read": 6,
         "rows_kept": 3,
-        "duplicates_dropped": 0,
+        "identical_rows_kept": 0,
         "ungeocoded": 1,
         "coordinates_repaired": 1,
         "unknown_district": 0,
@@ -706,6 +740,7 @@ def test_clean_end_to_end_on_beta_rows() -> None:
         "genders_unknown": 1,
         "time_unknown": 0,
         "neighborhoods_expanded": 0,
+        "outside_plausible_range": 0,
         "quarantined": {"future_date": 1, "missing_date": 1, "unmapped_offense": 1},
         "unmapped_descriptions": {"ASSAULT BY THREAT": 1},
     }
@@ -727,7 +762,7 @@ def test_clean_gives_the_schema_dtypes() -> None:
             assert str(dtype) == column.dtype, column.name
 
 
-def test_exact_duplicates_are_quarantined_and_counted() -> None:
+def test_identical_rows_are_kept_as_victims_and_counted() -> None:
     raw = pd.DataFrame(
         {
             "crime_date": ["3/18/2025", "3/18/2025", "3/18/2025"],
@@ -738,18 +773,18 @@ def test_exact_duplicates_are_quarantined_and_counted() -> None:
         }
     )
     result = C.clean(SourceFrame("sun.csv", "baltimore_sun", raw), today=TODAY)
-    assert len(result.incidents) == 2
-    assert result.quarantine["reason"].tolist() == ["exact_duplicate"]
-    assert result.quarantine["row_number"].tolist() == [2]
-    assert result.quality.duplicates_dropped == 1
-    assert result.quality.quarantined == {"exact_duplicate": 1}
+    assert len(result.incidents) == 3 and len(result.quarantine) == 0
+    assert result.quality.identical_rows_kept == 1
+    assert result.quality.quarantined == {}
     assert result.incidents["record_id"].str.startswith("baltimore_sun:sha1:").all()
     assert result.incidents["record_id"].is_unique
+    # NOTE: the Sun's clock is UTC: 4 p.m. UTC is noon in Baltimore in March.
     assert [str(t) for t in result.incidents["occurred_at"]] == [
-        "2025-03-18 16:00:00-04:00",
-        "2025-03-18 23:00:00-04:00",
+        "2025-03-18 12:00:00-04:00",
+        "2025-03-18 12:00:00-04:00",
+        "2025-03-18 19:00:00-04:00",
     ]
-    assert result.incidents["offense"].tolist() == ["LARCENY", "SHOOTING"]
+    assert result.incidents["offense"].tolist() == ["LARCENY", "LARCENY", "SHOOTING"]
 
 
 def test_a_repeated_row_id_keeps_the_first_row() -> None:
@@ -757,8 +792,9 @@ def test_a_repeated_row_id_keeps_the_first_row() -> None:
     exact_copy = dict(first)
     revised = dict(first, Weapon="KNIFE")
     result = C.clean(beta_frame([first, exact_copy, revised]), today=TODAY)
+    # one RowID is one published row: its repeats are set aside, with their reason
     assert result.incidents["weapon"].tolist() == ["FIREARM"]
-    assert result.quarantine["reason"].tolist() == ["exact_duplicate", "duplicate_record_id"]
+    assert result.quarantine["reason"].tolist() == ["duplicate_record_id", "duplicate_record_id"]
     assert C.repeated_record_ids(pd.Series(["a:1", "a:2", "a:1"])).tolist() == [
         False,
         False,
@@ -813,9 +849,9 @@ def test_quality_report_merge_and_round_trip() -> None:
     a = C.QualityReport(
         rows_read=10,
         rows_kept=8,
-        duplicates_dropped=1,
+        identical_rows_kept=1,
         ungeocoded=2,
-        quarantined={"exact_duplicate": 1, "missing_date": 1},
+        quarantined={"duplicate_record_id": 1, "missing_date": 1},
         unmapped_descriptions={"X": 1},
     )
     b = C.QualityReport(
@@ -834,7 +870,7 @@ def test_quality_report_merge_and_round_trip() -> None:
         3,
     )
     assert merged.neighborhoods_expanded == 4
-    assert merged.quarantined == {"exact_duplicate": 1, "missing_date": 2}
+    assert merged.quarantined == {"duplicate_record_id": 1, "missing_date": 2}
     assert merged.unmapped_descriptions == {"X": 1, "Y": 2}
     assert C.QualityReport.from_dict(json.loads(json.dumps(merged.to_dict()))) == merged
     assert C.QualityReport.from_dict({"rows_read": 1, "from_the_future": 9}).rows_read == 1

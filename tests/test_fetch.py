@@ -244,25 +244,28 @@ def test_count_that_does_not_reconcile_is_an_error(rows: list[dict]) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def test_since_where_clause() -> None:
+def test_since_where_clause_starts_at_baltimore_midnight() -> None:
     assert fetch.since_where(None) == "1=1"
-    assert fetch.since_where(date(2025, 3, 1)) == "CrimeDateTime >= DATE '2025-02-15'"
-    assert fetch.since_where(date(2025, 3, 1), overlap_days=0) == (
-        "CrimeDateTime >= DATE '2025-03-01'"
+    # Feb 15 begins at 05:00 UTC in Baltimore (standard time), Jul 1 at 04:00 (daylight).
+    assert fetch.since_where(date(2025, 3, 1)) == (
+        "CrimeDateTime >= TIMESTAMP '2025-02-15 05:00:00'"
+    )
+    assert fetch.since_where(date(2025, 7, 1), overlap_days=0) == (
+        "CrimeDateTime >= TIMESTAMP '2025-07-01 04:00:00'"
     )
 
 
 def test_since_reads_only_rows_on_or_after_since_minus_overlap(
     server: FakeArcGIS, rows: list[dict]
 ) -> None:
-    got = _fetch(server, since=date(2025, 3, 1))  # overlap 14 days -> 2025-02-15
-    cutoff_ms = int(datetime(2025, 2, 15, tzinfo=UTC).timestamp() * 1000)
+    got = _fetch(server, since=date(2025, 3, 1))  # overlap 14 days -> 2025-02-15, Baltimore
+    cutoff_ms = int(datetime(2025, 2, 15, 5, tzinfo=UTC).timestamp() * 1000)
     expected = sorted(r["RowID"] for r in rows if r["CrimeDateTime"] >= cutoff_ms)
     assert 0 < len(expected) < N_ROWS
     assert [r["RowID"] for r in got] == expected
     assert min(r["CrimeDateTime"] for r in got) >= cutoff_ms
     wheres = {r.params["where"] for r in server.requests if r.kind in ("count", "page")}
-    assert wheres == {"CrimeDateTime >= DATE '2025-02-15'"}
+    assert wheres == {"CrimeDateTime >= TIMESTAMP '2025-02-15 05:00:00'"}
 
 
 def test_since_on_a_layer_without_the_date_field_fails_early(rows: list[dict]) -> None:
@@ -310,9 +313,13 @@ def ingest_spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     calls: list[tuple] = []
     sources = types.ModuleType("bmoredash.sources")
     ingest = types.ModuleType("bmoredash.ingest")
-    sources.read_records = lambda records, source: ("frame", source, len(records))
+    sources.read_records = lambda records, source: types.SimpleNamespace(
+        source=source, rows=len(records)
+    )
+    ingest.keep_records = lambda data_dir, records, name: data_dir / f"{name}.gz"
     ingest.ingest_frames = lambda frames, data_dir, **kw: (
-        calls.append((frames, data_dir)) or {"sources": ["stand-in"], "rows": 1}
+        calls.append(([(f.source, f.rows, f.origin.name) for f in frames], data_dir))
+        or {"sources": ["stand-in"], "rows": 1}
     )
     for name, module in (("sources", sources), ("ingest", ingest)):
         monkeypatch.setitem(sys.modules, f"bmoredash.{name}", module)
@@ -336,7 +343,10 @@ def test_fetch_to_store_hands_all_rows_to_ingest_once(
     assert summary["layers"] == {url: N_ROWS}
     assert summary["where"] == "1=1"
     assert summary["sources"] == ["stand-in"] and summary["rows"] == 1  # ingest's own summary
-    assert ingest_spy == [([("frame", url, N_ROWS)], data_dir.resolve())]
+    [(frames, folder)] = ingest_spy
+    assert folder == data_dir.resolve()
+    assert [(source, n) for source, n, _ in frames] == [(url, N_ROWS)]
+    assert frames[0][2].startswith("Part1_Crime_Beta-") and frames[0][2].endswith(".json.gz")
 
 
 def test_an_empty_since_window_ingests_nothing(
@@ -349,7 +359,7 @@ def test_an_empty_since_window_ingests_nothing(
     assert summary == {
         "sources": [],
         "layers": {url: 0},
-        "where": "CrimeDateTime >= DATE '2029-12-18'",
+        "where": "CrimeDateTime >= TIMESTAMP '2029-12-18 05:00:00'",
     }
     assert ingest_spy == []
     assert _offsets(server) == [0]  # one page asked, none came back
@@ -403,12 +413,14 @@ def test_end_to_end_fetch_to_store_then_load_incidents(server: FakeArcGIS, data_
     assert len(incidents) + len(quarantine) == N_ROWS
     assert len(incidents) == N_ROWS  # the fixture rows are all clean Part 1 rows
     assert set(incidents["source"].astype(str)) == {url}
-    # A weekly increment re-reads the overlap and merges on record_id: no row twice.
+    # A weekly increment re-reads the overlap: its dates come from the new snapshot only.
     weekly = fetch.fetch_to_store(
         data_dir, urls=[url], since=date(2025, 3, 15), retry=FAST, progress=False
     )
     assert 0 < weekly["layers"][url] < N_ROWS
     assert weekly["rows"] == N_ROWS and len(store.load_incidents(data_dir)) == N_ROWS
+    assert weekly["sources"][0]["window"][0] == "2025-03-01"
+    assert weekly["superseded"] == weekly["layers"][url]
     # A failed later fetch leaves that store as it was.
     before = _snapshot(data_dir)
     server.add_fault(LAYER, Fault("truncate", target=1000, times=-1))
@@ -416,6 +428,51 @@ def test_end_to_end_fetch_to_store_then_load_incidents(server: FakeArcGIS, data_
         fetch.fetch_to_store(data_dir, urls=[url], retry=FAST, progress=False)
     assert _snapshot(data_dir) == before
     assert len(store.load_incidents(data_dir)) == N_ROWS
+
+
+def test_a_refresh_shows_a_reclassification_and_a_deletion_and_no_duplicate(
+    rows: list[dict], data_dir: Path
+) -> None:
+    """BPD revises rows: a refetch of recent weeks must carry both changes through."""
+    _require_ingest()
+    from bmoredash import ingest, store
+
+    with FakeArcGIS() as fake:
+        url = fake.add_layer(LAYER, rows, max_record_count=PAGE)
+        fetch.fetch_to_store(data_dir, urls=[url], retry=FAST, progress=False)
+        before = store.load_incidents(data_dir)
+        assert len(before) == N_ROWS
+        late = date(2025, 3, 20)
+        cutoff = int(datetime(2025, 3, 20, 4, tzinfo=UTC).timestamp() * 1000)
+        recent = sorted((r for r in rows if r["CrimeDateTime"] >= cutoff), key=lambda r: r["RowID"])
+        assault = next(r for r in recent if r["CrimeCode"] == "4A" and r["Shooting"] == "N")
+        deleted = next(r for r in recent if r["RowID"] != assault["RowID"])
+        revised = [
+            {**r, "CrimeCode": "1A", "Description": "HOMICIDE"} if r is assault else r
+            for r in rows
+            if r is not deleted
+        ]
+        fake.layers[LAYER].records = revised
+        summary = fetch.fetch_to_store(
+            data_dir, urls=[url], since=late, overlap_days=0, retry=FAST, progress=False
+        )
+    after = store.load_incidents(data_dir)
+    published = after["record_id"].str.split("/", n=1).str[1]
+    assert len(after) == N_ROWS - 1 and published.is_unique
+    assert f"arcgis_part1_crime_beta:{deleted['RowID']}" not in set(published)
+    changed = after[published == f"arcgis_part1_crime_beta:{assault['RowID']}"]
+    assert changed["offense"].tolist() == ["HOMICIDE"]
+    homicides = (after["offense"] == "HOMICIDE").sum()
+    assert homicides == (before["offense"] == "HOMICIDE").sum() + 1
+    assert summary["superseded"] == summary["layers"][url] + 1  # every old row of the window
+    # Two raw snapshots kept; a rebuild from them alone gives the same store.
+    snapshots = store.read_snapshots(data_dir)
+    assert len(snapshots) == 2 and all((data_dir / s.raw).is_file() for s in snapshots)
+    assert snapshots[1].start == late and snapshots[1].as_of >= snapshots[0].as_of
+    assert snapshots[1].sequence > snapshots[0].sequence
+    ingest.rebuild(data_dir)
+    pd_after = store.load_incidents(data_dir)
+    assert sorted(pd_after["record_id"]) == sorted(after["record_id"])
 
 
 # --------------------------------------------------------------------------------------

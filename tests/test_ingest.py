@@ -80,12 +80,21 @@ def test_ingest_paths_counts_every_row_and_fills_the_store(
         3,
         2,
     ]
-    assert [by_source["legacy.csv"][k] for k in ("rows_read", "rows_kept")] == [3, 2]
-    assert summary["totals"] == {"rows_read": 8, "rows_kept": 5, "rows_quarantined": 3}
-    assert summary["rows"] == 5 and summary["new_records"] == 5
+    # the two identical auto-theft rows are two victims: both kept
+    assert [by_source["legacy.csv"][k] for k in ("rows_read", "rows_kept")] == [3, 3]
+    assert by_source["legacy.csv"]["dataset"] == "legacy_victim_based"
+    assert by_source["legacy.csv"]["window"] == ["2019-03-02", "2019-07-04"]
+    assert by_source["beta.csv"]["window"] == ["2023-07-04", "2023-12-31"]
+    assert summary["totals"] == {
+        "rows_read": 8,
+        "rows_kept": 6,
+        "rows_quarantined": 2,
+        "rows_served": 6,
+    }
+    assert summary["rows"] == 6 and summary["superseded"] == 0
 
     incidents = store.load_incidents(data_dir)
-    assert len(incidents) == 5
+    assert len(incidents) == 6
     assert set(incidents["source"].astype(str)) == {"beta.csv", "legacy.csv"}
     # The burglary at 04:30 UTC on Jan 1 happened on New Year's Eve in Baltimore.
     assert store.load_incidents(data_dir, years=[2023], offenses=["BURGLARY"]).shape[0] == 1
@@ -93,25 +102,25 @@ def test_ingest_paths_counts_every_row_and_fills_the_store(
 
     quarantine = store.read_quarantine(data_dir)
     reasons = sorted(zip(quarantine["source"], quarantine["reason"], strict=True))
-    assert reasons == [
-        ("beta.csv", "missing_date"),
-        ("beta.csv", "unmapped_offense"),
-        ("legacy.csv", "exact_duplicate"),
-    ]
+    assert reasons == [("beta.csv", "missing_date"), ("beta.csv", "unmapped_offense")]
     quality = store.read_quality(data_dir)
-    assert quality["rows_read"] == 8 and quality["rows_kept"] == 5
-    assert quality["quarantined"] == {
-        "missing_date": 1,
-        "unmapped_offense": 1,
-        "exact_duplicate": 1,
-    }
+    assert quality["rows_read"] == 8 and quality["rows_kept"] == 6
+    assert quality["identical_rows_kept"] == 1
+    assert quality["quarantined"] == {"missing_date": 1, "unmapped_offense": 1}
     manifest = store.read_manifest(data_dir)
-    assert manifest["rows"] == 5 and manifest["demo"] is False
+    assert manifest["rows"] == 6 and manifest["demo"] is False
     assert manifest["first_date"] == "2019-03-02" and manifest["data_through"] == "2023-12-31"
     assert {s["source"]: s["rows_kept"] for s in manifest["sources"]} == {
         "beta.csv": 3,
-        "legacy.csv": 2,
+        "legacy.csv": 3,
     }
+    # incidents: CCNumber where the layout has one, else not available
+    by_source_ids = incidents.groupby(incidents["source"].astype(str))["incident_id"]
+    assert by_source_ids.nunique().to_dict() == {"beta.csv": 2, "legacy.csv": 0}
+    assert incidents.loc[incidents["source"] == "legacy.csv", "incident_id"].isna().all()
+    # every raw file is kept, gzipped, for a rebuild
+    kept = {s["source"]: s["raw"] for s in manifest["snapshots"]}
+    assert all((data_dir / path).is_file() for path in kept.values())
 
 
 def test_ingesting_the_same_files_twice_changes_nothing(
@@ -123,7 +132,7 @@ def test_ingesting_the_same_files_twice_changes_nothing(
     quarantine = store.read_quarantine(data_dir)
     quality = store.read_quality(data_dir)
     second = ingest.ingest_paths(paths, data_dir, today=TODAY)
-    assert (second["new_records"], second["replaced_records"]) == (0, 5)
+    assert second["unchanged"] == ["s000001", "s000002"] and second["superseded"] == 0
     pd.testing.assert_frame_equal(store.load_incidents(data_dir), frame)
     pd.testing.assert_frame_equal(store.read_quarantine(data_dir), quarantine)
     assert store.read_quality(data_dir) == quality
@@ -134,15 +143,64 @@ def test_a_republished_row_replaces_the_old_version(
     files: dict[str, Path], data_dir: Path, tmp_path: Path
 ) -> None:
     ingest.ingest_paths([files["beta"]], data_dir, today=TODAY)
-    # RowID 103 republished as a robbery: same record_id, new content.
+    # A newer download of Dec 31 2023: RowID 103 republished as a robbery.
     changed = BETA_ROWS[2].replace("5A,BURGLARY", "3JF,ROBBERY - RESIDENCE")
     update = write_csv(tmp_path / "beta_update.csv", BETA_HEADER, [changed])
     summary = ingest.ingest_paths([update], data_dir, today=TODAY)
-    assert (summary["new_records"], summary["replaced_records"]) == (0, 1)
+    assert summary["superseded"] == 1 and summary["sources"][0]["rows_served"] == 1
     incidents = store.load_incidents(data_dir).set_index("record_id")
     assert len(incidents) == 3
-    row = incidents.loc["arcgis_part1_crime_beta:103"]
+    row = incidents.loc["s000002/arcgis_part1_crime_beta:103"]
     assert (row["offense"], row["offense_detail"]) == ("ROBBERY", "ROBBERY - RESIDENCE")
+
+
+def test_two_datasets_over_the_same_dates_stop_the_ingest_until_one_is_preferred(
+    files: dict[str, Path], data_dir: Path, tmp_path: Path
+) -> None:
+    ingest.ingest_paths([files["beta"]], data_dir, today=TODAY)
+    before = store.read_manifest(data_dir)
+    same_days = write_csv(
+        tmp_path / "legacy_2023.csv",
+        LEGACY_HEADER,
+        [
+            LEGACY_ROWS[0].replace("07/04/2019", "07/05/2023"),
+            LEGACY_ROWS[1].replace("2019", "2023"),
+        ],
+    )
+    with pytest.raises(ingest.IngestError) as refused:
+        ingest.ingest_paths([same_days], data_dir, today=TODAY)
+    message = str(refused.value)
+    assert "part1_crime_beta (beta.csv) and legacy_victim_based (legacy_2023.csv)" in message
+    assert "2023-07-04 to 2023-07-05" in message and "nothing was written" in message
+    assert "--prefer legacy_victim_based or --prefer part1_crime_beta" in message
+    assert store.read_manifest(data_dir) == before
+    summary = ingest.ingest_paths([same_days], data_dir, today=TODAY, prefer=["part1_crime_beta"])
+    # Beta serves its window (Jul 4 to Dec 31 2023); the legacy file keeps Mar 2.
+    assert summary["sources"][0]["rows_served"] == 1
+    assert store.read_manifest(data_dir)["prefer"] == ["part1_crime_beta"]
+    with pytest.raises(ingest.IngestError, match="unknown dataset"):
+        ingest.ingest_paths([same_days], data_dir, today=TODAY, prefer=["nope"])
+
+
+def test_rebuild_recreates_the_store_from_its_raw_snapshots(
+    files: dict[str, Path], data_dir: Path, tmp_path: Path
+) -> None:
+    ingest.ingest_paths([files["beta"], files["legacy"]], data_dir, today=TODAY)
+    changed = BETA_ROWS[2].replace("5A,BURGLARY", "3JF,ROBBERY - RESIDENCE")
+    ingest.ingest_paths(
+        [write_csv(tmp_path / "beta_update.csv", BETA_HEADER, [changed])], data_dir, today=TODAY
+    )
+    before = store.load_incidents(data_dir)
+    for path in files.values():
+        path.unlink()  # the originals are gone: only the kept copies remain
+    summary = ingest.rebuild(data_dir, today=TODAY)
+    assert summary["rows"] == len(before) == 6
+    pd.testing.assert_frame_equal(store.load_incidents(data_dir), before)
+    snapshots = store.read_snapshots(data_dir)
+    assert [s.source for s in snapshots] == ["beta.csv", "legacy.csv", "beta_update.csv"]
+    (data_dir / snapshots[0].raw).unlink()
+    with pytest.raises(ingest.IngestError, match="s000001 .beta.csv.: its raw copy"):
+        ingest.rebuild(data_dir, today=TODAY)
 
 
 def test_one_bad_file_writes_nothing_and_names_the_file(
@@ -160,7 +218,7 @@ def test_one_bad_file_writes_nothing_and_names_the_file(
     with pytest.raises(ingest.IngestError, match="not_there.csv"):
         ingest.ingest_paths([files["beta"], missing], data_dir, today=TODAY)
     assert store.read_manifest(data_dir) == before
-    assert len(store.load_incidents(data_dir)) == 2
+    assert len(store.load_incidents(data_dir)) == 3
 
 
 def test_ingest_frames_records_demo_and_data_through(
@@ -176,7 +234,7 @@ def test_ingest_frames_records_demo_and_data_through(
     with pytest.raises(store.StoreConflictError):
         ingest.ingest_paths([files["legacy"]], data_dir, today=TODAY)
     replaced = ingest.ingest_paths([files["legacy"]], data_dir, today=TODAY, replace=True)
-    assert replaced["demo"] is False and replaced["rows"] == 2
+    assert replaced["demo"] is False and replaced["rows"] == 3
 
 
 def test_real_legacy_sample_is_accounted_for_row_by_row(data_dir: Path) -> None:
@@ -185,7 +243,9 @@ def test_real_legacy_sample_is_accounted_for_row_by_row(data_dir: Path) -> None:
     totals = summary["totals"]
     assert totals["rows_read"] == 22_281  # SOURCES.md: the whole file
     assert totals["rows_read"] == totals["rows_kept"] + totals["rows_quarantined"]
-    assert store.read_quality(data_dir)["quarantined"]["exact_duplicate"] >= 1
+    # SOURCES.md: 933 rows identical to another, separate victims of one crime
+    assert store.read_quality(data_dir)["identical_rows_kept"] == 933
+    assert totals["rows_quarantined"] == 0
     incidents = store.load_incidents(data_dir)
     assert len(incidents) == totals["rows_kept"] == store.read_manifest(data_dir)["rows"]
     assert len(store.read_quarantine(data_dir)) == totals["rows_quarantined"]
