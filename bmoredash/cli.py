@@ -19,7 +19,9 @@ import typer
 from bmoredash import config
 
 app = typer.Typer(
-    help="Baltimore Part 1 crime data: demo, ingest, fetch, info, serve, report, reports.",
+    help=(
+        "Baltimore Part 1 crime data: demo, ingest, fetch, rebuild, info, serve, report, reports."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -57,10 +59,17 @@ def _parse_date(value: str | None, name: str) -> date | None:
 def _echo_summary(summary: dict[str, Any]) -> None:
     for source in summary.get("sources", []):
         quarantined = source.get("rows_read", 0) - source.get("rows_kept", 0)
+        window = source.get("window") or [None, None]
         typer.echo(
-            f"  {source['source']}: {source.get('rows_read', 0):,} read, "
-            f"{source.get('rows_kept', 0):,} kept, {quarantined:,} quarantined"
+            f"  {source['source']} -> {source.get('snapshot')} [{source.get('dataset')}, "
+            f"{window[0]} to {window[1]}]: {source.get('rows_read', 0):,} read, "
+            f"{source.get('rows_kept', 0):,} kept, {quarantined:,} quarantined, "
+            f"{source.get('rows_served', 0):,} served"
         )
+    if summary.get("unchanged"):
+        typer.echo(f"  already in the store, unchanged: {', '.join(summary['unchanged'])}")
+    if summary.get("superseded"):
+        typer.echo(f"  {summary['superseded']:,} rows of earlier snapshots replaced")
     if "rows" in summary:
         typer.echo(f"store now holds {summary['rows']:,} rows")
 
@@ -95,13 +104,47 @@ def ingest(
     replace: Annotated[
         bool, typer.Option(help="start a new store instead of merging (e.g. over demo data)")
     ] = False,
+    prefer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--prefer",
+            help="dataset that serves dates two datasets both cover (repeat to rank several)",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="when the files were downloaded (default: each file's last date)"),
+    ] = None,
 ) -> None:
-    """Read published crime files (any known layout), clean them and merge into the store."""
+    """Read published crime files (any known layout), clean them and merge into the store.
+
+    Each file is a snapshot of its dataset: for the dates it covers it replaces what an
+    older snapshot of the same dataset said. Two datasets over the same dates stop the
+    ingest until --prefer says which one serves them.
+    """
     from bmoredash.ingest import ingest_paths
 
     target = config.data_dir(data_dir)
+    stamp = _parse_date(as_of, "--as-of")
     with user_errors():
-        summary = ingest_paths(paths, target, replace=replace)
+        summary = ingest_paths(
+            paths,
+            target,
+            replace=replace,
+            prefer=prefer,
+            as_of=stamp.isoformat() if stamp else None,
+        )
+    _echo_summary(summary)
+
+
+@app.command()
+def rebuild(data_dir: DataDirOption = None) -> None:
+    """Recreate the store offline from the raw snapshots kept in the data directory."""
+    from bmoredash.ingest import rebuild as rebuild_store
+
+    target = config.data_dir(data_dir)
+    with user_errors():
+        summary = rebuild_store(target)
     _echo_summary(summary)
 
 
@@ -147,7 +190,7 @@ def info(
         bool, typer.Option("--json", help="print the manifest and quality as JSON")
     ] = False,
 ) -> None:
-    """Show what the store holds: sources, rows, dates, demo or real, data quality."""
+    """Show what the store holds: snapshots, rows, dates covered, gap days, data quality."""
     from bmoredash.store import read_manifest, read_quality
 
     target = config.data_dir(data_dir)
@@ -163,11 +206,31 @@ def info(
         f"rows: {manifest.get('rows', 0):,}  from {manifest.get('first_date')} "
         f"to {manifest.get('last_date')}; data through {manifest.get('data_through')}"
     )
-    for source in manifest.get("sources", []):
-        typer.echo(
-            f"  source {source.get('source')} [{source.get('layout')}]: "
-            f"{source.get('rows_read', 0):,} read, {source.get('rows_kept', 0):,} kept"
-        )
+    snapshots = manifest.get("snapshots")
+    if snapshots:
+        typer.echo("snapshots (newest of a dataset serves the dates it covers):")
+        for snap in snapshots:
+            scope = ", ".join(snap["offenses"]) if snap.get("offenses") else "all offenses"
+            typer.echo(
+                f"  {snap['id']} {snap['dataset']} {snap.get('start')} to {snap.get('end')} "
+                f"({scope}; as of {snap.get('as_of')}): {snap['source']}, "
+                f"{snap.get('rows_read', 0):,} read, {snap.get('rows_kept', 0):,} kept, "
+                f"{snap.get('rows_served', 0):,} served; raw copy {snap.get('raw') or 'none'}"
+            )
+        if manifest.get("prefer"):
+            typer.echo(f"datasets preferred where they overlap: {', '.join(manifest['prefer'])}")
+    else:
+        for source in manifest.get("sources", []):
+            typer.echo(
+                f"  source {source.get('source')} [{source.get('layout')}]: "
+                f"{source.get('rows_read', 0):,} read, {source.get('rows_kept', 0):,} kept"
+            )
+    cover = manifest.get("coverage") or {}
+    for span in cover.get("spans", []):
+        scope = ", ".join(span["offenses"]) if span.get("offenses") else "all offenses"
+        typer.echo(f"covered: {span['start']} to {span['end']} by {span['dataset']} ({scope})")
+    gaps = cover.get("gap_days", [])
+    typer.echo(f"gap days (no data): {', '.join(gaps) if gaps else 'none'}")
     typer.echo("quality:")
     for key, value in quality.items():
         if isinstance(value, dict):

@@ -94,3 +94,42 @@ def test_real_data_does_not_mix_into_demo_data_unless_replaced(tmp_path: Path) -
     replaced = runner.invoke(app, ["ingest", str(source), "--replace", "--data-dir", str(data)])
     assert replaced.exit_code == 0, replaced.output
     assert read_manifest(data)["demo"] is False and read_manifest(data)["rows"] == 2
+
+
+LEGACY_CSV = (
+    "CrimeDate,CrimeTime,CrimeCode,Location,Description,Inside/Outside,Weapon,Post,District,"
+    "Neighborhood,Longitude,Latitude,Location 1,Premise,Total Incidents\n"
+    "07/04/2024,22:15:00,4C,1600 W NORTH AVE,AGG. ASSAULT,O,KNIFE,713,WESTERN,Penn North,"
+    '-76.644,39.3096,"(39.3096,-76.644)",STREET,1\n'
+    "07/04/2024,22:15:00,4C,1600 W NORTH AVE,AGG. ASSAULT,O,KNIFE,713,WESTERN,Penn North,"
+    '-76.644,39.3096,"(39.3096,-76.644)",STREET,1\n'
+)
+
+
+def test_overlapping_datasets_need_a_preference_then_info_and_rebuild(tmp_path: Path) -> None:
+    beta, legacy = tmp_path / "part1.csv", tmp_path / "legacy.csv"
+    beta.write_text(BETA_CSV)
+    legacy.write_text(LEGACY_CSV)
+    data = tmp_path / "data"
+    base = ["--data-dir", str(data)]
+    assert runner.invoke(app, ["ingest", str(beta), *base]).exit_code == 0
+    refused = runner.invoke(app, ["ingest", str(legacy), *base])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert "both cover 2024-07-04 to 2024-07-04" in refused.output
+    assert "--prefer legacy_victim_based or --prefer part1_crime_beta" in refused.output
+    chosen = runner.invoke(app, ["ingest", str(legacy), "--prefer", "legacy_victim_based", *base])
+    assert chosen.exit_code == 0, chosen.output
+    # The two identical legacy rows are two victims; Jul 4 now comes from the legacy file.
+    assert "2 read, 2 kept, 0 quarantined, 2 served" in chosen.output
+    # Beta keeps Jul 3 (the homicide) and Jul 5 (the larceny); Jul 4 is the legacy file's.
+    assert read_manifest(data)["rows"] == 4
+    shown = runner.invoke(app, ["info", *base]).output
+    assert "s000001 part1_crime_beta 2024-07-03 to 2024-07-05" in shown
+    assert "s000002 legacy_victim_based 2024-07-04 to 2024-07-04" in shown
+    assert "datasets preferred where they overlap: legacy_victim_based" in shown
+    before = sorted(load_incidents(data)["record_id"])
+    beta.unlink()
+    legacy.unlink()
+    rebuilt = runner.invoke(app, ["rebuild", *base])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert sorted(load_incidents(data)["record_id"]) == before
