@@ -49,17 +49,27 @@ district covers partly different streets, so compare a district across 2023 with
 <li><strong>2025: NIBRS.</strong> BPD reports under the FBI's National Incident-Based
 Reporting System (NIBRS) from 2025, with different offense codes. They are mapped to the
 same categories, but NIBRS records every offense in an incident, which can move totals.</li>
-<li><strong>Time zones.</strong> Open Baltimore's downloads give times in UTC. The
-dashboard converts every time to Eastern time, so an event just before midnight falls on
-the right Baltimore day; daily counts can therefore differ slightly from tables built on
-the raw UTC times.</li>
+<li><strong>Clocks.</strong> Each published layout keeps time its own way: the legacy
+Socrata files and the 2021-2022 Part1_Crime exports give Baltimore wall-clock time (the
+exports label it "+00", wrongly), while the ArcGIS layers and the Baltimore Sun's
+extracts give UTC. Every time is read by its layout's rule and shown in Baltimore time,
+so an event just before midnight falls on the right Baltimore day.</li>
+<li><strong>No data is not zero.</strong> The dashboard knows which dates each source
+covers. Days outside them, and gap days the source lacks (a day with fewer than a third
+of the usual rows for its weekday), are shown as no data, never as zero crime, and no
+comparison is made with a period that is not covered.</li>
+<li><strong>Snapshots.</strong> Each download is a snapshot of one dataset; for every
+date the newest snapshot of that dataset is shown, so BPD's revisions and deletions flow
+through and nothing is counted twice. Two datasets covering the same dates are never
+added together.</li>
 </ul>
 """
 
 QUALITY_LABELS: dict[str, str] = {
     "rows_read": "Rows read from the source files",
     "rows_kept": "Rows kept",
-    "duplicates_dropped": "Exact duplicates dropped",
+    "identical_rows_kept": "Rows identical to another, kept (several victims of one crime)",
+    "outside_plausible_range": "Rows dated before their dataset starts (late reports)",
     "ungeocoded": "Rows without usable coordinates",
     "coordinates_repaired": "Coordinates repaired",
     "unknown_district": "Rows with an unknown district",

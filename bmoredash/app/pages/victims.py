@@ -12,7 +12,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from bmoredash.aggregate import MIN_CELL, victim_breakdown
+from bmoredash.aggregate import MIN_CELL, incident_count, victim_breakdown
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -80,9 +80,18 @@ class VictimsPage(BasePage):
     def update(self, view: FilteredView) -> None:
         offenses = VICTIM_GROUPS[self.group.value]
         rows = view.rows(view.window.start, view.window.end, offenses=offenses)
-        incidents = int(view.context.text("incident_id", rows).nunique()) if len(rows) else 0
+        incidents, unkeyed = incident_count(view.context.text("incident_id", rows))
+        if unkeyed == len(rows):
+            among = " (incident counts are not available: the source has no incident number)"
+        elif unkeyed:
+            among = (
+                f" in {incidents:,} incidents, plus {unkeyed:,} victims whose incident the "
+                "source does not identify"
+            )
+        else:
+            among = f" in {incidents:,} incidents"
         self.summary.value = (
-            f"<p><strong>{len(rows):,} victims</strong> in {incidents:,} incidents: "
+            f"<p><strong>{len(rows):,} victims</strong>{among}: "
             f"{html.escape(self.group.value.lower())}, {html.escape(view.place_label)}, "
             f"{html.escape(view.period_label)}. (This page uses its own choice above, "
             "not the Offense filter.)</p>"
