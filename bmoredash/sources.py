@@ -286,8 +286,9 @@ UTC, WALL = "utc", "wall"
 #: How each layout's date-times read. One line per layout, its evidence in the NOTE; a
 #: test per line checks a real row whose local time is known from an independent source.
 CLOCKS: dict[str, str] = {
-    # NOTE: CrimeDate + CrimeTime, no zone. The homicide at 1800 N CHESTER ST is 23:04 on
-    # 04/10/2019 here and 23:04 in the Sun's homicide database (local time).
+    # NOTE: CrimeDate + CrimeTime, no zone. The double homicide at 1800 N CHESTER ST is
+    # 23:04 on 04/10/2019 here and 22:41 in the Sun's homicide database (local time); read
+    # as UTC it would be 7:04 p.m.
     "socrata_legacy": WALL,
     # NOTE: Socrata "rows" export of the same dataset, same clock as the CSV.
     "socrata_rows": WALL,
