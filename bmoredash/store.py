@@ -935,6 +935,11 @@ def merge_and_write(
             prefer=order,
         )
         quality_doc["total"]["gap_days"] = manifest["coverage"]["gap_days"]
+        # rows kept by every snapshot = rows the store serves + rows newer snapshots replaced
+        quality_doc["total"]["rows_served"] = int(len(merged))
+        quality_doc["total"]["rows_superseded"] = int(
+            sum(s.rows_kept for s in every_snapshot) - len(merged)
+        )
         written = _commit(
             root, _arrow_table(merged), q.reset_index(drop=True), quality_doc, manifest
         )

@@ -68,6 +68,8 @@ added together.</li>
 QUALITY_LABELS: dict[str, str] = {
     "rows_read": "Rows read from the source files",
     "rows_kept": "Rows kept",
+    "rows_served": "Rows in the store (served by the newest snapshot of each date)",
+    "rows_superseded": "Rows replaced by a newer snapshot of the same dates",
     "identical_rows_kept": "Rows identical to another, kept (several victims of one crime)",
     "outside_plausible_range": "Rows dated before their dataset starts (late reports)",
     "ungeocoded": "Rows without usable coordinates",
