@@ -199,7 +199,8 @@ def served_mask(
     """
     ranked = priority(snapshots, prefer)
     rank_of = {s.id: r for r, s in enumerate(ranked)}
-    own = rows["snapshot"].astype(object).map(rank_of).to_numpy(dtype=np.int64)
+    # rows written without a snapshot (``store.write_store``) rank below every snapshot
+    own = rows["snapshot"].astype(object).map(rank_of).fillna(len(ranked)).to_numpy(np.int64)
     day = rows["day"].to_numpy(dtype=np.int64)
     offense = rows["offense"].astype(object).to_numpy()
     winner = np.full(len(rows), -1, dtype=np.int64)

@@ -77,6 +77,7 @@ QUARANTINE_KEY: list[str] = ["source", "row_number", "reason"]
 SOURCE_KEYS: tuple[str, ...] = ("source", "layout", "rows_read", "rows_kept")
 
 _VERSION_RE = re.compile(r"^store-(\d+)$")
+_SNAPSHOT_RE = re.compile(r"^s(\d+)$")
 _TMP_PREFIX = ".tmp-"
 _LOCK_FILE = ".lock"
 _SORTED_KEY = b"bmoredash.sorted_by"
@@ -812,8 +813,13 @@ def _sources_of(snapshots: list[Snapshot], served: pd.Series) -> list[dict[str, 
     return list(merged.values())
 
 
-def _next_sequence(snapshots: list[Snapshot]) -> int:
-    return max((s.sequence for s in snapshots), default=0) + 1
+def _next_sequence(snapshots: list[Snapshot], rows: pd.DataFrame) -> int:
+    """One more than any snapshot number in the manifest or in the rows (rows written by
+    ``write_store`` may carry ids the manifest does not list)."""
+    named = [
+        int(m[1]) for v in rows["snapshot"].cat.categories if (m := _SNAPSHOT_RE.match(str(v)))
+    ]
+    return max([s.sequence for s in snapshots] + named, default=0) + 1
 
 
 def merge_and_write(
@@ -874,7 +880,7 @@ def merge_and_write(
         order = list(prefer) if prefer is not None else old_prefer
 
         # Number the incoming snapshots; the same content again is a no-op.
-        sequence = _next_sequence(old_snapshots)
+        sequence = _next_sequence(old_snapshots, old)
         renamed: dict[str, str] = {}
         renamed_twins: dict[str, str] = {}
         added: list[Snapshot] = []
