@@ -8,18 +8,23 @@ Conventions
 - Dates are Eastern calendar dates of ``occurred_at``; windows are inclusive on both ends.
 - Weeks end on Saturday (BPD CompStat weeks run Sunday to Saturday).
 - Part 1 totals never include COMMON ASSAULT (group ``other``).
+- No data is not zero. Functions that take a ``coverage`` (``coverage.Coverage``) make no
+  comparison over a window with an uncovered day (``Comparison.why_not`` says why) and give
+  NaN, never 0, for a week, month or running total that holds one.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from bmoredash.coverage import Coverage
 from bmoredash.schema import (
     DISTRICTS,
     OFFENSES,
@@ -34,6 +39,8 @@ from bmoredash.schema import (
 MIN_READABLE_COUNT = 10
 #: Two-sided tail probability under which a count is flagged as notable.
 NOTABLE_P = 0.01
+#: A week is flagged only when at least this many of its baseline weeks have data.
+MIN_BASELINE_WEEKS = 8
 #: Cells with fewer victims than this are suppressed in demographic tables (privacy).
 MIN_CELL = 3
 
@@ -210,11 +217,16 @@ def percent_change(current: float, previous: float) -> float | None:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A count now against a count before, with whether the change is worth reading."""
+    """A count now against a count before, with whether the change is worth reading.
+
+    ``why_not`` (a ``Coverage.why_not`` text) means the windows cannot be compared: one
+    holds days without data, so there is no change to describe, only the reason.
+    """
 
     label: str
     current: int
     previous: int
+    why_not: str | None = None
 
     @property
     def change(self) -> int:
@@ -222,15 +234,19 @@ class Comparison:
 
     @property
     def percent(self) -> float | None:
-        return percent_change(self.current, self.previous)
+        return None if self.why_not else percent_change(self.current, self.previous)
 
     @property
     def readable(self) -> bool:
-        """False when both counts are small: a percent change of tiny numbers misleads."""
-        return max(self.current, self.previous) >= MIN_READABLE_COUNT
+        """False when both counts are small (a percent change of tiny numbers misleads) or
+        when there is no comparison."""
+        return not self.why_not and max(self.current, self.previous) >= MIN_READABLE_COUNT
 
     def describe(self) -> str:
-        """Plain-language change, e.g. ``+12 (+8.1%)`` or ``too few events to compare``."""
+        """Plain-language change, e.g. ``+12 (+8.1%)``, ``too few events to read a change``
+        or ``no comparison: data start Mar 18, 2025``."""
+        if self.why_not:
+            return self.why_not
         if not self.readable:
             return "too few events to read a change"
         pct = self.percent
@@ -238,28 +254,144 @@ class Comparison:
         return f"{self.change:+d} ({pct_text})"
 
 
-def ytd_comparison(frame: pd.DataFrame, through: date) -> list[Comparison]:
+def _offense_key(offenses: Iterable[str] | None) -> frozenset[str] | None:
+    return frozenset(offenses) if offenses is not None else None
+
+
+# NOTE: a filter change asks the same questions of the same coverage again and again (the
+# period does not change with the district); the answers are remembered, per kernel.
+@lru_cache(maxsize=4096)
+def _why_not(
+    coverage: Coverage, start: date, end: date, offenses: frozenset[str] | None
+) -> str | None:
+    return coverage.why_not(start, end, offenses)
+
+
+@lru_cache(maxsize=512)
+def _covered_days(
+    coverage: Coverage, first: date, last: date, offenses: frozenset[str] | None
+) -> np.ndarray:
+    days = pd.date_range(first, last)
+    covered = coverage.mask(days, offenses)
+    covered.flags.writeable = False
+    return covered
+
+
+def why_not_compared(
+    coverage: Coverage | None, windows: Iterable[Window], offenses: Iterable[str] | None
+) -> str | None:
+    """Why ``windows`` cannot be compared for ``offenses`` (the first with a day without
+    data), or None when every one is covered (always None without a coverage)."""
+    if coverage is None:
+        return None
+    chosen = _offense_key(offenses)
+    for window in windows:
+        why = _why_not(coverage, window.start, window.end, chosen)
+        if why:
+            return why
+    return None
+
+
+def compare_counts(
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    measures: Mapping[str, Iterable[str]],
+    window: Window,
+    previous: Window,
+    coverage: Coverage | None = None,
+) -> list[Comparison]:
+    """One ``Comparison`` per measure (label -> offenses counted): the rows ``now`` (of
+    ``window``) against the rows ``before`` (of ``previous``).
+
+    With ``coverage``, a measure whose windows are not both covered for its offenses gets
+    ``why_not`` instead of a change.
+    """
+    # value_counts of the column itself: count_by_offense's tidy table costs 5x more,
+    # and the dashboard compares on every filter change.
+    counted = [rows["offense"].value_counts(sort=False).to_dict() for rows in (now, before)]
+    out = []
+    for label, offenses in measures.items():
+        chosen = list(offenses)
+        current, earlier = (sum(int(c.get(o, 0)) for o in chosen) for c in counted)
+        why = why_not_compared(coverage, (previous, window), chosen)
+        out.append(Comparison(label, current, earlier, why))
+    return out
+
+
+def ytd_comparison(
+    frame: pd.DataFrame, through: date, coverage: Coverage | None = None
+) -> list[Comparison]:
     """Headline measures year to date against the same days of last year."""
     this_window, last_window = ytd_windows(through)
-    now = headline_counts(in_window(frame, this_window))
-    before = headline_counts(in_window(frame, last_window))
-    return [Comparison(label, int(now[label]), int(before[label])) for label in now.index]
+    now, before = in_window(frame, this_window), in_window(frame, last_window)
+    return compare_counts(now, before, HEADLINE_MEASURES, this_window, last_window, coverage)
 
 
-def weekly_counts(frame: pd.DataFrame, window: Window) -> pd.Series:
+def covered_periods(
+    starts: pd.DatetimeIndex,
+    ends: pd.DatetimeIndex,
+    coverage: Coverage,
+    offenses: Iterable[str] | None,
+) -> np.ndarray:
+    """True per period [start, end] (inclusive dates) whose every day is covered."""
+    starts, ends = pd.DatetimeIndex(starts), pd.DatetimeIndex(ends)
+    if not len(starts):
+        return np.zeros(0, dtype=bool)
+    origin = starts.min()
+    covered = _covered_days(coverage, origin.date(), ends.max().date(), _offense_key(offenses))
+    missing = np.concatenate(([0], np.cumsum(~covered)))
+    first = (starts - origin).days.to_numpy()
+    last = (ends - origin).days.to_numpy() + 1
+    return missing[last] - missing[first] == 0
+
+
+def _blank_uncovered(
+    counts: pd.Series,
+    starts: pd.DatetimeIndex,
+    ends: pd.DatetimeIndex,
+    window: Window,
+    coverage: Coverage | None,
+    offenses: Iterable[str] | None,
+) -> pd.Series:
+    """``counts`` (one per period) with NaN for each period holding a day without data,
+    from its first day to its last (or the window's end)."""
+    if coverage is None:
+        return counts
+    last = pd.Timestamp(window.end)
+    ends = ends.where(ends <= last, last)
+    return counts.astype(float).where(covered_periods(starts, ends, coverage, offenses))
+
+
+def weekly_counts(
+    frame: pd.DataFrame,
+    window: Window,
+    coverage: Coverage | None = None,
+    offenses: Iterable[str] | None = None,
+) -> pd.Series:
     """Rows per week (index: the Saturday ending each week), zero-filled over ``window``.
 
-    Partial weeks at either end are counted over the days they have.
+    Partial weeks at either end are counted over the days they have. With ``coverage``
+    (and the ``offenses`` the rows hold), a week with a day without data is NaN.
     """
     days = event_dates(in_window(frame, window))
     ends = days + pd.to_timedelta((5 - days.dt.day_of_week) % 7, unit="D")
     first, last = week_ending(window.start), week_ending(window.end)
     index = pd.date_range(first, last, freq="W-SAT")
-    return ends.value_counts().reindex(index, fill_value=0).astype(int).rename("count")
+    counts = ends.value_counts().reindex(index, fill_value=0).astype(int).rename("count")
+    starts = index - pd.Timedelta(days=6)
+    return _blank_uncovered(counts, starts, index, window, coverage, offenses)
 
 
-def monthly_counts(frame: pd.DataFrame, window: Window) -> pd.Series:
-    """Rows per calendar month (index: first day of month), zero-filled over ``window``."""
+def monthly_counts(
+    frame: pd.DataFrame,
+    window: Window,
+    coverage: Coverage | None = None,
+    offenses: Iterable[str] | None = None,
+) -> pd.Series:
+    """Rows per calendar month (index: first day of month), zero-filled over ``window``.
+
+    With ``coverage``, a month with a day without data (up to ``window.end``) is NaN.
+    """
     days = event_dates(in_window(frame, window))
     months = days.dt.to_period("M").dt.to_timestamp()
     index = pd.date_range(
@@ -267,26 +399,40 @@ def monthly_counts(frame: pd.DataFrame, window: Window) -> pd.Series:
         pd.Timestamp(window.end),
         freq="MS",
     )
-    return months.value_counts().reindex(index, fill_value=0).astype(int).rename("count")
+    counts = months.value_counts().reindex(index, fill_value=0).astype(int).rename("count")
+    ends = index + pd.offsets.MonthEnd(0)
+    return _blank_uncovered(counts, index, ends, window, coverage, offenses)
 
 
 def cumulative_by_day_of_year(
-    frame: pd.DataFrame, years: Iterable[int], through: date
+    frame: pd.DataFrame,
+    years: Iterable[int],
+    through: date,
+    coverage: Coverage | None = None,
+    offenses: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Cumulative count by day of year (rows: 1..366), one column per year.
 
     Each year runs to the same day of year as ``through`` (a fair year-to-date view);
-    later days are NaN so the lines stop where the comparison stops.
+    later days are NaN so the lines stop where the comparison stops. With ``coverage``, a
+    year's total is NaN from its first day without data on (a total missing a day is no
+    total), so a year whose data do not start on January 1 has no line.
     """
     days = event_dates(frame)
     day_of_year = days.dt.day_of_year
     cutoff = through.timetuple().tm_yday
     index = pd.RangeIndex(1, 367, name="day_of_year")
+    chosen = _offense_key(offenses)
     columns = {}
     for year in years:
         in_year = day_of_year[days.dt.year == year]
         daily = in_year.value_counts().reindex(index, fill_value=0).cumsum().astype(float)
         daily[daily.index > cutoff] = np.nan
+        if coverage is not None:
+            first = date(year, 1, 1)
+            covered = _covered_days(coverage, first, first + timedelta(days=cutoff - 1), chosen)
+            whole = np.concatenate((np.logical_and.accumulate(covered), [False] * (366 - cutoff)))
+            daily = daily.where(whole)
         columns[year] = daily
     return pd.DataFrame(columns, index=index)
 
@@ -327,14 +473,18 @@ def notable_change(count: int, expected: float, p: float = NOTABLE_P) -> str:
     return ""
 
 
-def flag_weeks(weekly: pd.Series, baseline_weeks: int = 52) -> pd.Series:
-    """Flag each week against the mean of the ``baseline_weeks`` weeks before it.
+def flag_weeks(
+    weekly: pd.Series, baseline_weeks: int = 52, min_baseline: int = MIN_BASELINE_WEEKS
+) -> pd.Series:
+    """Flag each week against the mean of the weeks with data among the ``baseline_weeks``
+    weeks before it. Returns ``"higher"``/``"lower"``/``""``.
 
-    Weeks without a full baseline get no flag. Returns ``"higher"``/``"lower"``/``""``.
+    A NaN week (no data) is never flagged and never enters a baseline; a week whose
+    baseline holds fewer than ``min_baseline`` weeks with data gets no flag.
     """
-    expected = weekly.shift(1).rolling(baseline_weeks, min_periods=baseline_weeks).mean()
+    expected = weekly.shift(1).rolling(baseline_weeks, min_periods=min_baseline).mean()
     flags = [
-        "" if pd.isna(exp) else notable_change(int(n), float(exp))
+        "" if pd.isna(n) or pd.isna(exp) else notable_change(int(n), float(exp))
         for n, exp in zip(weekly.to_numpy(), expected.to_numpy(), strict=True)
     ]
     return pd.Series(flags, index=weekly.index, name="flag")
@@ -393,14 +543,27 @@ def victim_breakdown(frame: pd.DataFrame, column: str) -> pd.Series:
     return suppress_small_cells(counts)
 
 
-def neighborhood_ranking(frame: pd.DataFrame, window: Window, previous: Window) -> pd.DataFrame:
-    """Neighborhoods by count in ``window``, with the count in ``previous`` and the change."""
+def neighborhood_ranking(
+    frame: pd.DataFrame,
+    window: Window,
+    previous: Window,
+    coverage: Coverage | None = None,
+    offenses: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Neighborhoods by count in ``window``, with the count in ``previous`` and the change.
+
+    With ``coverage``, when the two windows cannot be compared for ``offenses`` the
+    ``previous`` and ``change`` columns are missing (<NA>), never a count of zero.
+    """
     now = value_counts(in_window(frame, window)["neighborhood"])
     before = value_counts(in_window(frame, previous)["neighborhood"])
     table = pd.DataFrame({"count": now, "previous": before}).fillna(0).astype(int)
     table = table.drop(index=[n for n in ("nan", "", "Unknown") if n in table.index])
     table["change"] = table["count"] - table["previous"]
     table = table.sort_values(["count", "change"], ascending=[False, False])
+    if why_not_compared(coverage, (previous, window), offenses):
+        table[["previous", "change"]] = table[["previous", "change"]].astype("Int64")
+        table.loc[:, ["previous", "change"]] = pd.NA
     table.index.name = "neighborhood"
     return table
 
@@ -409,42 +572,95 @@ def neighborhood_ranking(frame: pd.DataFrame, window: Window, previous: Window) 
 # The weekly report table
 # --------------------------------------------------------------------------------------
 
+#: The rows of the weekly report table: each offense, then the two totals.
+REPORT_ROWS: dict[str, tuple[str, ...]] = {
+    **{offense: (offense,) for offense in PART1_OFFENSES},
+    "Part 1 violent": VIOLENT_OFFENSES,
+    "Part 1 property": PROPERTY_OFFENSES,
+}
 
-def weekly_offense_table(frame: pd.DataFrame, week_end: date) -> pd.DataFrame:
+
+def report_windows(week_end: date) -> dict[str, Window]:
+    """The window each count of the weekly report table covers, by column."""
+    ytd_now, ytd_before = ytd_windows(week_end)
+    return {
+        "this_week": week_window(week_end),
+        "previous_week": week_window(week_end, 1),
+        "four_week_avg": Window(week_end - timedelta(weeks=4, days=-1), week_end),
+        "same_week_last_year": week_window(week_end, 52),  # the same CompStat week
+        "ytd": ytd_now,
+        "last_ytd": ytd_before,
+    }
+
+
+def weekly_offense_table(
+    frame: pd.DataFrame, week_end: date, coverage: Coverage | None = None
+) -> pd.DataFrame:
     """Per offense (and the Part 1 violent / property totals): this week, previous week,
     4-week average, same week last year, YTD, last YTD, change, and a notable flag.
 
-    The flag tests this week against the average of the 52 weeks before it.
+    The flag tests this week against the mean of the 52 weeks before it (``flag_weeks``).
+    With ``coverage``, a count whose window holds a day without data for the row's
+    offenses is NaN (and so is the change it enters); the baseline is then the weeks with
+    data only.
     """
-    this_week = week_window(week_end)
-    last_year_end = week_end - timedelta(weeks=52)  # same CompStat week a year earlier
-    ytd_now, ytd_before = ytd_windows(week_end)
-    baseline = Window(week_end - timedelta(weeks=52, days=6), week_end - timedelta(weeks=1))
+    windows = report_windows(week_end)
+    frame = frame[["occurred_at", "offense"]]  # all it reads: every cut below copies less
 
     def counts(window: Window) -> pd.Series:
         per_offense = count_by_offense(in_window(frame, window), PART1_OFFENSES)
-        per_offense["Part 1 violent"] = per_offense[list(VIOLENT_OFFENSES)].sum()
-        per_offense["Part 1 property"] = per_offense[list(PROPERTY_OFFENSES)].sum()
-        return per_offense
+        return pd.Series({row: per_offense[list(o)].sum() for row, o in REPORT_ROWS.items()})
 
-    four_weeks = Window(week_end - timedelta(weeks=4, days=-1), week_end)
-    table = pd.DataFrame(
-        {
-            "this_week": counts(this_week),
-            "previous_week": counts(week_window(week_end, 1)),
-            "four_week_avg": counts(four_weeks) / 4.0,
-            "same_week_last_year": counts(week_window(last_year_end)),
-            "ytd": counts(ytd_now),
-            "last_ytd": counts(ytd_before),
-        }
-    )
+    table = pd.DataFrame({column: counts(w) for column, w in windows.items()}).astype(float)
+    table["four_week_avg"] /= 4.0
+    if coverage is not None:
+        for row, offenses in REPORT_ROWS.items():
+            for column, w in windows.items():
+                if why_not_compared(coverage, [w], offenses):
+                    table.loc[row, column] = np.nan
     table["ytd_change"] = table["ytd"] - table["last_ytd"]
     table["ytd_percent"] = [
-        percent_change(a, b) for a, b in zip(table["ytd"], table["last_ytd"], strict=True)
+        None if pd.isna(b) or pd.isna(a) else percent_change(a, b)
+        for a, b in zip(table["ytd"], table["last_ytd"], strict=True)
     ]
-    expected = counts(baseline) / 52.0
+    weeks = Window(week_end - timedelta(weeks=52, days=6), week_end)  # 52 before, this one
+    offense = frame["offense"].astype(str)
     table["flag"] = [
-        notable_change(int(n), float(e)) for n, e in zip(table["this_week"], expected, strict=True)
+        flag_weeks(weekly_counts(frame[offense.isin(o).to_numpy()], weeks, coverage, o)).iloc[-1]
+        for o in REPORT_ROWS.values()
     ]
     table.index.name = "offense"
     return table
+
+
+def report_gaps(
+    week_end: date, coverage: Coverage, offenses: Iterable[str] = PART1_OFFENSES
+) -> dict[str, str]:
+    """Why comparisons of the weekly report are not made: column of
+    ``weekly_offense_table`` -> ``why_not`` text, for the columns whose window holds a day
+    without data; ``flag`` when fewer than ``MIN_BASELINE_WEEKS`` of the 52 weeks before
+    the week have data (then no count can be marked notable)."""
+    gaps = {
+        column: why
+        for column, w in report_windows(week_end).items()
+        if (why := why_not_compared(coverage, [w], offenses))
+    }
+    ends = pd.date_range(end=week_end - timedelta(weeks=1), periods=52, freq="W-SAT")
+    with_data = int(covered_periods(ends - pd.Timedelta(days=6), ends, coverage, offenses).sum())
+    if with_data < MIN_BASELINE_WEEKS:
+        gaps["flag"] = (
+            f"no count is marked notable: {with_data} of the 52 weeks before this one have "
+            f"data, fewer than the {MIN_BASELINE_WEEKS} a baseline needs"
+        )
+    return gaps
+
+
+def incident_count(incident_ids: pd.Series) -> tuple[int, int]:
+    """(incidents, victims whose incident is not known).
+
+    Incidents are distinct CCNumbers. A layout without CCNumber (the legacy Socrata data,
+    the Baltimore Sun extract) gives no incident key: those victims are counted apart and
+    the incident count is "not available" for them, never "0 incidents".
+    """
+    known = incident_ids.dropna()
+    return int(known.nunique()), int(len(incident_ids) - len(known))
