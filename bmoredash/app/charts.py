@@ -176,7 +176,12 @@ def _flag_mark(scales: dict, color: str, marker: str, label: str, x_format: str)
 
 
 class TimeSeriesChart:
-    """Counts over time (one line) with notable points marked higher / lower."""
+    """Counts over time (one line) with notable points marked higher / lower.
+
+    A NaN count (a period without complete data) breaks the line there: bqplot leaves a
+    gap where y is not finite. Its points are a separate mark holding the finite ones only,
+    since a Lines marker at NaN would be drawn in the corner of the plot.
+    """
 
     def __init__(self, y_label: str = "Count", x_format: str = "%Y-%m-%d") -> None:
         self.x_scale = bq.DateScale()
@@ -190,8 +195,15 @@ class TimeSeriesChart:
             colors=[MAIN],
             stroke_width=2,
             tooltip=tooltip,
+        )
+        self.points = bq.Scatter(
+            x=np.array([], dtype="datetime64[ns]"),
+            y=np.array([], dtype=float),
+            scales=scales,
+            colors=[MAIN],
             marker="circle",
-            marker_size=12,
+            default_size=12,
+            tooltip=tooltip,
         )
         self.higher = _flag_mark(scales, HIGHER, "triangle-up", "Higher than usual", x_format)
         self.lower = _flag_mark(scales, LOWER, "triangle-down", "Lower than usual", x_format)
@@ -199,14 +211,18 @@ class TimeSeriesChart:
             bq.Axis(scale=self.x_scale, num_ticks=6),
             bq.Axis(scale=self.y_scale, side="left", label=y_label, tick_format=",d"),
         ]
-        self.figure = _figure([self.line, self.higher, self.lower], axes)
+        self.figure = _figure([self.line, self.points, self.higher, self.lower], axes)
 
     def update(self, counts: pd.Series, flags: pd.Series | None = None) -> None:
-        """Draw ``counts`` (datetime index); mark the ``higher`` / ``lower`` flags."""
+        """Draw ``counts`` (datetime index; NaN: no data, a gap); mark the ``higher`` /
+        ``lower`` flags."""
         x = counts.index.to_numpy(dtype="datetime64[ns]")
         y = counts.to_numpy(dtype=float)
         with self.line.hold_sync():
             self.line.x, self.line.y = x, y
+        finite = np.isfinite(y)
+        with self.points.hold_sync():
+            self.points.x, self.points.y = x[finite], y[finite]
         for mark, kind in ((self.higher, "higher"), (self.lower, "lower")):
             chosen = (flags == kind).to_numpy() if flags is not None else np.zeros(len(y), bool)
             with mark.hold_sync():

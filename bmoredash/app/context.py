@@ -28,8 +28,15 @@ import numpy as np
 import pandas as pd
 
 from bmoredash import config
-from bmoredash.aggregate import Window, expand_offenses, same_day_last_year, ytd_windows
-from bmoredash.schema import CITYWIDE, DISTRICTS, PART1_OFFENSES
+from bmoredash.aggregate import (
+    Window,
+    expand_offenses,
+    same_day_last_year,
+    why_not_compared,
+    ytd_windows,
+)
+from bmoredash.coverage import from_manifest
+from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PART1_OFFENSES
 
 if TYPE_CHECKING:
     from bmoredash.app.state import FilterState
@@ -112,6 +119,9 @@ class DashboardContext:
     only (text columns stay Arrow strings mapped from the store, shared between kernels);
     ``data_through`` is the last day the data covers; ``neighborhoods_by_district`` maps
     each district (rows seen there) to its neighborhoods, for the neighborhood list.
+    ``coverage`` (``coverage.Coverage``, from the manifest) says which days hold data: every
+    page asks it before it draws or compares a period, since a day without data is not a
+    day without crime.
     """
 
     frame: pd.DataFrame
@@ -133,6 +143,9 @@ class DashboardContext:
             self.data_through = (
                 _date_of(self.day_numbers[-1]) if len(self.day_numbers) else date.today()
             )
+        # A manifest without a coverage record (or no manifest): first to last date, whole.
+        known = {"first_date": self.first_date.isoformat(), "data_through": f"{self.data_through}"}
+        self.coverage = from_manifest({**known, **self.manifest})
         self._district = _Codes(self.frame["district"])
         self._neighborhood = _Codes(self.frame["neighborhood"])
         self._offense = _Codes(self.frame["offense"])
@@ -185,11 +198,15 @@ class DashboardContext:
 
     @cached_property
     def years(self) -> tuple[int, ...]:
-        """Calendar years from the first row to ``data_through``, newest first."""
-        if not len(self.day_numbers):
-            return (self.data_through.year,)
-        first = _date_of(self.day_numbers[0]).year
-        return tuple(range(self.data_through.year, first - 1, -1))
+        """Calendar years with days of data (for some offense) up to ``data_through``,
+        newest first: a stray row in a year the sources do not cover offers no year."""
+        years = {
+            year
+            for offense in OFFENSES
+            for year in self.coverage.years([offense])
+            if year <= self.data_through.year
+        }
+        return tuple(sorted(years, reverse=True)) or (self.data_through.year,)
 
     @property
     def first_date(self) -> date:
@@ -369,9 +386,17 @@ class FilteredView:
     @property
     def history_start(self) -> date:
         """First day of the history the trend pages draw (``HISTORY_YEARS`` years back),
-        never before the data begins: weeks before it would draw as zero crimes."""
+        never before the data for the chosen offenses begin: weeks before would draw as
+        zero crimes."""
         wanted = min(date(self.through.year - HISTORY_YEARS, 1, 1), self.previous.start)
-        return max(wanted, self.context.first_date)
+        first = self.context.coverage.first_day(self.offenses) or self.context.first_date
+        return max(wanted, first)
+
+    @cached_property
+    def why_not(self) -> str | None:
+        """Why the selected period is not compared with ``previous`` (a day without data
+        for the chosen offenses in either), or None when they compare."""
+        return why_not_compared(self.context.coverage, (self.previous, self.window), self.offenses)
 
     def _scope_mask(self, scope: str) -> np.ndarray | None:
         if scope == "place":

@@ -33,8 +33,8 @@ event. Weeks run Sunday to Saturday, as BPD's CompStat weeks do. "Year to date" 
 January 1 to the last day of data and is compared with the same days a year earlier.</li>
 <li><strong>Small numbers.</strong> A change is described only when either period has at
 least {MIN_READABLE_COUNT} events. Victim groups with fewer than {MIN_CELL} people are not
-shown. A week is marked as notable only when a Poisson test against the 52 weeks before it
-gives p &lt; 0.01.</li>
+shown. A week is marked as notable only when a Poisson test against the weeks with data
+among the 52 before it (at least 8 of them) gives p &lt; 0.01.</li>
 </ul>
 <h3>Known breaks in the series</h3>
 <ul>

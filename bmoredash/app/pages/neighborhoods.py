@@ -3,7 +3,8 @@ against its district and the city.
 
 NOTE: without population figures a neighborhood's count cannot be set against the city's
 as a rate per resident; the comparison uses the average per week and the change from
-the comparison period, which mean the same at every scale.
+the comparison period, which mean the same at every scale. When the comparison period holds
+days without data there is no change to show, only why.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from bmoredash.aggregate import Comparison, neighborhood_ranking
+from bmoredash.aggregate import compare_counts, neighborhood_ranking
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -45,7 +46,10 @@ class NeighborhoodsPage(BasePage):
 
     def update(self, view: FilteredView) -> None:
         scope_rows = view.rows(view.previous.start, view.window.end, scope="district")
-        ranking = neighborhood_ranking(scope_rows, view.window, view.previous)
+        coverage = view.context.coverage
+        ranking = neighborhood_ranking(
+            scope_rows, view.window, view.previous, coverage, view.offenses
+        )
         ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
         self.ranking = ranking
         where = (
@@ -59,7 +63,8 @@ class NeighborhoodsPage(BasePage):
         self.ranking_panel.note.value = (
             f'<p style="font-size:13px">The chart shows the top {min(TOP_BARS, len(ranking))} of '
             f"{len(ranking)}; the table has them all. Counts: {html.escape(view.offense_label)}, "
-            f"{html.escape(view.period_label)}; previous: {html.escape(view.previous_label)}. "
+            f"{html.escape(view.period_label)}; previous: {html.escape(view.previous_label)}"
+            f"{html.escape(f' ({view.why_not})' if view.why_not else '')}. "
             "Rows without a neighborhood are left out.</p>"
         )
         self.ranking_panel.set_table(
@@ -67,12 +72,13 @@ class NeighborhoodsPage(BasePage):
                 ranking,
                 caption=f"Neighborhoods {where}",
                 highlight=view.neighborhood or None,
-                formatters={"change": lambda v: f"{int(v):+,d}"},
+                formatters={"change": lambda v: "–" if pd.isna(v) else f"{int(v):+,d}"},
             )
         )
         self._compare(view)
 
     def _compare(self, view: FilteredView) -> None:
+        coverage = view.context.coverage
         scopes: list[tuple[str, str]] = []
         if view.neighborhood:
             scopes.append((view.neighborhood, "place"))
@@ -82,16 +88,19 @@ class NeighborhoodsPage(BasePage):
         weeks_now, weeks_before = view.window.days / 7.0, view.previous.days / 7.0
         records = []
         for label, scope in scopes:
-            now = len(view.rows(view.window.start, view.window.end, scope=scope))
-            before = len(view.rows(view.previous.start, view.previous.end, scope=scope))
-            comparison = Comparison(label, now, before)
+            now = view.rows(view.window.start, view.window.end, scope=scope)
+            before = view.rows(view.previous.start, view.previous.end, scope=scope)
+            (comparison,) = compare_counts(
+                now, before, {label: view.offenses}, view.window, view.previous, coverage
+            )
+            previous = None if comparison.why_not else comparison.previous
             records.append(
                 {
                     "place": label,
-                    "count": now,
-                    "per week": now / weeks_now,
-                    "previous": before,
-                    "previous per week": before / weeks_before,
+                    "count": comparison.current,
+                    "per week": comparison.current / weeks_now,
+                    "previous": previous,
+                    "previous per week": None if previous is None else previous / weeks_before,
                     "change": comparison.describe(),
                     "percent": comparison.percent if comparison.readable else None,
                 }
@@ -104,6 +113,7 @@ class NeighborhoodsPage(BasePage):
             html_table(
                 table.drop(columns="percent"),
                 caption=f"{view.offense_label}, {view.period_label} vs {view.previous_label}",
+                na="no data",
             )
         )
         hint = (
@@ -111,6 +121,8 @@ class NeighborhoodsPage(BasePage):
         )
         left_out = [p for p in table.index if p not in shown]
         few = f" Too few events to read a change for: {', '.join(left_out)}." if left_out else ""
+        if view.why_not:
+            few = f" No change is shown ({view.why_not})."
         self.compare_panel.note.value = (
             '<p style="font-size:13px">Change in percent from the comparison period, so that '
             "places of different sizes can be set side by side (negative = fewer). The table "

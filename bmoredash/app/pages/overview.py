@@ -2,7 +2,8 @@
 
 The cards count every Part 1 offense in the chosen place and period, whatever the Offense
 filter says (a "Your selection" card follows the filter), so that the four headline
-numbers always mean the same thing.
+numbers always mean the same thing. When the comparison period holds days without data, a
+card shows no change, only why (``aggregate.compare_counts``).
 """
 
 from __future__ import annotations
@@ -12,14 +13,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from bmoredash.aggregate import (
-    Comparison,
-    count_by_offense,
-    headline_counts,
-    percent_change,
-    ytd_comparison,
-    ytd_windows,
-)
+from bmoredash.aggregate import HEADLINE_MEASURES, Comparison, compare_counts
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -30,13 +24,15 @@ from bmoredash.schema import PART1_OFFENSES
 def card_html(comparison: Comparison, previous_label: str) -> str:
     """One card: the count, the count a year earlier, and the change (or why not)."""
     change = comparison.describe()
+    before = (
+        "" if comparison.why_not else f"{comparison.previous:,} in {html.escape(previous_label)}"
+    )
     return (
         f'<div class="bmd-card" role="group" aria-label="{html.escape(comparison.label)}">'
         f'<div style="font-size:13px;color:#333">{html.escape(comparison.label)}</div>'
         f'<div class="bmd-count" style="font-size:28px;font-weight:700">'
         f"{comparison.current:,}</div>"
-        f'<div style="font-size:13px">{comparison.previous:,} in {html.escape(previous_label)}'
-        f"</div>"
+        f'<div style="font-size:13px">{before}</div>'
         f'<div class="bmd-change" style="font-size:14px;font-weight:600">{html.escape(change)}'
         "</div></div>"
     )
@@ -63,15 +59,20 @@ class OverviewPage(BasePage):
             layout=widgets.Layout(width="100%", min_width="0"),
         )
 
+    def compare(
+        self, view: FilteredView, measures: dict[str, tuple[str, ...]], rows: str = "place"
+    ) -> list[Comparison]:
+        """``measures`` in the view's period against its comparison period; ``rows``:
+        ``place`` (every Part 1 offense) or ``chosen`` (the Offense filter)."""
+        cut = view.place_rows if rows == "place" else view.rows
+        now = cut(view.window.start, view.window.end)
+        before = cut(view.previous.start, view.previous.end)
+        coverage = view.context.coverage
+        return compare_counts(now, before, measures, view.window, view.previous, coverage)
+
     def headline(self, view: FilteredView) -> list[Comparison]:
         """The four headline comparisons for the view's place and period."""
-        now_window, before_window = ytd_windows(view.through)
-        rows = view.place_rows(view.previous.start, view.window.end)
-        if (now_window, before_window) == (view.window, view.previous):
-            return ytd_comparison(rows, view.through)
-        now = headline_counts(view.place_rows(view.window.start, view.window.end))
-        before = headline_counts(view.place_rows(view.previous.start, view.previous.end))
-        return [Comparison(label, int(now[label]), int(before[label])) for label in now.index]
+        return self.compare(view, HEADLINE_MEASURES)
 
     def update(self, view: FilteredView) -> None:
         self.comparisons = self.headline(view)
@@ -86,28 +87,39 @@ class OverviewPage(BasePage):
         if view.is_default_offenses:
             self.selection_card.value = ""
         else:
-            mine = Comparison(
-                f"Your selection: {view.offense_label}", len(view.current), len(view.previous_rows)
-            )
+            label = f"Your selection: {view.offense_label}"
+            (mine,) = self.compare(view, {label: view.offenses}, rows="chosen")
             self.selection_card.value = (
                 f'<div style="display:flex;flex-wrap:wrap">'
                 f"{card_html(mine, view.previous_label)}</div>"
             )
 
-        now = count_by_offense(view.place_rows(view.window.start, view.window.end), PART1_OFFENSES)
-        before = count_by_offense(
-            view.place_rows(view.previous.start, view.previous.end), PART1_OFFENSES
+        by_offense = self.compare(view, {o: (o,) for o in PART1_OFFENSES})
+        table = pd.DataFrame(
+            {
+                "this period": [c.current for c in by_offense],
+                "comparison period": [None if c.why_not else c.previous for c in by_offense],
+                "change": [None if c.why_not else c.change for c in by_offense],
+                "change %": [c.percent for c in by_offense],
+            },
+            index=pd.Index([OFFENSE_LABELS[c.label] for c in by_offense], name="Offense"),
         )
-        table = pd.DataFrame({"this period": now, "comparison period": before})
-        table["change"] = table["this period"] - table["comparison period"]
-        table["change %"] = [percent_change(a, b) for a, b in zip(now, before, strict=True)]
-        table.index = [OFFENSE_LABELS[o] for o in table.index]
-        table.index.name = "Offense"
+        why = next((c.why_not for c in by_offense if c.why_not), None)
         self.by_offense.value = html_table(
             table,
-            caption=f"Part 1 offenses, {view.period_label} vs {view.previous_label}",
+            caption=f"Part 1 offenses, {view.period_label} vs {view.previous_label}"
+            + (f" ({why})" if why else ""),
             formatters={
-                "change": lambda v: f"{int(v):+,d}",
-                "change %": lambda v: "n/a" if v is None or pd.isna(v) else f"{v:+.1f}%",
+                "comparison period": _count,
+                "change": lambda v: "–" if _missing(v) else f"{int(v):+,d}",
+                "change %": lambda v: "n/a" if _missing(v) else f"{v:+.1f}%",
             },
         )
+
+
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _count(value: object) -> str:
+    return "no data" if _missing(value) else f"{int(value):,d}"

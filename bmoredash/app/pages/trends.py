@@ -1,7 +1,9 @@
 """Page 2, Trends: counts by week or month, notable weeks, and year-to-date totals by year.
 
 Weeks end on Saturday (BPD CompStat weeks) and the weekly line stops at the last complete
-week, so a half-counted week never looks like a drop.
+week, so a half-counted week never looks like a drop. For the same reason a week, month or
+running total holding a day without data is NaN (``aggregate``): the line breaks there and
+nothing is flagged, instead of drawing a fall to zero.
 """
 
 from __future__ import annotations
@@ -29,10 +31,26 @@ WEEKS_SHOWN = 104
 BASELINE_WEEKS = 52
 
 FLAG_NOTE = (
-    "Triangles mark weeks whose count is unlikely given the average of the 52 weeks before "
-    "them (two-sided Poisson test, p < 0.01): pointing up = higher, down = lower. Weeks "
-    "where neither the count nor the average reaches 10 are never marked."
+    "Triangles mark weeks whose count is unlikely given the average of the weeks with data "
+    "among the 52 before them (two-sided Poisson test, p < 0.01): pointing up = higher, "
+    "down = lower. Weeks where neither the count nor the average reaches 10 are never "
+    "marked, nor weeks with fewer than 8 weeks of data before them."
 )
+
+
+def _count(value: float) -> str:
+    return "no data" if pd.isna(value) else f"{int(value):,d}"
+
+
+def _gaps_note(counts: pd.Series, unit: str) -> str:
+    """A sentence on the periods left blank for lack of data, or nothing."""
+    blank = int(counts.isna().sum())
+    if not blank:
+        return ""
+    return (
+        f" {blank} {unit}{'s' if blank > 1 else ''} with days the data do not cover "
+        "are left blank (no data is not zero)."
+    )
 
 
 class TrendsPage(BasePage):
@@ -51,13 +69,7 @@ class TrendsPage(BasePage):
         self.series = TimeSeriesChart()
         self.series_panel = ChartPanel("Counts over time", self.series.figure)
         self.years = YearLinesChart(HISTORY_YEARS + 1)
-        self.years_panel = ChartPanel(
-            "Running total by day of year",
-            self.years.figure,
-            '<p style="font-size:13px">Each year is counted to the same day of the year, so '
-            "the lines compare like with like. The selected year is the thick orange-red "
-            "line, the year before it blue, earlier years grey.</p>",
-        )
+        self.years_panel = ChartPanel("Running total by day of year", self.years.figure)
         #: What the series chart last drew (week or month index -> count) and its flags.
         self.counts = pd.Series(dtype=int)
         self.flags = pd.Series(dtype=str)
@@ -78,7 +90,8 @@ class TrendsPage(BasePage):
         week_end = last_complete_week_end(view.through)
         first = week_end - timedelta(weeks=WEEKS_SHOWN + BASELINE_WEEKS) + timedelta(days=1)
         window = Window(max(first, view.history_start), week_end)
-        counts = weekly_counts(view.rows(window.start, window.end), window)
+        rows = view.rows(window.start, window.end)
+        counts = weekly_counts(rows, window, view.context.coverage, view.offenses)
         flags = flag_weeks(counts, BASELINE_WEEKS)
         self.counts, self.flags = counts.iloc[-WEEKS_SHOWN:], flags.iloc[-WEEKS_SHOWN:]
         self.series.update(self.counts, self.flags)
@@ -88,21 +101,25 @@ class TrendsPage(BasePage):
         )
         higher, lower = int((self.flags == "higher").sum()), int((self.flags == "lower").sum())
         self.series_panel.note.value = (
-            f'<p style="font-size:13px">{WEEKS_SHOWN} weeks ending Saturday '
-            f"{week_end:%b %-d, %Y} (the last complete week). {FLAG_NOTE} "
-            f"Marked here: {higher} higher, {lower} lower.</p>"
+            f'<p style="font-size:13px">{len(self.counts)} weeks ending Saturday '
+            f"{week_end:%b %-d, %Y} (the last complete week).{_gaps_note(self.counts, 'week')} "
+            f"{FLAG_NOTE} Marked here: {higher} higher, {lower} lower.</p>"
         )
         table = pd.DataFrame(
             {"count": self.counts.to_numpy(), "notable": self.flags.to_numpy()},
             index=pd.Index([f"{d:%Y-%m-%d}" for d in self.counts.index], name="week ending"),
         )
         self.series_panel.set_table(
-            html_table(table.iloc[::-1], caption="Counts by week (newest first)")
+            html_table(
+                table.iloc[::-1],
+                caption="Counts by week (newest first)",
+                formatters={"count": _count},
+            )
         )
 
     def _monthly(self, view: FilteredView, rows: pd.DataFrame) -> None:
-        window = Window(date(view.history_start.year, 1, 1), view.through)
-        counts = monthly_counts(rows, window)
+        window = Window(view.history_start.replace(day=1), view.through)
+        counts = monthly_counts(rows, window, view.context.coverage, view.offenses)
         self.counts, self.flags = counts, pd.Series("", index=counts.index)
         self.series.update(counts, None)
         self.series_panel.heading.value = (
@@ -111,34 +128,60 @@ class TrendsPage(BasePage):
         )
         self.series_panel.note.value = (
             f'<p style="font-size:13px">Calendar months from {window.start:%B %Y}. The last '
-            f"month ends {view.through:%b %-d} and may be partial.</p>"
+            f"month ends {view.through:%b %-d} and may be partial."
+            f"{_gaps_note(counts, 'month')}</p>"
         )
         table = pd.DataFrame(
             {"count": counts.to_numpy()},
             index=pd.Index([f"{d:%Y-%m}" for d in counts.index], name="month"),
         )
         self.series_panel.set_table(
-            html_table(table.iloc[::-1], caption="Counts by month (newest first)")
+            html_table(
+                table.iloc[::-1],
+                caption="Counts by month (newest first)",
+                formatters={"count": _count},
+            )
         )
 
     def _cumulative(self, view: FilteredView) -> None:
         last = view.through.year
-        years = list(range(last - HISTORY_YEARS, last + 1))
         cutoff = view.through.timetuple().tm_yday
         # Each year is counted only to the cutoff day, so only those rows are needed
         # (about half of them by mid-year): one cut per year, counted year by year.
         columns = []
-        for year in years:
+        for year in range(last - HISTORY_YEARS, last + 1):
             first = date(year, 1, 1)
             last_day = min(first + timedelta(days=cutoff - 1), date(year, 12, 31))
             part = view.rows(first, last_day)
-            columns.append(cumulative_by_day_of_year(part, [year], view.through)[year])
+            counted = cumulative_by_day_of_year(
+                part, [year], view.through, view.context.coverage, view.offenses
+            )
+            columns.append(counted[year])
         cumulative = pd.concat(columns, axis=1).loc[:cutoff]
+        # A year without data from January 1 has no running total: no line, no column
+        # (the selected year always keeps its own).
+        drawn = cumulative.notna().any()
+        drawn.iloc[-1] = True
+        left_out = [str(y) for y in cumulative.columns[~drawn.to_numpy()]]
+        cumulative = cumulative.loc[:, drawn]
+        years = list(cumulative.columns)
         self.cumulative = cumulative
         self.years.update(cumulative)
+        span = f"{years[0]}–{last}" if len(years) > 1 else str(last)
         self.years_panel.heading.value = (
-            f"<h3>Running total by day of year, {years[0]}–{last}, through "
-            f"{view.through:%b %-d}</h3>"
+            f"<h3>Running total by day of year, {span}, through {view.through:%b %-d}</h3>"
+        )
+        self.years_panel.note.value = (
+            '<p style="font-size:13px">Each year is counted to the same day of the year, so '
+            "the lines compare like with like. The selected year is the thick orange-red "
+            "line, the year before it blue, earlier years grey. A line stops at the first "
+            "day the data do not cover."
+            + (
+                f" Not drawn, for lack of data from January 1: {', '.join(left_out)}."
+                if left_out
+                else ""
+            )
+            + "</p>"
         )
         # The table: the total at the end of each month, up to the cutoff.
         month_ends = [
@@ -150,4 +193,6 @@ class TrendsPage(BasePage):
             [f"{date(last, 1, 1) + timedelta(days=d - 1):%b %-d}" for d in days], name="through"
         )
         table.columns = [str(c) for c in table.columns]
-        self.years_panel.set_table(html_table(table, caption="Running total on each date, by year"))
+        self.years_panel.set_table(
+            html_table(table, caption="Running total on each date, by year", na="no data")
+        )
