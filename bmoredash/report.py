@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,14 @@ import pandas as pd
 
 from bmoredash import aggregate as agg
 from bmoredash import config, kernel_channels, report_text
-from bmoredash.schema import CITYWIDE, DISTRICTS
+from bmoredash.coverage import Coverage, from_manifest
+from bmoredash.schema import (
+    CITYWIDE,
+    DISTRICTS,
+    PART1_OFFENSES,
+    PROPERTY_OFFENSES,
+    VIOLENT_OFFENSES,
+)
 
 #: The single report template.
 TEMPLATE = config.PROJECT_DIR / "notebooks" / "district_report.ipynb"
@@ -78,9 +86,10 @@ class ReportParams:
     def data_through(self) -> date:
         return date.fromisoformat(self.manifest["data_through"])
 
-    @property
-    def first_date(self) -> date:
-        return date.fromisoformat(self.manifest["first_date"])
+    @cached_property
+    def coverage(self) -> Coverage:
+        """The days the store has data for: no comparison is made over any other day."""
+        return from_manifest(self.manifest)
 
 
 def _manifest(data_dir: str | os.PathLike[str] | None) -> tuple[Path, dict[str, Any]]:
@@ -125,10 +134,13 @@ def _as_week_end(value: date | str) -> date:
 
 
 def check_week(week_end: date | str, manifest: dict[str, Any]) -> date:
-    """The week's last day, checked: a Saturday, inside the data's first and through dates."""
+    """The week's last day, checked: a Saturday, inside the data's first (the first day
+    covered for every Part 1 offense) and through dates."""
     day = _as_week_end(week_end)
     through = date.fromisoformat(manifest["data_through"])
-    first = date.fromisoformat(manifest["first_date"])
+    first = from_manifest(manifest).first_day(PART1_OFFENSES) or date.fromisoformat(
+        manifest["first_date"]
+    )
     latest = agg.last_complete_week_end(through)
     if day.weekday() != 5:
         before, after = agg.last_complete_week_end(day), agg.week_ending(day)
@@ -184,7 +196,8 @@ class ReportData:
     params: ReportParams
     week: agg.Window
     offense_table: pd.DataFrame
-    baseline_complete: bool
+    #: Comparisons not made for lack of data: offense table column (or ``flag``) -> why.
+    gaps: dict[str, str]
     trend: pd.DataFrame
     week_points: pd.DataFrame
     week_total: int
@@ -213,7 +226,7 @@ class ReportData:
         return bool(self.params.manifest.get("demo"))
 
     def summary(self) -> dict[str, Any]:
-        return report_text.summary_row(self.district, self.week_end, self.offense_table)
+        return report_text.summary_row(self.district, self.week_end, self.offense_table, self.gaps)
 
 
 def _trend_window(week_end: date) -> agg.Window:
@@ -223,19 +236,17 @@ def _trend_window(week_end: date) -> agg.Window:
     return agg.Window(first_end - timedelta(days=6), week_end)
 
 
-def _weekly_with_flags(frame: pd.DataFrame, trend: agg.Window, first: date) -> pd.DataFrame:
+def _weekly_with_flags(frame: pd.DataFrame, trend: agg.Window, coverage: Coverage) -> pd.DataFrame:
     """Weekly violent/property counts over ``trend`` with flags against 52 prior weeks.
 
-    The counting window starts 52 weeks before the trend, but never before the first
-    whole week of data: weeks before the data are not zero weeks, so they must not
-    enter a baseline (those weeks simply get no flag).
+    Weeks with a day without data are NaN: not zero weeks, never flagged, never in a
+    baseline (``aggregate.weekly_counts`` and ``flag_weeks``).
     """
-    first_whole = agg.week_ending(first + timedelta(days=6)) - timedelta(days=6)
-    start = max(trend.start - timedelta(weeks=52), first_whole)
-    window = agg.Window(start, trend.end)
+    window = agg.Window(trend.start - timedelta(weeks=52), trend.end)
     columns = {}
-    for key in ("violent", "property"):
-        weekly = agg.weekly_counts(agg.filter_incidents(frame, offenses=[key]), window)
+    for key, offenses in (("violent", VIOLENT_OFFENSES), ("property", PROPERTY_OFFENSES)):
+        rows = agg.filter_incidents(frame, offenses=[key])
+        weekly = agg.weekly_counts(rows, window, coverage, offenses)
         columns[key] = weekly
         columns[f"{key}_flag"] = agg.flag_weeks(weekly)
     table = pd.DataFrame(columns)
@@ -293,11 +304,8 @@ def load_report_data(params: ReportParams) -> ReportData:
     rows = load_incidents(params.data_dir, start=load_start, end=week_end, columns=_COLUMNS)
     place = agg.filter_incidents(rows, districts=[params.district])
 
-    table = agg.weekly_offense_table(place, week_end)
-    baseline_start = week_end - timedelta(weeks=52, days=6)
-    baseline_complete = baseline_start >= params.first_date
-    if not baseline_complete:
-        table["flag"] = ""
+    coverage = params.coverage
+    table = agg.weekly_offense_table(place, week_end, coverage)
 
     this_week = agg.in_window(place, week)
     points = this_week.loc[
@@ -313,15 +321,19 @@ def load_report_data(params: ReportParams) -> ReportData:
         params=params,
         week=week,
         offense_table=table,
-        baseline_complete=baseline_complete,
-        trend=_weekly_with_flags(place, trend_window, params.first_date),
+        gaps=agg.report_gaps(week_end, coverage),
+        trend=_weekly_with_flags(place, trend_window, coverage),
         week_points=points,
         week_total=int(agg.count_by_offense(this_week).sum()),
         outline=outline,
         context=context,
         labels=labels,
-        neighborhoods_week=agg.neighborhood_ranking(place, week, agg.week_window(week_end, 1)),
-        neighborhoods_ytd=agg.neighborhood_ranking(place, ytd_now, ytd_before),
+        neighborhoods_week=agg.neighborhood_ranking(
+            place, week, agg.week_window(week_end, 1), coverage, PART1_OFFENSES
+        ),
+        neighborhoods_ytd=agg.neighborhood_ranking(
+            place, ytd_now, ytd_before, coverage, PART1_OFFENSES
+        ),
         ytd=(ytd_now, ytd_before),
         hour_weekday=hour_table,
         hour_window=hour_window,
@@ -408,6 +420,7 @@ table.offenses tbody th { white-space: nowrap; }
 .methodology { font-size: 8.3pt; color: #3a3a3a; }
 .methodology ol { padding-left: 18px; }
 .note { font-size: 8.8pt; color: var(--muted); }
+ul.gaps { font-size: 8.8pt; color: var(--muted); margin: 4px 0 8px; padding-left: 18px; }
 @media print { body { padding: 0; max-width: none; } }
 """
 
@@ -889,17 +902,21 @@ def write_index(
             _link(week_dir, week_dir / f"{place}.{ext}", label)
             for ext, label in (("html", "HTML"), ("pdf", "PDF"), ("ipynb", "notebook"))
         )
-        ytd = report_text.percent(
-            agg.percent_change(summary["violent_ytd"], summary["violent_last_ytd"])
+        count, average = report_text.count, report_text.average
+        before = summary["violent_last_ytd"]  # None: the same days of last year lack data
+        ytd = (
+            "no comparison"
+            if before is None or summary["violent_ytd"] is None
+            else report_text.percent(agg.percent_change(summary["violent_ytd"], before))
         )
         rows.append(
             f'<tr data-district="{place}"><th scope="row">{esc(summary["place"])}</th>'
-            f'<td class="num" data-col="violent_week">{summary["violent_week"]:,}</td>'
-            f'<td class="num">{report_text.average(summary["violent_4wk"])}</td>'
-            f'<td class="num" data-col="property_week">{summary["property_week"]:,}</td>'
-            f'<td class="num">{report_text.average(summary["property_4wk"])}</td>'
-            f'<td class="num" data-col="homicides_week">{summary["homicides_week"]:,}</td>'
-            f'<td class="num">{summary["violent_ytd"]:,} ({esc(ytd)})</td>'
+            f'<td class="num" data-col="violent_week">{count(summary["violent_week"])}</td>'
+            f'<td class="num">{average(summary["violent_4wk"])}</td>'
+            f'<td class="num" data-col="property_week">{count(summary["property_week"])}</td>'
+            f'<td class="num">{average(summary["property_4wk"])}</td>'
+            f'<td class="num" data-col="homicides_week">{count(summary["homicides_week"])}</td>'
+            f'<td class="num">{count(summary["violent_ytd"])} ({esc(ytd)})</td>'
             f'<td class="files">{links}</td></tr>'
         )
     week_end = date.fromisoformat(week_dir.name)

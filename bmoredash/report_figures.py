@@ -28,6 +28,8 @@ from matplotlib.ticker import MaxNLocator
 
 VIOLENT_COLOR = "#b2182b"
 PROPERTY_COLOR = "#2166ac"
+#: Weeks without complete data: a band, never a bar of zero.
+NO_DATA_COLOR = "#e4e4e4"
 WIDTH_IN = 7.2  # a Letter page less the margins
 
 Ring = Sequence[tuple[float, float]]
@@ -63,7 +65,8 @@ def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
 
 def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
     """Weekly Part 1 violent and property counts (two panels), this week in full colour,
-    weeks flagged as notable marked with ▲ / ▼.
+    weeks flagged as notable marked with ▲ / ▼, weeks without complete data (NaN) as grey
+    bands with no bar: no data is not zero.
 
     ``weekly``: index = week-ending Saturdays; columns ``violent``, ``property``,
     ``violent_flag``, ``property_flag`` (from ``aggregate.weekly_counts`` and ``flag_weeks``).
@@ -77,10 +80,18 @@ def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
         (axes[0], "violent", "Part 1 violent", VIOLENT_COLOR),
         (axes[1], "property", "Part 1 property", PROPERTY_COLOR),
     ):
-        values = weekly[key].to_numpy()
-        colors = [color if c else mcolors.to_rgba(color, 0.35) for c in current]
-        ax.bar(x, values, width=5.5, color=colors, align="center")
-        top = max(int(values.max()) if len(values) else 0, 1)
+        values = weekly[key].to_numpy(dtype=float)
+        blank = np.isnan(values)
+        colors = np.array([mcolors.to_rgba(color, 1.0 if c else 0.35) for c in current])
+        ax.bar(x[~blank], values[~blank], width=5.5, color=colors[~blank])
+        for day in x[blank]:
+            ax.axvspan(
+                day - pd.Timedelta(days=3.5),
+                day + pd.Timedelta(days=3.5),
+                color=NO_DATA_COLOR,
+                linewidth=0,
+            )
+        top = max(int(np.nanmax(values)) if (~blank).any() else 0, 1)
         for day, value, flag in zip(x, values, weekly[f"{key}_flag"], strict=True):
             if flag:
                 ax.annotate(

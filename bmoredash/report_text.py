@@ -3,6 +3,10 @@
 Nothing here counts rows: every function takes counts (a ``weekly_offense_table``, a
 ``neighborhood_ranking``...) and turns them into HTML a reader can scan or print. Each
 number cell carries ``data-col`` / ``data-offense`` attributes so tests can find it.
+
+A missing count (NaN or None) is a window without complete data: it reads "no data", a
+change that needs it reads "no comparison", and ``gaps`` (``aggregate.report_gaps``) says
+why; it is never written as zero.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import schema
-from bmoredash.schema import CITYWIDE, PROPERTY_OFFENSES, VIOLENT_OFFENSES
+from bmoredash.coverage import from_manifest, spans_of_days
+from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
 
 VIOLENT_TOTAL = "Part 1 violent"
 PROPERTY_TOTAL = "Part 1 property"
@@ -72,13 +77,32 @@ def short_date(day: date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
 
 
-def count(n: float) -> str:
-    """An integer count with thousands separators."""
-    return f"{int(n):,}"
+NO_DATA = "no data"
+NO_COMPARISON = "no comparison"
+#: How each column of the offense table is named where a note says why it is missing.
+_COLUMN_NAMES = {
+    "this_week": "This week",
+    "previous_week": "Previous week",
+    "four_week_avg": "4-week average",
+    "same_week_last_year": "Same week last year",
+    "flag": "Notable?",
+}
 
 
-def average(x: float) -> str:
+def missing(value: Any) -> bool:
+    """True for a count that was not made (None, NaN, <NA>)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def count(n: float | None) -> str:
+    """An integer count with thousands separators, or ``no data``."""
+    return NO_DATA if missing(n) else f"{int(n):,}"
+
+
+def average(x: float | None) -> str:
     """A 4-week average, exactly: an average of four counts ends in .0, .25, .5 or .75."""
+    if missing(x):
+        return NO_DATA
     text = f"{x:,.2f}"
     return text[:-1] if text.endswith("0") else text
 
@@ -122,7 +146,22 @@ def _against_average(this_week: int, avg: float) -> str:
     return f"{amount} {direction} than its 4-week average of {average(avg)}"
 
 
-def _ytd_sentence(subject: str, offense: str, now: int, before: int, year: int) -> str:
+def _reason(why: str | None) -> str:
+    """``data start Mar 18, 2025`` from ``no comparison: data start Mar 18, 2025``."""
+    return (why or "no data for part of the window").removeprefix(f"{NO_COMPARISON}: ")
+
+
+def _ytd_sentence(
+    subject: str, offense: str, now: float, before: float, year: int, gaps: Mapping[str, str]
+) -> str:
+    if missing(now):
+        return f"Year-to-date counts are not shown ({_reason(gaps.get('ytd'))})."
+    if missing(before):
+        return (
+            f"Year to date, {subject} has recorded {noun(offense, now)}; there is "
+            f"{NO_COMPARISON} with the same days of {year - 1} "
+            f"({_reason(gaps.get('last_ytd'))})."
+        )
     if before == 0:
         return (
             f"Year to date, {subject} has recorded {noun(offense, now)}; "
@@ -139,34 +178,49 @@ def _ytd_sentence(subject: str, offense: str, now: int, before: int, year: int) 
     return f"Year to date, {subject} has recorded {noun(offense, now)}, {trend}."
 
 
-def headline(district: str, week_end: date, table: pd.DataFrame) -> str:
+def _week_part(offense: str, row: pd.Series, gaps: Mapping[str, str]) -> str:
+    if missing(row["four_week_avg"]):
+        why = _reason(gaps.get("four_week_avg"))
+        return f"{noun(offense, row['this_week'])} ({NO_COMPARISON} with a 4-week average: {why})"
+    against = _against_average(int(row["this_week"]), float(row["four_week_avg"]))
+    return f"{noun(offense, row['this_week'])}, {against}"
+
+
+def headline(
+    district: str, week_end: date, table: pd.DataFrame, gaps: Mapping[str, str] | None = None
+) -> str:
     """The opening paragraph (plain text), every number taken from ``table``.
 
-    ``table`` is ``aggregate.weekly_offense_table`` for the report's place and week.
+    ``table`` is ``aggregate.weekly_offense_table`` for the report's place and week;
+    ``gaps`` (``aggregate.report_gaps``) says why a missing count is missing.
     """
+    gaps = gaps or {}
     place = place_name(district)
     subject = "the city" if district == CITYWIDE else f"the {place}"
     it = "the city" if district == CITYWIDE else "the district"
     v, p = table.loc[VIOLENT_TOTAL], table.loc[PROPERTY_TOTAL]
-    first = (
-        f"In the week ending {long_date(week_end)}, {subject} recorded "
-        f"{noun(VIOLENT_TOTAL, v['this_week'])}, "
-        f"{_against_average(int(v['this_week']), float(v['four_week_avg']))}, and "
-        f"{noun(PROPERTY_TOTAL, p['this_week'])}, "
-        f"{_against_average(int(p['this_week']), float(p['four_week_avg']))}."
-    )
-    homicides, shootings = (
-        int(table.loc["HOMICIDE", "this_week"]),
-        int(table.loc["SHOOTING", "this_week"]),
-    )
-    second = f"The week counted {noun('HOMICIDE', homicides)} and {noun('SHOOTING', shootings)}."
-    third = _ytd_sentence(it, VIOLENT_TOTAL, int(v["ytd"]), int(v["last_ytd"]), week_end.year)
+    if missing(v["this_week"]) or missing(p["this_week"]):
+        first = (
+            f"The week ending {long_date(week_end)} holds days without data for {subject} "
+            f"({_reason(gaps.get('this_week'))}), so its counts are not shown."
+        )
+        second = ""
+    else:
+        first = (
+            f"In the week ending {long_date(week_end)}, {subject} recorded "
+            f"{_week_part(VIOLENT_TOTAL, v, gaps)}, and {_week_part(PROPERTY_TOTAL, p, gaps)}."
+        )
+        homicides, shootings = (
+            noun(o, table.loc[o, "this_week"]) for o in ("HOMICIDE", "SHOOTING")
+        )
+        second = f"The week counted {homicides} and {shootings}."
+    third = _ytd_sentence(it, VIOLENT_TOTAL, v["ytd"], v["last_ytd"], week_end.year, gaps)
     flagged = [
         (offense, flag)
         for offense, flag in table["flag"].items()
         if flag and offense in OFFENSE_LABELS
     ]
-    sentences = [first, second, third]
+    sentences = [sentence for sentence in (first, second, third) if sentence]
     if flagged:
         parts = [f"{_PLURALS[o][1]} ({flag})" for o, flag in flagged]
         sentences.append(
@@ -175,8 +229,10 @@ def headline(district: str, week_end: date, table: pd.DataFrame) -> str:
     return " ".join(sentences)
 
 
-def headline_html(district: str, week_end: date, table: pd.DataFrame) -> str:
-    return f'<p class="headline">{esc(headline(district, week_end, table))}</p>'
+def headline_html(
+    district: str, week_end: date, table: pd.DataFrame, gaps: Mapping[str, str] | None = None
+) -> str:
+    return f'<p class="headline">{esc(headline(district, week_end, table, gaps))}</p>'
 
 
 # --------------------------------------------------------------------------------------
@@ -217,9 +273,12 @@ def _flag_cell(flag: str) -> str:
     return _cell("", "flag", numeric=False)
 
 
-def offense_table_html(table: pd.DataFrame, week_end: date) -> str:
+def offense_table_html(
+    table: pd.DataFrame, week_end: date, gaps: Mapping[str, str] | None = None
+) -> str:
     """The per-offense table: this week, previous week, 4-week average, same week last
-    year, year to date against last year to date, the change, and a notable flag."""
+    year, year to date against last year to date, the change, and a notable flag; then,
+    when ``gaps`` has any, why some counts are "no data" and some changes not made."""
     year = week_end.year
     head = (
         "<thead><tr>"
@@ -238,7 +297,11 @@ def offense_table_html(table: pd.DataFrame, week_end: date) -> str:
     for offense in TABLE_ORDER:
         r = table.loc[offense]
         cls = ' class="total"' if offense in _TOTALS else ""
-        change = f"{signed(r['ytd_change'])} ({percent(r['ytd_percent'])})"
+        change = (
+            NO_COMPARISON
+            if missing(r["ytd_change"])
+            else f"{signed(r['ytd_change'])} ({percent(r['ytd_percent'])})"
+        )
         rows.append(
             f'<tr data-offense="{esc(offense)}"{cls}>'
             f'<th scope="row">{esc(OFFENSE_LABELS[offense])}</th>'
@@ -252,7 +315,18 @@ def offense_table_html(table: pd.DataFrame, week_end: date) -> str:
             + _flag_cell(r["flag"])
             + "</tr>"
         )
-    return f'<table class="offenses">{head}<tbody>{"".join(rows)}</tbody></table>'
+    names = {**_COLUMN_NAMES, "ytd": f"Year to date {year}", "last_ytd": f"Same days {year - 1}"}
+    notes = "".join(
+        f"<li>{esc(names[column])}: {esc(why)}</li>"
+        for column, why in (gaps or {}).items()
+        if column in names
+    )
+    missing_note = (
+        f'<ul class="gaps" aria-label="Counts and comparisons without data">{notes}</ul>'
+        if notes
+        else ""
+    )
+    return f'<table class="offenses">{head}<tbody>{"".join(rows)}</tbody></table>{missing_note}'
 
 
 def ranking_html(
@@ -266,7 +340,7 @@ def ranking_html(
         f'<tr data-neighborhood="{esc(hood)}"><th scope="row">{esc(hood)}</th>'
         + _cell(count(r["count"]), "count")
         + _cell(count(r["previous"]), "previous")
-        + _cell(signed(r["change"]), "change")
+        + _cell(NO_COMPARISON if missing(r["change"]) else signed(r["change"]), "change")
         + "</tr>"
         for hood, r in shown.iterrows()
     )
@@ -326,10 +400,11 @@ def methodology_html(
     week_end: date,
     hour_window: tuple[date, date],
     untimed: int,
-    baseline_complete: bool,
+    gaps: Mapping[str, str],
     generated_at: str,
 ) -> str:
-    """The footnote: where the numbers come from, how each is counted, data through when."""
+    """The footnote: where the numbers come from, which days hold data, how each number is
+    counted, data through when."""
     through = manifest.get("data_through") or "unknown"
     sources = ", ".join(s.get("source", "?") for s in manifest.get("sources", [])) or "unknown"
     demo = manifest.get("demo", False)
@@ -338,6 +413,7 @@ def methodology_html(
         f"Data through {esc(through)}"
         + (" (<strong>Demo data</strong>: synthetic incidents, not real crimes)" if demo else "")
         + f". Sources: {esc(sources)}.",
+        esc(coverage_note(manifest)),
         "Counts are victims, as the Baltimore Police Department publishes Part 1 crime: an "
         "incident with two victims counts twice. Common assault is not a Part 1 crime and is "
         "left out. Dates are the Eastern-time date the crime occurred; weeks run Sunday to "
@@ -347,17 +423,16 @@ def methodology_html(
         f"the {ytd_year - 1} figure covers the same calendar days of {ytd_year - 1}, so the two "
         "windows never overlap.",
         "A count is marked notable only when a two-sided Poisson test against the average of "
-        "the previous 52 weeks gives p &lt; 0.01, and never when both the count and that "
-        "average are below 10.",
+        "the weeks with data among the previous 52 gives p &lt; 0.01, never when fewer than 8 "
+        "of those weeks have data, and never when both the count and that average are below "
+        "10.",
         f"The hour-by-weekday chart covers {esc(short_date(hour_window[0]))} – "
         f"{esc(short_date(hour_window[1]))}; {count(untimed)} incident(s) published without a "
         "time of day are left out of it.",
         "Recent weeks can change as reports are reclassified or filed late.",
     ]
-    if not baseline_complete:
-        notes.append(
-            "The data begins less than 52 weeks before this week, so no count is marked notable."
-        )
+    if "flag" in gaps:
+        notes.append(esc(gaps["flag"][:1].upper() + gaps["flag"][1:]) + ".")
     notes.append(f"Generated {esc(generated_at)} by bmoredash.")
     return (
         '<section class="methodology"><h2>Methodology</h2><ol>'
@@ -366,27 +441,55 @@ def methodology_html(
     )
 
 
-def summary_row(district: str, week_end: date, table: pd.DataFrame) -> dict[str, Any]:
-    """The headline numbers the index page shows for one report (plain JSON values)."""
+def coverage_note(manifest: Mapping[str, Any]) -> str:
+    """Which days hold data for every Part 1 offense, and the rule for the others."""
+    cov = from_manifest(manifest)
+    first, last = cov.first_day(PART1_OFFENSES), cov.last_day(PART1_OFFENSES)
+    if first is None or last is None:
+        return "No day holds data for every Part 1 offense."
+    holes = spans_of_days(cov.uncovered_days(first, last, PART1_OFFENSES))
+    shown = ", ".join(
+        short_date(a) if a == b else f"{short_date(a)} – {short_date(b)}" for a, b in holes[:4]
+    )
+    more = " ..." if len(holes) > 4 else ""
+    without = f", except {len(holes)} stretch(es) without data ({shown}{more})" if holes else ""
+    return (
+        f"Days with data: {short_date(first)} – {short_date(last)}{without}. A day without "
+        f"data is not a day without crime: a count whose window holds one reads “{NO_DATA}”, "
+        "a comparison that needs it is not made, and a week holding one is a grey band in "
+        "the weekly chart."
+    )
+
+
+def _number(value: Any, kind: type = int) -> Any:
+    """A count as a plain JSON value, None when it was not made."""
+    return None if missing(value) else kind(value)
+
+
+def summary_row(
+    district: str, week_end: date, table: pd.DataFrame, gaps: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The headline numbers the index page shows for one report (plain JSON values; None
+    for a count that was not made)."""
     v, p = table.loc[VIOLENT_TOTAL], table.loc[PROPERTY_TOTAL]
     return {
         "district": district,
         "place": place_name(district),
         "week_ending": week_end.isoformat(),
-        "violent_week": int(v["this_week"]),
-        "violent_4wk": float(v["four_week_avg"]),
-        "property_week": int(p["this_week"]),
-        "property_4wk": float(p["four_week_avg"]),
-        "homicides_week": int(table.loc["HOMICIDE", "this_week"]),
-        "shootings_week": int(table.loc["SHOOTING", "this_week"]),
-        "violent_ytd": int(v["ytd"]),
-        "violent_last_ytd": int(v["last_ytd"]),
+        "violent_week": _number(v["this_week"]),
+        "violent_4wk": _number(v["four_week_avg"], float),
+        "property_week": _number(p["this_week"]),
+        "property_4wk": _number(p["four_week_avg"], float),
+        "homicides_week": _number(table.loc["HOMICIDE", "this_week"]),
+        "shootings_week": _number(table.loc["SHOOTING", "this_week"]),
+        "violent_ytd": _number(v["ytd"]),
+        "violent_last_ytd": _number(v["last_ytd"]),
         "notable": [
             f"{OFFENSE_LABELS[o]} {f}"
             for o, f in table["flag"].items()
             if f and o in OFFENSE_LABELS
         ],
-        "headline": headline(district, week_end, table),
+        "headline": headline(district, week_end, table, gaps),
     }
 
 
