@@ -70,6 +70,7 @@ def synthetic_incidents(n: int = 24_000, seed: int = 11) -> pd.DataFrame:
                 rng.integers(0, 2, n)
             ],
             "source": "synthetic",
+            "snapshot": "synthetic",
         }
     )
     frame = frame[frame["occurred_at"].notna()].reset_index(drop=True)

@@ -119,6 +119,7 @@ def fixture_rows() -> pd.DataFrame:
                 "victim_race": "Unknown",
                 "victim_ethnicity": "Unknown",
                 "source": "hand-written",
+                "snapshot": "hand-written",
             }
         )
     frame = pd.DataFrame(records)
