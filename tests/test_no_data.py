@@ -247,6 +247,9 @@ def test_years_offered_are_the_covered_ones(app) -> None:
     assert app.context.years == (2026, 2025)
     assert [v for _, v in app.filter_bar.year.options] == [2026, 2025]
     assert [v for _, v in app.filter_bar.calendar_year.options] == [0, 2026, 2025]
+    # Date ranges: only days with data can be picked.
+    for picker in (app.filter_bar.start, app.filter_bar.end):
+        assert (picker.min, picker.max) == (DATA_START, DATA_END)
 
 
 def test_overview_makes_no_comparison_before_the_data_start(app, incidents) -> None:
@@ -262,9 +265,11 @@ def test_overview_makes_no_comparison_before_the_data_start(app, incidents) -> N
     assert "in same days of 2025" not in page.cards.value  # no count from partial days
     assert not PERCENT.search(page.by_offense.value)
     assert "no data" in page.by_offense.value and WHY in page.by_offense.value
-    # 2025 against 2024: no data at all in 2024.
+    assert "days without data" not in page.summary.value  # 2026 to date: all covered
+    # 2025 against 2024: no data at all in 2024, and 2025 itself only from Mar 18.
     app.filter_bar.year.value = 2025
     assert all(c.why_not == WHY for c in page.comparisons)
+    assert f"This period has days without data ({WHY})" in page.summary.value
     # A window the data cover on both sides is compared as before.
     app.state.start, app.state.end = date(2026, 4, 1), DATA_END
     assert not any(c.why_not for c in page.comparisons)

@@ -212,6 +212,12 @@ class DashboardContext:
     def first_date(self) -> date:
         return _date_of(self.day_numbers[0]) if len(self.day_numbers) else self.data_through
 
+    @cached_property
+    def data_start(self) -> date:
+        """The first day with data for some offense (the first the date pickers offer)."""
+        firsts = [day for o in OFFENSES if (day := self.coverage.first_day([o])) is not None]
+        return min(firsts, default=self.first_date)
+
     # ----------------------------------------------------------------------------------
     # Boundaries (lazy: only the map needs them)
     # ----------------------------------------------------------------------------------

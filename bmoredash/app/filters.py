@@ -53,11 +53,13 @@ class FilterBar:
         self.date_range = widgets.Checkbox(
             description="Date range", value=False, indent=False, layout=widgets.Layout(width="auto")
         )
+        # Only days with data can be picked (the pickers clamp anything else).
+        dates = {"min": context.data_start, "max": context.data_through}
         self.start = widgets.DatePicker(
-            description="From", value=date(latest, 1, 1), layout=_narrow(), style=_STYLE
+            description="From", value=date(latest, 1, 1), layout=_narrow(), style=_STYLE, **dates
         )
         self.end = widgets.DatePicker(
-            description="To", value=context.data_through, layout=_narrow(), style=_STYLE
+            description="To", value=context.data_through, layout=_narrow(), style=_STYLE, **dates
         )
         self.calendar_year = widgets.Dropdown(
             description="Calendar year",

@@ -13,7 +13,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from bmoredash.aggregate import HEADLINE_MEASURES, Comparison, compare_counts
+from bmoredash.aggregate import HEADLINE_MEASURES, Comparison, compare_counts, why_not_compared
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -76,10 +76,14 @@ class OverviewPage(BasePage):
 
     def update(self, view: FilteredView) -> None:
         self.comparisons = self.headline(view)
+        # A period the data cover in part is counted over its days with data: say so.
+        partial = why_not_compared(view.context.coverage, [view.window], PART1_OFFENSES)
         self.summary.value = (
             f"<p><strong>{html.escape(view.place_label)}</strong>, "
             f"{html.escape(view.period_label)}, compared with "
-            f"{html.escape(view.previous_label)}.</p>"
+            f"{html.escape(view.previous_label)}."
+            + (f" This period has days without data ({html.escape(partial)})." if partial else "")
+            + "</p>"
         )
         cards = "".join(card_html(c, view.previous_label) for c in self.comparisons)
         self.cards.value = f'<div style="display:flex;flex-wrap:wrap">{cards}</div>'
