@@ -179,29 +179,41 @@ GAP_SHARE = 1 / 3
 GAP_WEEKS = 8
 #: Below this usual count a low day is ordinary (a homicide list, a small sample).
 GAP_MIN_USUAL = 8
+#: Fewer rows than this in all are too few to judge (a one-day correction file).
+GAP_MIN_ROWS = 100
 
 
 def find_gap_days(rows_per_day: pd.Series) -> list[date]:
     """Days the source lacks: fewer rows than ``GAP_SHARE`` of the usual for the weekday.
 
     ``rows_per_day`` is indexed by consecutive dates (days without rows as 0). The usual
-    count is the median of the same weekday over ``GAP_WEEKS`` weeks before and after
-    (the day included; a median is not moved by one low day); it must be at least
-    ``GAP_MIN_USUAL`` for a day to be judged.
+    count is the median of the same weekday over ``GAP_WEEKS`` weeks before and after,
+    among days that have rows (so a long hole does not make zero look usual); with fewer
+    than 3 such days nearby, the median of that weekday over the whole span. It must be
+    at least ``GAP_MIN_USUAL`` for a day to be judged, except that a span of
+    ``GAP_MIN_ROWS`` rows or more whose typical day holds fewer rows than that is sparse as
+    a whole (a sample, not a snapshot: the
+    first 1,000 rows of the Socrata API spread over six years) and every day of it is a
+    gap.
 
     NOTE: the Sun extract holds 1-2 rows on 2025-07-30, 08-15, 12-01 and 12-31 against
     80-110 on the days around them: days its weekly snapshots missed, not quiet days. Its
     days are UTC days, so a missing one leaves 13-23 rows on the Baltimore day (the
     evening hours come from the next UTC day): a third, not a quarter, tells them apart
-    (Christmas Day holds 45 against ~85; the January 2026 storm days about 45%).
+    (Christmas Day holds 45 against ~85; the January 2026 storm days about 45%). The USF
+    copy of Part1_Crime has no rows from August to October 2019 inside its window.
     """
-    if rows_per_day.empty:
+    if rows_per_day.empty or rows_per_day.sum() < GAP_MIN_ROWS:
         return []
     counts = rows_per_day.astype(float)
+    with_rows = counts.where(counts > 0)
+    if not with_rows.notna().any() or with_rows.median() < GAP_MIN_USUAL:
+        return [_as_day(d) for d in counts.index]
     weekday = pd.to_datetime(counts.index).day_of_week.to_numpy()
     usual = pd.Series(np.nan, index=counts.index)
     for wd in range(7):
-        same = counts[weekday == wd]
-        usual[same.index] = same.rolling(2 * GAP_WEEKS + 1, center=True, min_periods=5).median()
+        same = with_rows[weekday == wd]
+        near = same.rolling(2 * GAP_WEEKS + 1, center=True, min_periods=3).median()
+        usual[same.index] = near.fillna(same.median())
     gaps = (usual >= GAP_MIN_USUAL) & (counts < GAP_SHARE * usual)
     return [_as_day(d) for d in counts.index[gaps.to_numpy()]]

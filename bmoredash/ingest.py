@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from bmoredash import clean, config, sources, store
+from bmoredash import clean, config, coverage, sources, store
 from bmoredash.snapshots import Snapshot
 
 __all__ = [
@@ -185,7 +185,8 @@ def _snapshot_of(
 ) -> Snapshot:
     """The snapshot a cleaned frame is: dataset, window, scope and counts.
 
-    A file covers its own first to last date (from the dataset's first published date on);
+    A file covers its own first to last date (from the dataset's first published date on)
+    except the days it lacks (its gap days: a sample of a few rows a day lacks them all);
     a file of at least ``MIN_EXTRACT_ROWS`` rows holding one offense only (a homicide list)
     covers that offense only.
     """
@@ -204,6 +205,11 @@ def _snapshot_of(
     offenses = set(kept["offense"].dropna().astype(str))
     filtered = frame.window is None and len(offenses) == 1 and len(kept) >= MIN_EXTRACT_ROWS
     scope = frozenset(offenses) if filtered else None
+    gaps: frozenset[dt.date] = frozenset()
+    if scope is None and start is not None and end is not None:
+        days = in_range.dt.tz_convert(config.CITY_TZ).dt.date.value_counts()
+        per_day = days.reindex(pd.date_range(start, end).date, fill_value=0)
+        gaps = frozenset(coverage.find_gap_days(per_day))
     as_of = frame.as_of or (end.isoformat() if end else "")
     return Snapshot(
         id=placeholder,
@@ -222,6 +228,7 @@ def _snapshot_of(
         rows_quarantined=len(result.quarantine),
         outside_range=result.quality.outside_plausible_range,
         ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        gaps=gaps,
     )
 
 

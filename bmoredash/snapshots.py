@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bmoredash.coverage import Span
+from bmoredash.coverage import Span, spans_of_days
 
 __all__ = ["Snapshot", "Overlap", "priority", "overlaps", "served_mask", "coverage_spans"]
 
@@ -56,13 +56,29 @@ class Snapshot:
     rows_quarantined: int = 0
     outside_range: int = 0
     ingested_at: str = ""
+    #: days inside the window that the snapshot lacks (``coverage.find_gap_days``)
+    gaps: frozenset[date] = frozenset()
+    #: the ingest call it came with: of two snapshots with the same ``as_of``, the later
+    #: call wins; within one call, the one holding more rows
+    batch: int = 0
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def covers(self, day: np.ndarray) -> np.ndarray:
-        """True per day ordinal inside the window."""
+        """True per day ordinal inside the window and not one of its gap days."""
         if self.start is None or self.end is None:
             return np.zeros(len(day), dtype=bool)
-        return (day >= self.start.toordinal()) & (day <= self.end.toordinal())
+        inside = (day >= self.start.toordinal()) & (day <= self.end.toordinal())
+        if self.gaps:
+            inside &= ~np.isin(day, [d.toordinal() for d in self.gaps])
+        return inside
+
+    def covered_days(self) -> list[date]:
+        """The days the snapshot serves: its window without its gap days."""
+        if self.start is None or self.end is None:
+            return []
+        span = (self.end - self.start).days + 1
+        days = (date.fromordinal(self.start.toordinal() + i) for i in range(span))
+        return [d for d in days if d not in self.gaps]
 
     def holds(self, offense: np.ndarray) -> np.ndarray:
         """True per offense inside the scope."""
@@ -85,6 +101,7 @@ class Snapshot:
         doc["start"] = self.start.isoformat() if self.start else None
         doc["end"] = self.end.isoformat() if self.end else None
         doc["offenses"] = sorted(self.offenses) if self.offenses is not None else None
+        doc["gaps"] = [d.isoformat() for d in sorted(self.gaps)]
         return {**doc, **self.extra}
 
     @classmethod
@@ -95,6 +112,7 @@ class Snapshot:
             values[key] = date.fromisoformat(values[key]) if values.get(key) else None
         offenses = values.get("offenses")
         values["offenses"] = frozenset(offenses) if offenses is not None else None
+        values["gaps"] = frozenset(date.fromisoformat(d) for d in values.get("gaps") or [])
         extra = {k: v for k, v in doc.items() if k not in known}
         return cls(**values, extra=extra)
 
@@ -110,11 +128,20 @@ def priority(snapshots: Iterable[Snapshot], prefer: Sequence[str] = ()) -> list[
     """Snapshots from the one that wins a date to the one that loses it.
 
     Preferred datasets first (in ``prefer`` order, unlisted ones after), then within a
-    dataset the newest ``as_of``, then the later ingest.
+    dataset the newest ``as_of``, then the later ingest call, then the snapshot holding
+    more rows (NOTE: the 20-row test_baltimore.csv and the 2,399-row export it was cut from
+    both end on 2016-06-18: a partial copy must not replace the fuller one), then the
+    later ingest.
     """
     return sorted(
         snapshots,
-        key=lambda s: (_dataset_rank(s.dataset, prefer), _Desc(s.as_of), -s.sequence),
+        key=lambda s: (
+            _dataset_rank(s.dataset, prefer),
+            _Desc(s.as_of),
+            -s.batch,
+            -s.rows_kept,
+            -s.sequence,
+        ),
     )
 
 
@@ -141,12 +168,22 @@ class Overlap:
 
     def message(self) -> str:
         a, b = self.first, self.second
-        scope = "" if a.offenses is None and b.offenses is None else " (same offenses)"
+        shared = _shared_scope(a, b)
+        scope = "" if shared is None else f" ({', '.join(sorted(shared)).lower()})"
         return (
             f"{a.dataset} ({a.source}) and {b.dataset} ({b.source}) both cover "
             f"{self.start} to {self.end}{scope}: {self.first_rows:,} and "
             f"{self.second_rows:,} rows on those dates"
         )
+
+
+def _shared_scope(a: Snapshot, b: Snapshot) -> frozenset[str] | None:
+    """The offenses both cover (None: every offense)."""
+    if a.offenses is None:
+        return b.offenses
+    if b.offenses is None:
+        return a.offenses
+    return a.offenses & b.offenses
 
 
 def _scopes_meet(a: Snapshot, b: Snapshot) -> bool:
@@ -166,22 +203,30 @@ def overlaps(
     ``rows`` has columns ``snapshot`` and ``day`` (date ordinals) to count the rows.
     """
     found = []
-    counts = rows.groupby("snapshot", observed=True)["day"]
-    days_of = {name: group.to_numpy() for name, group in counts}
+    groups = rows.groupby("snapshot", observed=True)
+    days_of = {name: group["day"].to_numpy() for name, group in groups}
+    offenses_of = {name: group["offense"].to_numpy(dtype=object) for name, group in groups}
     for i, a in enumerate(snapshots):
         for b in snapshots[i + 1 :]:
             if a.dataset == b.dataset or a.dataset in prefer or b.dataset in prefer:
                 continue
             if None in (a.start, a.end, b.start, b.end) or not _scopes_meet(a, b):
                 continue
-            start, end = max(a.start, b.start), min(a.end, b.end)
-            if start > end:
+            if max(a.start, b.start) > min(a.end, b.end):
                 continue
+            both = sorted(set(a.covered_days()) & set(b.covered_days()))
+            if not both:
+                continue
+            start, end = both[0], both[-1]
             lo, hi = start.toordinal(), end.toordinal()
+            shared = _shared_scope(a, b)
 
-            def inside(name: str, lo: int = lo, hi: int = hi) -> int:
+            def inside(name: str, lo: int = lo, hi: int = hi, shared: Any = shared) -> int:
                 days = days_of.get(name, np.zeros(0, dtype=np.int64))
-                return int(((days >= lo) & (days <= hi)).sum())
+                hit = (days >= lo) & (days <= hi)
+                if shared is not None:
+                    hit &= np.isin(offenses_of[name], list(shared))
+                return int(hit.sum())
 
             found.append(Overlap(a, b, start, end, inside(a.id), inside(b.id)))
     return found
@@ -216,18 +261,12 @@ def served_mask(
 
 def coverage_spans(snapshots: Iterable[Snapshot]) -> list[Span]:
     """The dates and offenses the snapshots cover, merged per dataset and scope."""
-    by_key: dict[tuple[str, frozenset[str] | None], list[tuple[date, date]]] = {}
+    by_key: dict[tuple[str, frozenset[str] | None], set[date]] = {}
     for snap in snapshots:
-        if snap.start is None or snap.end is None:
-            continue
-        by_key.setdefault((snap.dataset, snap.offenses), []).append((snap.start, snap.end))
-    spans = []
-    for (dataset, offenses), windows in by_key.items():
-        merged: list[list[date]] = []
-        for start, end in sorted(windows):
-            if merged and start.toordinal() <= merged[-1][1].toordinal() + 1:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        spans.extend(Span(a, b, dataset, offenses) for a, b in merged)
+        by_key.setdefault((snap.dataset, snap.offenses), set()).update(snap.covered_days())
+    spans = [
+        Span(first, last, dataset, offenses)
+        for (dataset, offenses), days in by_key.items()
+        for first, last in spans_of_days(days)
+    ]
     return sorted(spans, key=lambda s: (s.start, s.dataset))

@@ -881,6 +881,7 @@ def merge_and_write(
 
         # Number the incoming snapshots; the same content again is a no-op.
         sequence = _next_sequence(old_snapshots, old)
+        batch = max((s.batch for s in old_snapshots), default=0) + 1
         renamed: dict[str, str] = {}
         renamed_twins: dict[str, str] = {}
         added: list[Snapshot] = []
@@ -893,7 +894,9 @@ def merge_and_write(
                 continue
             real = f"s{sequence:06d}"
             renamed[snap.id] = real
-            added.append(Snapshot.from_dict({**snap.to_dict(), "id": real, "sequence": sequence}))
+            # a rebuild brings each snapshot's own batch; a new ingest is one new batch
+            fields = {"id": real, "sequence": sequence, "batch": snap.batch or batch}
+            added.append(Snapshot.from_dict({**snap.to_dict(), **fields}))
             sequence += 1
         incoming = new["snapshot"].astype(object)
         new = new.loc[incoming.isin(list(renamed)).to_numpy()].copy()
