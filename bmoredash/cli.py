@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from bmoredash import config
+from bmoredash.coverage import spans_of_days
 
 app = typer.Typer(
     help=(
@@ -229,8 +230,12 @@ def info(
     for span in cover.get("spans", []):
         scope = ", ".join(span["offenses"]) if span.get("offenses") else "all offenses"
         typer.echo(f"covered: {span['start']} to {span['end']} by {span['dataset']} ({scope})")
-    gaps = cover.get("gap_days", [])
-    typer.echo(f"gap days (no data): {', '.join(gaps) if gaps else 'none'}")
+    gaps = [date.fromisoformat(d) for d in cover.get("gap_days", [])]
+    runs = [
+        str(first) if first == last else f"{first} to {last}"
+        for first, last in spans_of_days(gaps)
+    ]
+    typer.echo(f"gap days (no data): {', '.join(runs) if runs else 'none'}")
     typer.echo("quality:")
     for key, value in quality.items():
         if isinstance(value, dict):

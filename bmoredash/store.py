@@ -644,33 +644,44 @@ def _days(occurred_at: pd.Series) -> np.ndarray:
     return (local.to_numpy().astype("datetime64[D]").astype(np.int64) + epoch_day).astype(np.int64)
 
 
+def _rows_per_day(days: pd.Series, first: dt.date, last: dt.date) -> pd.Series:
+    """Rows per date from ``first`` to ``last`` (0 where none), indexed by date."""
+    per_day = days.value_counts().reindex(
+        range(first.toordinal(), last.toordinal() + 1), fill_value=0
+    )
+    per_day.index = [dt.date.fromordinal(int(d)) for d in per_day.index]
+    return per_day
+
+
 def _snapshot_record(
     incidents: pd.DataFrame, snapshots: list[Snapshot], prefer: list[str]
 ) -> dict[str, Any]:
-    """Manifest keys: snapshots (with rows served), preferences, coverage, per dataset
-    rows per day and gap days."""
+    """Manifest keys: snapshots (with rows served), preferences, coverage (spans and gap
+    days), and per dataset its spans with rows per day."""
     served = incidents["snapshot"].astype(object).value_counts().to_dict()
     spans = coverage_spans(snapshots)
     days = pd.Series(_days(incidents["occurred_at"]))
-    datasets: dict[str, Any] = {}
+    # Gap days: those the snapshots lack inside their windows, plus those judged on every
+    # row served on a day (one dataset serves each date and offense), over the runs of
+    # dates covered for every offense. A sample (no covered date) has no window to judge.
+    whole = [s for s in snapshots if s.offenses is None and s.covered_days()]
+    covered = set().union(*(s.covered_days() for s in whole))
     gaps: list[dt.date] = []
+    for first, last in coverage.spans_of_days(covered):
+        gaps.extend(coverage.find_gap_days(_rows_per_day(days, first, last)))
+    # days a snapshot's window holds but it lacks, and that no other snapshot serves
+    inside = set().union(*(s.covered_days() + sorted(s.gaps) for s in whole))
+    gap_set = set(gaps) | (inside - covered)
     dataset_of = {s.id: s.dataset for s in snapshots}
-    row_dataset = incidents["snapshot"].astype(object).map(dataset_of)
+    row_dataset = incidents["snapshot"].astype(object).map(dataset_of).to_numpy()
+    datasets: dict[str, Any] = {}
     for span in spans:
-        per_day = (
-            days[(row_dataset == span.dataset).to_numpy()]
-            .value_counts()
-            .reindex(range(span.start.toordinal(), span.end.toordinal() + 1), fill_value=0)
-        )
-        per_day.index = [dt.date.fromordinal(int(d)) for d in per_day.index]
+        per_day = _rows_per_day(days[row_dataset == span.dataset], span.start, span.end)
         entry = datasets.setdefault(span.dataset, {"spans": [], "gap_days": []})
         entry["spans"].append(
             {**span.to_dict(), "rows_per_day": [int(c) for c in per_day.to_numpy()]}
         )
-        if span.offenses is None:
-            found = coverage.find_gap_days(per_day)
-            entry["gap_days"].extend(d.isoformat() for d in found)
-            gaps.extend(found)
+        entry["gap_days"].extend(d.isoformat() for d in per_day.index if d in gap_set)
     for name, entry in datasets.items():
         entry["outside_range_rows"] = sum(s.outside_range for s in snapshots if s.dataset == name)
     return {
@@ -678,7 +689,7 @@ def _snapshot_record(
         "prefer": list(prefer),
         "coverage": {
             "spans": [s.to_dict() for s in spans],
-            "gap_days": sorted({d.isoformat() for d in gaps}),
+            "gap_days": sorted(d.isoformat() for d in gap_set),
             "gap_rule": (
                 f"fewer rows than a third of the median of the same weekday "
                 f"over {coverage.GAP_WEEKS} weeks either side (when that median is at least "
