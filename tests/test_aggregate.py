@@ -189,3 +189,9 @@ def test_value_counts_agree_for_categories_and_text() -> None:
     )
     as_text = agg.value_counts(pd.Series(values, dtype=object))
     assert as_category.to_dict() == as_text.to_dict() == {"Canton": 2, "Upton": 1}
+
+
+def test_incidents_are_distinct_ccnumbers_and_unkeyed_victims_are_counted_apart() -> None:
+    ids = pd.Series(["25A1", "25A1", "25A2", None, None], dtype="string")
+    assert agg.incident_count(ids) == (2, 2)
+    assert agg.incident_count(pd.Series([None, None], dtype="string")) == (0, 2)
