@@ -7,14 +7,33 @@ real downloads), calibrated on the real samples:
 
 - yearly totals: the legacy dataset's published daily totals for 2012-2019 (45-52k rows a
   year including common assault); later years are held in that band by choice;
-- homicides per year follow the published trend; non-fatal shootings are about twice
-  homicides (ratio 2.0 rising to 2.7, the 2019 and 2025-2026 samples' ratios);
+- homicides per year follow the published trend; non-fatal shooting victims per year
+  (``SHOOTINGS``) are the official tallies for 2019-2021 and 2023-2025, BPD's records as
+  obtained by The Trace for 2012-2017, interpolated for 2018 and 2022;
 - offense mix: the 2019 legacy CSV, drifting linearly to the 2025-2026 Baltimore Sun mix;
 - seasonality, weekday and hour-of-day shapes, victim age/gender/race/ethnicity,
   premises and weapons per offense: measured in those samples
   (``scripts/build_neighborhood_table.py --calibration`` prints every figure used here);
 - places: ``bmoredash/data/neighborhoods.csv`` (278 neighborhoods, their 2023 and old
   districts, a scatter circle inside both, and how much crime each draws).
+
+The real quirks are kept, so that the product is exercised by them:
+
+- rows are victims, as BPD publishes them: an incident with several victims is several
+  rows sharing one ``CCNumber`` and every incident column (CrimeDateTime, CrimeCode,
+  Location, districts, neighborhood, coordinates, premise), each with its own RowID and
+  its own Gender/Age/Race/Ethnicity; where those agree the rows are identical but for
+  RowID, and they are still separate victims. How many incidents have 2+ victims is
+  measured per offense (``multi_victim_share``: e.g. shootings 14.8% in 2019, 13.8% in
+  2025-2026); each offense's yearly victim rows stay at their targets;
+- gap days (``GAP_DAYS``): a few days hold only 1-2 rows, as days the real source lacks;
+- the clock: ``CrimeDateTime`` is written in **UTC** with a ``+00`` suffix, as the
+  Part1_Crime_Beta downloads are (``sources.CLOCKS``). Rows are drawn on Baltimore
+  calendar days and wall-clock hours and converted, so a row at 10 p.m. on 5 January 2025
+  (EST) is written ``2025/01/06 03:00:00+00`` and belongs to 5 January. (A wall time the
+  spring DST change skips becomes 3 a.m.; one the autumn change repeats is read as standard
+  time.) NOTE: the older Part1_Crime_data export wrote Baltimore wall time under the same
+  ``+00`` label.
 
 Same ``seed``, ``start``, ``end`` and ``scale`` give a byte-identical CSV: every random
 draw comes from ``numpy.random.default_rng`` seeded per (year, offense), nothing depends on
@@ -50,12 +69,16 @@ __all__ = [
     "CODE_TABLE",
     "DIRTY_RATES",
     "FAMILIES",
+    "GAP_DAYS",
     "HOMICIDES",
     "INTENDED_OFFENSE",
+    "SAME_VICTIM",
+    "SHOOTINGS",
     "YEAR_TOTALS",
     "generate_demo",
     "last_saturday",
     "load_neighborhoods",
+    "multi_victim_share",
     "write_csv",
     "write_demo",
     "year_targets",
@@ -136,25 +159,43 @@ HOMICIDES: dict[int, int] = {
     2026: 133,
 }
 
-#: Non-fatal shooting victims per homicide victim. 2.27 in the 2019 legacy sample
-#: (374 / 165), 2.7 in the 2025-2026 Sun extract (414 / 153); roughly 2 before.
-SHOOTING_RATIO: dict[int, float] = {
-    2012: 2.0,
-    2013: 2.0,
-    2014: 2.0,
-    2015: 2.1,
-    2016: 2.1,
-    2017: 2.1,
-    2018: 2.1,
-    2019: 2.25,
-    2020: 2.25,
-    2021: 2.25,
-    2022: 2.25,
-    2023: 2.35,
-    2024: 2.5,
-    2025: 2.7,
-    2026: 2.7,
+#: Non-fatal shooting victims per year (rows with Shooting=Y, offense SHOOTING).
+#: 2019-2021 and 2023-2025: the official tallies. 2022: midway between 2021 and 2023
+#: (681.5, rounded up).
+#: 2012-2016: BPD's non-fatal shooting victims as obtained by The Trace and BuzzFeed News
+#: (shootings_homicides/baltimore-shootings-persons.csv). 2017: that file's 383 victims to
+#: 26 July scaled up by the share of a year's gun violence falling by then on the "gun"
+#: season curve (0.553). 2018: midway between 2017 and 2019 (731.5, rounded up). 2026:
+#: at 2025's pace.
+#: (``scripts/build_neighborhood_table.py --calibration`` prints the measured ones.)
+SHOOTINGS: dict[int, int] = {
+    2012: 369,
+    2013: 401,
+    2014: 369,
+    2015: 636,
+    2016: 668,
+    2017: 693,
+    2018: 732,
+    2019: 770,
+    2020: 725,
+    2021: 728,
+    2022: 682,
+    2023: 635,
+    2024: 414,
+    2025: 311,
+    2026: 311,
 }
+
+#: Days the demo source lacks, as the real one does (the Baltimore Sun extract has no rows,
+#: or 1-2, on 2025-07-30, 2025-08-15, 2025-12-01 and 2025-12-31): day (Baltimore calendar)
+#: -> the rows it still holds, single-victim larceny incidents. No other offense has a row
+#: there; each offense's yearly total is unchanged (its rows go to the other days).
+GAP_DAYS: dict[dt.date, int] = {
+    dt.date(2025, 8, 15): 2,
+    dt.date(2025, 12, 31): 1,
+    dt.date(2026, 5, 12): 2,
+}
+_GAP_FAMILY = "larceny"
 
 
 def _for_year(table: dict[int, float], year: int) -> float:
@@ -281,7 +322,8 @@ class Family:
     ethnicity: _H  # % per _ETHNICITIES
     ages: _H  # age at the 1st, 10th, 20th, ..., 90th, 99th percentile
     age_missing: float  # share of rows without an age
-    second_victim: float = 0.0  # chance a row is one more victim of the previous incident
+    # % of incidents with 2+ victims: (2019 legacy CSV, 2025-2026 Sun extract); multi_victim_share
+    multi: tuple[float, float] = (0.0, 0.0)
 
 
 _AGG_PREMISES = {
@@ -321,7 +363,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Convenience store": 1.5, "Vacant lot/woods": 1},
         gender=(90.2, 9.8, 0.0, 0.0), race=(93.5, 2.6, 0.0, 0.0, 1.3, 0.0, 2.6),
         ethnicity=(58.2, 3.3, 38.6, 0.0), ages=(15, 21, 25, 27, 30, 33, 35, 38, 42, 50, 64),
-        age_missing=0.02, second_victim=0.05,
+        age_missing=0.02, multi=(3.12, 3.38),
     ),
     Family(
         "shooting", "SHOOTING", {"9S": 374}, "gun", "gun",
@@ -331,7 +373,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Specialty store": 0.5},
         gender=(88.6, 11.1, 0.2, 0.0), race=(87.9, 4.1, 0.2, 0.2, 1.2, 1.4, 4.8),
         ethnicity=(62.8, 6.8, 30.4, 0.0), ages=(13, 17, 19, 22, 25, 28, 32, 35, 40, 45, 66),
-        age_missing=0.01, second_victim=0.08,
+        age_missing=0.01, multi=(14.80, 13.75),
     ),
     Family(
         "rape", "RAPE", {"2A": 114, "2B": 13}, "all", "mixed",
@@ -341,7 +383,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Vacant building": 0.7, "Tavern/night club": 0.7},
         gender=(6.1, 93.9, 0.0, 0.0), race=(66.1, 23.2, 1.8, 0.0, 1.8, 1.4, 5.7),
         ethnicity=(61.1, 8.6, 30.4, 0.0), ages=(4, 13, 15, 17, 20, 23, 26, 31, 35, 42, 63),
-        age_missing=0.018,
+        age_missing=0.018, multi=(1.60, 0.36),
     ),
     Family(
         "robbery_street", "ROBBERY - STREET",
@@ -354,7 +396,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Grocery/confection": 1.3, "Unknown": 0.9, "School": 0.9, "Liquor store": 0.7,
          "Drug store / med  bldg": 0.7, "Bank/financial inst": 0.5,
          "Tavern/night club": 0.5, "Bus/railroad station": 0.4},
-        **_ROBBERY_VICTIMS, second_victim=0.05,
+        **_ROBBERY_VICTIMS, multi=(5.65, 9.35),
     ),
     Family(
         "carjacking", "ROBBERY - CARJACKING", {"3AJF": 180, "3BJ": 38, "3AJO": 15, "3AJK": 9},
@@ -363,7 +405,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Convenience store": 1.9, "Park": 0.6, "Restaurant": 0.5},
         gender=(77.0, 23.0, 0.0, 0.0), race=(58.8, 18.6, 3.5, 0.3, 1.3, 3.8, 13.8),
         ethnicity=(50.6, 19.8, 29.6, 0.0), ages=(12, 22, 25, 28, 32, 35, 39, 43, 49, 58, 74),
-        age_missing=0.016, second_victim=0.03,
+        age_missing=0.016, multi=(1.69, 10.14),
     ),
     Family(
         "robbery_commercial", "ROBBERY - COMMERCIAL",
@@ -375,7 +417,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Restaurant": 5.2, "Gas station": 3.8, "Liquor store": 3.0,
          "Drug store / med  bldg": 2.0, "Bank/financial inst": 1.8, "Other/residential": 1.4,
          "Unknown": 1.0, "Shopping malls/cntr": 0.6},
-        **_BUSINESS_VICTIM,
+        **_BUSINESS_VICTIM, multi=(2.37, 0.0),
     ),
     Family(
         # Not separated in the Sun extract: premises are an assumption (home invasions).
@@ -383,16 +425,16 @@ _FAMILY_LIST: tuple[Family, ...] = (
         "all", "mixed",
         {"Other/residential": 85, "Shed/garage": 6, "Public housing": 4, "Hotel/motel": 3,
          "Vacant building": 2},
-        **_ROBBERY_VICTIMS, second_victim=0.06,
+        **_ROBBERY_VICTIMS, multi=(8.67, 9.35),
     ),
     Family(
         "agg_assault", "AGG. ASSAULT", {"4C": 1102, "4A": 702, "4B": 578, "4D": 370},
-        "all", "mixed", _AGG_PREMISES, **_AGG_VICTIMS, second_victim=0.05,
+        "all", "mixed", _AGG_PREMISES, **_AGG_VICTIMS, multi=(7.10, 11.24),
     ),
     Family(
         # Not in the Sun extract (not Part 1): premises and victims borrowed from agg. assault.
         "common_assault", "COMMON ASSAULT", {"4E": 4243}, "all", "mixed", _AGG_PREMISES,
-        **_AGG_VICTIMS, second_victim=0.04,
+        **_AGG_VICTIMS, multi=(6.96, 6.96),
     ),
     Family(
         "burglary", "BURGLARY",
@@ -406,7 +448,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Car lot-new/used": 0.5, "Wholesaler/store": 0.5},
         gender=(37.8, 33.7, 0.6, 27.9), race=(39.2, 20.2, 1.9, 0.5, 0.6, 1.5, 35.9),
         ethnicity=(39.1, 7.2, 25.7, 27.9), ages=(16, 25, 30, 34, 37, 41, 45, 50, 56, 64, 82),
-        age_missing=0.303,
+        age_missing=0.303, multi=(1.56, 10.34),
     ),
     Family(
         "larceny", "LARCENY",
@@ -421,7 +463,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Bus/railroad station": 0.4, "Liquor store": 0.4},
         gender=(36.9, 49.1, 0.8, 13.1), race=(47.4, 24.9, 3.4, 0.5, 0.6, 1.3, 21.9),
         ethnicity=(50.7, 5.0, 31.3, 13.1), ages=(15, 23, 27, 30, 34, 37, 41, 47, 55, 64, 81),
-        age_missing=0.149,
+        age_missing=0.149, multi=(0.94, 1.70),
     ),
     Family(
         # NOTE: legacy rows write shoplifting as LARCENY with code 6C; the code gives the detail.
@@ -430,7 +472,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Grocery/confection": 6.4, "Gas station": 4.3, "Specialty store": 3.6,
          "Office building": 2.6, "Other/residential": 1.1, "Liquor store": 0.9, "Street": 0.7,
          "Unknown": 0.7, "Restaurant": 0.6, "Shopping malls/cntr": 0.5},
-        **_BUSINESS_VICTIM,
+        **_BUSINESS_VICTIM, multi=(1.34, 0.80),
     ),
     Family(
         "auto_parts", "LARCENY", {"6E": 1243}, "all", "all",
@@ -439,7 +481,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Public building": 0.4},
         gender=(49.1, 43.3, 0.3, 7.3), race=(51.8, 24.3, 1.9, 0.1, 0.3, 1.7, 19.7),
         ethnicity=(39.5, 10.8, 42.4, 7.3), ages=(20, 26, 29, 33, 37, 41, 45, 52, 60, 67, 84),
-        age_missing=0.08,
+        age_missing=0.08, multi=(0.73, 0.70),
     ),
     Family(
         "larceny_from_auto", "LARCENY FROM AUTO", {"6D": 2556}, "all", "all",
@@ -448,7 +490,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Convenience store": 0.3, "Hotel/motel": 0.3, "School": 0.3},
         gender=(48.1, 43.1, 0.3, 8.6), race=(50.3, 26.2, 1.7, 0.3, 0.7, 1.6, 19.3),
         ethnicity=(46.5, 9.3, 35.7, 8.6), ages=(19, 24, 27, 30, 34, 37, 41, 46, 54, 63, 80),
-        age_missing=0.098,
+        age_missing=0.098, multi=(1.55, 3.52),
     ),
     Family(
         "auto_theft", "AUTO THEFT", {"7A": 1749, "7C": 121, "7B": 4}, "all", "all",
@@ -457,7 +499,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Restaurant": 0.3},
         gender=(50.7, 43.7, 0.7, 4.8), race=(58.9, 22.5, 1.7, 0.4, 0.8, 1.8, 14.0),
         ethnicity=(53.0, 9.1, 33.1, 4.8), ages=(19, 24, 28, 32, 35, 39, 43, 49, 57, 65, 83),
-        age_missing=0.069,
+        age_missing=0.069, multi=(0.81, 1.38),
     ),
     Family(
         "arson", "ARSON",
@@ -470,7 +512,7 @@ _FAMILY_LIST: tuple[Family, ...] = (
          "Mini storage lockers": 0.8},
         gender=(37.2, 29.8, 5.8, 27.3), race=(42.1, 9.9, 0.0, 0.0, 0.8, 3.3, 43.8),
         ethnicity=(26.4, 7.4, 38.8, 27.3), ages=(12, 25, 31, 35, 38, 41, 44, 48, 53, 60, 75),
-        age_missing=0.347,
+        age_missing=0.347, multi=(7.14, 8.33),
     ),
 )  # fmt: skip
 
@@ -527,11 +569,44 @@ def _mix(year: int) -> dict[str, float]:
     return {k: (1 - t) * legacy[k] + t * sun[k] for k in legacy}
 
 
+#: Victims of an incident that has two or more: shares (%) of 2, 3, 4, 5 and 6 victims,
+#: the 2019 legacy CSV and the 2025-2026 Sun extract pooled ("6" stands for 6 or more; the
+#: samples have a few incidents of 7 to 19). Gun incidents: 103 homicides and shootings;
+#: "other": 2,343 incidents of every other offense.
+_MULTI_SIZES: dict[str, _H] = {
+    "gun": (75.7, 12.6, 8.7, 1.9, 1.0),
+    "other": (85.2, 10.0, 3.0, 0.9, 0.9),
+}
+
+
+#: Chance that a further victim of an incident has the same gender, age, race and
+#: ethnicity as the victim before: the Sun extract has 190 exact copies among its 2,113
+#: further victims (9%); independent draws alone give the demo 3-4% (blank business
+#: victims, missing ages), so 5% more are copied (then 8-9%: 2,926 exact copies in 708k rows).
+SAME_VICTIM = 0.05
+
+
+def multi_victim_share(key: str, year: int) -> float:
+    """Share of offense family ``key``'s incidents with two or more victims in ``year``.
+
+    ``Family.multi`` holds the share measured in the 2019 legacy CSV (an incident = rows
+    identical on every column, that layout having no victim columns) and in the 2025-2026
+    Sun extract (rows equal on every column but gender, age, race and ethnicity). Up to
+    2019 the legacy share, from 2025 the Sun one, linear between (as the offense mix).
+    NOTE: the Sun's burglaries (10%), carjackings (10%) and aggravated assaults (11%) have
+    far more multi-victim incidents than 2019's (1.6%, 1.7%, 7.1%); common assault, which
+    the Sun does not carry, keeps its 2019 share.
+    """
+    legacy, sun = FAMILIES[key].multi
+    t = min(max((year - _MIX_FROM) / (_MIX_TO - _MIX_FROM), 0.0), 1.0)
+    return ((1 - t) * legacy + t * sun) / 100
+
+
 def year_targets(year: int) -> dict[str, int]:
     """Victim rows per offense family for a whole ``year`` at scale 1 (sums to the total)."""
     total = int(_for_year(YEAR_TOTALS, year))
     homicides = int(_for_year(HOMICIDES, year))
-    shootings = round(homicides * _for_year(SHOOTING_RATIO, year))
+    shootings = int(_for_year(SHOOTINGS, year))
     rest = total - homicides - shootings
     mix = _mix(year)
     raw = {k: rest * share for k, share in mix.items()}
@@ -676,6 +751,22 @@ def _victims(
     return gender.astype(np.int8), race.astype(np.int8), ethnicity.astype(np.int8), age
 
 
+def _incident_sizes(rng: np.random.Generator, family: Family, year: int, n: int) -> np.ndarray:
+    """Victims per incident for ``n`` victim rows: 1, or 2-6 with ``multi_victim_share``;
+    the last incident is cut so that the sizes sum to ``n`` exactly (rows are victims)."""
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    multi = rng.random(n) < multi_victim_share(family.key, year)
+    tail = _MULTI_SIZES["gun" if family.key in ("homicide", "shooting") else "other"]
+    size = np.ones(n, dtype=np.int64)
+    size[multi] = 2 + rng.choice(len(tail), size=int(multi.sum()), p=_probabilities(tail))
+    ends = np.cumsum(size)
+    m = int(np.searchsorted(ends, n)) + 1  # first incident reaching n rows
+    size = size[:m]
+    size[-1] -= ends[m - 1] - n
+    return size
+
+
 def _family_year(
     seed: int,
     year: int,
@@ -686,50 +777,73 @@ def _family_year(
     place_p: np.ndarray,
     nb: pd.DataFrame,
 ) -> dict[str, np.ndarray] | None:
-    """Rows of one offense family in one year, clipped to [start, end]."""
+    """Victim rows of one offense family in one year, clipped to [start, end].
+
+    Incidents are drawn first (day, time, place, code, premise), then each incident's
+    victims (gender, race, ethnicity, age); a row's ``leader`` is the first row of its
+    incident. Gap days (``GAP_DAYS``) get no incident but their fixed larceny rows.
+    """
     family = _FAMILY_LIST[fi]
     days = np.arange(f"{year}-01-01", f"{year + 1}-01-01", dtype="datetime64[D]")
     weights = _day_weights(days, family)
+    gap_rows = np.zeros(len(days), dtype=np.int64)
+    for gap_day, rows in GAP_DAYS.items():
+        if gap_day.year == year:
+            index = (np.datetime64(gap_day) - days[0]).astype(np.int64)
+            weights[index] = 0.0
+            gap_rows[index] = rows if family.key == _GAP_FAMILY else 0
     inside = (days >= np.datetime64(start)) & (days <= np.datetime64(end))
     share = weights[inside].sum() / weights.sum()
-    n = int(round(n_full * share))
+    n_gap = int(gap_rows[inside].sum())
+    # whole year: exactly round(n_full) rows, the gap rows among them
+    n_regular = int(round((n_full - gap_rows.sum()) * share))
+    n = n_regular + n_gap
     if n <= 0:
         return None
     rng = np.random.default_rng([seed, year, fi])
-    days, weights = days[inside], weights[inside]
-    per_day = rng.multinomial(n, weights / weights.sum())
+    regular_size = _incident_sizes(rng, family, year, n_regular)
+    days, weights, gap_rows = days[inside], weights[inside], gap_rows[inside]
+    per_day = gap_rows.copy()  # gap rows: single-victim incidents
+    if len(regular_size):
+        per_day += rng.multinomial(len(regular_size), weights / weights.sum())
     day = np.repeat(days, per_day)
+    m = len(day)  # incidents
+    size = np.ones(m, dtype=np.int64)
+    size[~np.repeat(gap_rows > 0, per_day)] = regular_size
 
-    hour = rng.choice(24, size=n, p=_smooth_hours(_HOURS[family.key]))
+    hour = rng.choice(24, size=m, p=_smooth_hours(_HOURS[family.key]))
     # NOTE: reported times cluster on the hour (33% in the 2019 CSV) and half hour (15%).
-    u = rng.random(n)
-    minute = np.where(u < 0.33, 0, np.where(u < 0.48, 30, rng.integers(0, 60, size=n)))
-    place = rng.choice(len(nb), size=n, p=place_p)
-    r = np.sqrt(rng.random(n))
-    theta = rng.uniform(0, 2 * np.pi, size=n)
-    block_u = rng.random(n)
-    code = rng.choice(len(family.codes), size=n, p=_probabilities(tuple(family.codes.values())))
+    u = rng.random(m)
+    minute = np.where(u < 0.33, 0, np.where(u < 0.48, 30, rng.integers(0, 60, size=m)))
+    place = rng.choice(len(nb), size=m, p=place_p)
+    r = np.sqrt(rng.random(m))
+    theta = rng.uniform(0, 2 * np.pi, size=m)
+    block_u = rng.random(m)
+    code = rng.choice(len(family.codes), size=m, p=_probabilities(tuple(family.codes.values())))
     premises = list(family.premises)
-    premise = rng.choice(len(premises), size=n, p=_probabilities(tuple(family.premises.values())))
+    premise = rng.choice(len(premises), size=m, p=_probabilities(tuple(family.premises.values())))
     gender, race, ethnicity, age = _victims(rng, family, n)
 
-    # Several victims of one incident: a follower row copies its leader's incident fields.
-    follower = rng.random(n) < family.second_victim
-    follower[0] = False
-    positions = np.arange(n)
-    leader = np.maximum.accumulate(np.where(follower, 0, positions))
-
+    # Row -> its incident; every incident field is the incident's, the victim fields the row's.
+    incident = np.repeat(np.arange(m), size)
+    leader = (np.cumsum(size) - size)[incident]
+    # Some further victims are described like the one before them (then the two rows are
+    # identical but for RowID); the source is the incident's nearest earlier row not copied.
+    same = (rng.random(n) < SAME_VICTIM) & (leader != np.arange(n))
+    source = np.maximum.accumulate(np.where(same, 0, np.arange(n)))
+    gender, race, ethnicity, age = gender[source], race[source], ethnicity[source], age[source]
     local = (
-        day[leader].astype("datetime64[s]").astype(np.int64)
-        + hour[leader].astype(np.int64) * 3600
-        + minute[leader].astype(np.int64) * 60
-    )
-    place = place[leader]
+        day.astype("datetime64[s]").astype(np.int64)
+        + hour.astype(np.int64) * 3600
+        + minute.astype(np.int64) * 60
+    )[incident]
+    place = place[incident]
     center_lat = nb["center_lat"].to_numpy()[place]
     center_lon = nb["center_lon"].to_numpy()[place]
     radius = nb["radius_deg"].to_numpy()[place]
-    lat = center_lat + radius * r[leader] * np.sin(theta[leader])
-    lon = center_lon + radius * r[leader] * np.cos(theta[leader]) / np.cos(np.radians(center_lat))
+    r, theta = r[incident], theta[incident]
+    lat = center_lat + radius * r * np.sin(theta)
+    lon = center_lon + radius * r * np.cos(theta) / np.cos(np.radians(center_lat))
     premise_global = np.array([_PREMISE_INDEX[p] for p in premises], dtype=np.int16)[premise]
     return {
         "family": np.full(n, fi, dtype=np.int8),
@@ -737,9 +851,9 @@ def _family_year(
         "place": place.astype(np.int16),
         "lat": lat,
         "lon": lon,
-        "block_u": block_u[leader],
-        "code": (code[leader] + _CODE_OFFSET[family.key]).astype(np.int16),
-        "premise": premise_global[leader],
+        "block_u": block_u[incident],
+        "code": (code[incident] + _CODE_OFFSET[family.key]).astype(np.int16),
+        "premise": premise_global[incident],
         "gender": gender,
         "race": race,
         "ethnicity": ethnicity,
