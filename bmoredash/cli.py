@@ -232,8 +232,7 @@ def info(
         typer.echo(f"covered: {span['start']} to {span['end']} by {span['dataset']} ({scope})")
     gaps = [date.fromisoformat(d) for d in cover.get("gap_days", [])]
     runs = [
-        str(first) if first == last else f"{first} to {last}"
-        for first, last in spans_of_days(gaps)
+        str(first) if first == last else f"{first} to {last}" for first, last in spans_of_days(gaps)
     ]
     typer.echo(f"gap days (no data): {', '.join(runs) if runs else 'none'}")
     typer.echo("quality:")

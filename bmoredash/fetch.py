@@ -422,16 +422,19 @@ def fetch_to_store(
     # NOTE: a short ``since`` window can hold no rows for a layer; that is news, not an
     # error, and read_records refuses empty input, so such layers are left out.
     frames = []
-    for url, records in fetched.items():
-        if not records:
-            continue
-        frame = sources.read_records(records, source=url)
-        name = f"{url.rsplit('/', 3)[-3]}-{started:%Y%m%dT%H%M%SZ}.json"
-        frame.origin = ingest.keep_records(target, records, name)
-        frame.window = window
-        frame.as_of = started.isoformat(timespec="seconds")
-        frames.append(frame)
-    summary = ingest.ingest_frames(frames, target, replace=replace) if frames else {"sources": []}
+    with ingest.removing_new_snapshots_on_error(target):
+        for url, records in fetched.items():
+            if not records:
+                continue
+            frame = sources.read_records(records, source=url)
+            name = f"{url.rsplit('/', 3)[-3]}-{started:%Y%m%dT%H%M%SZ}.json"
+            frame.origin = ingest.keep_records(target, records, name)
+            frame.window = window
+            frame.as_of = started.isoformat(timespec="seconds")
+            frames.append(frame)
+        summary = (
+            ingest.ingest_frames(frames, target, replace=replace) if frames else {"sources": []}
+        )
     return {
         **summary,
         "layers": {url: len(records) for url, records in fetched.items()},

@@ -11,13 +11,14 @@ data directory, so that ``rebuild`` can recreate the store offline from them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -140,22 +141,27 @@ def keep_raw(data_dir: Path, path: Path) -> tuple[str, str]:
 
 
 def keep_records(data_dir: Path, records: list[dict], name: str) -> Path:
-    """Fetched records kept as a gzipped JSON array under ``snapshots/`` (``name`` says
-    which layer and when); returns the file, which ``sources.read_source`` reads back."""
-    folder = data_dir / SNAPSHOTS_DIR
+    """Fetched records kept as a gzipped JSON array under ``snapshots/``, named by content
+    and ``name`` (which layer, when); returns the file, which ``sources.read_source`` reads
+    back. NOTE: two fetches in the same second once shared a name; the hash keeps both."""
+    digest = hashlib.sha256()
 
     def chunks() -> Iterable[bytes]:
-        yield b"["
         for i, record in enumerate(records):
-            yield (b"," if i else b"") + json.dumps(record, separators=(",", ":")).encode()
-        yield b"]"
+            chunk = (b"[" if i == 0 else b",") + json.dumps(record, separators=(",", ":")).encode()
+            digest.update(chunk)
+            yield chunk
+        digest.update(b"]" if records else b"[]")
+        yield b"]" if records else b"[]"
 
-    target = folder / f"{name}.gz"
-    _write_gzip(target, chunks())
+    folder = data_dir / SNAPSHOTS_DIR
+    written = _write_gzip(folder / f".{name}.gz", chunks())
+    target = folder / f"{digest.hexdigest()[:16]}-{name}.gz"
+    os.replace(written, target)
     return target
 
 
-def _write_gzip(target: Path, chunks: Iterable[bytes]) -> None:
+def _write_gzip(target: Path, chunks: Iterable[bytes]) -> Path:
     """Write ``chunks`` gzipped to ``target`` atomically (a temporary file, then rename)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".gz")
@@ -170,6 +176,22 @@ def _write_gzip(target: Path, chunks: Iterable[bytes]) -> None:
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+@contextlib.contextmanager
+def removing_new_snapshots_on_error(data_dir: Path) -> Iterator[None]:
+    """Raw copies written inside the block are deleted again if it fails, so that a refused
+    or failed ingest leaves the data directory as it was."""
+    folder = data_dir / SNAPSHOTS_DIR
+    before = set(folder.iterdir()) if folder.is_dir() else set()
+    try:
+        yield
+    except BaseException:
+        if folder.is_dir():
+            for path in set(folder.iterdir()) - before:
+                path.unlink(missing_ok=True)
         raise
 
 
@@ -233,6 +255,17 @@ def _snapshot_of(
 
 
 def _ingest(
+    frames: list[sources.SourceFrame],
+    paths: list[Path | None],
+    data_dir: str | os.PathLike[str] | None,
+    **options: Any,
+) -> dict[str, Any]:
+    """``_clean_and_merge``, with the raw copies it wrote removed again if it fails."""
+    with removing_new_snapshots_on_error(config.data_dir(data_dir)):
+        return _clean_and_merge(frames, paths, data_dir, **options)
+
+
+def _clean_and_merge(
     frames: list[sources.SourceFrame],
     paths: list[Path | None],
     data_dir: str | os.PathLike[str] | None,

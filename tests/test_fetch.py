@@ -7,6 +7,7 @@ request, 1 count, then pages at resultOffset 0, 1000, 2000 ordered by RowID.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import json
@@ -317,6 +318,7 @@ def ingest_spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
         source=source, rows=len(records)
     )
     ingest.keep_records = lambda data_dir, records, name: data_dir / f"{name}.gz"
+    ingest.removing_new_snapshots_on_error = lambda data_dir: contextlib.nullcontext()
     ingest.ingest_frames = lambda frames, data_dir, **kw: (
         calls.append(([(f.source, f.rows, f.origin.name) for f in frames], data_dir))
         or {"sources": ["stand-in"], "rows": 1}

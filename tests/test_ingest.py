@@ -174,6 +174,9 @@ def test_two_datasets_over_the_same_dates_stop_the_ingest_until_one_is_preferred
     assert "2023-07-04 to 2023-07-05" in message and "nothing was written" in message
     assert "--prefer legacy_victim_based or --prefer part1_crime_beta" in message
     assert store.read_manifest(data_dir) == before
+    # the refused file's raw copy is not left behind either
+    kept = sorted(p.name for p in (data_dir / ingest.SNAPSHOTS_DIR).iterdir())
+    assert kept == [Path(s["raw"]).name for s in before["snapshots"]]
     summary = ingest.ingest_paths([same_days], data_dir, today=TODAY, prefer=["part1_crime_beta"])
     # Beta serves its window (Jul 4 to Dec 31 2023); the legacy file keeps Mar 2.
     assert summary["sources"][0]["rows_served"] == 1
