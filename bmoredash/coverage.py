@@ -125,7 +125,7 @@ class Coverage:
         """None when the window is covered, else a short reason a reader can be shown.
 
         ``"no comparison: data start Mar 18, 2025"``, ``"... data end ..."`` or
-        ``"... no data on 4 days (Jul 30, 2025 ...)"``.
+        ``"... no data Jan 1, 2025 to Mar 17, 2025, Jul 30, 2025 and 2 more"``.
         """
         missing = self.uncovered_days(start, end, offenses)
         if not missing:
@@ -137,10 +137,12 @@ class Coverage:
             return f"no comparison: data start {_label(first)}"
         if missing[-1] > last:
             return f"no comparison: data end {_label(last)}"
-        shown = ", ".join(_label(d) for d in missing[:3])
-        more = " ..." if len(missing) > 3 else ""
-        plural = "day" if len(missing) == 1 else "days"
-        return f"no comparison: no data on {len(missing)} {plural} ({shown}{more})"
+        runs = spans_of_days(missing)
+        shown = ", ".join(
+            _label(a) if a == b else f"{_label(a)} to {_label(b)}" for a, b in runs[:2]
+        )
+        more = f" and {len(runs) - 2} more" if len(runs) > 2 else ""
+        return f"no comparison: no data {shown}{more}"
 
 
 def _label(day: date) -> str:

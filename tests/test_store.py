@@ -705,3 +705,18 @@ def test_sigkill_at_random_moments_never_breaks_the_store(data_dir: Path, tmp_pa
         assert ids(loaded) == valid[len(loaded)]
         assert store.read_manifest(data_dir)["rows"] == len(loaded)
         write_sample(data_dir)  # back to the small version for the next round
+
+
+def test_why_not_names_the_runs_of_days_without_data() -> None:
+    from bmoredash.coverage import Coverage, Span
+
+    cover = Coverage(
+        spans=(Span(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),),
+        gap_days=frozenset({dt.date(2024, 7, 30), dt.date(2024, 8, 15), dt.date(2024, 8, 16)}),
+    )
+    assert cover.why_not("2024-07-01", "2024-07-29") is None
+    assert cover.why_not("2024-07-01", "2024-08-31") == (
+        "no comparison: no data Jul 30, 2024, Aug 15, 2024 to Aug 16, 2024"
+    )
+    assert cover.why_not("2023-12-01", "2024-01-05") == "no comparison: data start Jan 1, 2024"
+    assert cover.why_not("2024-12-01", "2025-01-05") == "no comparison: data end Dec 31, 2024"

@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from bmoredash import coverage
 from bmoredash.aggregate import MIN_CELL, MIN_READABLE_COUNT
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
@@ -82,6 +83,12 @@ QUALITY_LABELS: dict[str, str] = {
 }
 
 
+def _data_from(manifest: dict[str, Any]) -> str | None:
+    """The first day the sources cover (a stray old row is not the start of the data)."""
+    first = coverage.from_manifest(manifest).first_day()
+    return first.isoformat() if first else None
+
+
 def quality_html(quality: dict[str, Any], manifest: dict[str, Any]) -> str:
     """The store's quality report and sources as tables (whatever keys they hold)."""
     if not quality and not manifest:
@@ -89,7 +96,8 @@ def quality_html(quality: dict[str, Any], manifest: dict[str, Any]) -> str:
     parts = []
     facts = {
         "Rows in the store": manifest.get("rows"),
-        "First date": manifest.get("first_date"),
+        "Data from": _data_from(manifest),
+        "Earliest row (may be a late report)": manifest.get("first_date"),
         "Last date": manifest.get("last_date"),
         "Data through": manifest.get("data_through"),
         "Store written (UTC)": manifest.get("created_at"),
