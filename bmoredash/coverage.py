@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Span", "Coverage", "from_manifest", "spans_of_days"]
+__all__ = ["Span", "Coverage", "Matched", "from_manifest", "match_periods", "spans_of_days"]
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,69 @@ class Coverage:
         )
         more = f" and {len(runs) - 2} more" if len(runs) > 2 else ""
         return f"no comparison: no data {shown}{more}"
+
+
+#: A comparison may leave out at most this share of its days (days without data in either
+#: period, and the matching days of the other); beyond it there is no comparison.
+MAX_LEFT_OUT = 0.10
+
+
+@dataclass(frozen=True)
+class Matched:
+    """Two periods compared like for like: the days each leaves out (its own days without
+    data and the matching days of the other period, matched by position)."""
+
+    left_out: tuple[date, ...]
+    left_out_before: tuple[date, ...]
+
+    def note(self) -> str | None:
+        """``"leaving out Aug 15, 2025 and Aug 15, 2026 (no data)"``; None when nothing is."""
+        if not self.left_out:
+            return None
+        days = sorted({*self.left_out, *self.left_out_before})
+        runs = spans_of_days(days)
+        shown = ", ".join(
+            _label(a) if a == b else f"{_label(a)} to {_label(b)}" for a, b in runs[:3]
+        )
+        more = f" and {len(runs) - 3} more" if len(runs) > 3 else ""
+        return f"leaving out {shown}{more} from both periods (no data)"
+
+
+def match_periods(
+    coverage: Coverage,
+    window: tuple[Any, Any],
+    previous: tuple[Any, Any],
+    offenses: Iterable[str] | None = None,
+) -> Matched | None:
+    """How to compare ``window`` with ``previous`` on the days both have data, or None.
+
+    Day k of one period matches day k of the other (a year-to-date window one day longer,
+    across Feb 29, keeps its extra day). When a day has no data in either period, it and
+    its match are left out of both; when that leaves out more than ``MAX_LEFT_OUT`` of the
+    days (a period before the data start), there is no comparison (``Coverage.why_not``
+    says why).
+
+    NOTE: the Sun extract lacks four days of 2025; without matching, one lost day would
+    cancel every year-to-date comparison that spans it.
+    """
+    first = [_as_day(window[0]) + timedelta(days=i) for i in range(_length(window))]
+    second = [_as_day(previous[0]) + timedelta(days=i) for i in range(_length(previous))]
+    ok_first, ok_second = coverage.mask(first, offenses), coverage.mask(second, offenses)
+    shared = min(len(first), len(second))
+    drop = ~ok_first[:shared] | ~ok_second[:shared]
+    extra_first = ~ok_first[shared:]
+    extra_second = ~ok_second[shared:]
+    dropped = int(drop.sum() + extra_first.sum() + extra_second.sum())
+    if dropped > MAX_LEFT_OUT * max(len(first), len(second)):
+        return None
+    return Matched(
+        left_out=tuple(d for d, x in zip(first, [*drop, *extra_first], strict=True) if x),
+        left_out_before=tuple(d for d, x in zip(second, [*drop, *extra_second], strict=True) if x),
+    )
+
+
+def _length(window: tuple[Any, Any]) -> int:
+    return max(0, (_as_day(window[1]) - _as_day(window[0])).days + 1)
 
 
 def _label(day: date) -> str:

@@ -720,3 +720,22 @@ def test_why_not_names_the_runs_of_days_without_data() -> None:
     )
     assert cover.why_not("2023-12-01", "2024-01-05") == "no comparison: data start Jan 1, 2024"
     assert cover.why_not("2024-12-01", "2025-01-05") == "no comparison: data end Dec 31, 2024"
+
+
+def test_periods_are_matched_on_the_days_both_have_data() -> None:
+    from bmoredash.coverage import Coverage, Span, match_periods
+
+    cover = Coverage(
+        spans=(Span(dt.date(2025, 3, 18), dt.date(2026, 6, 15)),),
+        gap_days=frozenset({dt.date(2025, 8, 15), dt.date(2026, 5, 12)}),
+    )
+    # Jul 1 - Aug 31 of both years: Aug 15, 2025 has no data, so Aug 15, 2026 goes too.
+    matched = match_periods(cover, ("2025-07-01", "2025-08-31"), ("2025-05-01", "2025-07-01"))
+    assert matched is not None
+    assert matched.left_out == (dt.date(2025, 8, 15),)
+    assert matched.left_out_before == (dt.date(2025, 6, 15),)
+    assert matched.note() == ("leaving out Jun 15, 2025, Aug 15, 2025 from both periods (no data)")
+    whole = match_periods(cover, ("2025-04-01", "2025-04-30"), ("2025-05-01", "2025-05-30"))
+    assert whole == type(matched)((), ()) and whole.note() is None
+    # before the data start: far more than a tenth is missing, no comparison
+    assert match_periods(cover, ("2026-01-01", "2026-06-13"), ("2025-01-01", "2025-06-13")) is None
