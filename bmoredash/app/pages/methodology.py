@@ -3,12 +3,13 @@ data this dashboard is serving (the store's own report)."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
-from bmoredash import coverage
+from bmoredash import coverage, official
 from bmoredash.aggregate import MIN_CELL, MIN_READABLE_COUNT
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
@@ -134,6 +135,42 @@ def quality_html(quality: dict[str, Any], manifest: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _signed(value: Any) -> str:
+    return "–" if pd.isna(value) else f"{int(value):+,d}"
+
+
+def official_html(frame: pd.DataFrame, cover: coverage.Coverage) -> str:
+    """Our yearly homicides and non-fatal shootings beside the official tallies, with the
+    documented reasons and the sources (``bmoredash.official``)."""
+    comparison = official.compare_with_official(frame, cover)
+    table = official.comparison_table(comparison)
+    table.index = table.index.astype(str)
+    parts = [
+        html_table(
+            table,
+            caption="Our count next to the official one (victims per calendar year)",
+            formatters={"difference": _signed},
+        )
+    ]
+    reasons = official.load_reasons()
+    items = "".join(
+        f"<li><strong>{html.escape(r.label)}.</strong> {html.escape(r.explanation)}"
+        + (f' (<a href="{html.escape(r.source_url)}">source</a>)' if r.source_url else "")
+        + "</li>"
+        for r in reasons.itertuples()
+    )
+    sources = comparison.drop_duplicates("source_url")
+    links = "".join(
+        f'<li><a href="{html.escape(r.source_url)}">{html.escape(r.source)}</a></li>'
+        for r in sources.itertuples()
+        if r.source_url
+    )
+    parts.append(f"<p>Why counts differ:</p><ul>{items}</ul>")
+    parts.append(f"<details><summary>Sources of the official figures</summary><ul>{links}</ul>")
+    parts.append("</details>")
+    return "".join(parts)
+
+
 class MethodologyPage(BasePage):
     title = "Methodology"
     slug = "methodology"
@@ -143,8 +180,12 @@ class MethodologyPage(BasePage):
             "<h3>Data quality of this store</h3>"
             + quality_html(self.context.quality or {}, self.context.manifest or {})
         )
+        compared = widgets.HTML(
+            "<h3>Our count next to the official one</h3>"
+            + official_html(self.context.frame, self.context.coverage)
+        )
         return widgets.VBox(
-            [widgets.HTML(DEFINITIONS), quality],
+            [widgets.HTML(DEFINITIONS), compared, quality],
             layout=widgets.Layout(width="100%", min_width="0"),
         )
 
