@@ -237,12 +237,13 @@ def _trend_window(week_end: date) -> agg.Window:
 
 
 def _weekly_with_flags(frame: pd.DataFrame, trend: agg.Window, coverage: Coverage) -> pd.DataFrame:
-    """Weekly violent/property counts over ``trend`` with flags against 52 prior weeks.
+    """Weekly violent/property counts over ``trend`` with flags against each week's
+    seasonal baseline (the ``FLAG_HISTORY_WEEKS`` weeks before it).
 
     Weeks with a day without data are NaN: not zero weeks, never flagged, never in a
     baseline (``aggregate.weekly_counts`` and ``flag_weeks``).
     """
-    window = agg.Window(trend.start - timedelta(weeks=52), trend.end)
+    window = agg.Window(trend.start - timedelta(weeks=agg.FLAG_HISTORY_WEEKS), trend.end)
     columns = {}
     for key, offenses in (("violent", VIOLENT_OFFENSES), ("property", PROPERTY_OFFENSES)):
         rows = agg.filter_incidents(frame, offenses=[key])
@@ -300,7 +301,9 @@ def load_report_data(params: ReportParams) -> ReportData:
     week = agg.week_window(week_end)
     ytd_now, ytd_before = agg.ytd_windows(week_end)
     trend_window = _trend_window(week_end)
-    load_start = min(ytd_before.start, trend_window.start - timedelta(weeks=53))
+    load_start = min(
+        ytd_before.start, trend_window.start - timedelta(weeks=agg.FLAG_HISTORY_WEEKS + 1)
+    )
     rows = load_incidents(params.data_dir, start=load_start, end=week_end, columns=_COLUMNS)
     place = agg.filter_incidents(rows, districts=[params.district])
 

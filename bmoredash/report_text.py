@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import schema
+from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING
 from bmoredash.coverage import from_manifest, spans_of_days
 from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
 
@@ -152,8 +153,15 @@ def _reason(why: str | None) -> str:
 
 
 def _ytd_sentence(
-    subject: str, offense: str, now: float, before: float, year: int, gaps: Mapping[str, str]
+    subject: str,
+    offense: str,
+    now: float,
+    before: float,
+    year: int,
+    gaps: Mapping[str, str],
+    verdict: str = "",
 ) -> str:
+
     if missing(now):
         return f"Year-to-date counts are not shown ({_reason(gaps.get('ytd'))})."
     if missing(before):
@@ -175,7 +183,16 @@ def _ytd_sentence(
         trend = (
             f"{abs(change):.1f}% {word} than the {count(before)} over the same days of {year - 1}"
         )
-    return f"Year to date, {subject} has recorded {noun(offense, now)}, {trend}."
+    chance = _CHANCE.get(verdict, "")
+    return f"Year to date, {subject} has recorded {noun(offense, now)}, {trend}{chance}."
+
+
+#: What the year-to-date sentence adds for each ``aggregate.chance_verdict``.
+_CHANCE = {
+    "up": ", a rise larger than chance explains",
+    "down": ", a fall larger than chance explains",
+    "within chance": ", a difference within chance",
+}
 
 
 def _week_part(offense: str, row: pd.Series, gaps: Mapping[str, str]) -> str:
@@ -214,7 +231,9 @@ def headline(
             noun(o, table.loc[o, "this_week"]) for o in ("HOMICIDE", "SHOOTING")
         )
         second = f"The week counted {homicides} and {shootings}."
-    third = _ytd_sentence(it, VIOLENT_TOTAL, v["ytd"], v["last_ytd"], week_end.year, gaps)
+    third = _ytd_sentence(
+        it, VIOLENT_TOTAL, v["ytd"], v["last_ytd"], week_end.year, gaps, v.get("ytd_verdict", "")
+    )
     flagged = [
         (offense, flag)
         for offense, flag in table["flag"].items()
@@ -224,7 +243,8 @@ def headline(
     if flagged:
         parts = [f"{_PLURALS[o][1]} ({flag})" for o, flag in flagged]
         sentences.append(
-            "Counts notably different from the previous 52 weeks: " + ", ".join(parts) + "."
+            "Counts notably different from what the same time of year and the last 52 weeks "
+            "lead one to expect: " + ", ".join(parts) + "."
         )
     return " ".join(sentences)
 
@@ -301,6 +321,7 @@ def offense_table_html(
             NO_COMPARISON
             if missing(r["ytd_change"])
             else f"{signed(r['ytd_change'])} ({percent(r['ytd_percent'])})"
+            + _VERDICT_CELL.get(r.get("ytd_verdict", ""), "")
         )
         rows.append(
             f'<tr data-offense="{esc(offense)}"{cls}>'
@@ -327,6 +348,15 @@ def offense_table_html(
         else ""
     )
     return f'<table class="offenses">{head}<tbody>{"".join(rows)}</tbody></table>{missing_note}'
+
+
+#: What the Change cell adds after the numbers for each ``aggregate.chance_verdict`` (a
+#: change beyond chance carries no words: the footnote says unmarked changes are real).
+_VERDICT_CELL = {
+    "within chance": " within chance",
+    "too few": " too few to judge",
+    "too short": " too few weeks to judge",
+}
 
 
 def ranking_html(
@@ -422,10 +452,16 @@ def methodology_html(
         "week 52 weeks earlier. Year to date runs from January 1 through the week's last day; "
         f"the {ytd_year - 1} figure covers the same calendar days of {ytd_year - 1}, so the two "
         "windows never overlap.",
-        "A count is marked notable only when a two-sided Poisson test against the average of "
-        "the weeks with data among the previous 52 gives p &lt; 0.01, never when fewer than 8 "
-        "of those weeks have data, and never when both the count and that average are below "
-        "10.",
+        esc(FLAG_MEANING)
+        + " Never when fewer than 8 of the 52 weeks before have data, and never when both "
+        "the count and its expectation are below 10. The expectation is the average of the "
+        "weeks with data among the previous 52 times a seasonal factor (the same week, "
+        "give or take 3, in each of up to 3 earlier years against that year's 52-week "
+        "average); the test is a negative binomial with the variance the history's own "
+        "weeks show around their expectations.",
+        esc(CHANGE_MEANING)
+        + " In the table, a year-to-date change with no words after it is beyond chance; "
+        "“within chance” marks the others.",
         f"The hour-by-weekday chart covers {esc(short_date(hour_window[0]))} – "
         f"{esc(short_date(hour_window[1]))}; {count(untimed)} incident(s) published without a "
         "time of day are left out of it.",

@@ -61,8 +61,17 @@ def test_ytd_comparison_counts_same_days_only() -> None:
 
 def test_comparison_describes_readable_change() -> None:
     c = agg.Comparison("x", 22, 20)
-    assert c.readable and c.change == 2 and c.describe() == "+2 (+10.0%)"
-    assert agg.Comparison("x", 12, 0).describe() == "+12 (n/a)"
+    assert c.readable and c.change == 2 and c.describe() == "+2 (+10.0%), within chance"
+    assert agg.Comparison("x", 12, 0).describe() == "up 12 (n/a)"
+    assert agg.Comparison("x", 50, 100).describe() == "down 50 (-50.0%)"
+    # The same change with the swing of real counts (phi = 13) is within chance, and a
+    # period too short to measure the swing (no degree of freedom) is not judged.
+    assert agg.Comparison("x", 130, 100, dispersion=13.0).describe() == (
+        "+30 (+30.0%), within chance"
+    )
+    assert agg.Comparison("x", 130, 100, dispersion=1.0, dispersion_df=0).describe() == (
+        "+30 (+30.0%), too short a period to judge"
+    )
 
 
 def test_filter_incidents_by_district_offense_group_and_window() -> None:
@@ -120,6 +129,8 @@ def test_poisson_flags_only_real_departures() -> None:
     assert agg.notable_change(25, 20.0) == ""  # P ~ 0.16
     assert agg.notable_change(5, 20.0) == "lower"
     assert agg.notable_change(6, 1.0) == ""  # tiny counts never flagged
+    # phi = 1 is the plain Poisson test; more spread, fewer flags (tests/test_flags.py).
+    assert agg.notable_change(40, 20.0, phi=4.0) == ""
 
 
 def test_flag_weeks_needs_a_full_baseline() -> None:

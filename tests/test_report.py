@@ -537,7 +537,7 @@ def test_headline_with_nothing_last_year_and_a_flag() -> None:
     )
     assert "The week counted 0 homicides and 0 non-fatal shootings." in line
     assert "none were recorded over the same days of 2025" in line
-    assert line.endswith("previous 52 weeks: robberies (higher).")
+    assert line.endswith("the last 52 weeks lead one to expect: robberies (higher).")
 
 
 def test_programs_unavailable_and_listed() -> None:

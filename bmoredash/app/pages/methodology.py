@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from bmoredash import coverage, official
-from bmoredash.aggregate import MIN_CELL, MIN_READABLE_COUNT
+from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING, MIN_CELL, MIN_READABLE_COUNT
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -35,8 +35,17 @@ event. Weeks run Sunday to Saturday, as BPD's CompStat weeks do. "Year to date" 
 January 1 to the last day of data and is compared with the same days a year earlier.</li>
 <li><strong>Small numbers.</strong> A change is described only when either period has at
 least {MIN_READABLE_COUNT} events. Victim groups with fewer than {MIN_CELL} people are not
-shown. A week is marked as notable only when a Poisson test against the weeks with data
-among the 52 before it (at least 8 of them) gives p &lt; 0.01.</li>
+shown.</li>
+<li><strong>Notable weeks.</strong> {html.escape(FLAG_MEANING)} The expectation is the
+average of the weeks with data among the 52 before (at least 8 of them), times a seasonal
+factor: how the same week, give or take 3 weeks, compared with its own 52-week average in
+each of up to 3 earlier years. Real weekly counts swing more than pure chance (a Poisson
+count) would, so the test allows for the swing each series' own history shows around its
+expectations (a negative binomial with that variance). Weeks where neither the count nor
+its expectation reaches {MIN_READABLE_COUNT} are never marked.</li>
+<li><strong>Up, down or within chance.</strong> {html.escape(CHANGE_MEANING)} The
+swings are measured from the two periods themselves, week against same week, so the season
+cancels; a period shorter than two weeks is too short to judge.</li>
 </ul>
 <h3>Known breaks in the series</h3>
 <ul>

@@ -3,7 +3,8 @@
 The cards count every Part 1 offense in the chosen place and period, whatever the Offense
 filter says (a "Your selection" card follows the filter), so that the four headline
 numbers always mean the same thing. When the comparison period holds days without data, a
-card shows no change, only why (``aggregate.compare_counts``).
+card shows no change, only why (``aggregate.compare_counts``). A change reads "up" or
+"down" only when it is beyond chance; otherwise the card says it is within chance.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from bmoredash.aggregate import HEADLINE_MEASURES, Comparison, compare_counts, why_not_compared
+from bmoredash.aggregate import (
+    CHANGE_MEANING,
+    HEADLINE_MEASURES,
+    Comparison,
+    compare_counts,
+    why_not_compared,
+)
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -52,7 +59,8 @@ class OverviewPage(BasePage):
         note = widgets.HTML(
             '<p style="font-size:13px">Counts are victims (one row per victim, as BPD '
             "publishes them). A change is only described when either period has at least "
-            "10 events; smaller counts swing by chance. See Methodology.</p>"
+            f"10 events; smaller counts swing by chance. {html.escape(CHANGE_MEANING)} "
+            "See Methodology.</p>"
         )
         return widgets.VBox(
             [self.summary, self.cards, self.selection_card, note, self.by_offense],

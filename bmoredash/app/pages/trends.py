@@ -15,6 +15,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from bmoredash.aggregate import (
+    FLAG_HISTORY_WEEKS,
+    FLAG_MEANING,
     Window,
     cumulative_by_day_of_year,
     flag_weeks,
@@ -26,15 +28,17 @@ from bmoredash.app.charts import ChartPanel, TimeSeriesChart, YearLinesChart, ht
 from bmoredash.app.context import HISTORY_YEARS, FilteredView
 from bmoredash.app.pages import BasePage
 
-#: Weeks drawn, and the weeks before them that give the first drawn week its baseline.
+#: Weeks drawn, and the weeks before them that give the first drawn week its baseline
+#: (the last 52 weeks, and the same weeks of up to 3 earlier years: ``flag_weeks``).
 WEEKS_SHOWN = 104
 BASELINE_WEEKS = 52
+HISTORY_WEEKS = FLAG_HISTORY_WEEKS
 
 FLAG_NOTE = (
-    "Triangles mark weeks whose count is unlikely given the average of the weeks with data "
-    "among the 52 before them (two-sided Poisson test, p < 0.01): pointing up = higher, "
-    "down = lower. Weeks where neither the count nor the average reaches 10 are never "
-    "marked, nor weeks with fewer than 8 weeks of data before them."
+    "Triangles mark notable weeks, pointing up = higher, down = lower than expected. "
+    + html.escape(FLAG_MEANING)
+    + " Weeks where neither the count nor its expectation reaches 10 are never marked, nor "
+    "weeks with fewer than 8 weeks of data among the 52 before them."
 )
 
 
@@ -88,8 +92,10 @@ class TrendsPage(BasePage):
 
     def _weekly(self, view: FilteredView) -> None:
         week_end = last_complete_week_end(view.through)
-        first = week_end - timedelta(weeks=WEEKS_SHOWN + BASELINE_WEEKS) + timedelta(days=1)
-        window = Window(max(first, view.history_start), week_end)
+        first = week_end - timedelta(weeks=WEEKS_SHOWN + HISTORY_WEEKS) + timedelta(days=1)
+        # The baseline reads back before the drawn history, as far as the data go.
+        data_start = view.context.coverage.first_day(view.offenses) or view.context.first_date
+        window = Window(max(first, min(data_start, view.history_start)), week_end)
         rows = view.rows(window.start, window.end)
         counts = weekly_counts(rows, window, view.context.coverage, view.offenses)
         flags = flag_weeks(counts, BASELINE_WEEKS)
