@@ -215,6 +215,20 @@ def percent_change(current: float, previous: float) -> float | None:
     return (current - previous) / previous * 100.0
 
 
+def percent_readable(current: float | None, previous: float | None) -> bool:
+    """The small-numbers rule, the one every face follows: a percentage is given only when
+    both counts reach ``MIN_READABLE_COUNT`` (4 against 1 is not "+300%"). The absolute
+    change can still be shown. A missing count (None, NaN) gives no percentage either."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return False
+    return min(current, previous) >= MIN_READABLE_COUNT
+
+
+def readable_percent(current: float | None, previous: float | None) -> float | None:
+    """``percent_change`` when ``percent_readable``, else None."""
+    return percent_change(current, previous) if percent_readable(current, previous) else None
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A count now against a count before, with whether the change is worth reading.
@@ -240,7 +254,7 @@ class Comparison:
 
     @property
     def percent(self) -> float | None:
-        return None if self.why_not else percent_change(self.current, self.previous)
+        return None if self.why_not else readable_percent(self.current, self.previous)
 
     @property
     def readable(self) -> bool:
@@ -769,13 +783,18 @@ def hour_by_weekday(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def share_table(frame: pd.DataFrame, column: str, top: int | None = None) -> pd.DataFrame:
-    """Count and percent of rows per value of ``column``, largest first."""
+    """Count and percent of rows per value of ``column``, largest first.
+
+    The percent is NaN where the count or the total is below ``MIN_READABLE_COUNT`` (the
+    small-numbers rule of ``percent_readable``: 2 of 3 is not "66.7%")."""
     counts = value_counts(frame[column])
     if top is not None and len(counts) > top:
         counts = pd.concat([counts.iloc[:top], pd.Series({"All other": counts.iloc[top:].sum()})])
     total = int(counts.sum())
     percent = counts / total * 100 if total else counts.astype(float)
-    return pd.DataFrame({"count": counts.astype(int), "percent": percent.round(1)})
+    readable = [percent_readable(int(n), total) for n in counts]
+    percent = percent.round(1).where(readable)
+    return pd.DataFrame({"count": counts.astype(int), "percent": percent})
 
 
 AGE_BINS = (0, 18, 25, 35, 45, 55, 65, 200)
@@ -788,15 +807,112 @@ def age_groups(ages: pd.Series) -> pd.Series:
     return groups.cat.add_categories(["Unknown"]).fillna("Unknown")
 
 
+def hidden_cells(counts: Iterable[int], min_cell: int = MIN_CELL) -> set[int] | None:
+    """Positions to hide in a table of counts whose total is stated, or None when the table
+    cannot be shown at all.
+
+    Primary suppression hides every cell of 1 to ``min_cell - 1``. Complementary
+    suppression then hides the smallest other non-zero cells, one at a time (on a tie, the
+    first in order), until no hidden cell can be worked out from the total and the shown
+    cells, even by a reader who knows this method (``_protected``). Zero cells stay shown
+    as 0 (no one to protect), so a hidden cell is never 0. When every non-zero cell is
+    hidden and one can still be worked out (a handful of victims), the whole table is
+    withheld (None).
+    """
+    values = tuple(int(c) for c in counts)
+    hidden = {i for i, c in enumerate(values) if 0 < c < min_cell}
+    while hidden and not _protected(_masked(values, hidden), _sum(values, hidden), min_cell):
+        others = [i for i, c in enumerate(values) if c > 0 and i not in hidden]
+        if not others:
+            return None
+        hidden.add(min(others, key=lambda i: (values[i], i)))
+    return hidden
+
+
+def _masked(values: tuple[int, ...], hidden: Iterable[int]) -> tuple[int | None, ...]:
+    chosen = set(hidden)
+    return tuple(None if i in chosen else c for i, c in enumerate(values))
+
+
+def _sum(values: tuple[int, ...], hidden: Iterable[int]) -> int:
+    return sum(values[i] for i in hidden)
+
+
+@lru_cache(maxsize=65536)
+def _protected(shown: tuple[int | None, ...], rest: int, min_cell: int) -> bool:
+    """True when each hidden (None) cell of ``shown`` keeps two or more possible values for
+    a reader who knows the cells shown, ``rest`` (the total less the shown cells) and
+    ``hidden_cells``: every filling of the hidden cells that adds up to ``rest`` and that
+    ``hidden_cells`` would have hidden in just this way (``_hides_so``) is possible."""
+    hidden = [i for i, c in enumerate(shown) if c is None]
+    if len(hidden) < 2:
+        return False
+    positive = [(c, i) for i, c in enumerate(shown) if c]
+    small = range(1, min(min_cell - 1, rest) + 1)
+
+    def domain(j: int) -> list[int]:
+        # A complement is at least min_cell and comes before every shown cell.
+        top = min((c if j < i else c - 1 for c, i in positive), default=rest)
+        return [*small, *range(min_cell, min(top, rest) + 1)]
+
+    domains = [domain(j) for j in hidden]
+    seen: list[set[int]] = [set() for _ in hidden]
+
+    def fill(k: int, left: int, chosen: list[int]) -> bool:
+        if k == len(hidden):
+            if left == 0 and _hides_so(shown, dict(zip(hidden, chosen, strict=True)), min_cell):
+                for found, v in zip(seen, chosen, strict=True):
+                    found.add(v)
+            return all(len(found) > 1 for found in seen)
+        floor = len(hidden) - k - 1  # the cells after this one hold at least 1 each
+        for v in domains[k]:
+            if v > left - floor:
+                break
+            if fill(k + 1, left - v, [*chosen, v]):
+                return True
+        return False
+
+    return fill(0, rest, [])
+
+
+def _hides_so(shown: tuple[int | None, ...], filling: dict[int, int], min_cell: int) -> bool:
+    """Whether ``hidden_cells`` hides exactly the cells ``filling`` fills when their values
+    are ``filling``: the cells below ``min_cell`` first, then the others as complements,
+    smallest first, each added only because the cells hidden before it were unprotected."""
+    values = tuple(filling.get(i, c) for i, c in enumerate(shown))
+    primary = {i for i, v in filling.items() if v < min_cell}
+    if not primary:
+        return False
+    complements = sorted(set(filling) - primary, key=lambda i: (values[i], i))
+    hidden = set(primary)
+    for i in complements:
+        if _protected(_masked(values, hidden), _sum(values, hidden), min_cell):
+            return False  # the method would have stopped before hiding i
+        hidden.add(i)
+    return True
+
+
 def suppress_small_cells(counts: pd.Series, min_cell: int = MIN_CELL) -> pd.Series:
-    """Counts with cells below ``min_cell`` (but above zero) replaced by NA, for privacy."""
-    return counts.astype("Int64").mask((counts > 0) & (counts < min_cell))
+    """Counts with the cells ``hidden_cells`` chooses replaced by NA, for privacy: cells of
+    1 to ``min_cell - 1`` and, so that none of those can be worked out by subtraction from
+    the total, the next smallest ones. A table that cannot be protected is all NA."""
+    hidden = hidden_cells(counts.to_numpy(), min_cell)
+    out = counts.astype("Int64")
+    if hidden is None:
+        return out.mask(np.ones(len(out), dtype=bool))
+    mask = np.zeros(len(out), dtype=bool)
+    mask[sorted(hidden)] = True
+    return out.mask(mask)
 
 
 def victim_breakdown(frame: pd.DataFrame, column: str) -> pd.Series:
     """Victims per value of a demographic column (``victim_gender``... or ``age_group``),
-    small cells suppressed."""
-    values = age_groups(frame["victim_age"]) if column == "age_group" else frame[column]
+    small cells suppressed (``suppress_small_cells``). Every victim is counted, a missing
+    value as ``Unknown``, so the cells add up to the number of victims the page states."""
+    if column == "age_group":
+        values = age_groups(frame["victim_age"])
+    else:
+        values = frame[column].astype(object).where(frame[column].notna(), "Unknown")
     counts = value_counts(values)
     if column == "age_group":
         counts = counts.reindex([*AGE_LABELS, "Unknown"], fill_value=0)
@@ -882,7 +998,7 @@ def weekly_offense_table(
                     table.loc[row, column] = np.nan
     table["ytd_change"] = table["ytd"] - table["last_ytd"]
     table["ytd_percent"] = [
-        None if pd.isna(b) or pd.isna(a) else percent_change(a, b)
+        None if pd.isna(b) or pd.isna(a) else readable_percent(a, b)
         for a, b in zip(table["ytd"], table["last_ytd"], strict=True)
     ]
     ytd_now, ytd_before = windows["ytd"], windows["last_ytd"]

@@ -910,7 +910,7 @@ def write_index(
         ytd = (
             "no comparison"
             if before is None or summary["violent_ytd"] is None
-            else report_text.percent(agg.percent_change(summary["violent_ytd"], before))
+            else _ytd_change(summary["violent_ytd"], before)
         )
         rows.append(
             f'<tr data-district="{place}"><th scope="row">{esc(summary["place"])}</th>'
@@ -958,6 +958,13 @@ published Baltimore Police Department data; each report explains its methods.</p
     path = week_dir / "index.html"
     _atomic_write(path, page)
     return path
+
+
+def _ytd_change(now: int, before: int) -> str:
+    """The change in percent, or the difference when either count is below
+    ``aggregate.MIN_READABLE_COUNT`` (``aggregate.percent_readable``)."""
+    pct = agg.readable_percent(now, before)
+    return report_text.percent(pct) if pct is not None else report_text.signed(now - before)
 
 
 def _link(week_dir: Path, path: Path, label: str) -> str:

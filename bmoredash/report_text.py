@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from bmoredash import schema
+from bmoredash import aggregate, schema
 from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING
 from bmoredash.coverage import from_manifest, spans_of_days
 from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
@@ -161,7 +161,6 @@ def _ytd_sentence(
     gaps: Mapping[str, str],
     verdict: str = "",
 ) -> str:
-
     if missing(now):
         return f"Year-to-date counts are not shown ({_reason(gaps.get('ytd'))})."
     if missing(before):
@@ -175,6 +174,15 @@ def _ytd_sentence(
             f"Year to date, {subject} has recorded {noun(offense, now)}; "
             f"none were recorded over the same days of {year - 1}."
         )
+    if not aggregate.percent_readable(now, before):  # small numbers: no percentage
+        diff = now - before
+        trend = (
+            f"the same number as over the same days of {year - 1}"
+            if diff == 0
+            else f"{count(abs(diff))} {'more' if diff > 0 else 'fewer'} than the "
+            f"{count(before)} over the same days of {year - 1}"
+        )
+        return f"Year to date, {subject} has recorded {noun(offense, now)}, {trend}."
     change = (now - before) / before * 100.0
     if round(change, 1) == 0:
         trend = f"about the same as the {count(before)} over the same days of {year - 1}"
@@ -320,7 +328,8 @@ def offense_table_html(
         change = (
             NO_COMPARISON
             if missing(r["ytd_change"])
-            else f"{signed(r['ytd_change'])} ({percent(r['ytd_percent'])})"
+            else signed(r["ytd_change"])
+            + _percent_part(r["ytd_percent"])
             + _VERDICT_CELL.get(r.get("ytd_verdict", ""), "")
         )
         rows.append(
@@ -357,6 +366,12 @@ _VERDICT_CELL = {
     "too few": " too few to judge",
     "too short": " too few weeks to judge",
 }
+
+
+def _percent_part(p: float | None) -> str:
+    """`` (+8.1%)`` after a change, or nothing when no percentage is given (a count below
+    ``aggregate.MIN_READABLE_COUNT``: ``weekly_offense_table`` leaves it out)."""
+    return "" if missing(p) else f" ({percent(p)})"
 
 
 def ranking_html(
@@ -465,6 +480,9 @@ def methodology_html(
         f"The hour-by-weekday chart covers {esc(short_date(hour_window[0]))} – "
         f"{esc(short_date(hour_window[1]))}; {count(untimed)} incident(s) published without a "
         "time of day are left out of it.",
+        f"A change is given in percent only when both counts are at least "
+        f"{aggregate.MIN_READABLE_COUNT}; with fewer, only the difference is given (4 against "
+        "1 reads +3).",
         "Recent weeks can change as reports are reclassified or filed late.",
     ]
     if "flag" in gaps:

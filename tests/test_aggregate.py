@@ -155,9 +155,11 @@ def test_victim_breakdown_suppresses_small_cells() -> None:
     frame = rows(*[("2026-01-01 12:00", "HOMICIDE", "WESTERN")] * 5)
     frame["victim_age"] = pd.array([17, 19, 20, 21, None], dtype="Int16")
     groups = agg.victim_breakdown(frame, "age_group")
-    assert groups["18-24"] == 3
     assert pd.isna(groups["Under 18"]) and pd.isna(groups["Unknown"])  # 1 each: suppressed
-    assert groups["65+"] == 0
+    # Two hidden cells and 2 victims left of the stated 5: both would be 1. So the next
+    # smallest cell, 18-24 (3), is hidden too (tests/test_privacy.py checks every table).
+    assert pd.isna(groups["18-24"])
+    assert groups["65+"] == 0 and int(groups.isna().sum()) == 3
 
 
 def test_neighborhood_ranking_and_share_table() -> None:
@@ -169,7 +171,20 @@ def test_neighborhood_ranking_and_share_table() -> None:
     assert ranking.index.tolist() == ["Canton", "Upton"]
     assert ranking.loc["Canton", "change"] == 2
     shares = agg.share_table(frame, "neighborhood")
-    assert shares.loc["Canton", "percent"] == pytest.approx(66.7)
+    assert shares.loc["Canton", "count"] == 2 and pd.isna(shares.loc["Canton", "percent"])
+    # A share in percent only for 10 or more out of 10 or more (agg.percent_readable).
+    many = pd.DataFrame({"neighborhood": pd.Categorical(["Canton"] * 12 + ["Upton"] * 3)})
+    shares = agg.share_table(many, "neighborhood")
+    assert shares.loc["Canton", "percent"] == pytest.approx(80.0)
+    assert pd.isna(shares.loc["Upton", "percent"])
+
+
+def test_percent_only_when_both_counts_reach_ten() -> None:
+    assert agg.readable_percent(22, 20) == pytest.approx(10.0)
+    assert agg.readable_percent(4, 1) is None and agg.readable_percent(1, 2) is None
+    assert agg.readable_percent(40, 9) is None and agg.readable_percent(12, 0) is None
+    assert agg.readable_percent(None, 12) is None and agg.readable_percent(12, float("nan")) is None
+    assert agg.Comparison("x", 4, 25).percent is None and agg.Comparison("x", 4, 25).change == -21
 
 
 def test_weekly_offense_table_windows() -> None:

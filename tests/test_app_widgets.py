@@ -273,14 +273,23 @@ def test_victims_suppress_cells_under_three(app, incidents):
     page.group.value = "Homicides"
     race = page.breakdowns["victim_race"]
     assert pd.isna(race[RARE_RACE])
-    assert race.dropna().min() >= 3 or race.dropna().empty
     this_year, _ = agg.ytd_windows(THROUGH)
     rows = _western(incidents, offenses=["HOMICIDE"], window=this_year)
     assert (rows["victim_race"] == RARE_RACE).sum() == 2  # the fixture's two victims
-    expected = agg.victim_breakdown(rows, "victim_race")
-    assert race.dropna().to_dict() == expected.dropna().to_dict()
-    assert "fewer than 3" in page.panels["victim_race"].table.value
-    assert any("fewer than 3" in label for label in page.charts["victim_race"].bars.x)
+    for column, shown in page.breakdowns.items():
+        assert not shown.dropna().between(1, agg.MIN_CELL - 1).any(), column
+        expected = agg.victim_breakdown(rows, column)
+        assert shown.dropna().to_dict() == expected.dropna().to_dict()
+    # 7 victims of 3 races (3, 2, 2): hiding the two 2s leaves them derivable, so the
+    # whole race table is withheld, race by race.
+    assert race.isna().all()
+    assert RARE_RACE.title() not in page.panels["victim_race"].table.value
+    assert "Too few victims to show by race" in page.panels["victim_race"].note.value
+    # Ages 1, 2, 1 and 3 in four groups: the three small ones are hidden, the 3 shown.
+    ages = page.breakdowns["age_group"]
+    assert ages.isna().sum() == 3 and ages["65+"] == 3
+    assert "not shown" in page.panels["age_group"].table.value
+    assert any("not shown" in label for label in page.charts["age_group"].bars.x)
     assert f"{len(rows):,} victims" in page.summary.value
     assert f"{rows['incident_id'].nunique():,} incidents" in page.summary.value
 

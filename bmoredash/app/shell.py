@@ -29,6 +29,15 @@ log = logging.getLogger(__name__)
 
 #: The CSV download stops here: more would be slow to send through the kernel's socket.
 MAX_DOWNLOAD_ROWS = 50_000
+#: Columns the public download leaves out: row by row they would give each victim's age,
+#: sex and race, which the Victims page only shows in protected counts. BPD publishes the
+#: full rows on Open Baltimore; analysts read them with ``bmoredash.load_incidents``.
+PRIVATE_COLUMNS: tuple[str, ...] = (
+    "victim_age",
+    "victim_gender",
+    "victim_race",
+    "victim_ethnicity",
+)
 
 _CSS = """
 <style>
@@ -266,11 +275,12 @@ class DashboardApp:
             display(Javascript(code))
 
     def _export_rows(self, view: FilteredView):
-        """The rows to download: every column from the store when there is one."""
+        """The rows to download: every column from the store when there is one, less the
+        ``PRIVATE_COLUMNS``."""
         if self.context.data_dir is not None:
             from bmoredash import store
 
-            return store.load_incidents(
+            rows = store.load_incidents(
                 self.context.data_dir,
                 start=view.window.start,
                 end=view.window.end,
@@ -278,7 +288,9 @@ class DashboardApp:
                 neighborhoods=[view.neighborhood] if view.neighborhood else None,
                 offenses=list(view.offenses),
             )
-        return view.current
+        else:
+            rows = view.current
+        return rows.drop(columns=[c for c in PRIVATE_COLUMNS if c in rows.columns])
 
     def _on_download(self, _button: widgets.Button) -> None:
         try:

@@ -34,8 +34,11 @@ the Offense filter, where it is labelled "not Part 1".</li>
 event. Weeks run Sunday to Saturday, as BPD's CompStat weeks do. "Year to date" runs from
 January 1 to the last day of data and is compared with the same days a year earlier.</li>
 <li><strong>Small numbers.</strong> A change is described only when either period has at
-least {MIN_READABLE_COUNT} events. Victim groups with fewer than {MIN_CELL} people are not
-shown.</li>
+least {MIN_READABLE_COUNT} events, and it is given in percent only when both have: 4 against
+1 is a difference of 3, not "+300%". The same rule holds for every percentage on the
+dashboard and in the weekly reports (a share such as "% of rows" too: at least
+{MIN_READABLE_COUNT} out of at least {MIN_READABLE_COUNT}). Victim groups with fewer than
+{MIN_CELL} people are not shown (see Privacy below).</li>
 <li><strong>Notable weeks.</strong> {html.escape(FLAG_MEANING)} The expectation is the
 average of the weeks with data among the 52 before (at least 8 of them), times a seasonal
 factor: how the same week, give or take 3 weeks, compared with its own 52-week average in
@@ -46,6 +49,28 @@ its expectation reaches {MIN_READABLE_COUNT} are never marked.</li>
 <li><strong>Up, down or within chance.</strong> {html.escape(CHANGE_MEANING)} The
 swings are measured from the two periods themselves, week against same week, so the season
 cancels; a period shorter than two weeks is too short to judge.</li>
+</ul>
+<h3>Privacy</h3>
+<ul>
+<li><strong>Small groups of victims are hidden.</strong> On the Victims page a group
+(an age group, a gender, a race, an ethnicity) with 1 or 2 victims reads "not shown".
+Zeros are shown: there is no one to protect.</li>
+<li><strong>So is the next smallest group, when needed.</strong> The page states the
+number of victims, so one hidden group could be worked out by subtracting the shown
+groups from that total. Whenever a hidden group could be worked out that way (one hidden
+group; or, say, two hidden groups with 2 victims left between them, which must be 1 and
+1), the smallest shown group is hidden too, and the next, until every hidden group could
+hold at least two different numbers, even for a reader who knows this method. Each table
+(age, gender, race, ethnicity) is protected on its own, against the same stated total.
+When even hiding every group cannot protect a table of a handful of victims, the table
+is not shown.</li>
+<li><strong>No victim details in the download.</strong> The "Download rows" file leaves
+out the victim's age, gender, race and ethnicity: row by row they would tell what the
+hidden groups hide. The Baltimore Police Department publishes the full rows on Open
+Baltimore; analysts with this package read them with <code>bmoredash.load_incidents</code>.
+</li>
+<li><strong>What this does not stop.</strong> Two views that differ by a few days or one
+neighborhood can still be compared; the protection is for each table as shown.</li>
 </ul>
 <h3>Known breaks in the series</h3>
 <ul>

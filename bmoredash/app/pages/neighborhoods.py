@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from bmoredash.aggregate import compare_counts, neighborhood_ranking
+from bmoredash.aggregate import MIN_READABLE_COUNT, compare_counts, neighborhood_ranking
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -102,7 +102,7 @@ class NeighborhoodsPage(BasePage):
                     "previous": previous,
                     "previous per week": None if previous is None else previous / weeks_before,
                     "change": comparison.describe(),
-                    "percent": comparison.percent if comparison.readable else None,
+                    "percent": comparison.percent,  # None below MIN_READABLE_COUNT
                 }
             )
         table = pd.DataFrame.from_records(records).set_index("place")
@@ -120,7 +120,12 @@ class NeighborhoodsPage(BasePage):
             "" if view.neighborhood else " Pick a Neighborhood above to add it to this comparison."
         )
         left_out = [p for p in table.index if p not in shown]
-        few = f" Too few events to read a change for: {', '.join(left_out)}." if left_out else ""
+        few = (
+            f" Too few events (under {MIN_READABLE_COUNT} in either period) for a change in "
+            f"percent: {', '.join(left_out)}."
+            if left_out
+            else ""
+        )
         if view.why_not:
             few = f" No change is shown ({view.why_not})."
         self.compare_panel.note.value = (

@@ -112,7 +112,7 @@ class OverviewPage(BasePage):
                 "this period": [c.current for c in by_offense],
                 "comparison period": [None if c.why_not else c.previous for c in by_offense],
                 "change": [None if c.why_not else c.change for c in by_offense],
-                "change %": [c.percent for c in by_offense],
+                "change %": [_percent_text(c) for c in by_offense],
             },
             index=pd.Index([OFFENSE_LABELS[c.label] for c in by_offense], name="Offense"),
         )
@@ -124,9 +124,18 @@ class OverviewPage(BasePage):
             formatters={
                 "comparison period": _count,
                 "change": lambda v: "–" if _missing(v) else f"{int(v):+,d}",
-                "change %": lambda v: "n/a" if _missing(v) else f"{v:+.1f}%",
             },
         )
+
+
+def _percent_text(comparison: Comparison) -> str:
+    """The change in percent, given only when both counts reach ``MIN_READABLE_COUNT``
+    (``aggregate.percent_readable``); the change column still gives the difference."""
+    if comparison.why_not:
+        return "–"
+    if comparison.percent is None:
+        return "too few"
+    return f"{comparison.percent:+.1f}%"
 
 
 def _missing(value: object) -> bool:

@@ -1,5 +1,6 @@
 """Page 5, Victims: who the homicide and shooting victims were (age, gender, race,
-ethnicity), with small cells suppressed.
+ethnicity), with small cells suppressed so that none can be worked out from the total
+(``aggregate.suppress_small_cells``).
 
 NOTE: BPD publishes one row per victim, so these are victim counts; one shooting with two
 victims is two rows. The page says how many incidents the victims belong to.
@@ -30,7 +31,18 @@ BREAKDOWNS: dict[str, str] = {
     "victim_race": "Race",
     "victim_ethnicity": "Ethnicity",
 }
-SUPPRESSED = f"fewer than {MIN_CELL}"
+#: How a hidden cell reads: fewer than MIN_CELL victims, or hidden to protect one that is.
+SUPPRESSED = "not shown"
+
+
+def shown_breakdown(rows: pd.DataFrame, column: str) -> pd.Series:
+    """The table the page shows for one breakdown: victims per value, hidden cells <NA>
+    (all of them when the table is withheld); every age group, other values only when
+    they have victims. The cells add up to ``len(rows)``, the total the page states."""
+    counts = victim_breakdown(rows, column)
+    if column != "age_group":
+        counts = counts[counts.fillna(1) > 0]
+    return counts
 
 
 def _pretty(value: str) -> str:
@@ -65,8 +77,11 @@ class VictimsPage(BasePage):
             "A shooting that wounds three people is three rows here and three in every count "
             "on this dashboard, but one incident. Numbers of victims smaller than "
             f"{MIN_CELL} are not shown (marked “{SUPPRESSED}”) so that no one can be "
-            "picked out; bars for them are drawn at zero. Age, gender and race are as "
-            "recorded by police and may be missing or wrong.</p>"
+            "picked out, and neither is the next smallest number beside one, so that it "
+            "cannot be worked out by subtracting the others from the total; bars for them "
+            "are drawn at zero. When even that cannot protect a table of a few victims, the "
+            "table is not shown. See Methodology. Age, gender and race are as recorded by "
+            "police and may be missing or wrong.</p>"
         )
         grid = widgets.HBox(
             [p.widget for p in self.panels.values()],
@@ -97,10 +112,16 @@ class VictimsPage(BasePage):
             "not the Offense filter.)</p>"
         )
         for column, heading in BREAKDOWNS.items():
-            counts = victim_breakdown(rows, column)
-            if column != "age_group":
-                counts = counts[counts.fillna(1) > 0]
+            counts = shown_breakdown(rows, column)
             self.breakdowns[column] = counts
+            if len(counts) and counts.isna().all():
+                self.charts[column].update([], [])
+                self.panels[column].set_table("")
+                self.panels[column].note.value = (
+                    f'<p style="font-size:13px">Too few victims to show by {heading.lower()} '
+                    "without identifying someone.</p>"
+                )
+                continue
             labels = [
                 f"{_pretty(str(k))} ({SUPPRESSED})" if pd.isna(v) else _pretty(str(k))
                 for k, v in counts.items()
@@ -115,7 +136,8 @@ class VictimsPage(BasePage):
             )
             hidden = int(counts.isna().sum())
             self.panels[column].note.value = (
-                f'<p style="font-size:13px">{hidden} group(s) {SUPPRESSED} victims suppressed.</p>'
+                f'<p style="font-size:13px">{hidden} group(s) not shown, to protect groups '
+                f"of fewer than {MIN_CELL} victims.</p>"
                 if hidden
                 else ""
             )

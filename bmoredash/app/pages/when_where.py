@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from bmoredash.aggregate import WEEKDAYS, hour_by_weekday, share_table
+from bmoredash.aggregate import MIN_READABLE_COUNT, WEEKDAYS, hour_by_weekday, share_table
 from bmoredash.app.charts import BarChart, ChartPanel, HeatmapChart, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -15,6 +15,13 @@ from bmoredash.app.pages import BasePage
 HOURS: tuple[str, ...] = tuple(f"{h:02d}:00" for h in range(24))
 TOP_PREMISES = 10
 TOP_WEAPONS = 8
+
+
+#: Shares follow the small-numbers rule (``aggregate.share_table``).
+SHARE_NOTE = (
+    f"A share in percent is given only for a count of at least {MIN_READABLE_COUNT} out of "
+    f"at least {MIN_READABLE_COUNT} (else –)."
+)
 
 
 def _share_html(table: pd.DataFrame, caption: str, first_column: str) -> str:
@@ -80,8 +87,9 @@ class WhenWherePage(BasePage):
             self.shares[key] = shares
             chart.update([str(i).title() for i in shares.index], shares["count"].to_numpy())
             panel.set_table(_share_html(shares, f"{label}, counts and share", label))
-            if top is not None and len(shares) > top:
-                panel.note.value = (
-                    f'<p style="font-size:13px">The {top} most common; the rest are summed '
-                    "as All other.</p>"
-                )
+            rest = (
+                f"The {top} most common; the rest are summed as All other. "
+                if top is not None and len(shares) > top
+                else ""
+            )
+            panel.note.value = f'<p style="font-size:13px">{rest}{SHARE_NOTE}</p>'
