@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from bmoredash.coverage import Coverage
+from bmoredash.coverage import Coverage, Matched, match_periods
 from bmoredash.schema import (
     DISTRICTS,
     OFFENSES,
@@ -247,6 +247,8 @@ class Comparison:
     why_not: str | None = None
     dispersion: float = 1.0
     dispersion_df: int | None = None
+    #: the days both periods leave out because one lacks data (``coverage.Matched.note``)
+    left_out: str | None = None
 
     @property
     def change(self) -> int:
@@ -287,13 +289,13 @@ class Comparison:
         if not self.readable:
             return "too few events to read a change"
         pct = self.percent
-        pct_text = "n/a" if pct is None else f"{pct:+.1f}%"
+        pct_text = "" if pct is None else f" ({pct:+.1f}%)"
         if not self.judged:
-            return f"{self.change:+d} ({pct_text}), too short a period to judge"
+            return f"{self.change:+d}{pct_text}, too short a period to judge"
         direction = self.direction
         if direction:
-            return f"{direction} {abs(self.change):d} ({pct_text})"
-        return f"{self.change:+d} ({pct_text}), within chance"
+            return f"{direction} {abs(self.change):d}{pct_text}"
+        return f"{self.change:+d}{pct_text}, within chance"
 
 
 def chance_verdict(comparison: Comparison) -> str:
@@ -358,9 +360,11 @@ def compare_counts(
     """One ``Comparison`` per measure (label -> offenses counted): the rows ``now`` (of
     ``window``) against the rows ``before`` (of ``previous``).
 
-    With ``coverage``, a measure whose windows are not both covered for its offenses gets
-    ``why_not`` instead of a change. Each carries the dispersion of its weekly counts,
-    estimated from the two windows' paired weeks (``paired_dispersion``).
+    With ``coverage``, the two windows are compared on the days both have data
+    (``coverage.match_periods``: a day without data and its match leave both counts, and
+    ``left_out`` says which); when that would leave out more than a tenth of the days, the
+    measure gets ``why_not`` instead of a change. Each carries the dispersion of its
+    weekly counts, estimated from the two windows' paired weeks (``paired_dispersion``).
     """
     # value_counts of the column itself: count_by_offense's tidy table costs 5x more,
     # and the dashboard compares on every filter change.
@@ -369,11 +373,40 @@ def compare_counts(
     out = []
     for label, offenses in measures.items():
         chosen = list(offenses)
-        current, earlier = (sum(int(c.get(o, 0)) for o in chosen) for c in counted)
-        why = why_not_compared(coverage, (previous, window), chosen)
+        matched = _matched(coverage, window, previous, _offense_key(chosen))
+        counts = counted
+        if matched is not None and matched.left_out:
+            counts = [
+                _without_days(rows, days)["offense"].value_counts(sort=False).to_dict()
+                for rows, days in ((now, matched.left_out), (before, matched.left_out_before))
+            ]
+        current, earlier = (sum(int(c.get(o, 0)) for o in chosen) for c in counts)
+        why = why_not_compared(coverage, (previous, window), chosen) if matched is None else None
         phi, df = spread[label]
-        out.append(Comparison(label, current, earlier, why, phi, df))
+        note = matched.note() if matched is not None else None
+        out.append(Comparison(label, current, earlier, why, phi, df, note))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _matched(
+    coverage: Coverage | None,
+    window: Window,
+    previous: Window,
+    offenses: frozenset[str] | None,
+) -> Matched | None:
+    """The windows matched on the days both have data (no coverage: nothing left out)."""
+    if coverage is None:
+        return Matched((), ())
+    return match_periods(
+        coverage, (window.start, window.end), (previous.start, previous.end), offenses
+    )
+
+
+def _without_days(rows: pd.DataFrame, days: Iterable[date]) -> pd.DataFrame:
+    """``rows`` without those dated on ``days`` (Baltimore calendar)."""
+    dropped = pd.to_datetime(pd.Series(list(days)))
+    return rows.loc[~event_dates(rows).isin(dropped).to_numpy()]
 
 
 def ytd_comparison(

@@ -62,7 +62,7 @@ def test_ytd_comparison_counts_same_days_only() -> None:
 def test_comparison_describes_readable_change() -> None:
     c = agg.Comparison("x", 22, 20)
     assert c.readable and c.change == 2 and c.describe() == "+2 (+10.0%), within chance"
-    assert agg.Comparison("x", 12, 0).describe() == "up 12 (n/a)"
+    assert agg.Comparison("x", 12, 0).describe() == "up 12"  # no percentage of zero
     assert agg.Comparison("x", 50, 100).describe() == "down 50 (-50.0%)"
     # The same change with the swing of real counts (phi = 13) is within chance, and a
     # period too short to measure the swing (no degree of freedom) is not judged.
@@ -221,3 +221,29 @@ def test_incidents_are_distinct_ccnumbers_and_unkeyed_victims_are_counted_apart(
     ids = pd.Series(["25A1", "25A1", "25A2", None, None], dtype="string")
     assert agg.incident_count(ids) == (2, 2)
     assert agg.incident_count(pd.Series([None, None], dtype="string")) == (0, 2)
+
+
+def test_a_day_without_data_leaves_both_periods_with_its_match() -> None:
+    from bmoredash.coverage import Coverage, Span
+
+    cover = Coverage(
+        spans=(Span(date(2024, 1, 1), date(2025, 12, 31)),),
+        gap_days=frozenset({date(2025, 3, 10)}),  # day 69 of 2025
+    )
+    # Day 69 of 2025 is Mar 10; day 69 of 2024 (a leap year) is Mar 9, its match by
+    # position. 12 homicides in Jan 2025; 13 in Feb 2024 and one on Mar 9, 2024.
+    now = rows(*[(f"2025-01-{d:02d} 12:00", "HOMICIDE", "EASTERN") for d in range(1, 13)])
+    before = rows(
+        *[(f"2024-02-{d:02d} 12:00", "HOMICIDE", "EASTERN") for d in range(1, 14)],
+        ("2024-03-09 12:00", "HOMICIDE", "EASTERN"),
+    )
+    window = agg.Window(date(2025, 1, 1), date(2025, 3, 31))
+    previous = agg.Window(date(2024, 1, 1), date(2024, 3, 31))
+    (c,) = agg.compare_counts(now, before, {"Homicides": ("HOMICIDE",)}, window, previous, cover)
+    assert c.why_not is None
+    assert (c.current, c.previous) == (12, 13)  # Mar 9, 2024 left out with Mar 10, 2025
+    assert c.left_out == "leaving out Mar 9, 2024, Mar 10, 2025 from both periods (no data)"
+    # Before the data start more than a tenth is missing: no comparison at all.
+    early = agg.Window(date(2023, 1, 1), date(2023, 3, 31))
+    (d,) = agg.compare_counts(now, before, {"Homicides": ("HOMICIDE",)}, window, early, cover)
+    assert d.why_not == "no comparison: data start Jan 1, 2024" and d.percent is None

@@ -41,7 +41,14 @@ def card_html(comparison: Comparison, previous_label: str) -> str:
         f"{comparison.current:,}</div>"
         f'<div style="font-size:13px">{before}</div>'
         f'<div class="bmd-change" style="font-size:14px;font-weight:600">{html.escape(change)}'
-        "</div></div>"
+        "</div>"
+        + (
+            f'<div class="bmd-left-out" style="font-size:12px">'
+            f"{html.escape(comparison.left_out)}</div>"
+            if comparison.left_out and not comparison.why_not
+            else ""
+        )
+        + "</div>"
     )
 
 
