@@ -249,6 +249,14 @@ class Comparison:
     dispersion_df: int | None = None
     #: the days both periods leave out because one lacks data (``coverage.Matched.note``)
     left_out: str | None = None
+    #: the count over every day of the period with data (``current`` is over the matched
+    #: days when some are left out); None when the two are the same
+    whole: int | None = None
+
+    @property
+    def total(self) -> int:
+        """What the period counts: the number a reader sees as this period's."""
+        return self.current if self.whole is None else self.whole
 
     @property
     def change(self) -> int:
@@ -381,10 +389,15 @@ def compare_counts(
                 for rows, days in ((now, matched.left_out), (before, matched.left_out_before))
             ]
         current, earlier = (sum(int(c.get(o, 0)) for o in chosen) for c in counts)
+        whole = sum(int(counted[0].get(o, 0)) for o in chosen)
         why = why_not_compared(coverage, (previous, window), chosen) if matched is None else None
         phi, df = spread[label]
         note = matched.note() if matched is not None else None
-        out.append(Comparison(label, current, earlier, why, phi, df, note))
+        out.append(
+            Comparison(
+                label, current, earlier, why, phi, df, note, whole if whole != current else None
+            )
+        )
     return out
 
 

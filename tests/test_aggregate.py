@@ -242,7 +242,11 @@ def test_a_day_without_data_leaves_both_periods_with_its_match() -> None:
     (c,) = agg.compare_counts(now, before, {"Homicides": ("HOMICIDE",)}, window, previous, cover)
     assert c.why_not is None
     assert (c.current, c.previous) == (12, 13)  # Mar 9, 2024 left out with Mar 10, 2025
+    assert c.total == 12 and c.whole is None  # nothing of 2025 was left out
     assert c.left_out == "leaving out Mar 9, 2024, Mar 10, 2025 from both periods (no data)"
+    # The other way round the count shown is the whole period's, the change the matched.
+    (e,) = agg.compare_counts(before, now, {"Homicides": ("HOMICIDE",)}, previous, window, cover)
+    assert (e.total, e.current, e.previous) == (14, 13, 12)
     # Before the data start more than a tenth is missing: no comparison at all.
     early = agg.Window(date(2023, 1, 1), date(2023, 3, 31))
     (d,) = agg.compare_counts(now, before, {"Homicides": ("HOMICIDE",)}, window, early, cover)

@@ -38,7 +38,7 @@ def card_html(comparison: Comparison, previous_label: str) -> str:
         f'<div class="bmd-card" role="group" aria-label="{html.escape(comparison.label)}">'
         f'<div style="font-size:13px;color:#333">{html.escape(comparison.label)}</div>'
         f'<div class="bmd-count" style="font-size:28px;font-weight:700">'
-        f"{comparison.current:,}</div>"
+        f"{comparison.total:,}</div>"
         f'<div style="font-size:13px">{before}</div>'
         f'<div class="bmd-change" style="font-size:14px;font-weight:600">{html.escape(change)}'
         "</div>"
@@ -116,7 +116,7 @@ class OverviewPage(BasePage):
         by_offense = self.compare(view, {o: (o,) for o in PART1_OFFENSES})
         table = pd.DataFrame(
             {
-                "this period": [c.current for c in by_offense],
+                "this period": [c.total for c in by_offense],
                 "comparison period": [None if c.why_not else c.previous for c in by_offense],
                 "change": [None if c.why_not else c.change for c in by_offense],
                 "change %": [_percent_text(c) for c in by_offense],
