@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from bmoredash import clean, config, coverage, sources, store
@@ -229,8 +230,12 @@ def _snapshot_of(
     scope = frozenset(offenses) if filtered else None
     gaps: frozenset[dt.date] = frozenset()
     if scope is None and start is not None and end is not None:
-        days = in_range.dt.tz_convert(config.CITY_TZ).dt.date.value_counts()
-        per_day = days.reindex(pd.date_range(start, end).date, fill_value=0)
+        # datetime64 days, not Python dates: 700k date objects cost a second
+        local = in_range.dt.tz_convert(config.CITY_TZ).dt.tz_localize(None)
+        days, counts = np.unique(local.to_numpy().astype("datetime64[D]"), return_counts=True)
+        per_day = pd.Series(counts, index=pd.DatetimeIndex(days)).reindex(
+            pd.date_range(start, end), fill_value=0
+        )
         gaps = frozenset(coverage.find_gap_days(per_day))
     as_of = frame.as_of or (end.isoformat() if end else "")
     return Snapshot(
