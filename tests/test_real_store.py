@@ -27,6 +27,18 @@ import pandas as pd
 import pytest
 from conftest import PROJECT_DIR, require_shared
 from test_crime_codes import expected_offense
+from test_real_samples import (
+    HOMICIDES_2020,
+    HOMICIDES_2022,
+    LEGACY_2019,
+    ROWS_EXPORT,
+    ROWS_TEST,
+    SOCRATA_4IH5,
+    SOCRATA_2019,
+    SUN,
+    USF_TAIL,
+    USF_TOP,
+)
 
 from bmoredash import sources, store
 from bmoredash.ingest import IngestError, ingest_paths
@@ -35,16 +47,6 @@ TODAY = date(2026, 11, 25)
 CITY = ZoneInfo("America/New_York")
 UTC = ZoneInfo("UTC")
 
-HOMICIDES_2022 = ("current", "Part1_Crime_data_homicides_export_2022-02-07.csv")
-USF_TOP = ("current", "p1crime_usf_rows_000001-060000.csv")
-USF_TAIL = ("current", "p1crime_usf_rows_340001-340300.csv")
-LEGACY_2019 = ("legacy", "Baltimore_2019_Crime_Only.csv")
-SOCRATA_2019 = ("legacy", "crimes_socrata_2019.json")
-SOCRATA_4IH5 = ("legacy", "4ih5-d5d5.json")
-ROWS_EXPORT = ("legacy", "INSERT_JUNE_1_TO_18_2016_v2.csv")
-ROWS_TEST = ("legacy", "test_baltimore.csv")
-HOMICIDES_2020 = ("legacy", "crimedata_final_homicides_2020.csv")
-SUN = ("baltimore_sun", "baltimore_sun_part1_2025-03-18_2026-06-15.csv")
 
 #: file -> (layout, dataset). The dataset of each layout as ``sources.DATASETS`` documents
 #: it; written out here so the expected store does not come from the code under test
