@@ -25,6 +25,17 @@ import numpy as np
 import pandas as pd
 
 from bmoredash.coverage import Coverage, Matched, match_periods
+from bmoredash.periods import (
+    Window,
+    day_of_year_map,
+    last_complete_week_end,  # noqa: F401 (re-exported for report, trends, tests)
+    same_day_last_year,  # noqa: F401 (re-exported)
+    same_days_in_year,
+    week_ending,
+    week_window,
+    weeks_window,
+    ytd_windows,
+)
 from bmoredash.schema import (
     DISTRICTS,
     OFFENSES,
@@ -58,53 +69,9 @@ HEADLINE_MEASURES: dict[str, tuple[str, ...]] = {
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Window:
-    """An inclusive range of Eastern calendar dates."""
-
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def label(self) -> str:
-        return f"{self.start:%b %-d, %Y} – {self.end:%b %-d, %Y}"
-
-
-def week_ending(day: date) -> date:
-    """The Saturday that ends the BPD week containing ``day``."""
-    return day + timedelta(days=(5 - day.weekday()) % 7)
-
-
-def last_complete_week_end(through: date) -> date:
-    """The last Saturday on or before ``through``: the end of the last complete week."""
-    return through - timedelta(days=(through.weekday() - 5) % 7)
-
-
-def same_day_last_year(day: date) -> date:
-    """The same calendar day a year earlier; Feb 29 maps to Feb 28."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def ytd_windows(through: date) -> tuple[Window, Window]:
-    """Year to date through ``through`` and the same days of the previous year.
-
-    The two windows never overlap: the earlier one ends a year before ``through``.
-    """
-    this_year = Window(date(through.year, 1, 1), through)
-    last_year = Window(date(through.year - 1, 1, 1), same_day_last_year(through))
-    return this_year, last_year
-
-
-def week_window(week_end: date, weeks_back: int = 0) -> Window:
-    """The 7 days ending ``week_end`` (a Saturday), ``weeks_back`` weeks earlier."""
-    end = week_end - timedelta(weeks=weeks_back)
-    return Window(end - timedelta(days=6), end)
+# Window, the week rule, year to date and same days last year live in
+# ``bmoredash.periods`` (the one home of the period rule); they are imported above and
+# stay importable from here (``agg.Window``, ``agg.ytd_windows``...) for the many callers.
 
 
 # --------------------------------------------------------------------------------------
@@ -515,12 +482,16 @@ def cumulative_by_day_of_year(
     coverage: Coverage | None = None,
     offenses: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Cumulative count by day of year (rows: 1..366), one column per year.
+    """Cumulative count by day of year (rows: 1..366, the days of ``through``'s year),
+    one column per year.
 
-    Each year runs to the same day of year as ``through`` (a fair year-to-date view);
-    later days are NaN so the lines stop where the comparison stops. With ``coverage``, a
-    year's total is NaN from its first day without data on (a total missing a day is no
-    total), so a year whose data do not start on January 1 has no line.
+    Years line up by month and day (``periods.day_of_year_map``): a year's value on the
+    row of a date is its count from Jan 1 to the same day in that year (Feb 29 maps to
+    Feb 28), so on ``through``'s row each year shows exactly the count the year-to-date
+    comparison uses (``ytd_windows``). Rows after ``through`` are NaN so the lines stop
+    where the comparison stops. With ``coverage``, a year's total is NaN from its first
+    day without data on (a total missing a day is no total), so a year whose data do not
+    start on January 1 has no line.
     """
     days = event_dates(frame)
     day_of_year = days.dt.day_of_year
@@ -529,15 +500,18 @@ def cumulative_by_day_of_year(
     chosen = _offense_key(offenses)
     columns = {}
     for year in years:
+        # Row d (a date of through's year, up to through) reads day ``rows[d-1]`` of year.
+        rows = np.asarray(day_of_year_map(through.year, year)[:cutoff])
         in_year = day_of_year[days.dt.year == year]
-        daily = in_year.value_counts().reindex(index, fill_value=0).cumsum().astype(float)
-        daily[daily.index > cutoff] = np.nan
+        own = in_year.value_counts().reindex(index, fill_value=0).cumsum().to_numpy()
+        daily = np.full(len(index), np.nan)
+        daily[:cutoff] = own[rows - 1]
         if coverage is not None:
-            first = date(year, 1, 1)
-            covered = _covered_days(coverage, first, first + timedelta(days=cutoff - 1), chosen)
-            whole = np.concatenate((np.logical_and.accumulate(covered), [False] * (366 - cutoff)))
-            daily = daily.where(whole)
-        columns[year] = daily
+            span = same_days_in_year(through, year)
+            covered = _covered_days(coverage, span.start, span.end, chosen)
+            whole = np.logical_and.accumulate(covered)
+            daily[:cutoff] = np.where(whole[rows - 1], daily[:cutoff], np.nan)
+        columns[year] = pd.Series(daily, index=index)
     return pd.DataFrame(columns, index=index)
 
 
@@ -1008,7 +982,7 @@ def report_windows(week_end: date) -> dict[str, Window]:
     return {
         "this_week": week_window(week_end),
         "previous_week": week_window(week_end, 1),
-        "four_week_avg": Window(week_end - timedelta(weeks=4, days=-1), week_end),
+        "four_week_avg": weeks_window(week_end, 4),
         "same_week_last_year": week_window(week_end, 52),  # the same CompStat week
         "ytd": ytd_now,
         "last_ytd": ytd_before,
@@ -1060,7 +1034,7 @@ def weekly_offense_table(
         )
     ]
     # This week and the weeks its seasonal baseline reads.
-    weeks = Window(week_end - timedelta(weeks=FLAG_HISTORY_WEEKS, days=6), week_end)
+    weeks = weeks_window(week_end, FLAG_HISTORY_WEEKS + 1)
     offense = frame["offense"].astype(str)
     table["flag"] = [
         flag_weeks(weekly_counts(frame[offense.isin(o).to_numpy()], weeks, coverage, o)).iloc[-1]

@@ -59,7 +59,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bmoredash import config
+from bmoredash import config, periods
 
 __all__ = [
     "DEFAULT_SEED",
@@ -686,8 +686,7 @@ def last_saturday(today: dt.date | None = None) -> dt.date:
     """
     if today is None:
         today = dt.datetime.now(config.CITY_TZ).date()
-    back = (today.weekday() - 5) % 7 or 7
-    return today - dt.timedelta(days=back)
+    return periods.last_week_end_before(today)
 
 
 def _smooth_hours(hours: _H) -> np.ndarray:

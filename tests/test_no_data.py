@@ -278,11 +278,12 @@ def test_overview_makes_no_comparison_before_the_data_start(app, incidents) -> N
     app.filter_bar.year.value = 2025
     assert all(c.why_not == WHY for c in page.comparisons)
     assert f"This period has days without data ({WHY})" in page.summary.value
-    # A window the data cover on both sides is compared as before.
+    # A window the data cover on both sides is compared as before (a date range: with
+    # the 74 days just before it, periods.previous_window).
     app.state.start, app.state.end = date(2026, 4, 1), DATA_END
     assert not any(c.why_not for c in page.comparisons)
     assert PERCENT.search(page.cards.value)
-    before = hand_count(incidents, date(2025, 4, 1), date(2025, 6, 13), violent)
+    before = hand_count(incidents, date(2026, 1, 17), date(2026, 3, 31), violent)
     assert {c.label: c.previous for c in page.comparisons}["Part 1 violent"] == before
 
 

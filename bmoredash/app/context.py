@@ -27,15 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bmoredash import config
-from bmoredash.aggregate import (
-    Window,
-    expand_offenses,
-    same_day_last_year,
-    why_not_compared,
-    ytd_windows,
-)
+from bmoredash import config, periods
+from bmoredash.aggregate import expand_offenses, why_not_compared
 from bmoredash.coverage import from_manifest
+from bmoredash.periods import Window
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PART1_OFFENSES
 
 if TYPE_CHECKING:
@@ -296,26 +291,24 @@ def load_context(data_dir: str | os.PathLike[str] | None = None) -> DashboardCon
 
 
 def period_windows(state: FilterState, through: date) -> tuple[Window, Window, bool]:
-    """(selected period, comparison period, is year-to-date) for the state.
+    """(selected period, comparison period, is year-to-date) for the state, by the rule
+    of ``bmoredash.periods``.
 
     Latest year: year to date through ``through`` vs the same days a year earlier.
-    A past year: the whole year vs the year before. A date range: the range (cut at
-    ``through``) vs the same dates a year earlier.
+    A past year: the whole year vs the year before. A date range (cut at ``through``):
+    ``periods.previous_window``, the window of equal length just before it (whole
+    calendar years: the years before).
     """
     if state.start is not None and state.end is not None:
         end = min(state.end, through)
-        start = min(state.start, end)
-        window = Window(start, end)
-        return window, Window(same_day_last_year(start), same_day_last_year(end)), False
+        window = Window(min(state.start, end), end)
+        return window, periods.previous_window(window), False
     year = state.year
     if year is None or year >= through.year:
-        now, before = ytd_windows(through)
+        now, before = periods.ytd_windows(through)
         return now, before, True
-    return (
-        Window(date(year, 1, 1), date(year, 12, 31)),
-        Window(date(year - 1, 1, 1), date(year - 1, 12, 31)),
-        False,
-    )
+    window = periods.calendar_year(year)
+    return window, periods.previous_window(window), False
 
 
 class FilteredView:
@@ -364,20 +357,14 @@ class FilteredView:
     @property
     def period_label(self) -> str:
         if self.is_ytd:
-            return f"{self.window.end.year} year to date (through {self.window.end:%b %-d})"
-        if self.window.start == date(self.window.start.year, 1, 1) and self.window.end == date(
-            self.window.start.year, 12, 31
-        ):
-            return str(self.window.start.year)
-        return self.window.label()
+            return periods.ytd_label(self.window)
+        return periods.label(self.window)
 
     @property
     def previous_label(self) -> str:
         if self.is_ytd:
-            return f"same days of {self.previous.end.year}"
-        if self.previous.days >= 365 and self.previous.start.month == 1:
-            return str(self.previous.start.year)
-        return self.previous.label()
+            return periods.same_days_label(self.previous)
+        return periods.label(self.previous)
 
     def describe(self) -> str:
         """One line for logs and messages."""

@@ -27,6 +27,7 @@ from bmoredash.aggregate import (
 from bmoredash.app.charts import ChartPanel, TimeSeriesChart, YearLinesChart, html_table
 from bmoredash.app.context import HISTORY_YEARS, FilteredView
 from bmoredash.app.pages import BasePage
+from bmoredash.periods import same_days_in_year
 
 #: Weeks drawn, and the weeks before them that give the first drawn week its baseline
 #: (the last 52 weeks, and the same weeks of up to 3 earlier years: ``flag_weeks``).
@@ -156,9 +157,10 @@ class TrendsPage(BasePage):
         # (about half of them by mid-year): one cut per year, counted year by year.
         columns = []
         for year in range(last - HISTORY_YEARS, last + 1):
-            first = date(year, 1, 1)
-            last_day = min(first + timedelta(days=cutoff - 1), date(year, 12, 31))
-            part = view.rows(first, last_day)
+            # The days of ``year`` its running total counts on view.through (month and
+            # day aligned, Feb 29 -> Feb 28: the year-to-date rule of periods).
+            span = same_days_in_year(view.through, year)
+            part = view.rows(span.start, span.end)
             counted = cumulative_by_day_of_year(
                 part, [year], view.through, view.context.coverage, view.offenses
             )
