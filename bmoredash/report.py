@@ -32,7 +32,7 @@ import pandas as pd
 
 from bmoredash import aggregate as agg
 from bmoredash import config, kernel_channels, report_text
-from bmoredash.coverage import Coverage, from_manifest
+from bmoredash.coverage import Coverage, from_manifest, preliminary_weeks
 from bmoredash.schema import (
     CITYWIDE,
     DISTRICTS,
@@ -225,8 +225,19 @@ class ReportData:
     def demo(self) -> bool:
         return bool(self.params.manifest.get("demo"))
 
+    @property
+    def preliminary(self) -> bool:
+        """The week is preliminary (``coverage.preliminary_weeks``): the latest week always is."""
+        return bool(preliminary_weeks([self.week_end], self.params.data_through)[0])
+
     def summary(self) -> dict[str, Any]:
-        return report_text.summary_row(self.district, self.week_end, self.offense_table, self.gaps)
+        return report_text.summary_row(
+            self.district,
+            self.week_end,
+            self.offense_table,
+            self.gaps,
+            preliminary=self.preliminary,
+        )
 
 
 def _trend_window(week_end: date) -> agg.Window:
@@ -236,9 +247,13 @@ def _trend_window(week_end: date) -> agg.Window:
     return agg.Window(first_end - timedelta(days=6), week_end)
 
 
-def _weekly_with_flags(frame: pd.DataFrame, trend: agg.Window, coverage: Coverage) -> pd.DataFrame:
+def _weekly_with_flags(
+    frame: pd.DataFrame, trend: agg.Window, coverage: Coverage, data_through: date | None = None
+) -> pd.DataFrame:
     """Weekly violent/property counts over ``trend`` with flags against each week's
-    seasonal baseline (the ``FLAG_HISTORY_WEEKS`` weeks before it).
+    seasonal baseline (the ``FLAG_HISTORY_WEEKS`` weeks before it), and which weeks are
+    preliminary against ``data_through`` (``coverage.preliminary_weeks``; default: the end
+    of ``trend``).
 
     Weeks with a day without data are NaN: not zero weeks, never flagged, never in a
     baseline (``aggregate.weekly_counts`` and ``flag_weeks``).
@@ -251,6 +266,7 @@ def _weekly_with_flags(frame: pd.DataFrame, trend: agg.Window, coverage: Coverag
         columns[key] = weekly
         columns[f"{key}_flag"] = agg.flag_weeks(weekly)
     table = pd.DataFrame(columns)
+    table["preliminary"] = preliminary_weeks(table.index, data_through or trend.end)
     return table[table.index >= pd.Timestamp(agg.week_ending(trend.start))]
 
 
@@ -325,7 +341,7 @@ def load_report_data(params: ReportParams) -> ReportData:
         week=week,
         offense_table=table,
         gaps=agg.report_gaps(week_end, coverage),
-        trend=_weekly_with_flags(place, trend_window, coverage),
+        trend=_weekly_with_flags(place, trend_window, coverage, params.data_through),
         week_points=points,
         week_total=int(agg.count_by_offense(this_week).sum()),
         outline=outline,

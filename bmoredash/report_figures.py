@@ -31,6 +31,8 @@ PROPERTY_COLOR = "#2166ac"
 #: Weeks without complete data: a band, never a bar of zero.
 NO_DATA_COLOR = "#e4e4e4"
 WIDTH_IN = 7.2  # a Letter page less the margins
+#: Preliminary weeks (late reports still coming in): white hatching over the bar.
+PRELIMINARY_HATCH = "////"
 
 Ring = Sequence[tuple[float, float]]
 
@@ -66,16 +68,23 @@ def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
 def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
     """Weekly Part 1 violent and property counts (two panels), this week in full colour,
     weeks flagged as notable marked with ▲ / ▼, weeks without complete data (NaN) as grey
-    bands with no bar: no data is not zero.
+    bands with no bar: no data is not zero; preliminary weeks hatched (their counts may
+    still rise: ``coverage.preliminary_weeks``).
 
     ``weekly``: index = week-ending Saturdays; columns ``violent``, ``property``,
-    ``violent_flag``, ``property_flag`` (from ``aggregate.weekly_counts`` and ``flag_weeks``).
+    ``violent_flag``, ``property_flag`` (from ``aggregate.weekly_counts`` and ``flag_weeks``)
+    and, optionally, ``preliminary`` (True for a preliminary week).
     """
     fig = _new_figure(4.2)
     axes = fig.subplots(2, 1, sharex=True)
     fig.subplots_adjust(left=0.075, right=0.99, top=0.94, bottom=0.1, hspace=0.32)
     x = pd.to_datetime(weekly.index)
     current = x == pd.Timestamp(week_end)
+    late = (
+        weekly["preliminary"].to_numpy(dtype=bool)
+        if "preliminary" in weekly
+        else np.zeros(len(x), bool)
+    )
     for ax, key, label, color in (
         (axes[0], "violent", "Part 1 violent", VIOLENT_COLOR),
         (axes[1], "property", "Part 1 property", PROPERTY_COLOR),
@@ -83,7 +92,11 @@ def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
         values = weekly[key].to_numpy(dtype=float)
         blank = np.isnan(values)
         colors = np.array([mcolors.to_rgba(color, 1.0 if c else 0.35) for c in current])
-        ax.bar(x[~blank], values[~blank], width=5.5, color=colors[~blank])
+        bars = ax.bar(x[~blank], values[~blank], width=5.5, color=colors[~blank])
+        for bar in np.asarray(bars.patches, dtype=object)[late[~blank]]:
+            bar.set_hatch(PRELIMINARY_HATCH)
+            bar.set_edgecolor("white")
+            bar.set_linewidth(0)
         for day in x[blank]:
             ax.axvspan(
                 day - pd.Timedelta(days=3.5),

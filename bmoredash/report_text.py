@@ -21,7 +21,12 @@ import pandas as pd
 
 from bmoredash import aggregate, schema
 from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING
-from bmoredash.coverage import from_manifest, spans_of_days
+from bmoredash.coverage import (
+    PRELIMINARY_MEANING,
+    from_manifest,
+    preliminary_weeks,
+    spans_of_days,
+)
 from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
 
 VIOLENT_TOTAL = "Part 1 violent"
@@ -211,13 +216,27 @@ def _week_part(offense: str, row: pd.Series, gaps: Mapping[str, str]) -> str:
     return f"{noun(offense, row['this_week'])}, {against}"
 
 
+#: The headline's sentence on a preliminary week (``coverage.preliminary_weeks``).
+PRELIMINARY_SENTENCE = (
+    "This week's counts are preliminary: crimes reported late are still being added, so "
+    "they are likely to rise."
+)
+
+
 def headline(
-    district: str, week_end: date, table: pd.DataFrame, gaps: Mapping[str, str] | None = None
+    district: str,
+    week_end: date,
+    table: pd.DataFrame,
+    gaps: Mapping[str, str] | None = None,
+    *,
+    preliminary: bool = False,
 ) -> str:
     """The opening paragraph (plain text), every number taken from ``table``.
 
     ``table`` is ``aggregate.weekly_offense_table`` for the report's place and week;
-    ``gaps`` (``aggregate.report_gaps``) says why a missing count is missing.
+    ``gaps`` (``aggregate.report_gaps``) says why a missing count is missing;
+    ``preliminary``: the week is preliminary (``coverage.preliminary_weeks``; the report's
+    latest week always is), said in plain words after its counts.
     """
     gaps = gaps or {}
     place = place_name(district)
@@ -247,7 +266,8 @@ def headline(
         for offense, flag in table["flag"].items()
         if flag and offense in OFFENSE_LABELS
     ]
-    sentences = [sentence for sentence in (first, second, third) if sentence]
+    late = PRELIMINARY_SENTENCE if preliminary and second else ""  # only after its counts
+    sentences = [sentence for sentence in (first, second, late, third) if sentence]
     if flagged:
         parts = [f"{_PLURALS[o][1]} ({flag})" for o, flag in flagged]
         sentences.append(
@@ -258,9 +278,15 @@ def headline(
 
 
 def headline_html(
-    district: str, week_end: date, table: pd.DataFrame, gaps: Mapping[str, str] | None = None
+    district: str,
+    week_end: date,
+    table: pd.DataFrame,
+    gaps: Mapping[str, str] | None = None,
+    *,
+    preliminary: bool = False,
 ) -> str:
-    return f'<p class="headline">{esc(headline(district, week_end, table, gaps))}</p>'
+    line = headline(district, week_end, table, gaps, preliminary=preliminary)
+    return f'<p class="headline">{esc(line)}</p>'
 
 
 # --------------------------------------------------------------------------------------
@@ -483,7 +509,7 @@ def methodology_html(
         f"A change is given in percent only when both counts are at least "
         f"{aggregate.MIN_READABLE_COUNT}; with fewer, only the difference is given (4 against "
         "1 reads +3).",
-        "Recent weeks can change as reports are reclassified or filed late.",
+        preliminary_note(manifest, week_end),
     ]
     if "flag" in gaps:
         notes.append(esc(gaps["flag"][:1].upper() + gaps["flag"][1:]) + ".")
@@ -493,6 +519,19 @@ def methodology_html(
         + "".join(f"<li>{n}</li>" for n in notes)
         + "</ol></section>"
     )
+
+
+def preliminary_note(manifest: Mapping[str, Any], week_end: date) -> str:
+    """The footnote on preliminary weeks (``coverage.preliminary_weeks``), in plain words."""
+    through = manifest.get("data_through")
+    if through and preliminary_weeks([week_end], through)[0]:
+        first = (
+            "This week's counts are preliminary. " + esc(PRELIMINARY_MEANING) + " In the "
+            "weekly chart the preliminary weeks are hatched."
+        )
+    else:
+        first = esc(PRELIMINARY_MEANING)
+    return first + " Any week can also change as reports are reclassified."
 
 
 def coverage_note(manifest: Mapping[str, Any]) -> str:
@@ -521,7 +560,12 @@ def _number(value: Any, kind: type = int) -> Any:
 
 
 def summary_row(
-    district: str, week_end: date, table: pd.DataFrame, gaps: Mapping[str, str] | None = None
+    district: str,
+    week_end: date,
+    table: pd.DataFrame,
+    gaps: Mapping[str, str] | None = None,
+    *,
+    preliminary: bool = False,
 ) -> dict[str, Any]:
     """The headline numbers the index page shows for one report (plain JSON values; None
     for a count that was not made)."""
@@ -543,7 +587,7 @@ def summary_row(
             for o, f in table["flag"].items()
             if f and o in OFFENSE_LABELS
         ],
-        "headline": headline(district, week_end, table, gaps),
+        "headline": headline(district, week_end, table, gaps, preliminary=preliminary),
     }
 
 

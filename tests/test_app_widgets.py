@@ -239,6 +239,44 @@ def test_trends_line_is_weekly_counts(app, incidents):
     assert list(page.years.lines.labels) == [str(y) for y in years]
 
 
+def test_trends_never_flags_a_preliminary_week_and_names_them(app, incidents):
+    from bmoredash.app.pages.trends import BASELINE_WEEKS, WEEKS_SHOWN
+
+    app.state.page = "trends"
+    page = app.pages["trends"]
+    # THROUGH is a Saturday: the weeks ending on it and the week before are preliminary.
+    late = [pd.Timestamp(THROUGH - timedelta(weeks=1)), pd.Timestamp(THROUGH)]
+    assert list(page.counts.index[page.preliminary.to_numpy()]) == late
+    assert not page.preliminary.iloc[:-2].any()
+    # Flagged as before on every other week; never on a preliminary one, whatever its count.
+    week_end = agg.last_complete_week_end(THROUGH)
+    window = agg.Window(week_end - timedelta(weeks=WEEKS_SHOWN + BASELINE_WEEKS, days=-1), week_end)
+    flags = agg.flag_weeks(agg.weekly_counts(incidents, window), BASELINE_WEEKS)
+    assert list(page.flags.iloc[:-2]) == list(flags.iloc[-WEEKS_SHOWN:-2])
+    assert list(page.flags.iloc[-2:]) == ["", ""]
+    marked = set(page.series.higher.x) | set(page.series.lower.x)
+    assert not marked & {np.datetime64(d) for d in late}
+    # Drawn apart: hollow points and a dashed stretch from the last settled week.
+    assert list(page.series.preliminary.x) == [np.datetime64(d) for d in late]
+    assert len(page.series.points.x) == WEEKS_SHOWN - 2
+    assert len(page.series.preliminary_line.x) == 3
+    assert page.series.preliminary_line.line_style == "dashed"
+    note = page.series_panel.note.value
+    assert "Preliminary (dashed line, hollow points, never marked notable)" in note
+    assert "the weeks ending Jun 7 and Jun 14." in note
+    assert "19% more rapes and 3% more aggravated assaults" in note
+    page.series_panel.toggle.value = True
+    assert "preliminary" in page.series_panel.table.value
+
+
+def test_overview_says_the_latest_weeks_are_preliminary(app):
+    page = app.pages["overview"]
+    assert "The latest 2 weeks (from Jun 1) are preliminary" in page.summary.value
+    assert "may rise" in page.summary.value
+    app.filter_bar.year.value = THROUGH.year - 1  # a past year ends long before
+    assert "preliminary" not in page.summary.value
+
+
 def test_trends_monthly_and_table_toggle(app, incidents):
     app.state.page = "trends"
     page = app.pages["trends"]

@@ -11,6 +11,7 @@ make the one change a Poisson test must flag.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import shutil
 import subprocess
@@ -425,6 +426,26 @@ def test_headline_neighborhoods_and_methodology(
     assert "1 of 8 have no coordinates" in text
     assert "Demo data" not in text  # real (hand-written) rows: no banner
     assert "Safe Streets" in text or "Program list unavailable" in text
+
+
+@pytest.mark.slow
+def test_the_report_says_its_week_is_preliminary(
+    rendered: dict[str, report.ReportResult],
+) -> None:
+    """Data through Nov 23: the week ending Nov 21 is preliminary (``coverage``'s rule)."""
+    page = rendered["WESTERN"].html.read_text(encoding="utf-8")
+    text = html_lib.unescape(re.sub(r"\s+", " ", page))
+    headline = re.search(r'<p class="headline">(.*?)</p>', text).group(1)
+    assert (
+        "This week's counts are preliminary: crimes reported late are still being added, "
+        "so they are likely to rise." in headline
+    )
+    footnote = text[text.index('<section class="methodology">') :]
+    assert "This week's counts are preliminary." in footnote
+    assert "19% more rapes and 3% more aggravated assaults" in footnote
+    assert "Hatched bars are preliminary weeks" in text
+    summary = rendered["CITYWIDE"].summary
+    assert summary is not None and "counts are preliminary" in summary["headline"]
 
 
 @pytest.mark.slow

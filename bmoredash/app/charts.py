@@ -46,6 +46,8 @@ CONTEXT = "#9a9a9a"
 #: Notable weeks: higher (triangle up) / lower (triangle down).
 HIGHER = OKABE_ITO["vermillion"]
 LOWER = OKABE_ITO["bluish_green"]
+#: The page behind the charts (hides the solid line under a dashed, preliminary stretch).
+BACKGROUND = "#ffffff"
 #: Sequential heat map scale (one hue, light to dark: readable in grey too).
 HEAT: tuple[str, ...] = ("#f2f7fb", "#7fb2d9", "#0b3c6b")
 
@@ -181,6 +183,10 @@ class TimeSeriesChart:
     A NaN count (a period without complete data) breaks the line there: bqplot leaves a
     gap where y is not finite. Its points are a separate mark holding the finite ones only,
     since a Lines marker at NaN would be drawn in the corner of the plot.
+
+    Preliminary periods (``coverage.preliminary_weeks``) are drawn dashed from the last
+    settled point, with hollow markers: ``line`` still holds every count, and a
+    background-coloured stroke hides its solid part there.
     """
 
     def __init__(self, y_label: str = "Count", x_format: str = "%Y-%m-%d") -> None:
@@ -205,24 +211,70 @@ class TimeSeriesChart:
             default_size=12,
             tooltip=tooltip,
         )
+        # The preliminary stretch: a background stroke over the solid line, then dashes.
+        self.preliminary_mask = bq.Lines(
+            x=np.array([], dtype="datetime64[ns]"),
+            y=np.array([], dtype=float),
+            scales=scales,
+            colors=[BACKGROUND],
+            stroke_width=4,
+        )
+        self.preliminary_line = bq.Lines(
+            x=np.array([], dtype="datetime64[ns]"),
+            y=np.array([], dtype=float),
+            scales=scales,
+            colors=[MAIN],
+            stroke_width=2,
+            line_style="dashed",
+            tooltip=tooltip,
+        )
+        self.preliminary = bq.Scatter(
+            x=np.array([], dtype="datetime64[ns]"),
+            y=np.array([], dtype=float),
+            scales=scales,
+            colors=[MAIN],
+            marker="circle",
+            fill=False,
+            stroke=MAIN,
+            stroke_width=2,
+            default_size=40,
+            tooltip=bq.Tooltip(
+                fields=["x", "y"], formats=[x_format, ".0f"], labels=["Preliminary", y_label]
+            ),
+        )
         self.higher = _flag_mark(scales, HIGHER, "triangle-up", "Higher than usual", x_format)
         self.lower = _flag_mark(scales, LOWER, "triangle-down", "Lower than usual", x_format)
         axes = [
             bq.Axis(scale=self.x_scale, num_ticks=6),
             bq.Axis(scale=self.y_scale, side="left", label=y_label, tick_format=",d"),
         ]
-        self.figure = _figure([self.line, self.points, self.higher, self.lower], axes)
+        marks = [self.line, self.preliminary_mask, self.preliminary_line, self.points]
+        self.figure = _figure([*marks, self.preliminary, self.higher, self.lower], axes)
 
-    def update(self, counts: pd.Series, flags: pd.Series | None = None) -> None:
+    def update(
+        self,
+        counts: pd.Series,
+        flags: pd.Series | None = None,
+        preliminary: np.ndarray | None = None,
+    ) -> None:
         """Draw ``counts`` (datetime index; NaN: no data, a gap); mark the ``higher`` /
-        ``lower`` flags."""
+        ``lower`` flags; draw the periods ``preliminary`` marks True dashed, hollow."""
         x = counts.index.to_numpy(dtype="datetime64[ns]")
         y = counts.to_numpy(dtype=float)
+        late = np.zeros(len(y), bool) if preliminary is None else np.asarray(preliminary, bool)
         with self.line.hold_sync():
             self.line.x, self.line.y = x, y
         finite = np.isfinite(y)
         with self.points.hold_sync():
-            self.points.x, self.points.y = x[finite], y[finite]
+            self.points.x, self.points.y = x[finite & ~late], y[finite & ~late]
+        with self.preliminary.hold_sync():
+            self.preliminary.x, self.preliminary.y = x[finite & late], y[finite & late]
+        # The dashed stretch starts at the last settled point, so it joins the solid line.
+        first = int(np.argmax(late)) if late.any() else len(y)
+        stretch = slice(max(first - 1, 0), len(y)) if late.any() else slice(0, 0)
+        for mark in (self.preliminary_mask, self.preliminary_line):
+            with mark.hold_sync():
+                mark.x, mark.y = x[stretch], y[stretch]
         for mark, kind in ((self.higher, "higher"), (self.lower, "lower")):
             chosen = (flags == kind).to_numpy() if flags is not None else np.zeros(len(y), bool)
             with mark.hold_sync():

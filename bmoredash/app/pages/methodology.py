@@ -14,6 +14,7 @@ from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING, MIN_CELL, MIN_READ
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
+from bmoredash.coverage import PRELIMINARY_MEANING
 
 DEFINITIONS = f"""
 <h3>What is counted</h3>
@@ -98,6 +99,13 @@ comparison is made with a period that is not covered.</li>
 date the newest snapshot of that dataset is shown, so BPD's revisions and deletions flow
 through and nothing is counted twice. Two datasets covering the same dates are never
 added together.</li>
+<li><strong>Preliminary weeks.</strong> {html.escape(PRELIMINARY_MEANING)} The Trends page
+draws them dashed with hollow points and never marks them notable, the Overview says so when
+a period ends in them, and the weekly report calls its week preliminary. How much a week
+rises after it is first published has not been measured yet, so no rate is given here: the
+store now keeps every snapshot it ingests (listed under "snapshots" in its manifest), and
+once several weekly downloads have been kept, the same weeks can be compared from one
+snapshot to the next to measure it.</li>
 </ul>
 """
 

@@ -5,6 +5,8 @@ filter says (a "Your selection" card follows the filter), so that the four headl
 numbers always mean the same thing. When the comparison period holds days without data, a
 card shows no change, only why (``aggregate.compare_counts``). A change reads "up" or
 "down" only when it is beyond chance; otherwise the card says it is within chance.
+When the period ends in the preliminary weeks (``coverage.preliminary_start``), a line says
+their counts may still rise.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
 from bmoredash.app.state import OFFENSE_LABELS
+from bmoredash.coverage import PRELIMINARY_WEEKS, preliminary_start
 from bmoredash.schema import PART1_OFFENSES
 
 
@@ -49,6 +52,19 @@ def card_html(comparison: Comparison, previous_label: str) -> str:
             else ""
         )
         + "</div>"
+    )
+
+
+def preliminary_line(view: FilteredView) -> str:
+    """A short line when the period's last days fall in the preliminary weeks
+    (``coverage.preliminary_start``), else nothing."""
+    start = preliminary_start(view.context.data_through)
+    if view.window.end < start:
+        return ""
+    return (
+        f'<p class="bmd-preliminary" style="font-size:13px">The latest {PRELIMINARY_WEEKS} '
+        f"weeks (from {start:%b %-d}) are preliminary: crimes reported late are still being "
+        "added, so these counts may rise. See Methodology.</p>"
     )
 
 
@@ -99,6 +115,7 @@ class OverviewPage(BasePage):
             f"{html.escape(view.previous_label)}."
             + (f" This period has days without data ({html.escape(partial)})." if partial else "")
             + "</p>"
+            + preliminary_line(view)
         )
         cards = "".join(card_html(c, view.previous_label) for c in self.comparisons)
         self.cards.value = f'<div style="display:flex;flex-wrap:wrap">{cards}</div>'

@@ -3,7 +3,9 @@
 Weeks end on Saturday (BPD CompStat weeks) and the weekly line stops at the last complete
 week, so a half-counted week never looks like a drop. For the same reason a week, month or
 running total holding a day without data is NaN (``aggregate``): the line breaks there and
-nothing is flagged, instead of drawing a fall to zero.
+nothing is flagged, instead of drawing a fall to zero. The latest two weeks are preliminary
+(``coverage.preliminary_weeks``: late reports still raise them): drawn dashed with hollow
+points, named in the note, and never flagged.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import html
 from datetime import date, timedelta
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from bmoredash.aggregate import (
@@ -27,6 +30,7 @@ from bmoredash.aggregate import (
 from bmoredash.app.charts import ChartPanel, TimeSeriesChart, YearLinesChart, html_table
 from bmoredash.app.context import HISTORY_YEARS, FilteredView
 from bmoredash.app.pages import BasePage
+from bmoredash.coverage import PRELIMINARY_MEANING, preliminary_weeks
 from bmoredash.periods import same_days_in_year
 
 #: Weeks drawn, and the weeks before them that give the first drawn week its baseline
@@ -58,6 +62,18 @@ def _gaps_note(counts: pd.Series, unit: str) -> str:
     )
 
 
+def _preliminary_note(preliminary: pd.Series) -> str:
+    """Names the preliminary weeks drawn (dashed, hollow points) and says why."""
+    weeks = [f"{d:%b %-d}" for d in preliminary.index[preliminary.to_numpy()]]
+    if not weeks:
+        return ""
+    named = " and ".join(weeks) if len(weeks) < 3 else ", ".join(weeks[:-1]) + f" and {weeks[-1]}"
+    return (
+        f"Preliminary (dashed line, hollow points, never marked notable): the weeks ending "
+        f"{named}. {html.escape(PRELIMINARY_MEANING)}"
+    )
+
+
 class TrendsPage(BasePage):
     title = "Trends"
     slug = "trends"
@@ -75,9 +91,11 @@ class TrendsPage(BasePage):
         self.series_panel = ChartPanel("Counts over time", self.series.figure)
         self.years = YearLinesChart(HISTORY_YEARS + 1)
         self.years_panel = ChartPanel("Running total by day of year", self.years.figure)
-        #: What the series chart last drew (week or month index -> count) and its flags.
+        #: What the series chart last drew (week or month index -> count), its flags and
+        #: which of its weeks are preliminary (``coverage.preliminary_weeks``).
         self.counts = pd.Series(dtype=int)
         self.flags = pd.Series(dtype=str)
+        self.preliminary = pd.Series(dtype=bool)
         self.cumulative = pd.DataFrame()
         return widgets.VBox(
             [self.interval, self.series_panel.widget, self.years_panel.widget],
@@ -100,8 +118,15 @@ class TrendsPage(BasePage):
         rows = view.rows(window.start, window.end)
         counts = weekly_counts(rows, window, view.context.coverage, view.offenses)
         flags = flag_weeks(counts, BASELINE_WEEKS)
-        self.counts, self.flags = counts.iloc[-WEEKS_SHOWN:], flags.iloc[-WEEKS_SHOWN:]
-        self.series.update(self.counts, self.flags)
+        self.counts, self.flags = counts.iloc[-WEEKS_SHOWN:], flags.iloc[-WEEKS_SHOWN:].copy()
+        # Preliminary weeks (late reports still coming in) are drawn apart, never flagged.
+        self.preliminary = pd.Series(
+            preliminary_weeks(self.counts.index, view.context.data_through),
+            index=self.counts.index,
+            name="preliminary",
+        )
+        self.flags[self.preliminary.to_numpy()] = ""
+        self.series.update(self.counts, self.flags, self.preliminary.to_numpy())
         self.series_panel.heading.value = (
             f"<h3>Counts by week, {html.escape(view.offense_label)}, "
             f"{html.escape(view.place_label)}</h3>"
@@ -110,10 +135,15 @@ class TrendsPage(BasePage):
         self.series_panel.note.value = (
             f'<p style="font-size:13px">{len(self.counts)} weeks ending Saturday '
             f"{week_end:%b %-d, %Y} (the last complete week).{_gaps_note(self.counts, 'week')} "
+            f"{_preliminary_note(self.preliminary)} "
             f"{FLAG_NOTE} Marked here: {higher} higher, {lower} lower.</p>"
         )
         table = pd.DataFrame(
-            {"count": self.counts.to_numpy(), "notable": self.flags.to_numpy()},
+            {
+                "count": self.counts.to_numpy(),
+                "notable": self.flags.to_numpy(),
+                "preliminary": np.where(self.preliminary.to_numpy(), "preliminary", ""),
+            },
             index=pd.Index([f"{d:%Y-%m-%d}" for d in self.counts.index], name="week ending"),
         )
         self.series_panel.set_table(
@@ -128,6 +158,7 @@ class TrendsPage(BasePage):
         window = Window(view.history_start.replace(day=1), view.through)
         counts = monthly_counts(rows, window, view.context.coverage, view.offenses)
         self.counts, self.flags = counts, pd.Series("", index=counts.index)
+        self.preliminary = pd.Series(False, index=counts.index, name="preliminary")
         self.series.update(counts, None)
         self.series_panel.heading.value = (
             f"<h3>Counts by month, {html.escape(view.offense_label)}, "
