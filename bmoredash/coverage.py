@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bmoredash import periods
+
 __all__ = [
     "PRELIMINARY_WEEKS",
     "Span",
@@ -328,8 +330,7 @@ def preliminary_start(data_through: Any) -> date:
     Every day from it on, and every week ending on or after it, is preliminary.
     """
     day = _as_day(data_through) - timedelta(days=PRELIMINARY_DAYS - 1)
-    saturday = day + timedelta(days=(5 - day.weekday()) % 7)
-    return saturday - timedelta(days=6)
+    return periods.week_ending(day) - timedelta(days=6)
 
 
 def preliminary_weeks(week_ends: Sequence[Any] | pd.Index, data_through: Any) -> np.ndarray:
