@@ -226,7 +226,8 @@ def repeated_record_ids(record_id: pd.Series) -> np.ndarray:
     """True for a row whose record_id an earlier row already has.
 
     NOTE: a layer's RowID is unique, but two downloads pasted into one file repeat it
-    with revised values; the store merges on record_id, so only the first row is kept.
+    with revised values; which of them is current cannot be told, so the repeats are
+    quarantined (``duplicate_record_id``) with their reason, never dropped silently.
     """
     return record_id.duplicated(keep="first").to_numpy()
 
