@@ -139,22 +139,28 @@ class Coverage:
         ``"no comparison: data start Mar 18, 2025"``, ``"... data end ..."`` or
         ``"... no data Jan 1, 2025 to Mar 17, 2025, Jul 30, 2025 and 2 more"``.
         """
+        missing = self.missing(start, end, offenses)
+        return f"no comparison: {missing}" if missing else None
+
+    def missing(self, start: Any, end: Any, offenses: Iterable[str] | None = None) -> str | None:
+        """None when the window is covered, else which of its days have no data:
+        ``"data start Mar 18, 2025"``, ``"data end ..."`` or ``"no data May 12, 2026"``."""
         missing = self.uncovered_days(start, end, offenses)
         if not missing:
             return None
         first, last = self.first_day(offenses), self.last_day(offenses)
         if first is None or last is None:
-            return "no comparison: no data for this selection"
+            return "no data for this selection"
         if missing[0] < first:
-            return f"no comparison: data start {_label(first)}"
+            return f"data start {_label(first)}"
         if missing[-1] > last:
-            return f"no comparison: data end {_label(last)}"
+            return f"data end {_label(last)}"
         runs = spans_of_days(missing)
         shown = ", ".join(
             _label(a) if a == b else f"{_label(a)} to {_label(b)}" for a, b in runs[:2]
         )
         more = f" and {len(runs) - 2} more" if len(runs) > 2 else ""
-        return f"no comparison: no data {shown}{more}"
+        return f"no data {shown}{more}"
 
 
 #: A comparison may leave out at most this share of its days (days without data in either

@@ -21,7 +21,6 @@ from bmoredash.aggregate import (
     HEADLINE_MEASURES,
     Comparison,
     compare_counts,
-    why_not_compared,
 )
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
@@ -108,12 +107,13 @@ class OverviewPage(BasePage):
     def update(self, view: FilteredView) -> None:
         self.comparisons = self.headline(view)
         # A period the data cover in part is counted over its days with data: say so.
-        partial = why_not_compared(view.context.coverage, [view.window], PART1_OFFENSES)
+        window = view.window
+        partial = view.context.coverage.missing(window.start, window.end, PART1_OFFENSES)
         self.summary.value = (
             f"<p><strong>{html.escape(view.place_label)}</strong>, "
             f"{html.escape(view.period_label)}, compared with "
             f"{html.escape(view.previous_label)}."
-            + (f" This period has days without data ({html.escape(partial)})." if partial else "")
+            + (f" This period has days without data: {html.escape(partial)}." if partial else "")
             + "</p>"
             + preliminary_line(view)
         )
