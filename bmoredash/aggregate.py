@@ -346,15 +346,22 @@ def compare_counts(
     counted = [rows["offense"].value_counts(sort=False).to_dict() for rows in (now, before)]
     spread = paired_dispersion(now, before, window, previous, measures)
     out = []
+    # NOTE: every measure of a view usually leaves out the same days: count them once.
+    matched_counts: dict[Matched, list[dict]] = {}
     for label, offenses in measures.items():
         chosen = list(offenses)
         matched = _matched(coverage, window, previous, _offense_key(chosen))
         counts = counted
         if matched is not None and matched.left_out:
-            counts = [
-                _without_days(rows, days)["offense"].value_counts(sort=False).to_dict()
-                for rows, days in ((now, matched.left_out), (before, matched.left_out_before))
-            ]
+            if matched not in matched_counts:
+                matched_counts[matched] = [
+                    _without_days(rows, days)["offense"].value_counts(sort=False).to_dict()
+                    for rows, days in (
+                        (now, matched.left_out),
+                        (before, matched.left_out_before),
+                    )
+                ]
+            counts = matched_counts[matched]
         current, earlier = (sum(int(c.get(o, 0)) for o in chosen) for c in counts)
         whole = sum(int(counted[0].get(o, 0)) for o in chosen)
         why = why_not_compared(coverage, (previous, window), chosen) if matched is None else None
@@ -385,8 +392,9 @@ def _matched(
 
 def _without_days(rows: pd.DataFrame, days: Iterable[date]) -> pd.DataFrame:
     """``rows`` without those dated on ``days`` (Baltimore calendar)."""
-    dropped = pd.to_datetime(pd.Series(list(days)))
-    return rows.loc[~event_dates(rows).isin(dropped).to_numpy()]
+    local = rows["occurred_at"].dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+    dropped = np.array(sorted(days), dtype="datetime64[D]")
+    return rows.loc[~np.isin(local, dropped)]
 
 
 def ytd_comparison(
@@ -753,10 +761,13 @@ def paired_dispersion(
     """
     blocks = min(window.days, previous.days) // 7
     tables = [_block_counts(rows, w, blocks) for rows, w in ((now, window), (before, previous))]
+    # numpy, not DataFrame.reindex per measure: this runs on every filter change
+    arrays = [(t.to_numpy(), {name: i for i, name in enumerate(t.columns)}) for t in tables]
     out = {}
     for label, offenses in measures.items():
         a, b = (
-            t.reindex(columns=list(offenses), fill_value=0).sum(axis=1).to_numpy() for t in tables
+            values[:, [where[o] for o in offenses if o in where]].sum(axis=1)
+            for values, where in arrays
         )
         if blocks < 2 or (a + b).sum() == 0:
             out[label] = (1.0, max(blocks - 1, 0))
