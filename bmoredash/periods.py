@@ -1,8 +1,10 @@
 """The period rule: which days a window covers, what it is compared with, what it is called.
 
-Pure functions on ``datetime.date``: no I/O, no widgets. Every face (the dashboard pages,
-the weekly report, the demo) takes its windows from here, so two faces never count
-"last year" differently.
+Pure functions on ``datetime.date`` (and, for counting rows by week, their vectorised
+twins on pandas dates): no I/O, no widgets. Every face (the dashboard pages, the weekly
+report, the demo) takes its windows from here, so two faces never count "last year"
+differently, and no other module does date arithmetic for a comparison
+(``tests/test_periods.py`` greps the package for it).
 
 The rules
 - Dates are Baltimore (Eastern) calendar dates; a window is inclusive on both ends.
@@ -30,6 +32,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+import pandas as pd
+
 #: Python weekday of the last day of a week (Monday 0 ... Saturday 5).
 WEEK_ENDS_ON = 5
 
@@ -49,6 +53,10 @@ class Window:
         """The window's real dates: ``Jan 1, 2022 – Dec 31, 2023``."""
         return f"{self.start:%b %-d, %Y} – {self.end:%b %-d, %Y}"
 
+    def dates(self) -> list[date]:
+        """Every date of the window, in order (none when ``end`` is before ``start``)."""
+        return [self.start + timedelta(days=i) for i in range(max(0, self.days))]
+
 
 # --------------------------------------------------------------------------------------
 # Weeks
@@ -58,6 +66,17 @@ class Window:
 def week_ending(day: date) -> date:
     """The Saturday that ends the BPD week containing ``day``."""
     return day + timedelta(days=(WEEK_ENDS_ON - day.weekday()) % 7)
+
+
+def week_start(day: date) -> date:
+    """The Sunday that starts the BPD week containing ``day``."""
+    return week_ending(day) - timedelta(days=6)
+
+
+def first_complete_week_end(first: date) -> date:
+    """The Saturday ending the first whole week that starts on or after ``first`` (the
+    earliest week with every day on or after ``first``)."""
+    return week_ending(first + timedelta(days=6))
 
 
 def last_complete_week_end(through: date) -> date:
@@ -79,6 +98,41 @@ def week_window(week_end: date, weeks_back: int = 0) -> Window:
 def weeks_window(week_end: date, weeks: int) -> Window:
     """The ``weeks`` whole weeks ending ``week_end``."""
     return Window(week_end - timedelta(weeks=weeks, days=-1), week_end)
+
+
+def weeks_before(week_end: date, weeks: int) -> Window:
+    """The ``weeks`` whole weeks before the week ending ``week_end`` (a Saturday), that week
+    left out: the weeks a seasonal baseline of that week reads."""
+    return weeks_window(week_end - timedelta(weeks=1), weeks)
+
+
+def with_weeks_before(window: Window, weeks: int) -> Window:
+    """``window`` with the ``weeks`` weeks before its start added (the history a baseline
+    of its first week reads)."""
+    return Window(window.start - timedelta(weeks=weeks), window.end)
+
+
+def weeks_covering_months(week_end: date, months: int) -> Window:
+    """The whole weeks covering the ``months`` months ending ``week_end`` (a Saturday): from
+    the Sunday starting the week that holds the first day of ``rolling_months`` to
+    ``week_end``."""
+    return Window(week_start(rolling_months(week_end, months).start), week_end)
+
+
+def week_endings(days: pd.Series) -> pd.Series:
+    """The Saturday ending the week of each date (``week_ending`` of a datetime64 Series of
+    midnight dates, vectorised)."""
+    return days + pd.to_timedelta((WEEK_ENDS_ON - days.dt.day_of_week) % 7, unit="D")
+
+
+def week_ends_index(window: Window) -> pd.DatetimeIndex:
+    """The Saturdays ending each week that holds a day of ``window``, oldest first."""
+    return pd.date_range(week_ending(window.start), week_ending(window.end), freq="W-SAT")
+
+
+def week_starts(week_ends: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The Sunday starting each week of ``week_ends`` (Saturdays), vectorised."""
+    return week_ends - pd.Timedelta(days=6)
 
 
 # --------------------------------------------------------------------------------------
@@ -132,6 +186,18 @@ def day_of_year_map(calendar: int, year: int) -> tuple[int, ...]:
     return tuple(
         same_day_in_year(first + timedelta(days=d), year).timetuple().tm_yday for d in range(n)
     )
+
+
+def month_end_days_of_year(year: int) -> tuple[int, ...]:
+    """The day of year of the last day of each month of ``year``, January to December
+    (31, 59 or 60, ..., 365 or 366)."""
+    ends = [date(year, m, 1) - timedelta(days=1) for m in range(2, 13)] + [date(year, 12, 31)]
+    return tuple(d.timetuple().tm_yday for d in ends)
+
+
+def date_of_day_of_year(year: int, day_of_year: int) -> date:
+    """The date that is day ``day_of_year`` (1 = Jan 1) of ``year``."""
+    return date(year, 1, 1) + timedelta(days=day_of_year - 1)
 
 
 def whole_years(window: Window) -> int:

@@ -215,3 +215,153 @@ def test_a_long_range_is_compared_with_the_equal_length_before_it_and_labelled_s
     ytd = FilteredView(context, FilterState())
     assert ytd.previous == Window(date(2024, 1, 1), date(2024, 11, 28))
     assert ytd.previous_label == "same days of 2024"
+
+
+# --------------------------------------------------------------------------------------
+# Week, month and day helpers the report, the pages and the counting rules ask for
+# (checked by hand: around Feb 29 2024, the year end 2025-12-27..2026-01-03, and the
+# spring-forward week ending 2026-03-14, whose Sunday Mar 8 is 23 hours long)
+# --------------------------------------------------------------------------------------
+
+
+def test_window_dates():
+    assert Window(date(2024, 2, 28), date(2024, 3, 1)).dates() == [
+        date(2024, 2, 28),
+        date(2024, 2, 29),
+        date(2024, 3, 1),
+    ]
+    assert Window(date(2025, 12, 31), date(2026, 1, 1)).dates() == [
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+    ]
+    dst = Window(date(2026, 3, 8), date(2026, 3, 14)).dates()
+    assert len(dst) == 7 and dst[0] == date(2026, 3, 8) and dst[-1] == date(2026, 3, 14)
+    assert Window(date(2026, 3, 14), date(2026, 3, 13)).dates() == []
+
+
+def test_week_start():
+    # Feb 29 2024 is a Thursday: its week runs Sun Feb 25 - Sat Mar 2.
+    assert periods.week_start(date(2024, 2, 29)) == date(2024, 2, 25)
+    assert periods.week_start(date(2024, 3, 2)) == date(2024, 2, 25)
+    assert periods.week_start(date(2024, 3, 3)) == date(2024, 3, 3)
+    # Year end: Jan 1 2026 (Thursday) is in the week Sun Dec 28 - Sat Jan 3.
+    assert periods.week_start(date(2026, 1, 1)) == date(2025, 12, 28)
+    assert periods.week_start(date(2026, 1, 3)) == date(2025, 12, 28)
+    assert periods.week_start(date(2025, 12, 27)) == date(2025, 12, 21)
+    # The spring-forward Sunday starts its week.
+    assert periods.week_start(date(2026, 3, 14)) == date(2026, 3, 8)
+    assert periods.week_start(date(2026, 3, 8)) == date(2026, 3, 8)
+
+
+def test_first_complete_week_end():
+    assert periods.first_complete_week_end(date(2024, 2, 25)) == date(2024, 3, 2)  # a Sunday
+    assert periods.first_complete_week_end(date(2024, 2, 29)) == date(2024, 3, 9)
+    assert periods.first_complete_week_end(date(2024, 3, 2)) == date(2024, 3, 9)  # a Saturday
+    assert periods.first_complete_week_end(date(2025, 12, 27)) == date(2026, 1, 3)
+    assert periods.first_complete_week_end(date(2025, 12, 28)) == date(2026, 1, 3)
+    assert periods.first_complete_week_end(date(2026, 3, 8)) == date(2026, 3, 14)
+
+
+def test_weeks_before():
+    assert periods.weeks_before(date(2024, 3, 2), 2) == Window(date(2024, 2, 11), date(2024, 2, 24))
+    assert periods.weeks_before(date(2026, 1, 3), 1) == Window(
+        date(2025, 12, 21), date(2025, 12, 27)
+    )
+    assert periods.weeks_before(date(2026, 1, 3), 52) == Window(
+        date(2024, 12, 29), date(2025, 12, 27)
+    )
+    assert periods.weeks_before(date(2026, 3, 14), 1) == Window(date(2026, 3, 1), date(2026, 3, 7))
+
+
+def test_with_weeks_before():
+    assert periods.with_weeks_before(Window(date(2024, 3, 3), date(2024, 3, 9)), 1) == Window(
+        date(2024, 2, 25), date(2024, 3, 9)
+    )
+    assert periods.with_weeks_before(Window(date(2026, 1, 4), date(2026, 1, 10)), 2) == Window(
+        date(2025, 12, 21), date(2026, 1, 10)
+    )
+    assert periods.with_weeks_before(Window(date(2026, 3, 8), date(2026, 3, 14)), 2) == Window(
+        date(2026, 2, 22), date(2026, 3, 14)
+    )
+
+
+def test_weeks_covering_months():
+    # 13 months before Jan 3 2026 is Dec 3 2024; the window starts the day after, a
+    # Wednesday, whose week starts Sun Dec 1 2024.
+    assert periods.weeks_covering_months(date(2026, 1, 3), 13) == Window(
+        date(2024, 12, 1), date(2026, 1, 3)
+    )
+    # 13 months before Mar 29 2025 is Feb 29 2024; the day after (Fri Mar 1) is in the
+    # week Sun Feb 25 - Sat Mar 2.
+    assert periods.weeks_covering_months(date(2025, 3, 29), 13) == Window(
+        date(2024, 2, 25), date(2025, 3, 29)
+    )
+    # 13 months before Mar 14 2026 is Feb 14 2025; Sat Feb 15 starts a week on Feb 9.
+    assert periods.weeks_covering_months(date(2026, 3, 14), 13) == Window(
+        date(2025, 2, 9), date(2026, 3, 14)
+    )
+
+
+def test_weeks_covering_months_is_the_report_trend_rule_it_replaced():
+    """The weekly report's trend window used to be computed with a pandas month offset;
+    the periods rule gives the same window for every Saturday of 2023-2027."""
+    for saturday in pd.date_range("2023-01-07", "2027-12-25", freq="W-SAT"):
+        start = (saturday - pd.DateOffset(months=13)).date() + timedelta(days=1)
+        first_end = periods.week_ending(start)
+        old = Window(first_end - timedelta(days=6), saturday.date())
+        assert periods.weeks_covering_months(saturday.date(), 13) == old
+
+
+def test_week_endings_vectorised():
+    days = pd.Series(
+        pd.to_datetime(
+            ["2024-02-29", "2024-03-02", "2024-03-03", "2025-12-28", "2026-01-01", "2026-03-08"]
+        )
+    )
+    assert list(periods.week_endings(days).dt.date) == [
+        date(2024, 3, 2),
+        date(2024, 3, 2),
+        date(2024, 3, 9),
+        date(2026, 1, 3),
+        date(2026, 1, 3),
+        date(2026, 3, 14),
+    ]
+    every = pd.Series(pd.date_range("2023-12-25", "2026-03-20"))
+    assert list(periods.week_endings(every).dt.date) == [
+        periods.week_ending(d.date()) for d in every
+    ]
+
+
+def test_week_ends_index_and_week_starts():
+    ends = periods.week_ends_index(Window(date(2025, 12, 24), date(2026, 1, 5)))
+    assert list(ends.date) == [date(2025, 12, 27), date(2026, 1, 3), date(2026, 1, 10)]
+    assert list(periods.week_starts(ends).date) == [
+        date(2025, 12, 21),
+        date(2025, 12, 28),
+        date(2026, 1, 4),
+    ]
+    leap = periods.week_ends_index(Window(date(2024, 2, 29), date(2024, 3, 2)))
+    assert list(leap.date) == [date(2024, 3, 2)]
+    dst = periods.week_ends_index(Window(date(2026, 3, 8), date(2026, 3, 14)))
+    assert list(dst.date) == [date(2026, 3, 14)]
+    assert list(periods.week_starts(dst).date) == [date(2026, 3, 8)]
+    # The 52 weeks before the week ending Jan 3 2026 (a flag's baseline).
+    baseline = periods.week_ends_index(periods.weeks_before(date(2026, 1, 3), 52))
+    assert len(baseline) == 52
+    assert (baseline[0].date(), baseline[-1].date()) == (date(2025, 1, 4), date(2025, 12, 27))
+
+
+def test_month_end_days_of_year_and_date_of_day_of_year():
+    assert periods.month_end_days_of_year(2024) == (
+        31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366
+    )  # fmt: skip
+    assert periods.month_end_days_of_year(2025) == (
+        31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365
+    )  # fmt: skip
+    assert periods.date_of_day_of_year(2024, 60) == date(2024, 2, 29)
+    assert periods.date_of_day_of_year(2025, 60) == date(2025, 3, 1)
+    assert periods.date_of_day_of_year(2024, 366) == date(2024, 12, 31)
+    assert periods.date_of_day_of_year(2025, 365) == date(2025, 12, 31)
+    assert periods.date_of_day_of_year(2026, 1) == date(2026, 1, 1)
+    assert periods.date_of_day_of_year(2026, 67) == date(2026, 3, 8)  # spring forward
+
