@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -31,8 +31,12 @@ from bmoredash.periods import (
     last_complete_week_end,  # noqa: F401 (re-exported for report, trends, tests)
     same_day_last_year,  # noqa: F401 (re-exported)
     same_days_in_year,
-    week_ending,
+    week_ending,  # noqa: F401 (re-exported for report)
+    week_endings,
+    week_ends_index,
+    week_starts,
     week_window,
+    weeks_before,
     weeks_window,
     ytd_windows,
 )
@@ -452,13 +456,10 @@ def weekly_counts(
     Partial weeks at either end are counted over the days they have. With ``coverage``
     (and the ``offenses`` the rows hold), a week with a day without data is NaN.
     """
-    days = event_dates(in_window(frame, window))
-    ends = days + pd.to_timedelta((5 - days.dt.day_of_week) % 7, unit="D")
-    first, last = week_ending(window.start), week_ending(window.end)
-    index = pd.date_range(first, last, freq="W-SAT")
+    ends = week_endings(event_dates(in_window(frame, window)))
+    index = week_ends_index(window)
     counts = ends.value_counts().reindex(index, fill_value=0).astype(int).rename("count")
-    starts = index - pd.Timedelta(days=6)
-    return _blank_uncovered(counts, starts, index, window, coverage, offenses)
+    return _blank_uncovered(counts, week_starts(index), index, window, coverage, offenses)
 
 
 def monthly_counts(
@@ -1067,8 +1068,8 @@ def report_gaps(
         for column, w in report_windows(week_end).items()
         if (why := why_not_compared(coverage, [w], offenses))
     }
-    ends = pd.date_range(end=week_end - timedelta(weeks=1), periods=52, freq="W-SAT")
-    with_data = int(covered_periods(ends - pd.Timedelta(days=6), ends, coverage, offenses).sum())
+    ends = week_ends_index(weeks_before(week_end, 52))
+    with_data = int(covered_periods(week_starts(ends), ends, coverage, offenses).sum())
     if with_data < MIN_BASELINE_WEEKS:
         gaps["flag"] = (
             f"no count is marked notable: {with_data} of the 52 weeks before this one have "
