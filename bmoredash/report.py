@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import aggregate as agg
-from bmoredash import config, kernel_channels, report_text
+from bmoredash import config, kernel_channels, periods, report_text
 from bmoredash.coverage import Coverage, from_manifest, preliminary_weeks
 from bmoredash.schema import (
     CITYWIDE,
@@ -153,9 +153,9 @@ def check_week(week_end: date | str, manifest: dict[str, Any]) -> date:
             f"week_ending {day} is after the data's 'data through' date {through}; "
             f"the latest complete week ends {latest}"
         )
-    start = day - timedelta(days=6)
+    start = periods.week_window(day).start
     if start < first:
-        earliest = agg.week_ending(first + timedelta(days=6))
+        earliest = periods.first_complete_week_end(first)
         raise ReportParameterError(
             f"the week ending {day} starts {start}, before the data starts ({first}); "
             f"the earliest complete week ends {earliest}"
@@ -242,9 +242,7 @@ class ReportData:
 
 def _trend_window(week_end: date) -> agg.Window:
     """Whole weeks covering the 13 months that end with ``week_end``."""
-    start = (pd.Timestamp(week_end) - pd.DateOffset(months=TREND_MONTHS)).date()
-    first_end = agg.week_ending(start + timedelta(days=1))
-    return agg.Window(first_end - timedelta(days=6), week_end)
+    return periods.weeks_covering_months(week_end, TREND_MONTHS)
 
 
 def _weekly_with_flags(
@@ -258,7 +256,7 @@ def _weekly_with_flags(
     Weeks with a day without data are NaN: not zero weeks, never flagged, never in a
     baseline (``aggregate.weekly_counts`` and ``flag_weeks``).
     """
-    window = agg.Window(trend.start - timedelta(weeks=agg.FLAG_HISTORY_WEEKS), trend.end)
+    window = periods.with_weeks_before(trend, agg.FLAG_HISTORY_WEEKS)
     columns = {}
     for key, offenses in (("violent", VIOLENT_OFFENSES), ("property", PROPERTY_OFFENSES)):
         rows = agg.filter_incidents(frame, offenses=[key])
@@ -318,7 +316,7 @@ def load_report_data(params: ReportParams) -> ReportData:
     ytd_now, ytd_before = agg.ytd_windows(week_end)
     trend_window = _trend_window(week_end)
     load_start = min(
-        ytd_before.start, trend_window.start - timedelta(weeks=agg.FLAG_HISTORY_WEEKS + 1)
+        ytd_before.start, periods.with_weeks_before(trend_window, agg.FLAG_HISTORY_WEEKS + 1).start
     )
     rows = load_incidents(params.data_dir, start=load_start, end=week_end, columns=_COLUMNS)
     place = agg.filter_incidents(rows, districts=[params.district])
@@ -331,7 +329,7 @@ def load_report_data(params: ReportParams) -> ReportData:
         this_week["latitude"].notna().to_numpy() & this_week["longitude"].notna().to_numpy(),
         ["longitude", "latitude", "offense_group"],
     ]
-    hour_window = agg.Window(week_end - timedelta(weeks=HOUR_WEEKS, days=-1), week_end)
+    hour_window = periods.weeks_window(week_end, HOUR_WEEKS)
     hour_rows = agg.in_window(place, hour_window)
     hour_table = agg.hour_by_weekday(hour_rows)
     untimed = int(agg.count_by_offense(hour_rows).sum()) - int(hour_table.to_numpy().sum())
@@ -955,7 +953,7 @@ body {{ max-width: 10in; }} td.files {{ white-space: nowrap; }}</style></head>
 {banner}
 <p class="kicker">Weekly Part 1 crime reports</p>
 <h1>Week ending {esc(report_text.long_date(week_end))}</h1>
-<p class="dates">{esc(report_text.short_date(week_end - timedelta(days=6)))} –
+<p class="dates">{esc(report_text.short_date(periods.week_window(week_end).start))} –
 {esc(report_text.short_date(week_end))}, Eastern time. Data through {esc(data_through)}.</p>
 <table class="index">
 <thead><tr><th scope="col">Report</th>
