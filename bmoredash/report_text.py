@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from bmoredash import aggregate, schema
+from bmoredash import aggregate, periods, schema
 from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING
 from bmoredash.coverage import (
     PRELIMINARY_MEANING,
@@ -162,40 +162,41 @@ def _ytd_sentence(
     offense: str,
     now: float,
     before: float,
-    year: int,
+    week_end: date,
     gaps: Mapping[str, str],
     verdict: str = "",
 ) -> str:
+    """The year-to-date sentence of the week ending ``week_end``: ``now`` against
+    ``before``, the same days of the year before (``periods.ytd_windows``)."""
+    same_days = periods.same_days_label(periods.ytd_windows(week_end)[1])  # same days of 2025
     if missing(now):
         return f"Year-to-date counts are not shown ({_reason(gaps.get('ytd'))})."
     if missing(before):
         return (
             f"Year to date, {subject} has recorded {noun(offense, now)}; there is "
-            f"{NO_COMPARISON} with the same days of {year - 1} "
+            f"{NO_COMPARISON} with the {same_days} "
             f"({_reason(gaps.get('last_ytd'))})."
         )
     if before == 0:
         return (
             f"Year to date, {subject} has recorded {noun(offense, now)}; "
-            f"none were recorded over the same days of {year - 1}."
+            f"none were recorded over the {same_days}."
         )
     if not aggregate.percent_readable(now, before):  # small numbers: no percentage
         diff = now - before
         trend = (
-            f"the same number as over the same days of {year - 1}"
+            f"the same number as over the {same_days}"
             if diff == 0
             else f"{count(abs(diff))} {'more' if diff > 0 else 'fewer'} than the "
-            f"{count(before)} over the same days of {year - 1}"
+            f"{count(before)} over the {same_days}"
         )
         return f"Year to date, {subject} has recorded {noun(offense, now)}, {trend}."
     change = (now - before) / before * 100.0
     if round(change, 1) == 0:
-        trend = f"about the same as the {count(before)} over the same days of {year - 1}"
+        trend = f"about the same as the {count(before)} over the {same_days}"
     else:
         word = "more" if change > 0 else "fewer"
-        trend = (
-            f"{abs(change):.1f}% {word} than the {count(before)} over the same days of {year - 1}"
-        )
+        trend = f"{abs(change):.1f}% {word} than the {count(before)} over the {same_days}"
     chance = _CHANCE.get(verdict, "")
     return f"Year to date, {subject} has recorded {noun(offense, now)}, {trend}{chance}."
 
@@ -259,7 +260,7 @@ def headline(
         )
         second = f"The week counted {homicides} and {shootings}."
     third = _ytd_sentence(
-        it, VIOLENT_TOTAL, v["ytd"], v["last_ytd"], week_end.year, gaps, v.get("ytd_verdict", "")
+        it, VIOLENT_TOTAL, v["ytd"], v["last_ytd"], week_end, gaps, v.get("ytd_verdict", "")
     )
     flagged = [
         (offense, flag)
@@ -333,7 +334,8 @@ def offense_table_html(
     """The per-offense table: this week, previous week, 4-week average, same week last
     year, year to date against last year to date, the change, and a notable flag; then,
     when ``gaps`` has any, why some counts are "no data" and some changes not made."""
-    year = week_end.year
+    ytd, same_days = periods.ytd_windows(week_end)
+    year, last_year = ytd.end.year, same_days.end.year
     head = (
         "<thead><tr>"
         '<th scope="col">Offense</th>'
@@ -342,7 +344,7 @@ def offense_table_html(
         '<th scope="col" class="num">4-week average</th>'
         '<th scope="col" class="num">Same week last year</th>'
         f'<th scope="col" class="num">Year to date {year}</th>'
-        f'<th scope="col" class="num">Same days {year - 1}</th>'
+        f'<th scope="col" class="num">Same days {last_year}</th>'
         '<th scope="col" class="num">Change</th>'
         '<th scope="col">Notable?</th>'
         "</tr></thead>"
@@ -371,7 +373,7 @@ def offense_table_html(
             + _flag_cell(r["flag"])
             + "</tr>"
         )
-    names = {**_COLUMN_NAMES, "ytd": f"Year to date {year}", "last_ytd": f"Same days {year - 1}"}
+    names = {**_COLUMN_NAMES, "ytd": f"Year to date {year}", "last_ytd": f"Same days {last_year}"}
     notes = "".join(
         f"<li>{esc(names[column])}: {esc(why)}</li>"
         for column, why in (gaps or {}).items()
@@ -479,7 +481,7 @@ def methodology_html(
     through = manifest.get("data_through") or "unknown"
     sources = ", ".join(s.get("source", "?") for s in manifest.get("sources", [])) or "unknown"
     demo = manifest.get("demo", False)
-    ytd_year = week_end.year
+    last_year = periods.ytd_windows(week_end)[1].end.year
     notes = [
         f"Data through {esc(through)}"
         + (" (<strong>Demo data</strong>: synthetic incidents, not real crimes)" if demo else "")
@@ -491,7 +493,7 @@ def methodology_html(
         "Saturday.",
         "The 4-week average covers the 28 days ending this week. Same week last year is the "
         "week 52 weeks earlier. Year to date runs from January 1 through the week's last day; "
-        f"the {ytd_year - 1} figure covers the same calendar days of {ytd_year - 1}, so the two "
+        f"the {last_year} figure covers the same calendar days of {last_year}, so the two "
         "windows never overlap.",
         esc(FLAG_MEANING)
         + " Never when fewer than 8 of the 52 weeks before have data, and never when both "
