@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -107,7 +107,7 @@ class Coverage:
         first, last = _as_day(start), _as_day(end)
         if last < first:
             return False
-        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        days = periods.Window(first, last).dates()
         return bool(self.mask(days, offenses).all())
 
     def uncovered_days(
@@ -115,7 +115,7 @@ class Coverage:
     ) -> list[date]:
         """The days from ``start`` to ``end`` that have no data (gap days included)."""
         first, last = _as_day(start), _as_day(end)
-        days = [first + timedelta(days=i) for i in range(max(0, (last - first).days + 1))]
+        days = periods.Window(first, last).dates()
         return [d for d, ok in zip(days, self.mask(days, offenses), strict=True) if not ok]
 
     def first_day(self, offenses: Iterable[str] | None = None) -> date | None:
@@ -206,8 +206,8 @@ def match_periods(
     NOTE: the Sun extract lacks four days of 2025; without matching, one lost day would
     cancel every year-to-date comparison that spans it.
     """
-    first = [_as_day(window[0]) + timedelta(days=i) for i in range(_length(window))]
-    second = [_as_day(previous[0]) + timedelta(days=i) for i in range(_length(previous))]
+    first = periods.Window(_as_day(window[0]), _as_day(window[1])).dates()
+    second = periods.Window(_as_day(previous[0]), _as_day(previous[1])).dates()
     ok_first, ok_second = coverage.mask(first, offenses), coverage.mask(second, offenses)
     shared = min(len(first), len(second))
     drop = ~ok_first[:shared] | ~ok_second[:shared]
@@ -220,10 +220,6 @@ def match_periods(
         left_out=tuple(d for d, x in zip(first, [*drop, *extra_first], strict=True) if x),
         left_out_before=tuple(d for d, x in zip(second, [*drop, *extra_second], strict=True) if x),
     )
-
-
-def _length(window: tuple[Any, Any]) -> int:
-    return max(0, (_as_day(window[1]) - _as_day(window[0])).days + 1)
 
 
 def _label(day: date) -> str:
@@ -335,8 +331,8 @@ def preliminary_start(data_through: Any) -> date:
 
     Every day from it on, and every week ending on or after it, is preliminary.
     """
-    day = _as_day(data_through) - timedelta(days=PRELIMINARY_DAYS - 1)
-    return periods.week_ending(day) - timedelta(days=6)
+    recent = periods.rolling_days(_as_day(data_through), PRELIMINARY_DAYS)
+    return periods.week_start(recent.start)
 
 
 def preliminary_weeks(week_ends: Sequence[Any] | pd.Index, data_through: Any) -> np.ndarray:
