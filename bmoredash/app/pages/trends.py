@@ -11,7 +11,6 @@ points, named in the note, and never flagged.
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
 
 import ipywidgets as widgets
 import numpy as np
@@ -31,7 +30,12 @@ from bmoredash.app.charts import ChartPanel, TimeSeriesChart, YearLinesChart, ht
 from bmoredash.app.context import HISTORY_YEARS, FilteredView
 from bmoredash.app.pages import BasePage
 from bmoredash.coverage import PRELIMINARY_MEANING, preliminary_weeks
-from bmoredash.periods import same_days_in_year
+from bmoredash.periods import (
+    date_of_day_of_year,
+    month_end_days_of_year,
+    same_days_in_year,
+    weeks_window,
+)
 
 #: Weeks drawn, and the weeks before them that give the first drawn week its baseline
 #: (the last 52 weeks, and the same weeks of up to 3 earlier years: ``flag_weeks``).
@@ -111,7 +115,7 @@ class TrendsPage(BasePage):
 
     def _weekly(self, view: FilteredView) -> None:
         week_end = last_complete_week_end(view.through)
-        first = week_end - timedelta(weeks=WEEKS_SHOWN + HISTORY_WEEKS) + timedelta(days=1)
+        first = weeks_window(week_end, WEEKS_SHOWN + HISTORY_WEEKS).start
         # The baseline reads back before the drawn history, as far as the data go.
         data_start = view.context.coverage.first_day(view.offenses) or view.context.first_date
         window = Window(max(first, min(data_start, view.history_start)), week_end)
@@ -223,13 +227,10 @@ class TrendsPage(BasePage):
             + "</p>"
         )
         # The table: the total at the end of each month, up to the cutoff.
-        month_ends = [
-            (date(last, m, 1) - timedelta(days=1)).timetuple().tm_yday for m in range(2, 13)
-        ]
-        days = [d for d in month_ends if d < cutoff] + [cutoff]
+        days = [d for d in month_end_days_of_year(last) if d < cutoff] + [cutoff]
         table = cumulative.loc[days].astype("Int64")
         table.index = pd.Index(
-            [f"{date(last, 1, 1) + timedelta(days=d - 1):%b %-d}" for d in days], name="through"
+            [f"{date_of_day_of_year(last, d):%b %-d}" for d in days], name="through"
         )
         table.columns = [str(c) for c in table.columns]
         self.years_panel.set_table(
