@@ -365,3 +365,33 @@ def test_month_end_days_of_year_and_date_of_day_of_year():
     assert periods.date_of_day_of_year(2026, 1) == date(2026, 1, 1)
     assert periods.date_of_day_of_year(2026, 67) == date(2026, 3, 8)  # spring forward
 
+
+# --------------------------------------------------------------------------------------
+# No comparison date arithmetic outside periods.py
+# --------------------------------------------------------------------------------------
+
+#: Date arithmetic that makes a window: only periods.py may do it.
+_WINDOW_ARITHMETIC = ("timedelta(", "DateOffset", "Timedelta(", "replace(year=", "year - 1")
+#: Files that may, each with its reason (none of them makes a comparison window).
+_ALLOWED = {
+    "bmoredash/periods.py": "the one home of the period rule",
+    "bmoredash/clean.py": "parsing timestamps (date + time of day, the fetch's end)",
+    "bmoredash/fetch.py": "overlap of a download window",
+    "bmoredash/store.py": "time slices of a load (the day after the end, in UTC)",
+    "bmoredash/app/context.py": "day numbers of rows (fast path)",
+    "bmoredash/report_figures.py": "bar widths (drawing, not a window)",
+}
+
+
+def test_no_comparison_date_arithmetic_outside_periods():
+    from pathlib import Path
+
+    root = Path(periods.__file__).resolve().parent.parent
+    found = []
+    for path in sorted((root / "bmoredash").rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        if name in _ALLOWED:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            found += [f"{name}:{number}: {line.strip()}" for p in _WINDOW_ARITHMETIC if p in line]
+    assert not found, "ask bmoredash.periods instead:\n" + "\n".join(found)
