@@ -32,7 +32,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
-import numbers
 import os
 import re
 import shutil
@@ -48,6 +47,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bmoredash import __version__, config, coverage, schema
+from bmoredash.periods import Window
+from bmoredash.selection import Selection, date_of
 from bmoredash.snapshots import Snapshot, coverage_spans, overlaps, served_mask
 
 __all__ = [
@@ -68,8 +69,6 @@ __all__ = [
     "read_quarantine",
     "read_coverage",
     "read_snapshots",
-    "valid_districts",
-    "valid_offenses",
 ]
 
 QUARANTINE_COLUMNS: tuple[str, ...] = ("source", "row_number", "reason", "raw")
@@ -316,103 +315,28 @@ def read_quarantine(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFr
 # --------------------------------------------------------------------------------------
 
 
-def valid_districts() -> list[str]:
-    """District names ``load_incidents`` accepts (aliases such as NORTHEASTERN also work)."""
-    return [*schema.DISTRICTS, schema.UNKNOWN_DISTRICT, schema.CITYWIDE]
-
-
-def valid_offenses() -> list[str]:
-    """Offense names ``load_incidents`` accepts: canonical offenses, then group names."""
-    return [*schema.OFFENSES, *schema.OFFENSE_GROUPS]
-
-
-def _as_list(values: Any) -> list[Any]:
-    """A filter argument as a list: one value (a name, a year, a date) or any iterable."""
-    if isinstance(values, str | numbers.Integral | dt.date):
-        return [values]
-    return list(values)
-
-
-def _districts(names: Any) -> list[str] | None:
-    """Canonical district names; None means no filter (CITYWIDE asks for every district)."""
-    wanted: list[str] = []
-    bad: list[str] = []
-    for raw in _as_list(names):
-        text = str(raw).strip().upper()
-        if text == schema.CITYWIDE:
-            return None
-        canonical = schema.canonical_district(text)
-        if canonical == schema.UNKNOWN_DISTRICT and text != schema.UNKNOWN_DISTRICT:
-            bad.append(str(raw))
-        else:
-            wanted.append(canonical)
-    if bad:
-        raise ValueError(f"unknown district(s) {bad}; valid: {', '.join(valid_districts())}")
-    return wanted
-
-
-def _offenses(names: Any) -> list[str]:
-    """Canonical offenses, with group names ("violent", "property", "other") expanded."""
-    wanted: dict[str, None] = {}
-    bad: list[str] = []
-    for raw in _as_list(names):
-        text = str(raw).strip()
-        if text.upper() in schema.OFFENSES:
-            wanted[text.upper()] = None
-        elif text.lower() in schema.OFFENSE_GROUPS:
-            group = text.lower()
-            wanted.update(dict.fromkeys(o for o, g in schema.OFFENSES.items() if g == group))
-        else:
-            bad.append(str(raw))
-    if bad:
-        raise ValueError(f"unknown offense(s) {bad}; valid: {', '.join(valid_offenses())}")
-    return list(wanted)
-
-
-def _as_date(value: Any, name: str) -> dt.date:
-    """A calendar date in Baltimore from a date, a datetime or an ISO string."""
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        stamp = pd.Timestamp(value)
-        return (stamp.tz_convert(_TZ) if stamp.tzinfo else stamp).date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            raise ValueError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)") from None
-    raise TypeError(f"{name} must be a date or an ISO date string, not {type(value).__name__}")
-
-
-_NO_LOWER = np.iinfo(np.int64).min
-_NO_UPPER = np.iinfo(np.int64).max
-
-
-def _midnight_utc_ns(day: dt.date) -> int:
+def _instant_ns(day: dt.date) -> int:
     """The instant Baltimore's ``day`` begins, as UTC nanoseconds (Arrow's timestamp storage)."""
     return pd.Timestamp(day, tz=_TZ).value
 
 
-def _date_ranges(years: Any, start: Any, end: Any) -> list[tuple[int, int]]:
-    """Half-open [begin, end) instants (UTC ns) the rows must fall in; [] means no filter."""
-    if years is None and start is None and end is None:
-        return []
-    lo = _midnight_utc_ns(_as_date(start, "start")) if start is not None else _NO_LOWER
-    # end is inclusive: the range stops at the midnight after it.
-    hi = (
-        _midnight_utc_ns(_as_date(end, "end") + dt.timedelta(days=1))
-        if end is not None
-        else _NO_UPPER
-    )
-    if years is None:
-        spans = [(lo, hi)]
-    else:
-        spans = []
-        for year in sorted({int(y) for y in _as_list(years)}):
-            first = _midnight_utc_ns(dt.date(year, 1, 1))
-            last = _midnight_utc_ns(dt.date(year + 1, 1, 1))
-            spans.append((max(first, lo), min(last, hi)))
-    return [(a, b) for a, b in spans if a < b] or [(0, 0)]
+def _time_ranges(windows: tuple[Window, ...]) -> list[tuple[int, int]]:
+    """Half-open [begin, end) instants (UTC ns) of the windows' Baltimore days."""
+    ranges = []
+    for window in windows:
+        lo = _NO_LOWER if window.start == dt.date.min else _instant_ns(window.start)
+        # the window's end is inclusive: the range stops at the midnight after it.
+        hi = (
+            _NO_UPPER
+            if window.end == dt.date.max
+            else _instant_ns(window.end + dt.timedelta(days=1))
+        )
+        ranges.append((lo, hi))
+    return ranges
+
+
+_NO_LOWER = np.iinfo(np.int64).min
+_NO_UPPER = np.iinfo(np.int64).max
 
 
 def _slice_by_time(table: pa.Table, ranges: list[tuple[int, int]]) -> pa.Table:
@@ -435,36 +359,29 @@ def _slice_by_time(table: pa.Table, ranges: list[tuple[int, int]]) -> pa.Table:
     return table.filter(mask)
 
 
-def _match_casefold(column: pa.ChunkedArray, names: list[str]) -> list[str]:
-    """The dictionary values of ``column`` equal to any of ``names``, ignoring case."""
-    wanted = {n.strip().casefold() for n in names}
-    values: set[str] = set()
-    for chunk in column.chunks:
-        values.update(v for v in chunk.dictionary.to_pylist() if v is not None)
-    return [v for v in values if v.casefold() in wanted]
+def _is_in(table: pa.Table, column: str, values: tuple[str, ...]) -> pa.ChunkedArray:
+    return pc.is_in(table.column(column), value_set=pa.array(values, pa.string()))
 
 
 def load_incidents(
     data_dir: str | os.PathLike[str] | None = None,
+    selection: Selection | None = None,
     *,
-    years: Iterable[int] | int | None = None,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    districts: Iterable[str] | str | None = None,
-    neighborhoods: Iterable[str] | str | None = None,
-    offenses: Iterable[str] | str | None = None,
     columns: Iterable[str] | None = None,
+    **keywords: Any,
 ) -> pd.DataFrame:
-    """Incidents from the live store, filtered before they become a DataFrame.
+    """The selected incidents from the live store, filtered before they become a DataFrame.
 
-    ``years`` are calendar years in Baltimore; ``start``/``end`` are inclusive dates in
-    Baltimore; ``districts`` take canonical names or published aliases (``CITYWIDE`` means
-    all); ``offenses`` take canonical offenses or the group names violent/property/other;
-    ``neighborhoods`` match ignoring case. Unknown district, offense or column names raise
-    ValueError listing the valid ones. Without filters the big columns are not copied.
+    Give a ``selection.Selection`` or its keywords (``districts``, ``neighborhoods``,
+    ``offenses``, ``years``, ``start``, ``end``; see ``Selection.parse``): without either,
+    every Part 1 row; ``offenses="all"`` adds common assault. Bad values raise
+    ``SelectionError`` listing the valid ones. The filter is the selection rule written as
+    Arrow predicates (a binary search on time, dictionary lookups on the rest): equal to
+    ``Selection.apply``, which tests hold. Without filters the big columns are not copied.
     """
-    district_list = _districts(districts) if districts is not None else None
-    offense_list = _offenses(offenses) if offenses is not None else None
+    if selection is not None and keywords:
+        raise TypeError("give a selection or its keywords, not both")
+    chosen = selection if selection is not None else Selection.parse(**keywords)
     column_list = list(columns) if columns is not None else None
     if column_list is not None:
         unknown = [c for c in column_list if c not in schema.DTYPES]
@@ -472,28 +389,22 @@ def load_incidents(
             raise ValueError(
                 f"unknown column(s) {unknown}; valid: {', '.join(schema.COLUMN_NAMES)}"
             )
-    ranges = _date_ranges(years, start, end)
 
     table = _with_live(config.data_dir(data_dir), _map_table)
-    if ranges:
-        table = _slice_by_time(table, ranges)
+    if chosen.windows is not None:
+        table = _slice_by_time(table, _time_ranges(chosen.windows))
     masks = []
-    if district_list is not None:
-        masks.append(
-            pc.is_in(table.column("district"), value_set=pa.array(district_list, pa.string()))
-        )
-    if offense_list is not None:
-        masks.append(
-            pc.is_in(table.column("offense"), value_set=pa.array(offense_list, pa.string()))
-        )
-    if neighborhoods is not None:
-        names = _match_casefold(table.column("neighborhood"), _as_list(neighborhoods))
-        masks.append(pc.is_in(table.column("neighborhood"), value_set=pa.array(names, pa.string())))
+    if chosen.districts is not None:
+        masks.append(_is_in(table, "district", chosen.districts))
+    if chosen.neighborhoods is not None:
+        masks.append(_is_in(table, "neighborhood", chosen.neighborhoods))
+    if set(chosen.offenses) != set(schema.OFFENSES):
+        masks.append(_is_in(table, "offense", chosen.offenses))
     if masks:
         mask = masks[0]
         for m in masks[1:]:
             mask = pc.and_(mask, m)
-        table = table.filter(mask)
+        table = table.filter(pc.fill_null(mask, False))
     if column_list is not None:
         table = table.select(column_list)
     # split_blocks keeps each column its own block, so nothing is consolidated (copied).
@@ -602,7 +513,7 @@ def _current_name(data_dir: Path) -> str | None:
 def _iso(day: Any) -> str | None:
     if day is None:
         return None
-    return _as_date(day, "data_through").isoformat()
+    return date_of(day, "data_through").isoformat()
 
 
 def _build_manifest(

@@ -144,7 +144,7 @@ def incidents(real_dir: Path) -> pd.DataFrame:
     """The store's rows, read independently of the app."""
     from bmoredash import store
 
-    return store.load_incidents(real_dir)
+    return store.load_incidents(real_dir, offenses="all")
 
 
 def _western(incidents: pd.DataFrame, **kwargs) -> pd.DataFrame:

@@ -68,7 +68,7 @@ def page(browser, server: Server):
 
 @pytest.fixture(scope="module")
 def incidents(server: Server) -> pd.DataFrame:
-    return store.load_incidents(server.data_dir)
+    return store.load_incidents(server.data_dir, offenses="all")
 
 
 @pytest.fixture(scope="module")

@@ -477,7 +477,7 @@ def test_write_demo_ingests_through_the_real_path(data_dir: Path) -> None:
     manifest = store.read_manifest(data_dir)
     assert manifest["demo"] is True
     assert manifest["data_through"] == end.isoformat()
-    incidents = store.load_incidents(data_dir)
+    incidents = store.load_incidents(data_dir, offenses="all")
     assert len(incidents) == len(frame) - len(frame.attrs["dirty"]["missing_date"])
     assert incidents["offense"].notna().all()
     assert set(incidents["district"].dropna()) <= set(schema.DISTRICTS) | {"UNKNOWN"}
@@ -489,7 +489,7 @@ def test_write_demo_ingests_through_the_real_path(data_dir: Path) -> None:
 
     # run again with another end: the demo store is replaced, not merged
     demo.write_demo(data_dir, start=date(2026, 11, 8), end=end)
-    assert len(store.load_incidents(data_dir)) < len(incidents)
+    assert len(store.load_incidents(data_dir, offenses="all")) < len(incidents)
 
 
 def test_the_store_finds_the_gap_day(data_dir: Path) -> None:

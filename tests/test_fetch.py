@@ -410,7 +410,7 @@ def test_end_to_end_fetch_to_store_then_load_incidents(server: FakeArcGIS, data_
     url = server.layer_url(LAYER)
     summary = fetch.fetch_to_store(data_dir, urls=[url], retry=FAST, progress=False)
     assert summary["layers"] == {url: N_ROWS} and summary["rows"] == N_ROWS
-    incidents = store.load_incidents(data_dir)
+    incidents = store.load_incidents(data_dir, offenses="all")
     quarantine = store.read_quarantine(data_dir)
     assert len(incidents) + len(quarantine) == N_ROWS
     assert len(incidents) == N_ROWS  # the fixture rows are all clean Part 1 rows
@@ -420,7 +420,7 @@ def test_end_to_end_fetch_to_store_then_load_incidents(server: FakeArcGIS, data_
         data_dir, urls=[url], since=date(2025, 3, 15), retry=FAST, progress=False
     )
     assert 0 < weekly["layers"][url] < N_ROWS
-    assert weekly["rows"] == N_ROWS and len(store.load_incidents(data_dir)) == N_ROWS
+    assert weekly["rows"] == N_ROWS and len(store.load_incidents(data_dir, offenses="all")) == N_ROWS
     assert weekly["sources"][0]["window"][0] == "2025-03-01"
     assert weekly["superseded"] == weekly["layers"][url]
     # A failed later fetch leaves that store as it was.
@@ -429,7 +429,7 @@ def test_end_to_end_fetch_to_store_then_load_incidents(server: FakeArcGIS, data_
     with pytest.raises(FetchError):
         fetch.fetch_to_store(data_dir, urls=[url], retry=FAST, progress=False)
     assert _snapshot(data_dir) == before
-    assert len(store.load_incidents(data_dir)) == N_ROWS
+    assert len(store.load_incidents(data_dir, offenses="all")) == N_ROWS
 
 
 def test_a_refresh_shows_a_reclassification_and_a_deletion_and_no_duplicate(
@@ -442,7 +442,7 @@ def test_a_refresh_shows_a_reclassification_and_a_deletion_and_no_duplicate(
     with FakeArcGIS() as fake:
         url = fake.add_layer(LAYER, rows, max_record_count=PAGE)
         fetch.fetch_to_store(data_dir, urls=[url], retry=FAST, progress=False)
-        before = store.load_incidents(data_dir)
+        before = store.load_incidents(data_dir, offenses="all")
         assert len(before) == N_ROWS
         late = date(2025, 3, 20)
         cutoff = int(datetime(2025, 3, 20, 4, tzinfo=UTC).timestamp() * 1000)
@@ -458,7 +458,7 @@ def test_a_refresh_shows_a_reclassification_and_a_deletion_and_no_duplicate(
         summary = fetch.fetch_to_store(
             data_dir, urls=[url], since=late, overlap_days=0, retry=FAST, progress=False
         )
-    after = store.load_incidents(data_dir)
+    after = store.load_incidents(data_dir, offenses="all")
     published = after["record_id"].str.split("/", n=1).str[1]
     assert len(after) == N_ROWS - 1 and published.is_unique
     assert f"arcgis_part1_crime_beta:{deleted['RowID']}" not in set(published)
@@ -473,7 +473,7 @@ def test_a_refresh_shows_a_reclassification_and_a_deletion_and_no_duplicate(
     assert snapshots[1].start == late and snapshots[1].as_of >= snapshots[0].as_of
     assert snapshots[1].sequence > snapshots[0].sequence
     ingest.rebuild(data_dir)
-    pd_after = store.load_incidents(data_dir)
+    pd_after = store.load_incidents(data_dir, offenses="all")
     assert sorted(pd_after["record_id"]) == sorted(after["record_id"])
 
 

@@ -93,7 +93,7 @@ def test_ingest_paths_counts_every_row_and_fills_the_store(
     }
     assert summary["rows"] == 6 and summary["superseded"] == 0
 
-    incidents = store.load_incidents(data_dir)
+    incidents = store.load_incidents(data_dir, offenses="all")
     assert len(incidents) == 6
     assert set(incidents["source"].astype(str)) == {"beta.csv", "legacy.csv"}
     # The burglary at 04:30 UTC on Jan 1 happened on New Year's Eve in Baltimore.
@@ -128,12 +128,12 @@ def test_ingesting_the_same_files_twice_changes_nothing(
 ) -> None:
     paths = [files["beta"], files["legacy"]]
     first = ingest.ingest_paths(paths, data_dir, today=TODAY)
-    frame = store.load_incidents(data_dir)
+    frame = store.load_incidents(data_dir, offenses="all")
     quarantine = store.read_quarantine(data_dir)
     quality = store.read_quality(data_dir)
     second = ingest.ingest_paths(paths, data_dir, today=TODAY)
     assert second["unchanged"] == ["s000001", "s000002"] and second["superseded"] == 0
-    pd.testing.assert_frame_equal(store.load_incidents(data_dir), frame)
+    pd.testing.assert_frame_equal(store.load_incidents(data_dir, offenses="all"), frame)
     pd.testing.assert_frame_equal(store.read_quarantine(data_dir), quarantine)
     assert store.read_quality(data_dir) == quality
     assert _without_times(second["manifest"]) == _without_times(first["manifest"])
@@ -148,7 +148,7 @@ def test_a_republished_row_replaces_the_old_version(
     update = write_csv(tmp_path / "beta_update.csv", BETA_HEADER, [changed])
     summary = ingest.ingest_paths([update], data_dir, today=TODAY)
     assert summary["superseded"] == 1 and summary["sources"][0]["rows_served"] == 1
-    incidents = store.load_incidents(data_dir).set_index("record_id")
+    incidents = store.load_incidents(data_dir, offenses="all").set_index("record_id")
     assert len(incidents) == 3
     row = incidents.loc["s000002/arcgis_part1_crime_beta:103"]
     assert (row["offense"], row["offense_detail"]) == ("ROBBERY", "ROBBERY - RESIDENCE")
@@ -193,12 +193,12 @@ def test_rebuild_recreates_the_store_from_its_raw_snapshots(
     ingest.ingest_paths(
         [write_csv(tmp_path / "beta_update.csv", BETA_HEADER, [changed])], data_dir, today=TODAY
     )
-    before = store.load_incidents(data_dir)
+    before = store.load_incidents(data_dir, offenses="all")
     for path in files.values():
         path.unlink()  # the originals are gone: only the kept copies remain
     summary = ingest.rebuild(data_dir, today=TODAY)
     assert summary["rows"] == len(before) == 6
-    pd.testing.assert_frame_equal(store.load_incidents(data_dir), before)
+    pd.testing.assert_frame_equal(store.load_incidents(data_dir, offenses="all"), before)
     snapshots = store.read_snapshots(data_dir)
     assert [s.source for s in snapshots] == ["beta.csv", "legacy.csv", "beta_update.csv"]
     (data_dir / snapshots[0].raw).unlink()
@@ -221,7 +221,7 @@ def test_one_bad_file_writes_nothing_and_names_the_file(
     with pytest.raises(ingest.IngestError, match="not_there.csv"):
         ingest.ingest_paths([files["beta"], missing], data_dir, today=TODAY)
     assert store.read_manifest(data_dir) == before
-    assert len(store.load_incidents(data_dir)) == 3
+    assert len(store.load_incidents(data_dir, offenses="all")) == 3
 
 
 def test_ingest_frames_records_demo_and_data_through(
@@ -249,7 +249,7 @@ def test_real_legacy_sample_is_accounted_for_row_by_row(data_dir: Path) -> None:
     # SOURCES.md: 933 rows identical to another, separate victims of one crime
     assert store.read_quality(data_dir)["identical_rows_kept"] == 933
     assert totals["rows_quarantined"] == 0
-    incidents = store.load_incidents(data_dir)
+    incidents = store.load_incidents(data_dir, offenses="all")
     assert len(incidents) == totals["rows_kept"] == store.read_manifest(data_dir)["rows"]
     assert len(store.read_quarantine(data_dir)) == totals["rows_quarantined"]
     assert incidents["occurred_at"].dt.year.eq(2019).all()

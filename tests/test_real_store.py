@@ -231,7 +231,7 @@ def alone(tmp_path_factory: pytest.TempPathFactory) -> Callable[[tuple[str, str]
             path = require_shared("crime", *sample)
             data_dir = tmp_path_factory.mktemp("alone") / "data"
             summary = ingest_paths([path], data_dir, today=TODAY)
-            done[sample] = Stored(data_dir, summary, store.load_incidents(data_dir))
+            done[sample] = Stored(data_dir, summary, store.load_incidents(data_dir, offenses="all"))
         return done[sample]
 
     return get
@@ -618,7 +618,7 @@ def combined(tmp_path_factory: pytest.TempPathFactory) -> Stored:
     paths = [require_shared("crime", *s) for s in SAMPLES]
     data_dir = tmp_path_factory.mktemp("combined") / "data"
     summary = ingest_paths(paths, data_dir, today=TODAY, prefer=PREFER)
-    return Stored(data_dir, summary, store.load_incidents(data_dir))
+    return Stored(data_dir, summary, store.load_incidents(data_dir, offenses="all"))
 
 
 def test_combined_without_prefer_is_refused(tmp_path: Path) -> None:

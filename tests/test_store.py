@@ -171,7 +171,7 @@ def ids(frame: pd.DataFrame) -> list[str]:
 def test_round_trip_keeps_rows_and_schema_dtypes(data_dir: Path) -> None:
     expected = make_incidents(SAMPLE)
     write_sample(data_dir)
-    loaded = store.load_incidents()  # $BMOREDASH_DATA_DIR, set by the fixture
+    loaded = store.load_incidents(offenses="all")  # $BMOREDASH_DATA_DIR, set by the fixture
     assert list(loaded.columns) == list(schema.COLUMN_NAMES)
     for name, kind in schema.DTYPES.items():
         dtype = loaded[name].dtype
@@ -223,7 +223,7 @@ def test_data_through_from_caller_and_demo_flag(data_dir: Path) -> None:
 
 def test_missing_store_says_how_to_make_one(data_dir: Path) -> None:
     with pytest.raises(store.StoreNotFoundError) as err:
-        store.load_incidents()
+        store.load_incidents(offenses="all")
     assert isinstance(err.value, FileNotFoundError)
     assert "bmoredash demo" in str(err.value) and "bmoredash ingest" in str(err.value)
     for reader in (store.read_manifest, store.read_quality, store.read_quarantine):
@@ -249,7 +249,7 @@ def test_other_schema_version_is_refused(data_dir: Path) -> None:
     doc["schema_version"] = schema.SCHEMA_VERSION + 1
     pointer.write_text(json.dumps(doc))
     with pytest.raises(store.StoreSchemaError, match="re-create"):
-        store.load_incidents(data_dir)
+        store.load_incidents(data_dir, offenses="all")
 
 
 def test_conform_rejects_naive_times_and_wrong_columns() -> None:
@@ -279,17 +279,18 @@ def sample_store(data_dir: Path) -> Path:
 
 def test_years_use_baltimore_calendar(sample_store: Path) -> None:
     assert ids(store.load_incidents(years=[2023])) == ["A2", "A3"]
-    assert ids(store.load_incidents(years=2024)) == ["A4", "A5"]
-    assert ids(store.load_incidents(years=[2022, 2024])) == ["A1-1", "A1-2", "A4", "A5"]
+    assert ids(store.load_incidents(years=2024, offenses="all")) == ["A4", "A5"]
+    assert ids(store.load_incidents(years=[2022, 2024])) == ["A1-1", "A1-2", "A4"]
     assert store.load_incidents(years=[2019]).empty
 
 
 def test_start_and_end_are_inclusive_eastern_dates(sample_store: Path) -> None:
     assert ids(store.load_incidents(end=dt.date(2023, 12, 31))) == ["A1-1", "A1-2", "A2", "A3"]
-    assert ids(store.load_incidents(start="2024-01-01")) == ["A4", "A5"]
+    assert ids(store.load_incidents(start="2024-01-01", offenses="all")) == ["A4", "A5"]
     assert ids(store.load_incidents(start="2023-07-04", end="2023-07-04")) == ["A2"]
     assert ids(store.load_incidents(years=[2023, 2024], end="2024-01-01")) == ["A2", "A3", "A4"]
-    assert store.load_incidents(start="2024-03-01", end="2024-01-01").empty
+    with pytest.raises(ValueError, match="after end"):
+        store.load_incidents(start="2024-03-01", end="2024-01-01")
     with pytest.raises(ValueError, match="ISO date"):
         store.load_incidents(start="last week")
 
@@ -297,13 +298,15 @@ def test_start_and_end_are_inclusive_eastern_dates(sample_store: Path) -> None:
 def test_districts_accept_aliases_and_reject_unknown_names(sample_store: Path) -> None:
     assert ids(store.load_incidents(districts=["Northeastern", "southern"])) == ["A2", "A3"]
     assert ids(store.load_incidents(districts="UNKNOWN")) == ["A4"]
-    assert len(store.load_incidents(districts=["CITYWIDE"])) == len(SAMPLE)
+    assert len(store.load_incidents(districts=["CITYWIDE"], offenses="all")) == len(SAMPLE)
     with pytest.raises(ValueError) as err:
         store.load_incidents(districts=["WESTERN", "Gotham"])
     assert "Gotham" in str(err.value) and "SOUTHWEST" in str(err.value)
 
 
-def test_offenses_accept_groups_and_reject_unknown_names(sample_store: Path) -> None:
+def test_offenses_default_to_part_1_and_accept_groups(sample_store: Path) -> None:
+    assert ids(store.load_incidents()) == ["A1-1", "A1-2", "A2", "A3", "A4"]
+    assert ids(store.load_incidents(offenses="all"))[-1] == "A5"  # common assault
     assert ids(store.load_incidents(offenses=["violent"])) == ["A1-1", "A1-2", "A2"]
     assert ids(store.load_incidents(offenses=["property"])) == ["A3", "A4"]
     assert ids(store.load_incidents(offenses=["homicide", "Auto Theft"])) == ["A2", "A4"]
@@ -313,15 +316,18 @@ def test_offenses_accept_groups_and_reject_unknown_names(sample_store: Path) -> 
     assert "violent" in str(err.value)
 
 
-def test_empty_filter_lists_select_nothing_and_numpy_years_work(sample_store: Path) -> None:
-    assert store.load_incidents(districts=[]).empty
-    assert store.load_incidents(offenses=[], columns=["record_id"]).empty
+def test_empty_filter_lists_are_refused_and_numpy_years_work(sample_store: Path) -> None:
+    with pytest.raises(ValueError, match="selects nothing"):
+        store.load_incidents(districts=[])
+    with pytest.raises(ValueError, match="selects nothing"):
+        store.load_incidents(offenses=[], columns=["record_id"])
     assert ids(store.load_incidents(years=np.array([2023]))) == ["A2", "A3"]
     assert ids(store.load_incidents(years=np.int64(2023))) == ["A2", "A3"]
 
 
 def test_neighborhoods_columns_and_combined_filters(sample_store: Path) -> None:
-    assert ids(store.load_incidents(neighborhoods=["federal hill", "DOWNTOWN"])) == ["A3", "A5"]
+    found = store.load_incidents(neighborhoods=["federal hill", "DOWNTOWN"], offenses="all")
+    assert ids(found) == ["A3", "A5"]
     assert store.load_incidents(neighborhoods=["Atlantis"]).empty
     picked = store.load_incidents(columns=["record_id", "district"], districts=["WESTERN"])
     assert list(picked.columns) == ["record_id", "district"]
@@ -399,17 +405,17 @@ def test_identical_rows_are_separate_victims(data_dir: Path) -> None:
     twin = {"record_id": "legacy:sha1:ab:0", "occurred_at": "2022-03-01 10:00"}
     again = {**twin, "record_id": "legacy:sha1:ab:1"}
     merge_sample(data_dir, [twin, again])
-    assert len(store.load_incidents()) == 2
+    assert len(store.load_incidents(offenses="all")) == 2
 
 
 def test_the_same_content_twice_changes_nothing(data_dir: Path) -> None:
     first = merge_sample(data_dir, SAMPLE, sha256="abc")
-    frame_1 = store.load_incidents()
+    frame_1 = store.load_incidents(offenses="all")
     quarantine_1 = store.read_quarantine()
     quality_1 = store.read_quality()
     second = merge_sample(data_dir, SAMPLE, sha256="abc")
     assert second.unchanged == ["s000001"] and second.superseded == 0
-    pd.testing.assert_frame_equal(store.load_incidents(), frame_1)
+    pd.testing.assert_frame_equal(store.load_incidents(offenses="all"), frame_1)
     pd.testing.assert_frame_equal(store.read_quarantine(), quarantine_1)
     assert store.read_quality() == quality_1
     assert _without_times(second.manifest) == _without_times(first.manifest)
@@ -431,7 +437,7 @@ def test_a_newer_snapshot_serves_its_dates_revisions_and_deletions_flow_through(
     ]
     refresh = snap("update.csv", "2023-07-01", "2024-01-31", as_of="2024-02-15", rows=changed)
     outcome = merge_sample(data_dir, changed, "update.csv", snapshot=refresh)
-    loaded = store.load_incidents()
+    loaded = store.load_incidents(offenses="all")
     assert stored(loaded) == ["A1-1", "A1-2", "A2", "A4", "A5"]
     assert outcome.superseded == 3  # A2, A3 and A4 of the first snapshot
     assert loaded.set_index(loaded["record_id"].str.split("/").str[1]).loc["A2", "offense"] == (
@@ -447,7 +453,7 @@ def test_an_older_snapshot_never_overrides_a_newer_one(data_dir: Path) -> None:
     merge_sample(data_dir, SAMPLE[:2], "new.csv", snapshot=newer)
     older = snap("old.csv", as_of="2024-03-01", rows=SAMPLE)
     outcome = merge_sample(data_dir, SAMPLE, "old.csv", snapshot=older)
-    assert stored(store.load_incidents()) == ["A1-1", "A1-2"]
+    assert stored(store.load_incidents(offenses="all")) == ["A1-1", "A1-2"]
     assert {s["source"]: s["rows_served"] for s in outcome.manifest["snapshots"]} == {
         "new.csv": 2,
         "old.csv": 0,
@@ -461,7 +467,7 @@ def test_a_filtered_extract_replaces_only_its_offense(data_dir: Path) -> None:
         "homicides.csv", "2022-01-01", "2024-12-31", offenses={"HOMICIDE"}, rows=[homicide]
     )
     merge_sample(data_dir, [homicide], "homicides.csv", snapshot=extract)
-    assert stored(store.load_incidents()) == ["A1-1", "A1-2", "A3", "A4", "A5", "H1"]
+    assert stored(store.load_incidents(offenses="all")) == ["A1-1", "A1-2", "A3", "A4", "A5", "H1"]
 
 
 def test_two_datasets_over_the_same_dates_are_refused_until_one_is_preferred(
@@ -476,13 +482,13 @@ def test_two_datasets_over_the_same_dates_are_refused_until_one_is_preferred(
     assert "2022-03-01 to 2023-12-31" in message
     assert "4 and 2 rows" in message
     assert "--prefer legacy_victim_based or --prefer part1_crime_beta" in message
-    assert stored(store.load_incidents()) == stored(
+    assert stored(store.load_incidents(offenses="all")) == stored(
         make_incidents(SAMPLE).assign(record_id=lambda f: "x/" + f["record_id"].astype(str))
     )
     outcome = merge_sample(
         data_dir, legacy_rows, "legacy.csv", snapshot=legacy, prefer=["legacy_victim_based"]
     )
-    assert stored(store.load_incidents()) == ["A4", "A5", "L1", "L2"]
+    assert stored(store.load_incidents(offenses="all")) == ["A4", "A5", "L1", "L2"]
     assert outcome.manifest["prefer"] == ["legacy_victim_based"]
 
 
@@ -492,7 +498,7 @@ def test_rows_outside_every_window_are_served_once(data_dir: Path) -> None:
     merge_sample(data_dir, [SAMPLE[0], old_crime], "a.csv", snapshot=first)
     second = snap("b.csv", "2022-01-01", "2022-12-31", as_of="2023-01-02", rows=[SAMPLE[0]])
     merge_sample(data_dir, [SAMPLE[0], old_crime], "b.csv", snapshot=second)
-    loaded = store.load_incidents()
+    loaded = store.load_incidents(offenses="all")
     assert stored(loaded) == ["A1-1", "OLD"]
     assert set(loaded["snapshot"].astype(str)) == {"s000002"}
     assert store.read_coverage().years() == [2022]
@@ -535,7 +541,7 @@ def test_merge_unions_categories_and_adds_rows(data_dir: Path) -> None:
         "district": "NORTHERN",
     }
     merge_sample(data_dir, [novel], name="new.csv")
-    loaded = store.load_incidents()
+    loaded = store.load_incidents(offenses="all")
     assert len(loaded) == len(SAMPLE) + 1
     assert isinstance(loaded["weapon"].dtype, pd.CategoricalDtype)
     assert {"KNIFE", "FIREARM"} <= set(loaded["weapon"].cat.categories)
@@ -562,7 +568,7 @@ def test_demo_and_real_data_are_not_mixed(data_dir: Path) -> None:
     assert store.read_manifest()["demo"] is True
     outcome = merge_sample(data_dir, SAMPLE[:2], demo=False, replace=True)
     assert outcome.manifest["demo"] is False
-    assert stored(store.load_incidents()) == ["A1-1", "A1-2"]
+    assert stored(store.load_incidents(offenses="all")) == ["A1-1", "A1-2"]
 
 
 # --------------------------------------------------------------------------------------
@@ -582,7 +588,7 @@ def test_old_versions_are_pruned_but_one_is_kept(data_dir: Path) -> None:
 
 def test_a_frame_loaded_earlier_survives_its_version_being_pruned(data_dir: Path) -> None:
     write_sample(data_dir)
-    before = store.load_incidents()
+    before = store.load_incidents(offenses="all")
     expected = before.copy(deep=True)
     for _ in range(3):
         write_sample(data_dir, rows=SAMPLE[:2])
@@ -595,7 +601,7 @@ def test_a_failed_write_leaves_the_previous_store(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     write_sample(data_dir)
-    before = store.load_incidents()
+    before = store.load_incidents(offenses="all")
     manifest = store.read_manifest()
 
     def boom(*args: Any, **kwargs: Any) -> None:
@@ -605,7 +611,7 @@ def test_a_failed_write_leaves_the_previous_store(
     with pytest.raises(OSError, match="simulated"):
         write_sample(data_dir, rows=SAMPLE[:2])
     monkeypatch.undo()
-    pd.testing.assert_frame_equal(store.load_incidents(data_dir), before)
+    pd.testing.assert_frame_equal(store.load_incidents(data_dir, offenses="all"), before)
     assert store.read_manifest(data_dir) == manifest
     assert _entries(data_dir) == [".lock", "manifest.json", "store-000001"]
 
@@ -614,7 +620,7 @@ def test_a_failed_switch_leaves_the_previous_store(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_sample(data_dir)
-    before = store.load_incidents()
+    before = store.load_incidents(offenses="all")
 
     def boom(path: Path, doc: Any) -> None:
         raise OSError("power cut before the switch (simulated)")
@@ -623,10 +629,10 @@ def test_a_failed_switch_leaves_the_previous_store(
     with pytest.raises(OSError, match="simulated"):
         write_sample(data_dir, rows=SAMPLE[:2])
     monkeypatch.undo()
-    pd.testing.assert_frame_equal(store.load_incidents(data_dir), before)
+    pd.testing.assert_frame_equal(store.load_incidents(data_dir, offenses="all"), before)
     # The orphaned version is cleaned up by the next successful write.
     write_sample(data_dir, rows=SAMPLE[:3])
-    assert ids(store.load_incidents(data_dir)) == ["A1-1", "A1-2", "A2"]
+    assert ids(store.load_incidents(data_dir, offenses="all")) == ["A1-1", "A1-2", "A2"]
     assert _entries(data_dir) == [".lock", "manifest.json", "store-000001", "store-000003"]
 
 
@@ -671,7 +677,7 @@ def test_sigkill_mid_write_leaves_the_previous_store(
     data_dir: Path, tmp_path: Path, hook: str
 ) -> None:
     write_sample(data_dir)
-    before = store.load_incidents()
+    before = store.load_incidents(offenses="all")
     child = _spawn(data_dir, make_incidents(SAMPLE[:2]), tmp_path, hook)
     try:
         assert child.stdout is not None
@@ -680,7 +686,7 @@ def test_sigkill_mid_write_leaves_the_previous_store(
     finally:
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
-    pd.testing.assert_frame_equal(store.load_incidents(data_dir), before)
+    pd.testing.assert_frame_equal(store.load_incidents(data_dir, offenses="all"), before)
     assert store.read_manifest(data_dir)["rows"] == len(SAMPLE)
     # The next write clears what the killed writer left behind.
     write_sample(data_dir, rows=SAMPLE[:3])
@@ -694,14 +700,14 @@ def test_sigkill_at_random_moments_never_breaks_the_store(data_dir: Path, tmp_pa
     rows_a = [{"record_id": f"R{i}", "occurred_at": "2023-05-01 12:00"} for i in range(20_000)]
     frame_a = make_incidents(rows_a)
     write_sample(data_dir)
-    valid = {len(SAMPLE): ids(store.load_incidents()), len(frame_a): ids(frame_a)}
+    valid = {len(SAMPLE): ids(store.load_incidents(offenses="all")), len(frame_a): ids(frame_a)}
     rng = random.Random(7)
     for _ in range(6):
         child = _spawn(data_dir, frame_a, tmp_path, "none")
         time.sleep(rng.uniform(0.3, 1.5))
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
-        loaded = store.load_incidents(data_dir)
+        loaded = store.load_incidents(data_dir, offenses="all")
         assert ids(loaded) == valid[len(loaded)]
         assert store.read_manifest(data_dir)["rows"] == len(loaded)
         write_sample(data_dir)  # back to the small version for the next round

@@ -10,8 +10,9 @@ comparison). A view then holds one boolean mask per filter change and cuts the r
 page asks for, caching each cut, so a page that is not shown costs nothing.
 
 The counting rules stay in ``bmoredash.aggregate``: pages pass the rows they get from a
-view to its functions. ``FilteredView.rows`` keeps exactly the rows
-``aggregate.filter_incidents`` keeps (a test holds them equal).
+view to its functions. ``FilteredView.rows`` is the dashboard's fast implementation of the
+selection rule: it keeps exactly the rows ``FilteredView.selection.apply`` keeps
+(tests/test_selection.py holds them equal).
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ import numpy as np
 import pandas as pd
 
 from bmoredash import config, periods
-from bmoredash.aggregate import expand_offenses, why_not_compared
+from bmoredash.aggregate import why_not_compared
 from bmoredash.coverage import from_manifest
 from bmoredash.periods import Window
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PART1_OFFENSES
+from bmoredash.selection import Selection
 
 if TYPE_CHECKING:
     from bmoredash.app.state import FilterState
@@ -162,7 +164,9 @@ class DashboardContext:
         except Exception:  # a store without its quality report still serves
             log.exception("could not read the quality report in %s", root)
             quality = {}
-        frame = store.load_incidents(root, columns=[*DASHBOARD_COLUMNS, *TEXT_COLUMNS])
+        frame = store.load_incidents(
+            root, offenses="all", columns=[*DASHBOARD_COLUMNS, *TEXT_COLUMNS]
+        )
         through = manifest.get("data_through")
         return cls(
             frame=frame,
@@ -248,13 +252,16 @@ class DashboardContext:
         hi = int(np.searchsorted(self.day_numbers, _day_number(end), side="right"))
         return slice(lo, hi)
 
-    def place_mask(self, district: str, neighborhood: str) -> np.ndarray | None:
-        """Rows in the district and neighborhood; None when both are open (all rows)."""
+    def place_mask(
+        self, districts: tuple[str, ...] | None, neighborhoods: tuple[str, ...] | None
+    ) -> np.ndarray | None:
+        """Rows in the districts and neighborhoods of a selection; None when both are open
+        (all rows)."""
         mask = None
-        if district and district != CITYWIDE:
-            mask = self._district.mask({district})
-        if neighborhood:
-            hood = self._neighborhood.mask({neighborhood})
+        if districts is not None:
+            mask = self._district.mask(districts)
+        if neighborhoods is not None:
+            hood = self._neighborhood.mask(neighborhoods)
             mask = hood if mask is None else mask & hood
         return mask
 
@@ -326,11 +333,17 @@ class FilteredView:
         self.context = context
         self.district: str = state.district or CITYWIDE
         self.neighborhood: str = state.neighborhood
-        self.selection: tuple[str, ...] = tuple(state.offenses)
-        self.offenses: tuple[str, ...] = expand_offenses(self.selection)
+        self.choice: tuple[str, ...] = tuple(state.offenses)
         self.window, self.previous, self.is_ytd = period_windows(state, context.data_through)
         self.through: date = self.window.end
-        self._place = context.place_mask(self.district, self.neighborhood)
+        self.selection = Selection.of_window(
+            self.window,
+            districts=self.district,
+            neighborhoods=self.neighborhood or None,
+            offenses=self.choice or None,
+        )
+        self.offenses: tuple[str, ...] = self.selection.offenses
+        self._place = context.place_mask(self.selection.districts, self.selection.neighborhoods)
         self._masks: dict[tuple, np.ndarray] = {}
         self._cache: dict[tuple, pd.DataFrame] = {}
 
@@ -348,11 +361,11 @@ class FilteredView:
     @property
     def offense_label(self) -> str:
         """Plain words for the offense choice."""
-        if not self.selection:
+        if not self.choice:
             return "all Part 1 offenses"
         from bmoredash.app.state import OFFENSE_LABELS
 
-        return ", ".join(OFFENSE_LABELS.get(o, o) for o in self.selection)
+        return ", ".join(OFFENSE_LABELS.get(o, o) for o in self.choice)
 
     @property
     def period_label(self) -> str:
@@ -395,7 +408,7 @@ class FilteredView:
         if scope == "place":
             return self._place
         if scope == "district":
-            return self.context.place_mask(self.district, "")
+            return self.context.place_mask(self.selection.districts, None)
         if scope == "city":
             return None
         raise ValueError(f"unknown scope {scope!r}; use place, district or city")
@@ -407,6 +420,12 @@ class FilteredView:
             place = self._scope_mask(scope)
             self._masks[key] = mask if place is None else mask & place
         return self._masks[key]
+
+    def _positions(
+        self, start: date, end: date, offenses: tuple[str, ...], scope: str
+    ) -> np.ndarray:
+        span = self.context.span(start, end)
+        return np.flatnonzero(self._mask(offenses, scope)[span]) + span.start
 
     def rows(
         self,
@@ -424,10 +443,14 @@ class FilteredView:
         chosen = self.offenses if offenses is None else tuple(offenses)
         key = (start, end, chosen, scope)
         if key not in self._cache:
-            span = self.context.span(start, end)
-            keep = np.flatnonzero(self._mask(chosen, scope)[span]) + span.start
-            self._cache[key] = self.context.frame.take(keep)
+            self._cache[key] = self.context.frame.take(self._positions(start, end, chosen, scope))
         return self._cache[key]
+
+    def column(self, name: str, *, scope: str = "place") -> pd.Series:
+        """One column of the selected period's rows (not cached: cutting one column of
+        every place's rows is cheaper than cutting them all, as the map's areas need)."""
+        keep = self._positions(self.window.start, self.window.end, self.offenses, scope)
+        return self.context.frame[name].take(keep)
 
     def place_rows(self, start: date, end: date) -> pd.DataFrame:
         """Rows of every Part 1 offense in the place and period, whatever the offense choice."""

@@ -12,6 +12,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from bmoredash import selection
 from bmoredash.app.context import DashboardContext
 from bmoredash.app.state import OFFENSE_LABELS, FilterState, neighborhood_options
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT
@@ -209,9 +210,9 @@ class FilterBar:
             self.note.value = ""
             self.state.neighborhood = ""
             return
-        offered = self.neighborhood.options
-        match = next((n for n in offered if n.lower() == typed.lower()), None)
-        if match is None:
+        try:
+            match = selection.neighborhood_of(typed, self.neighborhood.options)
+        except selection.SelectionError:
             self.note.value = _note(
                 f"No neighborhood named {typed!r} here; pick one from the list "
                 "(the list follows the District)."

@@ -280,14 +280,7 @@ class DashboardApp:
         if self.context.data_dir is not None:
             from bmoredash import store
 
-            rows = store.load_incidents(
-                self.context.data_dir,
-                start=view.window.start,
-                end=view.window.end,
-                districts=None if view.district == "CITYWIDE" else [view.district],
-                neighborhoods=[view.neighborhood] if view.neighborhood else None,
-                offenses=list(view.offenses),
-            )
+            rows = store.load_incidents(self.context.data_dir, view.selection)
         else:
             rows = view.current
         return rows.drop(columns=[c for c in PRIVATE_COLUMNS if c in rows.columns])

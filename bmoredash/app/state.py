@@ -15,30 +15,21 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import traitlets
 
-from bmoredash import schema
+from bmoredash import schema, selection
 from bmoredash.app.pages import DEFAULT_PAGE, PAGE_SLUGS
-from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT, canonical_district
+from bmoredash.schema import CITYWIDE, OTHER, PROPERTY, VIOLENT
 
-#: Group names allowed in the Offense filter besides the canonical offenses.
-OFFENSE_GROUP_NAMES: tuple[str, ...] = (VIOLENT, PROPERTY)
-#: Plain names of the canonical offenses, for labels and tables.
+#: Plain names of the canonical offenses and the offense groups, for labels and tables.
 OFFENSE_LABELS: dict[str, str] = {
     **schema.OFFENSE_LABELS,
     VIOLENT: "Violent",
     PROPERTY: "Property",
+    OTHER: "Other (not Part 1)",
+    selection.PART1: "All Part 1",
+    selection.ALL: "All offenses, with common assault",
 }
 #: Plausible years in a link when the data's own years are not known.
 YEAR_RANGE = range(1960, 2101)
-
-
-def offense_choice(raw: str) -> str | None:
-    """The canonical offense or group name for a value typed in a link, else None."""
-    key = raw.strip()
-    if key.lower() in OFFENSE_GROUP_NAMES:
-        return key.lower()
-    if key.upper() in OFFENSES:
-        return key.upper()
-    return None
 
 
 def neighborhood_options(
@@ -56,8 +47,10 @@ class FilterState(traitlets.HasTraits):
     """What the visitor has chosen. Defaults mean "the latest year, citywide, all Part 1".
 
     ``year`` and the ``start``/``end`` range are exclusive: a full range switches the app
-    to date-range mode and ``year`` is ignored. ``offenses`` holds canonical offense names
-    and the group names ``violent`` / ``property``; empty means every Part 1 offense.
+    to date-range mode and ``year`` is ignored. ``offenses`` holds canonical offense and
+    group names as chosen (``selection.offense_choice``); empty means every Part 1 offense.
+    Values are read by the selection's parsers (``bmoredash.selection``), so a link
+    accepts exactly the spellings the package and the command line accept.
     ``messages`` collects what a link got wrong (not part of the query).
     """
 
@@ -138,9 +131,11 @@ class FilterState(traitlets.HasTraits):
 
         raw_district = last("district")
         if raw_district:
-            if raw_district.upper() == CITYWIDE:
-                state.district = CITYWIDE
-            elif (district := canonical_district(raw_district)) in DISTRICTS:
+            try:
+                district = selection.district_of(raw_district)
+            except selection.SelectionError:
+                district = schema.UNKNOWN_DISTRICT
+            if district != schema.UNKNOWN_DISTRICT:
                 state.district = district
             else:
                 messages.append(
@@ -149,26 +144,24 @@ class FilterState(traitlets.HasTraits):
 
         raw_hood = last("neighborhood")
         if raw_hood:
-            if neighborhoods_by_district is None:
-                state.neighborhood = raw_hood
-            else:
+            offered = None
+            if neighborhoods_by_district is not None:
                 offered = neighborhood_options(neighborhoods_by_district, state.district)
-                match = next((n for n in offered if n.lower() == raw_hood.lower()), None)
-                if match:
-                    state.neighborhood = match
-                else:
-                    where = "the city" if state.district == CITYWIDE else state.district.title()
-                    messages.append(
-                        f"Ignored neighborhood {raw_hood!r}: no such neighborhood in {where}."
-                    )
+            try:
+                state.neighborhood = selection.neighborhood_of(raw_hood, offered)
+            except selection.SelectionError:
+                where = "the city" if state.district == CITYWIDE else state.district.title()
+                messages.append(
+                    f"Ignored neighborhood {raw_hood!r}: no such neighborhood in {where}."
+                )
 
         allowed_years = set(years) if years is not None else set(YEAR_RANGE)
         raw_start, raw_end = last("start"), last("end")
         if raw_start or raw_end:
             try:
-                start = date.fromisoformat(raw_start or "")
-                end = date.fromisoformat(raw_end or "")
-            except ValueError:
+                start = selection.date_of(raw_start or "", "start")
+                end = selection.date_of(raw_end or "", "end")
+            except selection.SelectionError:
                 messages.append("Ignored the date range: give both start and end as YYYY-MM-DD.")
             else:
                 if start > end:
@@ -187,10 +180,12 @@ class FilterState(traitlets.HasTraits):
             for item in value.split(","):
                 if not item.strip():
                     continue
-                choice = offense_choice(item)
-                if choice is None:
+                try:
+                    choice = selection.offense_choice(item)
+                except selection.SelectionError:
                     messages.append(f"Ignored offense {item.strip()!r}: not a Part 1 offense.")
-                elif choice not in chosen:
+                    continue
+                if choice not in chosen:
                     chosen.append(choice)
         state.offenses = tuple(chosen)
 

@@ -12,7 +12,6 @@ import logging
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
-import numpy as np
 import pandas as pd
 from ipyleaflet import LayerGroup, LayersControl
 
@@ -165,10 +164,7 @@ class MapPage(BasePage):
     def _all_places(self, view: FilteredView, key: str) -> pd.DataFrame:
         """Column ``key`` of the period's rows of the chosen offenses in every place (area
         colours compare); only that column is cut, the counts need no other."""
-        ctx = view.context
-        span = ctx.span(view.window.start, view.window.end)
-        keep = np.flatnonzero(ctx.offense_mask(view.offenses)[span]) + span.start
-        return ctx.frame[[key]].take(keep)
+        return view.column(key, scope="city").to_frame()
 
     def _update_areas(self, view: FilteredView, label: str) -> None:
         layer = self.area_layers.get(label)
