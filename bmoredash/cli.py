@@ -1,4 +1,4 @@
-"""The ``bmoredash`` command line: demo, ingest, fetch, info, serve, report, reports.
+"""The ``bmoredash`` command line: demo, ingest, fetch, info, export, serve, report, reports.
 
 Each command is a thin wrapper over a package function; errors a user can fix are printed
 as one line on stderr with a non-zero exit code, never as a traceback.
@@ -21,7 +21,8 @@ from bmoredash.coverage import spans_of_days
 
 app = typer.Typer(
     help=(
-        "Baltimore Part 1 crime data: demo, ingest, fetch, rebuild, info, serve, report, reports."
+        "Baltimore Part 1 crime data: demo, ingest, fetch, rebuild, info, export, serve, "
+        "report, reports."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -242,6 +243,48 @@ def info(
             typer.echo(f"  {key}: {shown}")
         else:
             typer.echo(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option(help="CSV file to write")],
+    district: Annotated[
+        list[str] | None, typer.Option(help="a district or alias (repeat for more)")
+    ] = None,
+    neighborhood: Annotated[list[str] | None, typer.Option(help="a neighborhood")] = None,
+    offense: Annotated[
+        list[str] | None,
+        typer.Option(help="an offense or group: violent, property, other, part1, all"),
+    ] = None,
+    year: Annotated[list[int] | None, typer.Option(help="a calendar year")] = None,
+    start: Annotated[str | None, typer.Option(help="first date (YYYY-MM-DD)")] = None,
+    end: Annotated[str | None, typer.Option(help="last date (YYYY-MM-DD)")] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write the selected rows, every column, to a CSV file (analysts' full rows).
+
+    The options are read by the selection rule the dashboard and the package use
+    (``bmoredash.selection``): the same spellings, the same defaults (Part 1 offenses,
+    every place and date).
+    """
+    from bmoredash import store
+    from bmoredash.selection import Selection
+
+    with user_errors():
+        chosen = Selection.parse(
+            districts=district or None,
+            neighborhoods=neighborhood or None,
+            offenses=offense or None,
+            years=year or None,
+            start=start,
+            end=end,
+        )
+        rows = store.load_incidents(config.data_dir(data_dir), chosen)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(f".{out.name}.partial")
+        rows.to_csv(partial, index=False)
+        partial.replace(out)
+    typer.echo(f"wrote {len(rows):,} rows ({chosen.describe()}) to {out}")
 
 
 @app.command()

@@ -420,7 +420,8 @@ def test_end_to_end_fetch_to_store_then_load_incidents(server: FakeArcGIS, data_
         data_dir, urls=[url], since=date(2025, 3, 15), retry=FAST, progress=False
     )
     assert 0 < weekly["layers"][url] < N_ROWS
-    assert weekly["rows"] == N_ROWS and len(store.load_incidents(data_dir, offenses="all")) == N_ROWS
+    assert weekly["rows"] == N_ROWS
+    assert len(store.load_incidents(data_dir, offenses="all")) == N_ROWS
     assert weekly["sources"][0]["window"][0] == "2025-03-01"
     assert weekly["superseded"] == weekly["layers"][url]
     # A failed later fetch leaves that store as it was.
