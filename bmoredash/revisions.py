@@ -9,16 +9,20 @@ in the next one of the same dataset.
 The rule
 - A *pair* is a snapshot and the next snapshot of the same dataset with a later
   ``as_of`` whose covered days and offense scope meet it (``successive_pairs``). Two
-  snapshots with the same ``as_of`` (a file and a cut of it) are not successive
-  publications and are not compared.
+  snapshots with the same ``as_of`` (a file and a cut of it, a download made twice in a
+  day) are not successive publications: as in the store, the later ingest of the day
+  supersedes the other, which is compared with nothing.
 - Both snapshots are read back from their raw copies exactly as ``ingest.rebuild`` reads
   them (``sources.read_source`` then ``clean.clean``): the store itself keeps only the rows
   that still serve, so the earlier snapshot's superseded rows are gone from it.
 - Rows are counted per Part 1 offense on the days both snapshots cover (gap days and days
   outside either window are left out), per week ending Saturday (``bmoredash.periods``).
-- A week's *age* is how many weeks before the week holding the earlier snapshot's
-  ``as_of`` (its download date; its last date when ``as_of`` is not a date) it ends:
-  age 0 is the week still running when the earlier snapshot was taken.
+- A week's *age* is how many weeks before the week holding the earlier snapshot's last
+  date of data it ends: age 0 is the (often partial) week of that last date. The last
+  date, not the download date, because the preliminary rule counts from "data through"
+  (``coverage.preliminary_start``): ages 0 and 1 are the two weeks the faces call
+  preliminary when the data ends on a Saturday, ages 0 to 2 otherwise. (The Baltimore
+  Sun's weekly files end 7 to 10 days before their download.)
 - Pairs are pooled: rows are summed per age and offense over every pair, and the change
   is given in percent only under the small-numbers rule (``aggregate.readable_percent``:
   both sides at least 10).
@@ -38,7 +42,7 @@ import pandas as pd
 from bmoredash import clean, config, periods, sources, store
 from bmoredash.aggregate import count_by_offense, event_dates, readable_percent
 from bmoredash.schema import PART1_OFFENSES
-from bmoredash.snapshots import Snapshot, _shared_scope
+from bmoredash.snapshots import Snapshot, _shared_scope, priority
 
 __all__ = [
     "ALL_PART1",
@@ -74,17 +78,9 @@ class Pair:
 
 
 def reference_day(snap: Snapshot) -> date | None:
-    """The Baltimore date a snapshot was taken: its ``as_of`` (a date, or a fetch's UTC
-    instant converted to Baltimore), else its last date. Ages are counted from it."""
-    try:
-        stamp = pd.Timestamp(snap.as_of)
-    except (TypeError, ValueError):
-        stamp = pd.NaT
-    if pd.isna(stamp):
-        return snap.end
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert(config.CITY_TZ)
-    return stamp.date()
+    """The day ages are counted from: the snapshot's last date of data (its window's end),
+    the "data through" that ``coverage.preliminary_start`` counts from."""
+    return snap.end
 
 
 def _shared_days(a: Snapshot, b: Snapshot) -> frozenset[date]:
@@ -100,22 +96,25 @@ def _scopes_meet(a: Snapshot, b: Snapshot) -> bool:
 
 def successive_pairs(snapshots: Iterable[Snapshot]) -> list[Pair]:
     """Each snapshot with the next snapshot of the same dataset that republishes some of
-    its days: a strictly later ``as_of`` (then the later ingest), shared covered days and
-    offenses. A snapshot that nothing later overlaps is in no pair."""
+    its days (shared covered days and offenses), when that one has a later ``as_of``. A
+    snapshot superseded by another of the same ``as_of``, or that nothing later
+    overlaps, is in no pair."""
     by_dataset: dict[str, list[Snapshot]] = {}
     for snap in snapshots:
         by_dataset.setdefault(snap.dataset, []).append(snap)
     pairs = []
     for snaps in by_dataset.values():
-        ordered = sorted(snaps, key=lambda s: (s.as_of, s.batch, s.sequence))
+        ordered = priority(snaps)[::-1]  # the store's order: earliest as_of, loser first
         for i, earlier in enumerate(ordered):
             for later in ordered[i + 1 :]:
-                if later.as_of <= earlier.as_of or not _scopes_meet(earlier, later):
+                if not _scopes_meet(earlier, later):
                     continue
                 days = _shared_days(earlier, later)
-                if days:
+                if not days:
+                    continue
+                if later.as_of > earlier.as_of:
                     pairs.append(Pair(earlier, later, days, _shared_scope(earlier, later)))
-                    break
+                break  # the first later snapshot over its days: next, or same-day successor
     return sorted(pairs, key=lambda p: (p.earlier.dataset, p.earlier.as_of, p.later.as_of))
 
 

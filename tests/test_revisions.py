@@ -106,7 +106,6 @@ def test_pairs_need_the_same_dataset_a_later_as_of_and_shared_days(
     pairs = revisions.successive_pairs([later, first])
     assert [(p.earlier.id, p.later.id) for p in pairs] == [(first.id, later.id)]
     assert min(pairs[0].days) == dt.date(2026, 4, 26) and max(pairs[0].days) == first.end
-    assert revisions.reference_day(first) == dt.date(2026, 6, 17)
     # the same download again, or a cut of it with the same as_of, is not a revision
     assert revisions.successive_pairs([first, first]) == []
     # a later snapshot of other days: nothing shared, nothing compared
@@ -128,8 +127,14 @@ def test_a_store_of_one_snapshot_has_nothing_to_measure(data_dir: Path, tmp_path
     assert table.empty and "revision_pct" in table.columns
 
 
-def test_a_fetch_instant_is_read_as_its_baltimore_day(two_snapshots: Path) -> None:
+def test_ages_count_from_the_last_date_of_data_not_the_download(two_snapshots: Path) -> None:
     first = store.read_snapshots(two_snapshots)[0]
-    fetched = first.with_counts(as_of="2026-06-21T02:30:00+00:00")  # Sat Jun 20, 10:30 p.m.
-    assert revisions.reference_day(fetched) == dt.date(2026, 6, 20)
-    assert revisions.reference_day(first.with_counts(as_of="")) == first.end
+    downloaded_later = first.with_counts(as_of="2026-06-27T14:00:00+00:00")
+    assert revisions.reference_day(downloaded_later) == dt.date(2026, 6, 17)
+
+
+def test_a_same_day_download_supersedes_instead_of_revising(two_snapshots: Path) -> None:
+    first, later = store.read_snapshots(two_snapshots)
+    again = first.with_counts(id="s000009", sequence=9, batch=9)
+    pairs = revisions.successive_pairs([first, again, later])
+    assert [(p.earlier.id, p.later.id) for p in pairs] == [("s000009", later.id)]
