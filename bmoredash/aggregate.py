@@ -41,12 +41,9 @@ from bmoredash.periods import (
     ytd_windows,
 )
 from bmoredash.schema import (
-    DISTRICTS,
     OFFENSES,
     PART1_OFFENSES,
-    PROPERTY,
     PROPERTY_OFFENSES,
-    VIOLENT,
     VIOLENT_OFFENSES,
 )
 
@@ -79,30 +76,8 @@ HEADLINE_MEASURES: dict[str, tuple[str, ...]] = {
 
 
 # --------------------------------------------------------------------------------------
-# Filtering
+# Rows of a window (the selection rule itself lives in ``bmoredash.selection``)
 # --------------------------------------------------------------------------------------
-
-
-def expand_offenses(selection: Iterable[str] | None) -> tuple[str, ...]:
-    """Canonical offenses for a selection that may name groups (``violent``, ``property``).
-
-    ``None`` or empty means all Part 1 offenses (common assault only when asked for).
-    """
-    if not selection:
-        return PART1_OFFENSES
-    chosen: list[str] = []
-    for item in selection:
-        key = item.strip()
-        if key.lower() == VIOLENT:
-            chosen.extend(VIOLENT_OFFENSES)
-        elif key.lower() == PROPERTY:
-            chosen.extend(PROPERTY_OFFENSES)
-        elif key.upper() in OFFENSES:
-            chosen.append(key.upper())
-        else:
-            valid = ", ".join([VIOLENT, PROPERTY, *OFFENSES])
-            raise ValueError(f"unknown offense {item!r}; valid: {valid}")
-    return tuple(dict.fromkeys(chosen))
 
 
 def event_dates(frame: pd.DataFrame) -> pd.Series:
@@ -115,33 +90,6 @@ def in_window(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
     days = event_dates(frame)
     mask = (days >= pd.Timestamp(window.start)) & (days <= pd.Timestamp(window.end))
     return frame[mask.to_numpy()]
-
-
-def filter_incidents(
-    frame: pd.DataFrame,
-    *,
-    districts: Iterable[str] | None = None,
-    neighborhoods: Iterable[str] | None = None,
-    offenses: Iterable[str] | None = None,
-    window: Window | None = None,
-) -> pd.DataFrame:
-    """Rows matching every given filter; ``None`` leaves that dimension open.
-
-    ``offenses=None`` keeps Part 1 offenses only. District names are canonical
-    (``CITYWIDE`` or nothing means all districts).
-    """
-    mask = np.ones(len(frame), dtype=bool)
-    wanted_districts = [d for d in (districts or []) if d != "CITYWIDE"]
-    unknown = set(wanted_districts) - set(DISTRICTS) - {"UNKNOWN"}
-    if unknown:
-        raise ValueError(f"unknown district {sorted(unknown)}; valid: {', '.join(DISTRICTS)}")
-    if wanted_districts:
-        mask &= frame["district"].isin(wanted_districts).to_numpy()
-    if neighborhoods:
-        mask &= frame["neighborhood"].isin(list(neighborhoods)).to_numpy()
-    mask &= frame["offense"].isin(expand_offenses(offenses)).to_numpy()
-    subset = frame[mask]
-    return in_window(subset, window) if window else subset
 
 
 # --------------------------------------------------------------------------------------

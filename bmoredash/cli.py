@@ -339,7 +339,7 @@ def report(
 
     with user_errors():
         result = render_report(
-            district.upper(),
+            district,
             _parse_date(week_ending, "--week-ending"),
             data_dir=config.data_dir(data_dir),
             out_dir=config.reports_dir(out),

@@ -40,6 +40,7 @@ from bmoredash.schema import (
     PROPERTY_OFFENSES,
     VIOLENT_OFFENSES,
 )
+from bmoredash.selection import Selection, SelectionError, district_of
 
 #: The single report template.
 TEMPLATE = config.PROJECT_DIR / "notebooks" / "district_report.ipynb"
@@ -109,8 +110,13 @@ def default_week_ending(data_dir: str | os.PathLike[str] | None = None) -> date:
 
 
 def check_district(district: str) -> str:
-    """The canonical place name, or ReportParameterError listing the valid ones."""
-    name = str(district).strip().upper()
+    """The canonical place name for any spelling the selection rule accepts (``Western
+    District``, ``Northeastern``), or ReportParameterError listing the valid ones: a report
+    is for one of the nine districts or the city."""
+    try:
+        name = district_of(district)
+    except SelectionError:
+        name = None
     if name not in REPORT_PLACES:
         raise ReportParameterError(
             f"unknown district {district!r}; valid: {', '.join(REPORT_PLACES)}"
@@ -259,7 +265,7 @@ def _weekly_with_flags(
     window = periods.with_weeks_before(trend, agg.FLAG_HISTORY_WEEKS)
     columns = {}
     for key, offenses in (("violent", VIOLENT_OFFENSES), ("property", PROPERTY_OFFENSES)):
-        rows = agg.filter_incidents(frame, offenses=[key])
+        rows = Selection(offenses=offenses).apply(frame)
         weekly = agg.weekly_counts(rows, window, coverage, offenses)
         columns[key] = weekly
         columns[f"{key}_flag"] = agg.flag_weeks(weekly)
@@ -318,8 +324,8 @@ def load_report_data(params: ReportParams) -> ReportData:
     load_start = min(
         ytd_before.start, periods.with_weeks_before(trend_window, agg.FLAG_HISTORY_WEEKS + 1).start
     )
-    rows = load_incidents(params.data_dir, start=load_start, end=week_end, columns=_COLUMNS)
-    place = agg.filter_incidents(rows, districts=[params.district])
+    chosen = Selection.parse(districts=params.district, start=load_start, end=week_end)
+    place = load_incidents(params.data_dir, chosen, columns=_COLUMNS)
 
     coverage = params.coverage
     table = agg.weekly_offense_table(place, week_end, coverage)

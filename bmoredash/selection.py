@@ -195,11 +195,17 @@ class Selection:
         years: Any = None,
         start: Any = None,
         end: Any = None,
+        window: Window | None = None,
     ) -> Selection:
-        """The selection for Python keywords or command-line values (see the module rule).
+        """The selection for Python keywords or command-line values (see the module rule);
+        ``window`` is ``start`` and ``end`` in one.
 
         Raises ``SelectionError`` naming the bad value and the valid ones.
         """
+        if window is not None:
+            if start is not None or end is not None:
+                raise SelectionError("give a window or start/end, not both")
+            start, end = window.start, window.end
         place: tuple[str, ...] | None = None
         if districts is not None:
             names = [district_of(d) for d in _as_list(districts, "districts")]
@@ -213,17 +219,6 @@ class Selection:
         if offenses is not None:
             chosen = expand_offenses(_as_list(offenses, "offenses"))
         return cls(place, hoods, chosen, _windows(years, start, end))
-
-    @classmethod
-    def of_window(cls, window: Window, **keywords: Any) -> Selection:
-        """The selection of ``window`` and the given keywords (see ``parse``)."""
-        return cls.parse(start=window.start, end=window.end, **keywords)
-
-    def with_window(self, window: Window | None) -> Selection:
-        """The same places and offenses over ``window`` (None: every date)."""
-        return Selection(
-            self.districts, self.neighborhoods, self.offenses, None if window is None else (window,)
-        )
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The selected rows of a frame of canonical rows (the reference implementation:
@@ -272,3 +267,9 @@ def _windows(years: Any, start: Any, end: Any) -> tuple[Window, ...] | None:
             year = periods.calendar_year(raw)
             spans.append(Window(max(year.start, first), min(year.end, last)))
     return tuple(w for w in spans if w.start <= w.end)
+
+
+def select_rows(frame: pd.DataFrame, **keywords: Any) -> pd.DataFrame:
+    """The rows of ``frame`` that ``Selection.parse(**keywords)`` selects (for analysts'
+    frames already in memory; the store filters before loading)."""
+    return Selection.parse(**keywords).apply(frame)

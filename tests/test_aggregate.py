@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from bmoredash import aggregate as agg
+from bmoredash.selection import select_rows
 
 
 def rows(*items: tuple[str, str, str]) -> pd.DataFrame:
@@ -74,24 +75,24 @@ def test_comparison_describes_readable_change() -> None:
     )
 
 
-def test_filter_incidents_by_district_offense_group_and_window() -> None:
+def test_select_rows_by_district_offense_group_and_window() -> None:
     frame = rows(
         ("2026-01-05 10:00", "HOMICIDE", "WESTERN"),
         ("2026-01-06 10:00", "BURGLARY", "WESTERN"),
         ("2026-01-07 10:00", "COMMON ASSAULT", "WESTERN"),
         ("2026-01-07 10:00", "ROBBERY", "EASTERN"),
     )
-    assert len(agg.filter_incidents(frame)) == 3  # Part 1 only
-    assert len(agg.filter_incidents(frame, districts=["CITYWIDE"])) == 3
-    assert len(agg.filter_incidents(frame, districts=["WESTERN"])) == 2
-    assert len(agg.filter_incidents(frame, offenses=["violent"])) == 2
-    assert len(agg.filter_incidents(frame, offenses=["COMMON ASSAULT"])) == 1
+    assert len(select_rows(frame)) == 3  # Part 1 only
+    assert len(select_rows(frame, districts=["CITYWIDE"])) == 3
+    assert len(select_rows(frame, districts=["WESTERN"])) == 2
+    assert len(select_rows(frame, offenses=["violent"])) == 2
+    assert len(select_rows(frame, offenses=["COMMON ASSAULT"])) == 1
     window = agg.Window(date(2026, 1, 6), date(2026, 1, 6))
-    assert len(agg.filter_incidents(frame, window=window)) == 1
+    assert len(select_rows(frame, window=window)) == 1
     with pytest.raises(ValueError, match="valid: CENTRAL"):
-        agg.filter_incidents(frame, districts=["GOTHAM"])
+        select_rows(frame, districts=["GOTHAM"])
     with pytest.raises(ValueError, match="unknown offense"):
-        agg.filter_incidents(frame, offenses=["JAYWALKING"])
+        select_rows(frame, offenses=["JAYWALKING"])
 
 
 def test_weekly_counts_zero_fill_saturday_weeks() -> None:

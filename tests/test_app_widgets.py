@@ -13,6 +13,7 @@ import pytest
 
 from bmoredash import aggregate as agg
 from bmoredash.schema import COLUMN_NAMES, DISTRICTS, DTYPES, OFFENSES
+from bmoredash.selection import select_rows
 
 THROUGH = date(2025, 6, 14)  # a Saturday
 FIRST = date(2018, 1, 1)
@@ -148,7 +149,7 @@ def incidents(real_dir: Path) -> pd.DataFrame:
 
 
 def _western(incidents: pd.DataFrame, **kwargs) -> pd.DataFrame:
-    return agg.filter_incidents(incidents, districts=["WESTERN"], **kwargs)
+    return select_rows(incidents, districts=["WESTERN"], **kwargs)
 
 
 def _require_page(app, slug: str):
@@ -161,7 +162,7 @@ def _require_page(app, slug: str):
 # --------------------------------------------------------------------------------------
 
 
-def test_view_rows_are_the_rows_filter_incidents_keeps(app, incidents):
+def test_view_rows_are_the_rows_the_selection_keeps(app, incidents):
     from bmoredash.app.context import FilteredView
     from bmoredash.app.state import FilterState
 
@@ -179,7 +180,7 @@ def test_view_rows_are_the_rows_filter_incidents_keeps(app, incidents):
     ):
         view = FilteredView(app.context, state)
         got = view.rows(window.start, window.end)
-        want = agg.filter_incidents(incidents, window=window, **kwargs)
+        want = select_rows(incidents, window=window, **kwargs)
         assert len(want) > 0
         got_ids = app.context.text("incident_id", got).astype(str)
         assert sorted(got_ids) == sorted(want["incident_id"].astype(str))
@@ -212,7 +213,7 @@ def test_selection_card_follows_the_offense_filter(app, incidents):
     app.filter_bar.offense.value = ("ARSON",)
     page = app.pages["overview"]
     this_year, _ = agg.ytd_windows(THROUGH)
-    arson = agg.filter_incidents(incidents, offenses=["ARSON"], window=this_year)
+    arson = select_rows(incidents, offenses=["ARSON"], window=this_year)
     assert "Your selection: Arson" in page.selection_card.value
     assert f">{len(arson):,}<" in page.selection_card.value
 
@@ -282,7 +283,7 @@ def test_trends_monthly_and_table_toggle(app, incidents):
     page = app.pages["trends"]
     page.interval.value = "Monthly"
     window = agg.Window(date(THROUGH.year - 5, 1, 1), THROUGH)
-    expected = agg.monthly_counts(agg.filter_incidents(incidents), window)
+    expected = agg.monthly_counts(select_rows(incidents), window)
     assert list(page.series.line.y) == list(expected.to_numpy(dtype=float))
     panel = page.series_panel
     assert panel.table.layout.display == "none"

@@ -25,6 +25,7 @@ from browser_support import (
 
 from bmoredash import aggregate, store
 from bmoredash.app.pages import FRIENDLY_ERROR, PAGES
+from bmoredash.selection import select_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -105,7 +106,7 @@ def district_select(tab):
 
 def ytd_cards(incidents: pd.DataFrame, through: date, district: str | None = None) -> dict:
     """The four headline numbers the package computes for a district (None: citywide)."""
-    rows = aggregate.filter_incidents(incidents, districts=[district] if district else None)
+    rows = select_rows(incidents, districts=[district] if district else None)
     return {c.label: c.current for c in aggregate.ytd_comparison(rows, through)}
 
 
@@ -163,7 +164,7 @@ def test_a_deep_link_opens_the_right_view(page, server: Server, incidents, throu
     page.goto(f"{server.url}/?district=WESTERN&year={year}")
     wait_for_app(page)
     window = aggregate.Window(date(year, 1, 1), date(year, 12, 31))
-    rows = aggregate.filter_incidents(incidents, districts=["WESTERN"], window=window)
+    rows = select_rows(incidents, districts=["WESTERN"], window=window)
     expected = aggregate.headline_counts(rows).to_dict()
     wait_for_counts(page, {label: int(n) for label, n in expected.items()})
     selected = district_select(page).evaluate("s => s.options[s.selectedIndex].text")

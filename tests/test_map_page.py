@@ -10,7 +10,6 @@ import pytest
 from conftest import require_shared
 
 from bmoredash import boundaries, cvi
-from bmoredash.aggregate import filter_incidents
 from bmoredash.app import maps
 from bmoredash.app.context import DashboardContext, FilteredView
 from bmoredash.app.pages.cvi import CviPage, program_card
@@ -18,6 +17,7 @@ from bmoredash.app.pages.map import DISTRICTS_LABEL, NEIGHBORHOODS_LABEL, MapPag
 from bmoredash.app.state import FilterState
 from bmoredash.config import PACKAGE_DIR
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES
+from bmoredash.selection import select_rows
 
 THROUGH = pd.Timestamp("2025-06-14", tz="America/New_York")  # a Saturday
 
@@ -88,7 +88,7 @@ def test_district_polygons_are_drawn_with_counts(frame: pd.DataFrame, installed:
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in features)
     # colours count the selected period (2025 YTD) of Part 1 offenses, per district
     view = FilteredView(context, FilterState())
-    expected = filter_incidents(frame, window=view.window)["district"].value_counts()
+    expected = select_rows(frame, window=view.window)["district"].value_counts()
     got = {f["properties"]["district"]: f["properties"]["count"] for f in features}
     assert got == {d: int(expected.get(d, 0)) for d in DISTRICTS}
     assert "Police districts" in page.legend.value

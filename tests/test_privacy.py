@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from bmoredash import aggregate as agg
+from bmoredash.selection import select_rows
 
 Method = Callable[[list[int]], "set[int] | None"]
 
@@ -169,9 +170,7 @@ def victims_tables(rows: pd.DataFrame) -> Iterator[tuple[str, pd.Series, int]]:
         window = agg.Window(date(year, 1, 1), min(date(year, 12, 31), DEMO_END))
         for _, district in DISTRICT_OPTIONS:
             for group, offenses in VICTIM_GROUPS.items():
-                cut = agg.filter_incidents(
-                    rows, districts=[district], offenses=offenses, window=window
-                )
+                cut = select_rows(rows, districts=[district], offenses=offenses, window=window)
                 for column in BREAKDOWNS:
                     shown = shown_breakdown(cut, column)
                     yield f"{district} {year} {group} {column}", shown, len(cut)

@@ -336,8 +336,8 @@ class FilteredView:
         self.choice: tuple[str, ...] = tuple(state.offenses)
         self.window, self.previous, self.is_ytd = period_windows(state, context.data_through)
         self.through: date = self.window.end
-        self.selection = Selection.of_window(
-            self.window,
+        self.selection = Selection.parse(
+            window=self.window,
             districts=self.district,
             neighborhoods=self.neighborhood or None,
             offenses=self.choice or None,
