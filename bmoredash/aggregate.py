@@ -46,6 +46,7 @@ from bmoredash.schema import (
     PROPERTY_OFFENSES,
     VIOLENT_OFFENSES,
 )
+from bmoredash.selection import Selection
 
 #: Below this many events in both windows a change is not worth reading as a trend.
 MIN_READABLE_COUNT = 10
@@ -995,9 +996,8 @@ def weekly_offense_table(
     ]
     # This week and the weeks its seasonal baseline reads.
     weeks = weeks_window(week_end, FLAG_HISTORY_WEEKS + 1)
-    offense = frame["offense"].astype(str)
     table["flag"] = [
-        flag_weeks(weekly_counts(frame[offense.isin(o).to_numpy()], weeks, coverage, o)).iloc[-1]
+        flag_weeks(weekly_counts(Selection(offenses=o).apply(frame), weeks, coverage, o)).iloc[-1]
         for o in REPORT_ROWS.values()
     ]
     table.index.name = "offense"

@@ -26,6 +26,7 @@ import pandas as pd
 
 from bmoredash.config import PACKAGE_DIR
 from bmoredash.coverage import Coverage
+from bmoredash.selection import Selection
 
 TALLIES_FILE = PACKAGE_DIR / "data" / "official_tallies.csv"
 REASONS_FILE = PACKAGE_DIR / "data" / "tally_reasons.csv"
@@ -149,7 +150,7 @@ def compare_with_official(
     reasons = reasons if reasons is not None else load_reasons()
     tallies = tallies if tallies is not None else load_tallies(reasons=reasons)
     offenses = [offense for offense, _ in MEASURES.values()]
-    rows = frame.loc[frame["offense"].isin(offenses).to_numpy(), ["occurred_at", "offense"]]
+    rows = Selection(offenses=tuple(offenses)).apply(frame)[["occurred_at", "offense"]]
     days = rows["occurred_at"].dt.tz_localize(None).dt.normalize().dt.date
     years = rows["occurred_at"].dt.year.to_numpy()
     offense_of = rows["offense"].astype(str).to_numpy()

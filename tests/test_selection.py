@@ -9,6 +9,7 @@ fast path (``FilteredView``) and the CSV download.
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 from pathlib import Path
 
@@ -257,3 +258,32 @@ def test_the_command_line_exports_the_same_selection(demo_store: Path, tmp_path:
     assert "unknown district 'Gotham'" in bad.output and "Traceback" not in bad.output
     empty = CliRunner().invoke(app, [*args[:5], "--start", "2025-02-01", "--end", "2025-01-01"])
     assert empty.exit_code == 1 and "after end" in empty.output
+
+
+#: Where rows may be filtered by place or offense, with the reason.
+FILTER_HOMES = {
+    "selection.py": "the rule and its reference implementation",
+    "store.py": "the rule as Arrow predicates (load_incidents)",
+    "app/context.py": "the rule as category-code masks (the dashboard's fast path)",
+    "clean.py": "conforms published values and counts quality; selects no rows for a view",
+    "boundaries.py": "picks a district's outline polygon, not rows",
+}
+FILTER_CODE = re.compile(
+    r"""\[["'](?:district|neighborhood|offense)["']\][^\n]*\.isin\(|pc\.is_in\(|"""
+    r"""\[["'](?:district|neighborhood|offense)["']\]\s*==""",
+)
+
+
+def test_no_filter_logic_outside_the_selection_and_its_fast_paths() -> None:
+    package = Path(__file__).resolve().parents[1] / "bmoredash"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package).as_posix()
+        if name in FILTER_HOMES:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if FILTER_CODE.search(line):
+                found.append(f"{name}:{number}: {line.strip()}")
+    assert not found, "filter by place or offense outside bmoredash.selection:\n" + "\n".join(found)
+    for name in FILTER_HOMES:
+        assert (package / name).exists(), f"{name} is listed as a filter home but is gone"
