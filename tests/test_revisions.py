@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from bmoredash import ingest, revisions, store
+from tests.conftest import require_shared
 from tests.test_ingest import BETA_HEADER, BETA_ROWS, write_csv
 
 TODAY = dt.date(2026, 7, 1)
@@ -138,3 +139,18 @@ def test_a_same_day_download_supersedes_instead_of_revising(two_snapshots: Path)
     again = first.with_counts(id="s000009", sequence=9, batch=9)
     pairs = revisions.successive_pairs([first, again, later])
     assert [(p.earlier.id, p.later.id) for p in pairs] == [("s000009", later.id)]
+
+
+def test_the_two_part1_crime_extracts_in_shared(tmp_path: Path) -> None:
+    """The USF copy of Part1_Crime (rows through 2021-07-14) and the homicide export of
+    2022-02-07 are two downloads of one dataset: their shared scope is homicides."""
+    usf = require_shared("crime", "current", "p1crime_usf_rows_000001-060000.csv")
+    export = require_shared("crime", "current", "Part1_Crime_data_homicides_export_2022-02-07.csv")
+    data_dir = tmp_path / "data"
+    ingest.ingest_paths([usf], data_dir)
+    ingest.ingest_paths([export], data_dir)
+    table = revisions.revision_table(data_dir)
+    assert set(table["offense"]) == {"HOMICIDE"}  # no Part 1 total from a homicide list
+    got = {r.age_weeks: (r.rows_first, r.rows_later) for r in table.itertuples()}
+    # the USF copy's last weeks lack homicides the export has; older weeks agree
+    assert got == {2: (0, 3), 3: (1, 4), 4: (9, 14), 5: (2, 2), 6: (11, 11), 7: (7, 7), 8: (9, 9)}
