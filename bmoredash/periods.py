@@ -271,3 +271,35 @@ def rolling_months(through: date, months: int = 12) -> Window:
     next_month = date(year + (month == 12), month % 12 + 1, 1)
     last = (next_month - timedelta(days=1)).day
     return Window(date(year, month, min(through.day, last)) + timedelta(days=1), through)
+
+
+# --------------------------------------------------------------------------------------
+# The period a visitor chooses
+# --------------------------------------------------------------------------------------
+
+
+def chosen_windows(
+    year: int | None, start: date | None, end: date | None, through: date
+) -> tuple[Window, Window, bool]:
+    """(selected period, comparison period, is year to date) for a choice of a year or a
+    date range, with data through ``through``.
+
+    The latest year (or none chosen): year to date through ``through`` vs the same days a
+    year earlier. A past year: the whole year vs the year before. A date range, cut at
+    ``through``: ``previous_window``, the window of equal length just before it.
+    """
+    if start is not None and end is not None:
+        last = min(end, through)
+        window = Window(min(start, last), last)
+        return window, previous_window(window), False
+    if year is None or year >= through.year:
+        now, before = ytd_windows(through)
+        return now, before, True
+    window = calendar_year(year)
+    return window, previous_window(window), False
+
+
+def years_back_start(through: date, years: int) -> date:
+    """Jan 1 of the year ``years`` before ``through``'s year (where multi-year histories
+    begin)."""
+    return date(through.year - years, 1, 1)

@@ -395,3 +395,25 @@ def test_no_comparison_date_arithmetic_outside_periods():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             found += [f"{name}:{number}: {line.strip()}" for p in _WINDOW_ARITHMETIC if p in line]
     assert not found, "ask bmoredash.periods instead:\n" + "\n".join(found)
+
+
+def test_the_chosen_period_and_what_it_is_compared_with() -> None:
+    through = date(2026, 11, 21)
+    now, before, ytd = periods.chosen_windows(None, None, None, through)
+    assert (now, before, ytd) == (
+        Window(date(2026, 1, 1), through),
+        Window(date(2025, 1, 1), date(2025, 11, 21)),
+        True,
+    )
+    assert periods.chosen_windows(2026, None, None, through)[2] is True
+    assert periods.chosen_windows(2024, None, None, through) == (
+        Window(date(2024, 1, 1), date(2024, 12, 31)),
+        Window(date(2023, 1, 1), date(2023, 12, 31)),
+        False,
+    )
+    # A range reaching past the data is cut at the data's last day, then compared with
+    # the equal-length window just before it (690 days each).
+    now, before, ytd = periods.chosen_windows(2020, date(2025, 1, 1), date(2027, 1, 1), through)
+    assert now == Window(date(2025, 1, 1), through) and not ytd
+    assert before.end == date(2024, 12, 31) and before.days == now.days == 690
+    assert periods.years_back_start(through, 5) == date(2021, 1, 1)

@@ -31,7 +31,6 @@ import pandas as pd
 from bmoredash import config, periods
 from bmoredash.aggregate import why_not_compared
 from bmoredash.coverage import from_manifest
-from bmoredash.periods import Window
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PART1_OFFENSES
 from bmoredash.selection import Selection
 
@@ -297,27 +296,6 @@ def load_context(data_dir: str | os.PathLike[str] | None = None) -> DashboardCon
 # --------------------------------------------------------------------------------------
 
 
-def period_windows(state: FilterState, through: date) -> tuple[Window, Window, bool]:
-    """(selected period, comparison period, is year-to-date) for the state, by the rule
-    of ``bmoredash.periods``.
-
-    Latest year: year to date through ``through`` vs the same days a year earlier.
-    A past year: the whole year vs the year before. A date range (cut at ``through``):
-    ``periods.previous_window``, the window of equal length just before it (whole
-    calendar years: the years before).
-    """
-    if state.start is not None and state.end is not None:
-        end = min(state.end, through)
-        window = Window(min(state.start, end), end)
-        return window, periods.previous_window(window), False
-    year = state.year
-    if year is None or year >= through.year:
-        now, before = periods.ytd_windows(through)
-        return now, before, True
-    window = periods.calendar_year(year)
-    return window, periods.previous_window(window), False
-
-
 class FilteredView:
     """The rows for one filter choice, cut lazily and cached, shared by every page.
 
@@ -334,7 +312,9 @@ class FilteredView:
         self.district: str = state.district or CITYWIDE
         self.neighborhood: str = state.neighborhood
         self.choice: tuple[str, ...] = tuple(state.offenses)
-        self.window, self.previous, self.is_ytd = period_windows(state, context.data_through)
+        self.window, self.previous, self.is_ytd = periods.chosen_windows(
+            state.year, state.start, state.end, context.data_through
+        )
         self.through: date = self.window.end
         self.selection = Selection.parse(
             window=self.window,
@@ -394,7 +374,7 @@ class FilteredView:
         """First day of the history the trend pages draw (``HISTORY_YEARS`` years back),
         never before the data for the chosen offenses begin: weeks before would draw as
         zero crimes."""
-        wanted = min(date(self.through.year - HISTORY_YEARS, 1, 1), self.previous.start)
+        wanted = min(periods.years_back_start(self.through, HISTORY_YEARS), self.previous.start)
         first = self.context.coverage.first_day(self.offenses) or self.context.first_date
         return max(wanted, first)
 
