@@ -29,7 +29,14 @@ import numpy as np
 import pandas as pd
 
 from bmoredash import config, periods
-from bmoredash.aggregate import why_not_compared
+from bmoredash.aggregate import (
+    INCIDENTS,
+    OFFENSE_RANK,
+    VICTIMS,
+    check_unit,
+    unit_note,
+    why_not_compared,
+)
 from bmoredash.coverage import from_manifest
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PART1_OFFENSES
 from bmoredash.selection import Selection
@@ -268,6 +275,30 @@ class DashboardContext:
         """Rows whose canonical offense is one of ``offenses``."""
         return self._offense.mask(set(offenses))
 
+    @cached_property
+    def _incidents(self) -> tuple[np.ndarray, np.ndarray]:
+        """(incident code per row, -1 without an incident number; offense rank per row),
+        built on the first count of incidents only: most visitors never ask for one."""
+        if "incident_id" in self.texts.columns:
+            codes, _ = pd.factorize(self.texts["incident_id"], use_na_sentinel=True)
+        else:
+            codes = np.full(len(self.frame), -1)
+        names = self._offense.categories
+        ranks = np.array([OFFENSE_RANK.get(n, len(OFFENSE_RANK)) for n in names] + [0])
+        return codes.astype(np.int32), ranks[self._offense.codes].astype(np.int8)
+
+    def one_per_incident(self, positions: np.ndarray) -> np.ndarray:
+        """Of the rows at ``positions`` (ascending), one per incident: the fast path of
+        ``aggregate.incident_rows`` (most serious offense, then the earliest row; rows
+        without an incident number left out)."""
+        codes, ranks = self._incidents
+        keyed = positions[codes[positions] >= 0]
+        code = codes[keyed]
+        order = np.lexsort((keyed, ranks[keyed], code))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = code[order][1:] != code[order][:-1]
+        return np.sort(keyed[order][first])
+
     def text(self, column: str, rows: pd.DataFrame) -> pd.Series:
         """``column`` (one of TEXT_COLUMNS) for ``rows`` cut from ``frame`` (by position)."""
         if column not in self.texts.columns:
@@ -304,7 +335,8 @@ class FilteredView:
     ``rows(start, end)`` gives the filtered rows of any period; ``current``,
     ``previous_rows`` and ``frame`` (from ``history_start`` to ``through``) are the cuts
     most pages need. ``place_rows`` ignores the offense choice (all Part 1 offenses),
-    for the headline cards.
+    for the headline cards. ``unit`` is what the counts count (``aggregate.UNITS``): for
+    ``incidents`` every cut holds one row per incident (``aggregate.incident_rows``).
     """
 
     def __init__(self, context: DashboardContext, state: FilterState) -> None:
@@ -312,6 +344,7 @@ class FilteredView:
         self.district: str = state.district or CITYWIDE
         self.neighborhood: str = state.neighborhood
         self.choice: tuple[str, ...] = tuple(state.offenses)
+        self.unit: str = check_unit(state.count)
         self.window, self.previous, self.is_ytd = periods.chosen_windows(
             state.year, state.start, state.end, context.data_through
         )
@@ -402,10 +435,11 @@ class FilteredView:
         return self._masks[key]
 
     def _positions(
-        self, start: date, end: date, offenses: tuple[str, ...], scope: str
+        self, start: date, end: date, offenses: tuple[str, ...], scope: str, unit: str
     ) -> np.ndarray:
         span = self.context.span(start, end)
-        return np.flatnonzero(self._mask(offenses, scope)[span]) + span.start
+        keep = np.flatnonzero(self._mask(offenses, scope)[span]) + span.start
+        return self.context.one_per_incident(keep) if unit == INCIDENTS else keep
 
     def rows(
         self,
@@ -414,22 +448,36 @@ class FilteredView:
         *,
         offenses: tuple[str, ...] | None = None,
         scope: str = "place",
+        unit: str | None = None,
     ) -> pd.DataFrame:
         """Filtered rows whose Eastern date is within [start, end] (cached).
 
         ``offenses`` overrides the offense choice; ``scope`` widens the place: ``place``
-        (district and neighborhood), ``district`` (the district only) or ``city``.
+        (district and neighborhood), ``district`` (the district only) or ``city``;
+        ``unit`` overrides the view's (the Victims page always counts victims).
         """
         chosen = self.offenses if offenses is None else tuple(offenses)
-        key = (start, end, chosen, scope)
+        unit = self.unit if unit is None else check_unit(unit)
+        key = (start, end, chosen, scope, unit)
         if key not in self._cache:
-            self._cache[key] = self.context.frame.take(self._positions(start, end, chosen, scope))
+            keep = self._positions(start, end, chosen, scope, unit)
+            self._cache[key] = self.context.frame.take(keep)
         return self._cache[key]
+
+    @cached_property
+    def unit_note(self) -> str:
+        """What the counts count, in one sentence (with the victim rows an incident count
+        leaves out, in the selected period)."""
+        left_out = 0
+        if self.unit == INCIDENTS:
+            victims = self.rows(self.window.start, self.window.end, unit=VICTIMS)
+            left_out = int(self.context.text("incident_id", victims).isna().sum())
+        return unit_note(self.unit, left_out)
 
     def column(self, name: str, *, scope: str = "place") -> pd.Series:
         """One column of the selected period's rows (not cached: cutting one column of
         every place's rows is cheaper than cutting them all, as the map's areas need)."""
-        keep = self._positions(self.window.start, self.window.end, self.offenses, scope)
+        keep = self._positions(self.window.start, self.window.end, self.offenses, scope, self.unit)
         return self.context.frame[name].take(keep)
 
     def place_rows(self, start: date, end: date) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from datetime import date
 import ipywidgets as widgets
 
 from bmoredash import selection
+from bmoredash.aggregate import INCIDENTS, VICTIMS
 from bmoredash.app.context import DashboardContext
 from bmoredash.app.state import OFFENSE_LABELS, FilterState, neighborhood_options
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT
@@ -97,6 +98,16 @@ class FilterBar:
             layout=_narrow(),
             style=_STYLE,
         )
+        self.count = widgets.ToggleButtons(
+            description="Count",
+            options=[("Victims", VICTIMS), ("Incidents", INCIDENTS)],
+            value=VICTIMS,
+            tooltips=[
+                "One per victim, as BPD publishes the data",
+                "One per incident (BPD case number), under its most serious offense",
+            ],
+            style={**_STYLE, "button_width": "80px"},
+        )
         self.reset = widgets.Button(
             description="Reset filters",
             icon="undo",
@@ -120,7 +131,8 @@ class FilterBar:
                     [
                         self.offense,
                         widgets.VBox(
-                            [self.hint, self.reset], layout=widgets.Layout(align_items="flex-start")
+                            [self.hint, self.count, self.reset],
+                            layout=widgets.Layout(align_items="flex-start"),
                         ),
                     ],
                     layout=widgets.Layout(flex_flow="row wrap"),
@@ -143,6 +155,7 @@ class FilterBar:
         self.district.observe(self._on_district, "value")
         self.neighborhood.observe(self._on_neighborhood, "value")
         self.offense.observe(self._on_offense, "value")
+        self.count.observe(self._on_count, "value")
         self.reset.on_click(lambda _: self.state.reset())
         state.observe(self._from_state, names=list(FilterState.FILTER_TRAITS))
         self._from_state()
@@ -225,6 +238,10 @@ class FilterBar:
         if not self._syncing:
             self.state.offenses = tuple(change["new"])
 
+    def _on_count(self, change: dict) -> None:
+        if not self._syncing:
+            self.state.count = change["new"]
+
     # State -> widgets ---------------------------------------------------------------------
 
     def _from_state(self, change: dict | None = None) -> None:
@@ -247,6 +264,7 @@ class FilterBar:
             self.neighborhood.value = state.neighborhood
             valid = {v for _, v in OFFENSE_OPTIONS}
             self.offense.value = tuple(o for o in state.offenses if o in valid)
+            self.count.value = state.count
         finally:
             self._syncing = False
 

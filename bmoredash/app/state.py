@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 import traitlets
 
 from bmoredash import schema, selection
+from bmoredash.aggregate import UNITS, VICTIMS
 from bmoredash.app.pages import DEFAULT_PAGE, PAGE_SLUGS
 from bmoredash.schema import CITYWIDE, OTHER, PROPERTY, VIOLENT
 
@@ -51,6 +52,7 @@ class FilterState(traitlets.HasTraits):
     group names as chosen (``selection.offense_choice``); empty means every Part 1 offense.
     Values are read by the selection's parsers (``bmoredash.selection``), so a link
     accepts exactly the spellings the package and the command line accept.
+    ``count`` is what the counts count, ``victims`` or ``incidents`` (``aggregate.UNITS``).
     ``messages`` collects what a link got wrong (not part of the query).
     """
 
@@ -60,11 +62,12 @@ class FilterState(traitlets.HasTraits):
     district = traitlets.Unicode(CITYWIDE)
     neighborhood = traitlets.Unicode("")
     offenses = traitlets.Tuple()
+    count = traitlets.Unicode(VICTIMS)
     page = traitlets.Unicode(DEFAULT_PAGE)
     messages = traitlets.List(traitlets.Unicode())
 
     #: The traits that define the view (``page`` only chooses what is shown).
-    FILTER_TRAITS = ("year", "start", "end", "district", "neighborhood", "offenses")
+    FILTER_TRAITS = ("year", "start", "end", "district", "neighborhood", "offenses", "count")
 
     @property
     def is_range(self) -> bool:
@@ -84,6 +87,7 @@ class FilterState(traitlets.HasTraits):
             self.district = CITYWIDE
             self.neighborhood = ""
             self.offenses = ()
+            self.count = VICTIMS
 
     # ----------------------------------------------------------------------------------
     # URL round trip
@@ -102,6 +106,8 @@ class FilterState(traitlets.HasTraits):
         elif self.year is not None:
             pairs.append(("year", str(self.year)))
         pairs.extend(("offense", o) for o in self.offenses)
+        if self.count != VICTIMS:
+            pairs.append(("count", self.count))
         if self.page != DEFAULT_PAGE:
             pairs.append(("page", self.page))
         return urlencode(pairs, quote_via=quote)
@@ -188,6 +194,13 @@ class FilterState(traitlets.HasTraits):
                 if choice not in chosen:
                     chosen.append(choice)
         state.offenses = tuple(chosen)
+
+        raw_count = last("count")
+        if raw_count:
+            if raw_count.lower() in UNITS:
+                state.count = raw_count.lower()
+            else:
+                messages.append(f"Ignored count {raw_count!r}: use victims or incidents.")
 
         raw_page = last("page")
         if raw_page:

@@ -177,7 +177,7 @@ class MapPage(BasePage):
             selected = view.district if view.district != CITYWIDE else None
         else:
             selected = view.neighborhood or None
-        noun = f"incidents, {view.period_label}"
+        noun = f"{view.unit}, {view.period_label}"
         top, low = maps.update_area_layer(layer, self.areas[label], key, counts, selected, noun)
         self.legend.value = maps.legend_html(top, f"{label.lower()} — {noun}", low)
         self._dirty_levels.discard(label)
@@ -203,7 +203,7 @@ class MapPage(BasePage):
         placed = int(mask.sum())
         shown = min(placed, maps.POINT_CAP)
         parts = [
-            f"<b>{total:,}</b> incidents ({html.escape(view.describe())}).",
+            f"<b>{total:,}</b> {view.unit} ({html.escape(view.describe())}).",
             f"The heat layer uses all {placed:,} with a location;"
             if placed
             else "None has a location to draw.",

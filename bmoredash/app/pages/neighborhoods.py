@@ -56,7 +56,7 @@ class NeighborhoodsPage(BasePage):
             "citywide" if view.district == CITYWIDE else f"in the {view.district.title()} District"
         )
         self.ranking_panel.heading.value = (
-            f"<h3>Neighborhoods {html.escape(where)}, ranked by count</h3>"
+            f"<h3>Neighborhoods {html.escape(where)}, ranked by {view.unit}</h3>"
         )
         top = ranking.head(TOP_BARS)
         self.ranking_chart.update(list(top.index), top["count"].to_numpy())

@@ -19,6 +19,7 @@ import pandas as pd
 from bmoredash.aggregate import (
     CHANGE_MEANING,
     HEADLINE_MEASURES,
+    VICTIMS,
     Comparison,
     compare_counts,
 )
@@ -30,8 +31,9 @@ from bmoredash.coverage import PRELIMINARY_WEEKS, preliminary_start
 from bmoredash.schema import PART1_OFFENSES
 
 
-def card_html(comparison: Comparison, previous_label: str) -> str:
-    """One card: the count, the count a year earlier, and the change (or why not)."""
+def card_html(comparison: Comparison, previous_label: str, unit: str = VICTIMS) -> str:
+    """One card: the count (of ``unit``), the count a year earlier, and the change (or
+    why not)."""
     change = comparison.describe()
     before = (
         "" if comparison.why_not else f"{comparison.previous:,} in {html.escape(previous_label)}"
@@ -41,6 +43,7 @@ def card_html(comparison: Comparison, previous_label: str) -> str:
         f'<div style="font-size:13px;color:#333">{html.escape(comparison.label)}</div>'
         f'<div class="bmd-count" style="font-size:28px;font-weight:700">'
         f"{comparison.total:,}</div>"
+        f'<div class="bmd-unit" style="font-size:12px;color:#444">{unit}</div>'
         f'<div style="font-size:13px">{before}</div>'
         f'<div class="bmd-change" style="font-size:14px;font-weight:600">{html.escape(change)}'
         "</div>"
@@ -78,14 +81,9 @@ class OverviewPage(BasePage):
         self.by_offense = widgets.HTML("")
         #: The headline comparisons last drawn (homicides, shootings, violent, property).
         self.comparisons: list[Comparison] = []
-        note = widgets.HTML(
-            '<p style="font-size:13px">Counts are victims (one row per victim, as BPD '
-            "publishes them). A change is only described when either period has at least "
-            f"10 events; smaller counts swing by chance. {html.escape(CHANGE_MEANING)} "
-            "See Methodology.</p>"
-        )
+        self.note = widgets.HTML("")
         return widgets.VBox(
-            [self.summary, self.cards, self.selection_card, note, self.by_offense],
+            [self.summary, self.cards, self.selection_card, self.note, self.by_offense],
             layout=widgets.Layout(width="100%", min_width="0"),
         )
 
@@ -117,7 +115,7 @@ class OverviewPage(BasePage):
             + "</p>"
             + preliminary_line(view)
         )
-        cards = "".join(card_html(c, view.previous_label) for c in self.comparisons)
+        cards = "".join(card_html(c, view.previous_label, view.unit) for c in self.comparisons)
         self.cards.value = f'<div style="display:flex;flex-wrap:wrap">{cards}</div>'
 
         if view.is_default_offenses:
@@ -127,9 +125,14 @@ class OverviewPage(BasePage):
             (mine,) = self.compare(view, {label: view.offenses}, rows="chosen")
             self.selection_card.value = (
                 f'<div style="display:flex;flex-wrap:wrap">'
-                f"{card_html(mine, view.previous_label)}</div>"
+                f"{card_html(mine, view.previous_label, view.unit)}</div>"
             )
 
+        self.note.value = (
+            f'<p style="font-size:13px">{html.escape(view.unit_note)} A change is only '
+            "described when either period has at least 10 events; smaller counts swing by "
+            f"chance. {html.escape(CHANGE_MEANING)} See Methodology.</p>"
+        )
         by_offense = self.compare(view, {o: (o,) for o in PART1_OFFENSES})
         table = pd.DataFrame(
             {
@@ -143,7 +146,7 @@ class OverviewPage(BasePage):
         why = next((c.why_not for c in by_offense if c.why_not), None)
         self.by_offense.value = html_table(
             table,
-            caption=f"Part 1 offenses, {view.period_label} vs {view.previous_label}"
+            caption=f"Part 1 {view.unit}, {view.period_label} vs {view.previous_label}"
             + (f" ({why})" if why else ""),
             formatters={
                 "comparison period": _count,

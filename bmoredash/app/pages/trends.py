@@ -132,7 +132,7 @@ class TrendsPage(BasePage):
         self.flags[self.preliminary.to_numpy()] = ""
         self.series.update(self.counts, self.flags, self.preliminary.to_numpy())
         self.series_panel.heading.value = (
-            f"<h3>Counts by week, {html.escape(view.offense_label)}, "
+            f"<h3>{view.unit.capitalize()} by week, {html.escape(view.offense_label)}, "
             f"{html.escape(view.place_label)}</h3>"
         )
         higher, lower = int((self.flags == "higher").sum()), int((self.flags == "lower").sum())
@@ -165,7 +165,7 @@ class TrendsPage(BasePage):
         self.preliminary = pd.Series(False, index=counts.index, name="preliminary")
         self.series.update(counts, None)
         self.series_panel.heading.value = (
-            f"<h3>Counts by month, {html.escape(view.offense_label)}, "
+            f"<h3>{view.unit.capitalize()} by month, {html.escape(view.offense_label)}, "
             f"{html.escape(view.place_label)}</h3>"
         )
         self.series_panel.note.value = (

@@ -13,7 +13,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from bmoredash.aggregate import MIN_CELL, incident_count, victim_breakdown
+from bmoredash.aggregate import MIN_CELL, VICTIMS, incident_count, victim_breakdown
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -94,7 +94,7 @@ class VictimsPage(BasePage):
 
     def update(self, view: FilteredView) -> None:
         offenses = VICTIM_GROUPS[self.group.value]
-        rows = view.rows(view.window.start, view.window.end, offenses=offenses)
+        rows = view.rows(view.window.start, view.window.end, offenses=offenses, unit=VICTIMS)
         incidents, unkeyed = incident_count(view.context.text("incident_id", rows))
         if unkeyed == len(rows):
             among = " (incident counts are not available: the source has no incident number)"

@@ -63,20 +63,22 @@ class WhenWherePage(BasePage):
         rows = view.current
         untimed = int((~rows["time_known"].to_numpy(dtype=bool)).sum())
         self.summary.value = (
-            f"<p>{len(rows):,} rows: {html.escape(view.offense_label)}, "
+            f"<p>{len(rows):,} {view.unit}: {html.escape(view.offense_label)}, "
             f"{html.escape(view.place_label)}, {html.escape(view.period_label)}.</p>"
         )
         table = hour_by_weekday(rows)
         self.hour_table = table
         self.heatmap.update(table.to_numpy())
         self.heat_panel.note.value = (
-            '<p style="font-size:13px">Darker cells: more events in that hour. Times are '
-            "Baltimore (Eastern) time. "
-            f"{untimed:,} rows without a recorded time are left out of this chart.</p>"
+            f'<p style="font-size:13px">Darker cells: more {view.unit} in that hour. Times '
+            "are Baltimore (Eastern) time. "
+            f"{untimed:,} {view.unit} without a recorded time are left out of this chart.</p>"
         )
         shown = table.copy()
         shown.index = pd.Index(HOURS, name="hour")
-        self.heat_panel.set_table(html_table(shown, caption="Events by hour and weekday"))
+        self.heat_panel.set_table(
+            html_table(shown, caption=f"{view.unit.capitalize()} by hour and weekday")
+        )
 
         for key, chart, panel, column, top, label in (
             ("inside_outside", self.inside, self.inside_panel, "inside_outside", None, "Where"),
