@@ -333,6 +333,9 @@ def report(
     data_dir: DataDirOption = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: ./reports)")] = None,
     format: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf")] = "html,pdf",
+    count: Annotated[
+        str, typer.Option(help="victims, or incidents (one per BPD case number)")
+    ] = "victims",
 ) -> None:
     """Render one weekly district report (HTML and PDF) with Papermill."""
     from bmoredash.report import render_report
@@ -344,6 +347,7 @@ def report(
             data_dir=config.data_dir(data_dir),
             out_dir=config.reports_dir(out),
             formats=_formats(format),
+            count=count,
         )
     for path in result.outputs:
         typer.echo(f"wrote {path}")

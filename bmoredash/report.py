@@ -62,6 +62,7 @@ _COLUMNS = [
     "neighborhood",
     "latitude",
     "longitude",
+    "incident_id",
 ]
 
 
@@ -76,12 +77,14 @@ class ReportParameterError(ValueError):
 
 @dataclass(frozen=True)
 class ReportParams:
-    """Validated parameters: canonical place, the Saturday ending the week, the store."""
+    """Validated parameters: canonical place, the Saturday ending the week, the store, and
+    what the counts count (``aggregate.UNITS``)."""
 
     district: str
     week_end: date
     data_dir: Path
     manifest: dict[str, Any]
+    count: str = agg.VICTIMS
 
     @property
     def data_through(self) -> date:
@@ -173,21 +176,26 @@ def validate_params(
     district: str,
     week_ending: date | str | None = None,
     data_dir: str | os.PathLike[str] | None = None,
+    count: str = agg.VICTIMS,
 ) -> ReportParams:
     """Check the notebook's parameters against the store; the first thing a report does.
 
     ``week_ending`` None or "" means the last complete week; ``data_dir`` None or "" means
-    the configured store. Raises ReportParameterError (a ValueError) with a message that
-    says what is valid.
+    the configured store; ``count`` is victims or incidents. Raises ReportParameterError
+    (a ValueError) with a message that says what is valid.
     """
     place = check_district(district)
+    try:
+        unit = agg.check_unit(str(count).strip().lower())
+    except ValueError as error:
+        raise ReportParameterError(str(error)) from None
     root, manifest = _manifest(data_dir or None)
     week_end = (
         agg.last_complete_week_end(date.fromisoformat(manifest["data_through"]))
         if week_ending in (None, "")
         else check_week(week_ending, manifest)
     )
-    return ReportParams(place, week_end, root, manifest)
+    return ReportParams(place, week_end, root, manifest, unit)
 
 
 # --------------------------------------------------------------------------------------
@@ -218,6 +226,8 @@ class ReportData:
     untimed: int
     programs: pd.DataFrame | None
     generated_at: str
+    #: Victim rows without a case number, left out of a count of incidents.
+    left_out: int = 0
 
     @property
     def district(self) -> str:
@@ -325,7 +335,9 @@ def load_report_data(params: ReportParams) -> ReportData:
         ytd_before.start, periods.with_weeks_before(trend_window, agg.FLAG_HISTORY_WEEKS + 1).start
     )
     chosen = Selection.parse(districts=params.district, start=load_start, end=week_end)
-    place = load_incidents(params.data_dir, chosen, columns=_COLUMNS)
+    victims = load_incidents(params.data_dir, chosen, columns=_COLUMNS)
+    place = agg.counted_rows(victims, params.count)
+    left_out = agg.rows_without_incident(victims) if params.count == agg.INCIDENTS else 0
 
     coverage = params.coverage
     table = agg.weekly_offense_table(place, week_end, coverage)
@@ -363,6 +375,7 @@ def load_report_data(params: ReportParams) -> ReportData:
         untimed=untimed,
         programs=_programs(params.district),
         generated_at=datetime.now(config.CITY_TZ).strftime("%Y-%m-%d %H:%M %Z"),
+        left_out=left_out,
     )
 
 
@@ -638,7 +651,13 @@ def _failure_reason(error: BaseException) -> str:
 
 
 def _execute(
-    template: Path, notebook: Path, district: str, week_end: date, data_dir: Path, cwd: Path
+    template: Path,
+    notebook: Path,
+    district: str,
+    week_end: date,
+    data_dir: Path,
+    cwd: Path,
+    count: str = agg.VICTIMS,
 ) -> None:
     """One papermill run of the template into ``notebook``, in a fresh kernel."""
     import tempfile
@@ -660,6 +679,7 @@ def _execute(
                 "district": district,
                 "week_ending": week_end.isoformat(),
                 "data_dir": str(data_dir),
+                "count": count,
             },
             kernel_name="python3",
             progress_bar=False,
@@ -681,21 +701,24 @@ def _render(
     printer: PdfPrinter | None,
     demo: bool,
     template: Path = TEMPLATE,
+    count: str = agg.VICTIMS,
 ) -> ReportResult:
-    """Execute, export, print one report; failures are returned, not raised."""
+    """Execute, export, print one report; failures are returned, not raised. A count of
+    incidents is written beside the victims' report as ``<place>-incidents.*``."""
     started = time.perf_counter()
     result = ReportResult(district, week_end, ok=False)
-    notebook = week_dir / f"{district}.ipynb"
+    stem = district if count == agg.VICTIMS else f"{district}-{count}"
+    notebook = week_dir / f"{stem}.ipynb"
     try:
-        _execute(template, notebook, district, week_end, data_dir, week_dir)
+        _execute(template, notebook, district, week_end, data_dir, week_dir, count)
         result.notebook = notebook
         result.timings["execute"] = time.perf_counter() - started
         result.summary = read_summary(notebook)
         title = f"{report_text.place_name(district)} — week ending {week_end:%b %-d, %Y}"
         mark = time.perf_counter()
-        html_path = week_dir / f"{district}.html"
+        html_path = week_dir / f"{stem}.html"
         if "html" not in formats:
-            html_path = week_dir / f".{district}.{os.getpid()}.print.html"
+            html_path = week_dir / f".{stem}.{os.getpid()}.print.html"
         export_html(notebook, html_path, title)
         if "html" in formats:
             result.html = html_path
@@ -708,10 +731,10 @@ def _render(
             )
             if printer is None:
                 with PdfPrinter() as own:
-                    own.print_pdf(html_path, week_dir / f"{district}.pdf", header, demo=demo)
+                    own.print_pdf(html_path, week_dir / f"{stem}.pdf", header, demo=demo)
             else:
-                printer.print_pdf(html_path, week_dir / f"{district}.pdf", header, demo=demo)
-            result.pdf = week_dir / f"{district}.pdf"
+                printer.print_pdf(html_path, week_dir / f"{stem}.pdf", header, demo=demo)
+            result.pdf = week_dir / f"{stem}.pdf"
             result.timings["pdf"] = time.perf_counter() - mark
         if "html" not in formats:
             html_path.unlink(missing_ok=True)
@@ -740,21 +763,31 @@ def render_report(
     out_dir: str | os.PathLike[str] | None = None,
     formats: Iterable[str] = FORMATS,
     template: Path = TEMPLATE,
+    count: str = agg.VICTIMS,
 ) -> ReportResult:
     """Render one report to ``<out_dir>/<week_ending>/<district>.{html,pdf,ipynb}`` and
-    refresh that week's ``index.html``.
+    refresh that week's ``index.html``; ``count="incidents"`` counts incidents instead of
+    victims, in ``<district>-incidents.*``.
 
     Bad parameters raise ReportParameterError before any kernel starts. A failure while
     rendering raises RuntimeError naming the kernel's error; the executed notebook is
     kept beside the outputs to show where.
     """
-    params = validate_params(district, week_ending, data_dir)
+    params = validate_params(district, week_ending, data_dir, count)
     chosen = _check_formats(formats)
     week_dir = config.reports_dir(out_dir) / params.week_end.isoformat()
     week_dir.mkdir(parents=True, exist_ok=True)
     demo = bool(params.manifest.get("demo"))
     result = _render(
-        params.district, params.week_end, params.data_dir, week_dir, chosen, None, demo, template
+        params.district,
+        params.week_end,
+        params.data_dir,
+        week_dir,
+        chosen,
+        None,
+        demo,
+        template,
+        params.count,
     )
     write_index(week_dir, demo=demo, data_through=params.manifest["data_through"])
     if not result.ok:

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import aggregate, periods, schema
-from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING
+from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING, VICTIMS, unit_note
 from bmoredash.coverage import (
     PRELIMINARY_MEANING,
     from_manifest,
@@ -295,8 +295,11 @@ def headline_html(
 # --------------------------------------------------------------------------------------
 
 
-def title_html(district: str, week_start: date, week_end: date, demo: bool) -> str:
-    """The report's title block, with the Demo data banner first when the data is synthetic."""
+def title_html(
+    district: str, week_start: date, week_end: date, demo: bool, unit: str = VICTIMS
+) -> str:
+    """The report's title block (saying what the counts count), with the Demo data banner
+    first when the data is synthetic."""
     banner = (
         '<div class="demo-banner" role="note"><strong>Demo data</strong> — these numbers come '
         "from bmoredash's synthetic generator, not from Baltimore Police Department records."
@@ -306,7 +309,7 @@ def title_html(district: str, week_start: date, week_end: date, demo: bool) -> s
     )
     return (
         f'{banner}<header class="report-title">'
-        f'<p class="kicker">Weekly Part 1 crime report</p>'
+        f'<p class="kicker">Weekly Part 1 crime report · counting {esc(unit)}</p>'
         f"<h1>{esc(place_name(district))}</h1>"
         f'<p class="dates">Week ending {esc(long_date(week_end))} '
         f"({esc(short_date(week_start))} – {esc(short_date(week_end))}, Eastern time)</p>"
@@ -475,9 +478,11 @@ def methodology_html(
     untimed: int,
     gaps: Mapping[str, str],
     generated_at: str,
+    unit: str = VICTIMS,
+    left_out: int = 0,
 ) -> str:
     """The footnote: where the numbers come from, which days hold data, how each number is
-    counted, data through when."""
+    counted (``unit``: victims or incidents), data through when."""
     through = manifest.get("data_through") or "unknown"
     sources = ", ".join(s.get("source", "?") for s in manifest.get("sources", [])) or "unknown"
     demo = manifest.get("demo", False)
@@ -487,10 +492,9 @@ def methodology_html(
         + (" (<strong>Demo data</strong>: synthetic incidents, not real crimes)" if demo else "")
         + f". Sources: {esc(sources)}.",
         esc(coverage_note(manifest)),
-        "Counts are victims, as the Baltimore Police Department publishes Part 1 crime: an "
-        "incident with two victims counts twice. Common assault is not a Part 1 crime and is "
-        "left out. Dates are the Eastern-time date the crime occurred; weeks run Sunday to "
-        "Saturday.",
+        esc(unit_note(unit, left_out))
+        + " Common assault is not a Part 1 crime and is left out. Dates are the Eastern-time "
+        "date the crime occurred; weeks run Sunday to Saturday.",
         "The 4-week average covers the 28 days ending this week. Same week last year is the "
         "week 52 weeks earlier. Year to date runs from January 1 through the week's last day; "
         f"the {last_year} figure covers the same calendar days of {last_year}, so the two "
@@ -506,7 +510,7 @@ def methodology_html(
         + " In the table, a year-to-date change with no words after it is beyond chance; "
         "“within chance” marks the others.",
         f"The hour-by-weekday chart covers {esc(short_date(hour_window[0]))} – "
-        f"{esc(short_date(hour_window[1]))}; {count(untimed)} incident(s) published without a "
+        f"{esc(short_date(hour_window[1]))}; {count(untimed)} {esc(unit[:-1])}(s) published without a "
         "time of day are left out of it.",
         f"A change is given in percent only when both counts are at least "
         f"{aggregate.MIN_READABLE_COUNT}; with fewer, only the difference is given (4 against "
@@ -601,9 +605,10 @@ def two_columns(left_title: str, left_html: str, right_title: str, right_html: s
     )
 
 
-def map_caption(total: int, shown: int, has_outline: bool) -> str:
-    """What the map shows and what it cannot."""
-    parts = [f"Each dot is one victim of a Part 1 crime this week ({count(shown)} shown)."]
+def map_caption(total: int, shown: int, has_outline: bool, unit: str = VICTIMS) -> str:
+    """What the map shows (one dot per victim or per incident) and what it cannot."""
+    one = "victim of a Part 1 crime" if unit == VICTIMS else "Part 1 incident"
+    parts = [f"Each dot is one {one} this week ({count(shown)} shown)."]
     if total > shown:
         parts.append(f"{count(total - shown)} of {count(total)} have no coordinates.")
     if not has_outline:

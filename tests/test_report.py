@@ -291,8 +291,10 @@ def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.Da
 
 def test_bad_parameters_fail_with_clear_messages(fixture_store: tuple[Path, Any]) -> None:
     data_dir, _ = fixture_store
+    # The selection's alias table: a report reads every spelling the dashboard reads.
+    assert report.validate_params("North Western", "2026-11-21", data_dir).district == "NORTHWEST"
     with pytest.raises(report.ReportParameterError) as err:
-        report.validate_params("NORTH WESTERN", "2026-11-21", data_dir)
+        report.validate_params("NORTH WESTERLY", "2026-11-21", data_dir)
     assert "valid: CENTRAL, EASTERN, NORTHEAST" in str(err.value)
     assert "WESTERN, CITYWIDE" in str(err.value)
     with pytest.raises(
@@ -422,7 +424,7 @@ def test_headline_neighborhoods_and_methodology(
     assert week["Sandtown-Winchester"]["count"] == "5"
     assert week["Penn North"]["previous"] == "2"  # robbery 11-08 00:00 and larceny 11-10
     assert "Data through 2026-11-23" in text
-    assert "1 incident(s) published without a time" in text
+    assert "1 victim(s) published without a time" in text
     assert "1 of 8 have no coordinates" in text
     assert "Demo data" not in text  # real (hand-written) rows: no banner
     assert "Safe Streets" in text or "Program list unavailable" in text
@@ -639,5 +641,5 @@ def test_cli_report_with_a_bad_district_says_what_is_valid(
     args = ["report", "--district", "gotham", "--week-ending", "2026-11-21"]
     result = CliRunner().invoke(app, [*args, "--data-dir", str(data_dir), "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert "unknown district 'GOTHAM'; valid: CENTRAL" in result.output
+    assert "unknown district 'gotham'; valid: CENTRAL" in result.output
     assert "Traceback" not in result.output

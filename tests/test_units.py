@@ -120,3 +120,49 @@ def test_overview_says_what_it_counts(context) -> None:
     assert ">incidents<" in page.cards.value and "Counts are incidents" in page.note.value
     assert incidents["Non-fatal shootings"] < victims["Non-fatal shootings"]
     assert all(incidents[k] <= victims[k] for k in victims)
+
+
+@pytest.mark.slow
+def test_the_report_counts_incidents_when_asked(tmp_path: Path) -> None:
+    from bmoredash import report
+    from tests.test_report import fixture_rows, html_cells, number
+
+    rows = fixture_rows()
+    ids = rows["incident_id"].astype(object)
+    shot = (rows["offense"] == "SHOOTING") & (rows["occurred_at"].dt.day == 18)
+    assert shot.sum() == 2  # the fixture's two victims of one shooting
+    ids[shot.to_numpy()] = "I-SHOT"
+    no_number = (rows["offense"] == "LARCENY") & (rows["district"] == "WESTERN")
+    no_number &= rows["occurred_at"].dt.strftime("%Y-%m-%d") == "2026-11-19"
+    assert no_number.sum() == 1
+    ids[no_number.to_numpy()] = None
+    rows["incident_id"] = pd.array(ids, dtype="string")
+    data_dir = tmp_path / "data"
+    quality = {"rows_read": len(rows), "rows_kept": len(rows)}
+    source = {"source": "t", "layout": "test", "rows_read": len(rows), "rows_kept": len(rows)}
+    store.write_store(
+        data_dir, rows, None, quality, [source], demo=False, data_through=date(2026, 11, 23)
+    )
+
+    result = report.render_report(
+        "Western",
+        "2026-11-21",
+        data_dir=data_dir,
+        out_dir=tmp_path / "out",
+        formats=["html"],
+        count="incidents",
+    )
+    assert result.html.name == "WESTERN-incidents.html"
+    page = result.html.read_text(encoding="utf-8")
+    cells = html_cells(page)
+    # By hand: this week Western had 2 robberies, 1 homicide and 1 shooting incident with
+    # two victims (violent: 5 victims, 4 incidents); the larceny without a case number is
+    # not counted (property: 3 victims, 2 incidents).
+    assert number(cells[("offenses", "SHOOTING")]["this_week"]) == 1
+    assert number(cells[("offenses", "Part 1 violent")]["this_week"]) == 4
+    assert number(cells[("offenses", "LARCENY")]["this_week"]) == 0
+    assert number(cells[("offenses", "Part 1 property")]["this_week"]) == 2
+    assert "counting incidents" in page
+    assert "Counts are incidents" in page and "1 victim rows without a case number" in page
+    with pytest.raises(report.ReportParameterError, match="households"):
+        report.validate_params("WESTERN", "2026-11-21", data_dir, count="households")
