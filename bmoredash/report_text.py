@@ -510,8 +510,8 @@ def methodology_html(
         + " In the table, a year-to-date change with no words after it is beyond chance; "
         "“within chance” marks the others.",
         f"The hour-by-weekday chart covers {esc(short_date(hour_window[0]))} – "
-        f"{esc(short_date(hour_window[1]))}; {count(untimed)} {esc(unit[:-1])}(s) published without a "
-        "time of day are left out of it.",
+        f"{esc(short_date(hour_window[1]))}; {count(untimed)} {esc(unit[:-1])}(s) published "
+        "without a time of day are left out of it.",
         f"A change is given in percent only when both counts are at least "
         f"{aggregate.MIN_READABLE_COUNT}; with fewer, only the difference is given (4 against "
         "1 reads +3).",
