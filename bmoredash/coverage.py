@@ -309,10 +309,10 @@ def find_gap_days(rows_per_day: pd.Series) -> list[date]:
 #:
 #: NOTE: late reports raise recent counts after first publication: the Baltimore Sun's
 #: later year-to-date counts for Jan 1 - Jun 15 2026 are higher than the first-published
-#: weekly rows of the same days (rapes +19%, aggravated assaults +3%). How fast a week
-#: settles is not measured yet: two weeks is a judgment, to be checked against successive
-#: snapshots (the manifest's "snapshots" keeps every one) once several weekly fetches have
-#: been kept.
+#: weekly rows of the same days (rapes +19%, aggravated assaults +3%). Measured over 17
+#: successive weekly downloads of BPD's Part 1 export (the Sun's, Jan-Jun 2026;
+#: ``scripts/measure_revisions.py``, ``bmoredash.revisions``): the latest whole week's
+#: Part 1 count rose 1.8% by the next download, the week before it 0.1%. So two weeks.
 PRELIMINARY_WEEKS = 2
 PRELIMINARY_DAYS = 7 * PRELIMINARY_WEEKS
 #: The rule and its evidence in plain words (Trends, Methodology and the weekly report).
@@ -323,6 +323,20 @@ PRELIMINARY_MEANING = (
     "counts for January 1 to June 15, 2026 were higher than the first-published weekly "
     "counts of the same days: 19% more rapes and 3% more aggravated assaults."
 )
+
+
+#: What a flag on a preliminary week may say, in plain words.
+PRELIMINARY_FLAG_RULE = (
+    "A preliminary week is never marked lower: its count is still rising with late "
+    "reports. It can be marked higher, since late reports only make it higher still."
+)
+
+
+def preliminary_flags(flags: pd.Series, preliminary: Sequence[bool] | np.ndarray) -> pd.Series:
+    """``flags`` ("higher"/"lower"/"") with "lower" dropped on preliminary weeks
+    (``PRELIMINARY_FLAG_RULE``)."""
+    held = np.asarray(preliminary, dtype=bool) & (flags.to_numpy(dtype=object) == "lower")
+    return flags.mask(held, "")
 
 
 def preliminary_start(data_through: Any) -> date:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from bmoredash import aggregate as agg
 from bmoredash import config, kernel_channels, periods, report_text
-from bmoredash.coverage import Coverage, from_manifest, preliminary_weeks
+from bmoredash.coverage import Coverage, from_manifest, preliminary_flags, preliminary_weeks
 from bmoredash.schema import (
     CITYWIDE,
     DISTRICTS,
@@ -281,6 +281,8 @@ def _weekly_with_flags(
         columns[f"{key}_flag"] = agg.flag_weeks(weekly)
     table = pd.DataFrame(columns)
     table["preliminary"] = preliminary_weeks(table.index, data_through or trend.end)
+    for key in ("violent", "property"):
+        table[f"{key}_flag"] = preliminary_flags(table[f"{key}_flag"], table["preliminary"])
     return table[table.index >= pd.Timestamp(agg.week_ending(trend.start))]
 
 
@@ -341,6 +343,8 @@ def load_report_data(params: ReportParams) -> ReportData:
 
     coverage = params.coverage
     table = agg.weekly_offense_table(place, week_end, coverage)
+    this_week_preliminary = preliminary_weeks([week_end], params.data_through)[0]
+    table["flag"] = preliminary_flags(table["flag"], [this_week_preliminary] * len(table))
 
     this_week = agg.in_window(place, week)
     points = this_week.loc[

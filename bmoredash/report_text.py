@@ -22,6 +22,7 @@ import pandas as pd
 from bmoredash import aggregate, periods, schema
 from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING, VICTIMS, unit_note
 from bmoredash.coverage import (
+    PRELIMINARY_FLAG_RULE,
     PRELIMINARY_MEANING,
     from_manifest,
     preliminary_weeks,
@@ -532,8 +533,12 @@ def preliminary_note(manifest: Mapping[str, Any], week_end: date) -> str:
     through = manifest.get("data_through")
     if through and preliminary_weeks([week_end], through)[0]:
         first = (
-            "This week's counts are preliminary. " + esc(PRELIMINARY_MEANING) + " In the "
-            "weekly chart the preliminary weeks are hatched."
+            "This week's counts are preliminary. "
+            + esc(PRELIMINARY_MEANING)
+            + " "
+            + esc(PRELIMINARY_FLAG_RULE)
+            + " In the weekly chart the preliminary weeks are "
+            "hatched."
         )
     else:
         first = esc(PRELIMINARY_MEANING)

@@ -240,7 +240,7 @@ def test_trends_line_is_weekly_counts(app, incidents):
     assert list(page.years.lines.labels) == [str(y) for y in years]
 
 
-def test_trends_never_flags_a_preliminary_week_and_names_them(app, incidents):
+def test_trends_never_marks_a_preliminary_week_lower_and_names_them(app, incidents):
     from bmoredash.app.pages.trends import BASELINE_WEEKS, WEEKS_SHOWN
 
     app.state.page = "trends"
@@ -249,21 +249,22 @@ def test_trends_never_flags_a_preliminary_week_and_names_them(app, incidents):
     late = [pd.Timestamp(THROUGH - timedelta(weeks=1)), pd.Timestamp(THROUGH)]
     assert list(page.counts.index[page.preliminary.to_numpy()]) == late
     assert not page.preliminary.iloc[:-2].any()
-    # Flagged as before on every other week; never on a preliminary one, whatever its count.
+    # Flagged as before on every other week; a preliminary week never "lower".
     week_end = agg.last_complete_week_end(THROUGH)
     window = agg.Window(week_end - timedelta(weeks=WEEKS_SHOWN + BASELINE_WEEKS, days=-1), week_end)
     flags = agg.flag_weeks(agg.weekly_counts(incidents, window), BASELINE_WEEKS)
     assert list(page.flags.iloc[:-2]) == list(flags.iloc[-WEEKS_SHOWN:-2])
-    assert list(page.flags.iloc[-2:]) == ["", ""]
-    marked = set(page.series.higher.x) | set(page.series.lower.x)
-    assert not marked & {np.datetime64(d) for d in late}
+    raw = list(flags.iloc[-2:])
+    assert list(page.flags.iloc[-2:]) == ["" if f == "lower" else f for f in raw]
+    assert not set(page.series.lower.x) & {np.datetime64(d) for d in late}
     # Drawn apart: hollow points and a dashed stretch from the last settled week.
     assert list(page.series.preliminary.x) == [np.datetime64(d) for d in late]
     assert len(page.series.points.x) == WEEKS_SHOWN - 2
     assert len(page.series.preliminary_line.x) == 3
     assert page.series.preliminary_line.line_style == "dashed"
     note = page.series_panel.note.value
-    assert "Preliminary (dashed line, hollow points, never marked notable)" in note
+    assert "Preliminary (dashed line, hollow points)" in note
+    assert "never marked lower" in note
     assert "the weeks ending Jun 7 and Jun 14." in note
     assert "19% more rapes and 3% more aggravated assaults" in note
     page.series_panel.toggle.value = True

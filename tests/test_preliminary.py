@@ -82,3 +82,28 @@ def test_report_trend_chart_hatches_the_preliminary_weeks() -> None:
         (bars,) = ax.containers
         hatched = [bool(b.get_hatch()) for b in bars.patches]
         assert hatched[-2:] == [True, True] and not any(hatched[:-2])
+
+
+def test_a_preliminary_week_is_never_marked_lower() -> None:
+    from bmoredash.coverage import PRELIMINARY_FLAG_RULE, preliminary_flags
+
+    weeks = pd.to_datetime(["2026-11-07", "2026-11-14", "2026-11-21"])
+    flags = pd.Series(["lower", "lower", "higher"], index=weeks)
+    held = preliminary_flags(flags, preliminary_weeks(weeks, date(2026, 11, 23)))
+    # Weeks ending Nov 14 and 21 are preliminary through Nov 23: no "lower" there.
+    assert held.tolist() == ["lower", "", "higher"]
+    assert "never marked lower" in PRELIMINARY_FLAG_RULE
+
+
+def test_the_report_drops_lower_on_its_preliminary_week(monkeypatch) -> None:
+    from bmoredash import report
+
+    weeks = pd.date_range(end="2026-11-21", periods=120, freq="W-SAT")
+    frame_weeks = pd.Series(20.0, index=weeks)
+    frame_weeks.iloc[-1] = 0.0  # a week far below its baseline (late reports not in yet)
+    monkeypatch.setattr(report.agg, "weekly_counts", lambda *a, **k: frame_weeks.copy())
+    trend = report.agg.Window(date(2025, 10, 19), date(2026, 11, 21))
+    no_rows = pd.DataFrame({"offense": pd.Series(dtype=str)})
+    table = report._weekly_with_flags(no_rows, trend, None, date(2026, 11, 23))
+    assert report.agg.flag_weeks(frame_weeks).iloc[-1] == "lower"  # the raw test fires
+    assert table["violent_flag"].iloc[-1] == "" and bool(table["preliminary"].iloc[-1])

@@ -29,7 +29,12 @@ from bmoredash.aggregate import (
 from bmoredash.app.charts import ChartPanel, TimeSeriesChart, YearLinesChart, html_table
 from bmoredash.app.context import HISTORY_YEARS, FilteredView
 from bmoredash.app.pages import BasePage
-from bmoredash.coverage import PRELIMINARY_MEANING, preliminary_weeks
+from bmoredash.coverage import (
+    PRELIMINARY_FLAG_RULE,
+    PRELIMINARY_MEANING,
+    preliminary_flags,
+    preliminary_weeks,
+)
 from bmoredash.periods import (
     date_of_day_of_year,
     month_end_days_of_year,
@@ -73,8 +78,8 @@ def _preliminary_note(preliminary: pd.Series) -> str:
         return ""
     named = " and ".join(weeks) if len(weeks) < 3 else ", ".join(weeks[:-1]) + f" and {weeks[-1]}"
     return (
-        f"Preliminary (dashed line, hollow points, never marked notable): the weeks ending "
-        f"{named}. {html.escape(PRELIMINARY_MEANING)}"
+        f"Preliminary (dashed line, hollow points): the weeks ending {named}. "
+        f"{html.escape(PRELIMINARY_MEANING)} {html.escape(PRELIMINARY_FLAG_RULE)}"
     )
 
 
@@ -129,7 +134,7 @@ class TrendsPage(BasePage):
             index=self.counts.index,
             name="preliminary",
         )
-        self.flags[self.preliminary.to_numpy()] = ""
+        self.flags = preliminary_flags(self.flags, self.preliminary.to_numpy())
         self.series.update(self.counts, self.flags, self.preliminary.to_numpy())
         self.series_panel.heading.value = (
             f"<h3>{view.unit.capitalize()} by week, {html.escape(view.offense_label)}, "
