@@ -23,9 +23,21 @@ DEFINITIONS = f"""
 publishes as "Part 1", following the FBI's old Uniform Crime Reporting list. Violent:
 homicide, non-fatal shooting, rape, robbery, aggravated assault. Property: burglary,
 larceny, larceny from auto, auto theft, arson.</li>
-<li><strong>Victims, not incidents.</strong> BPD publishes one row per victim. A robbery of
-three people is three rows and counts three times; the Victims page also shows how many
-incidents those victims belong to.</li>
+<li><strong>Victims or incidents.</strong> BPD publishes one row per victim. A robbery of
+three people is three rows and counts three times: the dashboard counts victims unless the
+Count switch says "Incidents". Then an incident (one BPD case number) counts once, under its
+most serious offense in the order of the FBI's hierarchy (homicide, then non-fatal shooting,
+rape, robbery, aggravated assault, burglary, larceny, larceny from auto, auto theft,
+arson), and victim rows published without a case number are not counted (each page says how
+many). The Victims page always counts victims and shows how many incidents they belong to.
+The weekly report counts victims; <code>bmoredash report --count incidents</code> writes one
+that counts incidents.</li>
+<li><strong>One rule for what is selected.</strong> The filters, the links, the download,
+the weekly reports and the <code>bmoredash export</code> command read places, offenses and
+dates the same way (<code>bmoredash.selection</code>): district names and their published
+spellings ("Northeastern", "Western District"), neighborhoods whatever their case, offense
+names or the groups violent, property, Part 1 and all. No offense chosen means every Part 1
+offense; common assault only when chosen.</li>
 <li><strong>Shootings and aggravated assaults.</strong> A non-fatal shooting is counted as a
 shooting and not also as an aggravated assault. A fatal shooting is a homicide.
 "Aggravated assault" here therefore means aggravated assaults without a gunshot injury.</li>
@@ -100,7 +112,8 @@ date the newest snapshot of that dataset is shown, so BPD's revisions and deleti
 through and nothing is counted twice. Two datasets covering the same dates are never
 added together.</li>
 <li><strong>Preliminary weeks.</strong> {html.escape(PRELIMINARY_MEANING)} The Trends page
-draws them dashed with hollow points and never marks them notable, the Overview says so when
+draws them dashed with hollow points and never marks them lower (late reports only raise
+their counts; a higher one can still be marked), the Overview says so when
 a period ends in them, and the weekly report calls its week preliminary. Measured on 17
 successive weekly downloads of BPD's Part 1 export kept by the Baltimore Sun (January to
 June 2026), a week's Part 1 count rose by 1.8% from one download to the next while it was
