@@ -978,19 +978,31 @@ def neighborhood_ranking(
 ) -> pd.DataFrame:
     """Neighborhoods by count in ``window``, with the count in ``previous`` and the change.
 
-    With ``coverage``, when the two windows cannot be compared for ``offenses`` the
-    ``previous`` and ``change`` columns are missing (<NA>), never a count of zero.
+    With ``coverage``, the change is taken on the days both windows have data, as
+    ``compare_counts`` takes it (a day without data and its match are left out of
+    ``previous`` and of the count it is set against; ``table.attrs["left_out"]`` says which);
+    when that would leave out more than a tenth of the days, ``previous`` and ``change``
+    are missing (<NA>), never a count of zero. ``count`` is always the whole window's.
     """
-    now = value_counts(in_window(frame, window)["neighborhood"])
-    before = value_counts(in_window(frame, previous)["neighborhood"])
-    table = pd.DataFrame({"count": now, "previous": before}).fillna(0).astype(int)
+    current = in_window(frame, window)
+    now = value_counts(current["neighborhood"])
+    before_rows, against = in_window(frame, previous), current
+    matched = _matched(coverage, window, previous, _offense_key(offenses))
+    if matched is not None and matched.left_out:
+        against = _without_days(current, matched.left_out)
+        before_rows = _without_days(before_rows, matched.left_out_before)
+    before = value_counts(before_rows["neighborhood"])
+    matched_now = value_counts(against["neighborhood"])
+    table = pd.DataFrame({"count": now, "previous": before, "_now": matched_now})
+    table = table.fillna(0).astype(int)
     table = table.drop(index=[n for n in ("nan", "", "Unknown") if n in table.index])
-    table["change"] = table["count"] - table["previous"]
+    table["change"] = table.pop("_now") - table["previous"]
     table = table.sort_values(["count", "change"], ascending=[False, False])
-    if why_not_compared(coverage, (previous, window), offenses):
+    if matched is None:
         table[["previous", "change"]] = table[["previous", "change"]].astype("Int64")
         table.loc[:, ["previous", "change"]] = pd.NA
     table.index.name = "neighborhood"
+    table.attrs["left_out"] = matched.note() if matched is not None else None
     return table
 
 

@@ -474,3 +474,30 @@ def test_trends_page_in_chromium_starts_at_the_data(late_store: Path) -> None:
                 assert marker not in tab.content()
         finally:
             browser.close()
+
+
+def test_neighborhood_changes_leave_out_a_gap_day_and_its_match() -> None:
+    # Jan 2026 against Dec 2025 (31 days each); Jan 10 2026 has no data, so Jan 10 and its
+    # match Dec 10 2025 (the 10th day of each window) leave both counts.
+    cov = coverage("2025-01-01", "2026-06-13", gaps=("2026-01-10",))
+    frame = rows(
+        *[f"2026-01-{d:02d} 12:00" for d in (2, 3, 4, 11, 12)],  # 5 in January
+        *[f"2025-12-{d:02d} 12:00" for d in (1, 2, 10, 10, 20, 21, 22, 23)],  # 8, 2 on the 10th
+    )
+    january = agg.Window(date(2026, 1, 1), date(2026, 1, 31))
+    december = agg.Window(date(2025, 12, 1), date(2025, 12, 31))
+    ranking = agg.neighborhood_ranking(frame, january, december, cov, ["ROBBERY"])
+    assert ranking.loc["Canton", "count"] == 5
+    assert ranking.loc["Canton", "previous"] == 6  # 8 less the two on Dec 10
+    assert ranking.loc["Canton", "change"] == -1
+    assert "Jan 10, 2026" in ranking.attrs["left_out"]
+    assert "Dec 10, 2025" in ranking.attrs["left_out"]
+    (robbery,) = agg.compare_counts(
+        agg.in_window(frame, january),
+        agg.in_window(frame, december),
+        {"Robberies": ("ROBBERY",)},
+        january,
+        december,
+        cov,
+    )
+    assert robbery.change == ranking.loc["Canton", "change"]  # one rule on both faces

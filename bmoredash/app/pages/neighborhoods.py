@@ -58,13 +58,19 @@ class NeighborhoodsPage(BasePage):
         self.ranking_panel.heading.value = (
             f"<h3>Neighborhoods {html.escape(where)}, ranked by {view.unit}</h3>"
         )
+        if ranking["previous"].isna().all() and len(ranking):
+            compared = f" ({view.why_not}): no change is shown" if view.why_not else ""
+        elif ranking.attrs.get("left_out"):
+            compared = f"; the change is counted {ranking.attrs['left_out']}"
+        else:
+            compared = ""
         top = ranking.head(TOP_BARS)
         self.ranking_chart.update(list(top.index), top["count"].to_numpy())
         self.ranking_panel.note.value = (
             f'<p style="font-size:13px">The chart shows the top {min(TOP_BARS, len(ranking))} of '
             f"{len(ranking)}; the table has them all. Counts: {html.escape(view.offense_label)}, "
             f"{html.escape(view.period_label)}; previous: {html.escape(view.previous_label)}"
-            f"{html.escape(f' ({view.why_not})' if view.why_not else '')}. "
+            f"{html.escape(compared)}. "
             "Rows without a neighborhood are left out.</p>"
         )
         self.ranking_panel.set_table(
@@ -86,7 +92,7 @@ class NeighborhoodsPage(BasePage):
             scopes.append((f"{view.district.title()} District", "district"))
         scopes.append(("Citywide", "city"))
         weeks_now, weeks_before = view.window.days / 7.0, view.previous.days / 7.0
-        records = []
+        records, whys = [], []
         for label, scope in scopes:
             now = view.rows(view.window.start, view.window.end, scope=scope)
             before = view.rows(view.previous.start, view.previous.end, scope=scope)
@@ -94,6 +100,7 @@ class NeighborhoodsPage(BasePage):
                 now, before, {label: view.offenses}, view.window, view.previous, coverage
             )
             previous = None if comparison.why_not else comparison.previous
+            whys.append(comparison.why_not or comparison.left_out)
             records.append(
                 {
                     "place": label,
@@ -126,8 +133,10 @@ class NeighborhoodsPage(BasePage):
             if left_out
             else ""
         )
-        if view.why_not:
-            few = f" No change is shown ({view.why_not})."
+        if whys and all(c is not None for c in whys) and table["previous"].isna().all():
+            few = f" No change is shown ({whys[0]})."
+        elif whys[0]:
+            few += f" The change is counted {whys[0]}."
         self.compare_panel.note.value = (
             '<p style="font-size:13px">Change in percent from the comparison period, so that '
             "places of different sizes can be set side by side (negative = fewer). The table "
