@@ -172,6 +172,28 @@ def test_a_deep_link_opens_the_right_view(page, server: Server, incidents, throu
     assert re.search(rf"\b{year}\b", page.locator(".bmd-page-overview").inner_text())
 
 
+def test_the_count_switch_counts_incidents_and_says_so(
+    page, server: Server, incidents, through
+) -> None:
+    page.goto(f"{server.url}/?district=WESTERN")
+    wait_for_app(page)
+    wait_for_counts(page, ytd_cards(incidents, through, "WESTERN"))
+    page.locator(".bmd-filters").get_by_role("button", name="Incidents", exact=True).click()
+    # Independent recount: distinct case numbers among Western's Part 1 victims this year
+    # to date, each under its most serious offense.
+    rows = select_rows(incidents, districts="WESTERN", start=date(through.year, 1, 1), end=through)
+    keyed = rows[rows["incident_id"].notna()].copy()
+    keyed["rank"] = keyed["offense"].astype(str).map(list(aggregate.OFFENSE_RANK).index)
+    first = keyed.sort_values(["incident_id", "rank"], kind="stable").drop_duplicates("incident_id")
+    expected = aggregate.headline_counts(first).to_dict()
+    assert expected != ytd_cards(incidents, through, "WESTERN")
+    wait_for_counts(page, {label: int(n) for label, n in expected.items()})
+    unit = page.locator('.bmd-card[aria-label="Homicides"] .bmd-unit').inner_text()
+    assert unit == "incidents"
+    assert "Counts are incidents" in page.locator(".bmd-page-overview").inner_text()
+    assert "count=incidents" in page.url
+
+
 def test_a_deep_link_opens_the_right_view_with_a_preheated_kernel(
     browser, server: Server, incidents, through
 ) -> None:
