@@ -195,19 +195,15 @@ class FilterState(traitlets.HasTraits):
                     chosen.append(choice)
         state.offenses = tuple(chosen)
 
-        raw_count = last("count")
-        if raw_count:
-            if raw_count.lower() in UNITS:
-                state.count = raw_count.lower()
-            else:
-                messages.append(f"Ignored count {raw_count!r}: use victims or incidents.")
-
-        raw_page = last("page")
-        if raw_page:
-            if raw_page.lower() in PAGE_SLUGS:
-                state.page = raw_page.lower()
-            else:
-                messages.append(f"Ignored page {raw_page!r}: no such page.")
+        for key, allowed, why in (
+            ("count", UNITS, "use victims or incidents"),
+            ("page", PAGE_SLUGS, "no such page"),
+        ):
+            raw = last(key)
+            if raw and raw.lower() in allowed:
+                setattr(state, key, raw.lower())
+            elif raw:
+                messages.append(f"Ignored {key} {raw!r}: {why}.")
 
         state.messages = messages
         return state
