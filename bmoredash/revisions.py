@@ -42,7 +42,7 @@ import pandas as pd
 from bmoredash import clean, config, periods, sources, store
 from bmoredash.aggregate import count_by_offense, event_dates, readable_percent
 from bmoredash.schema import PART1_OFFENSES
-from bmoredash.snapshots import Snapshot, _shared_scope, priority
+from bmoredash.snapshots import Snapshot, priority, shared_scope
 
 __all__ = [
     "ALL_PART1",
@@ -90,7 +90,7 @@ def _shared_days(a: Snapshot, b: Snapshot) -> frozenset[date]:
 
 
 def _scopes_meet(a: Snapshot, b: Snapshot) -> bool:
-    shared = _shared_scope(a, b)
+    shared = shared_scope(a, b)
     return shared is None or bool(shared)
 
 
@@ -113,7 +113,7 @@ def successive_pairs(snapshots: Iterable[Snapshot]) -> list[Pair]:
                 if not days:
                     continue
                 if later.as_of > earlier.as_of:
-                    pairs.append(Pair(earlier, later, days, _shared_scope(earlier, later)))
+                    pairs.append(Pair(earlier, later, days, shared_scope(earlier, later)))
                 break  # the first later snapshot over its days: next, or same-day successor
     return sorted(pairs, key=lambda p: (p.earlier.dataset, p.earlier.as_of, p.later.as_of))
 

@@ -168,7 +168,7 @@ class Overlap:
 
     def message(self) -> str:
         a, b = self.first, self.second
-        shared = _shared_scope(a, b)
+        shared = shared_scope(a, b)
         scope = "" if shared is None else f" ({', '.join(sorted(shared)).lower()})"
         return (
             f"{a.dataset} ({a.source}) and {b.dataset} ({b.source}) both cover "
@@ -177,7 +177,7 @@ class Overlap:
         )
 
 
-def _shared_scope(a: Snapshot, b: Snapshot) -> frozenset[str] | None:
+def shared_scope(a: Snapshot, b: Snapshot) -> frozenset[str] | None:
     """The offenses both cover (None: every offense)."""
     if a.offenses is None:
         return b.offenses
@@ -219,7 +219,7 @@ def overlaps(
                 continue
             start, end = both[0], both[-1]
             lo, hi = start.toordinal(), end.toordinal()
-            shared = _shared_scope(a, b)
+            shared = shared_scope(a, b)
 
             def inside(name: str, lo: int = lo, hi: int = hi, shared: Any = shared) -> int:
                 days = days_of.get(name, np.zeros(0, dtype=np.int64))
