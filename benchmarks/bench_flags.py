@@ -33,6 +33,7 @@ from bmoredash import aggregate as agg
 from bmoredash import config, store
 from bmoredash.coverage import from_manifest
 from bmoredash.schema import DISTRICTS, PROPERTY_OFFENSES, VIOLENT_OFFENSES
+from bmoredash.selection import select_rows
 
 SHARED = Path("/work/shared/data/baltimore")
 
@@ -94,7 +95,7 @@ def store_series(data_dir: Path, kind: str) -> dict[str, pd.Series]:
         )
     out = {}
     for name, (filters, offenses) in cuts.items():
-        rows = agg.filter_incidents(frame, **filters)
+        rows = select_rows(frame, **filters)
         out[f"{kind}: {name}"] = agg.weekly_counts(rows, window, coverage, offenses)
     return out
 
