@@ -1040,9 +1040,12 @@ def weekly_offense_table(
 
     The flag tests this week against its seasonal, over-dispersed expectation from the
     ``FLAG_HISTORY_WEEKS`` weeks before it (``flag_weeks``).
-    With ``coverage``, a count whose window holds a day without data for the row's
-    offenses is NaN (and so is the change it enters); the baseline is then the weeks with
-    data only.
+    With ``coverage``, a weekly count whose window holds a day without data for the row's
+    offenses is NaN; the baseline is then the weeks with data only. Year to date and the
+    same days last year are compared as every face compares (``compare_counts``): on the
+    days both have data, so ``ytd`` and ``last_ytd`` leave out a day without data and its
+    match (``table.attrs["ytd_left_out"]`` says which), and are NaN only when that would
+    leave out more than a tenth of the days.
     """
     windows = report_windows(week_end)
     frame = frame[["occurred_at", "offense"]]  # all it reads: every cut below copies less
@@ -1056,25 +1059,28 @@ def weekly_offense_table(
     if coverage is not None:
         for row, offenses in REPORT_ROWS.items():
             for column, w in windows.items():
-                if why_not_compared(coverage, [w], offenses):
+                if column not in YTD_COLUMNS and why_not_compared(coverage, [w], offenses):
                     table.loc[row, column] = np.nan
-    table["ytd_change"] = table["ytd"] - table["last_ytd"]
-    table["ytd_percent"] = [
-        None if pd.isna(b) or pd.isna(a) else readable_percent(a, b)
-        for a, b in zip(table["ytd"], table["last_ytd"], strict=True)
-    ]
     ytd_now, ytd_before = windows["ytd"], windows["last_ytd"]
-    table["ytd_verdict"] = [
-        chance_verdict(c)
-        for c in compare_counts(
-            in_window(frame, ytd_now),
-            in_window(frame, ytd_before),
-            REPORT_ROWS,
-            ytd_now,
-            ytd_before,
-            coverage,
-        )
-    ]
+    ytd = compare_counts(
+        in_window(frame, ytd_now),
+        in_window(frame, ytd_before),
+        REPORT_ROWS,
+        ytd_now,
+        ytd_before,
+        coverage,
+    )
+    for (row, offenses), c in zip(REPORT_ROWS.items(), ytd, strict=True):
+        if c.why_not:  # not compared: a count still stands alone where its window has data
+            for column, count in (("ytd", c.current), ("last_ytd", c.previous)):
+                covered = not why_not_compared(coverage, [windows[column]], offenses)
+                table.loc[row, column] = count if covered else np.nan
+        else:
+            table.loc[row, ["ytd", "last_ytd"]] = [c.current, c.previous]
+    table["ytd_change"] = [np.nan if c.why_not else c.current - c.previous for c in ytd]
+    table["ytd_percent"] = [None if c.why_not else c.percent for c in ytd]
+    table["ytd_verdict"] = [chance_verdict(c) for c in ytd]
+    table.attrs["ytd_left_out"] = next((c.left_out for c in ytd if c.left_out), None)
     # This week and the weeks its seasonal baseline reads.
     weeks = weeks_window(week_end, FLAG_HISTORY_WEEKS + 1)
     table["flag"] = [
@@ -1085,18 +1091,29 @@ def weekly_offense_table(
     return table
 
 
+#: The report table's year-to-date columns (compared on matched days, ``compare_counts``).
+YTD_COLUMNS = ("ytd", "last_ytd")
+
+
 def report_gaps(
     week_end: date, coverage: Coverage, offenses: Iterable[str] = PART1_OFFENSES
 ) -> dict[str, str]:
     """Why comparisons of the weekly report are not made: column of
-    ``weekly_offense_table`` -> ``why_not`` text, for the columns whose window holds a day
-    without data; ``flag`` when fewer than ``MIN_BASELINE_WEEKS`` of the 52 weeks before
-    the week have data (then no count can be marked notable)."""
+    ``weekly_offense_table`` -> ``why_not`` text, for the weekly columns whose window holds a
+    day without data, and the year-to-date columns when matching their days would leave
+    out too many (``compare_counts``); ``flag`` when fewer than ``MIN_BASELINE_WEEKS`` of
+    the 52 weeks before the week have data (then no count can be marked notable)."""
+    windows = report_windows(week_end)
     gaps = {
         column: why
-        for column, w in report_windows(week_end).items()
-        if (why := why_not_compared(coverage, [w], offenses))
+        for column, w in windows.items()
+        if column not in YTD_COLUMNS and (why := why_not_compared(coverage, [w], offenses))
     }
+    ytd_now, ytd_before = windows["ytd"], windows["last_ytd"]
+    if _matched(coverage, ytd_now, ytd_before, _offense_key(offenses)) is None:
+        for column in YTD_COLUMNS:
+            if why := why_not_compared(coverage, [windows[column]], offenses):
+                gaps[column] = why
     ends = week_ends_index(weeks_before(week_end, 52))
     with_data = int(covered_periods(week_starts(ends), ends, coverage, offenses).sum())
     if with_data < MIN_BASELINE_WEEKS:

@@ -263,6 +263,8 @@ def headline(
     third = _ytd_sentence(
         it, VIOLENT_TOTAL, v["ytd"], v["last_ytd"], week_end, gaps, v.get("ytd_verdict", "")
     )
+    if table.attrs.get("ytd_left_out") and not missing(v["ytd"]):
+        third += f" (Both year-to-date counts are taken {table.attrs['ytd_left_out']}.)"
     flagged = [
         (offense, flag)
         for offense, flag in table["flag"].items()
@@ -383,6 +385,9 @@ def offense_table_html(
         for column, why in (gaps or {}).items()
         if column in names
     )
+    if table.attrs.get("ytd_left_out") and not (gaps or {}).get("ytd"):
+        both = f"{names['ytd']} and {names['last_ytd']}"
+        notes += f"<li>{esc(both)}: counted {esc(table.attrs['ytd_left_out'])}</li>"
     missing_note = (
         f'<ul class="gaps" aria-label="Counts and comparisons without data">{notes}</ul>'
         if notes

@@ -501,3 +501,26 @@ def test_neighborhood_changes_leave_out_a_gap_day_and_its_match() -> None:
         cov,
     )
     assert robbery.change == ranking.loc["Canton", "change"]  # one rule on both faces
+
+
+def test_report_year_to_date_is_compared_on_matched_days() -> None:
+    from bmoredash import report_text
+
+    # Feb 10, 2026 has no data: it and its match, Feb 10, 2025, leave both counts.
+    cov = coverage("2024-01-01", "2026-06-13", gaps=("2026-02-10",))
+    frame = rows(
+        *[f"2026-0{m}-0{d} 12:00" for m in (1, 3, 4, 5, 6) for d in (2, 3)],  # 10
+        "2026-02-10 09:00",  # on the gap day: left out
+        "2026-02-10 10:00",
+        *[f"2025-0{m}-05 12:00" for m in (1, 2, 3, 4, 5, 6)],  # 6
+        *[f"2025-0{m}-06 12:00" for m in (1, 3, 4)],  # 3
+        "2025-02-10 12:00",  # the gap day's match: left out
+    )
+    table = agg.weekly_offense_table(frame, DATA_END, cov)
+    robbery = table.loc["ROBBERY"]
+    assert (robbery["ytd"], robbery["last_ytd"], robbery["ytd_change"]) == (10, 9, 1)
+    assert "Feb 10, 2026" in table.attrs["ytd_left_out"]
+    assert "Feb 10, 2025" in table.attrs["ytd_left_out"]
+    assert "ytd" not in agg.report_gaps(DATA_END, cov)
+    html = report_text.offense_table_html(table, DATA_END, agg.report_gaps(DATA_END, cov))
+    assert "Year to date 2026 and Same days 2025: counted leaving out Feb 10, 2025" in html
