@@ -194,6 +194,16 @@ def test_the_count_switch_counts_incidents_and_says_so(
     assert "count=incidents" in page.url
 
 
+def test_every_hostile_link_renders_a_dashboard(page, server: Server) -> None:
+    from tests.test_hostile_links import BROWSER_LINKS
+
+    for query in BROWSER_LINKS:
+        page.goto(f"{server.url}/?{query}")
+        wait_for_app(page)  # the headline cards are drawn
+        assert_no_leak(page)
+        assert "Traceback" not in page.content(), query
+
+
 def test_a_deep_link_opens_the_right_view_with_a_preheated_kernel(
     browser, server: Server, incidents, through
 ) -> None:

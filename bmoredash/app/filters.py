@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from bmoredash import selection
 from bmoredash.aggregate import INCIDENTS, VICTIMS
 from bmoredash.app.context import DashboardContext
-from bmoredash.app.state import OFFENSE_LABELS, FilterState, neighborhood_options
+from bmoredash.app.state import OFFENSE_LABELS, FilterState, neighborhood_options, range_problem
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT
 
 #: Offense options: the two groups first, then each offense in display order.
@@ -187,6 +187,9 @@ class FilterBar:
         start, end = self.start.value, self.end.value
         if start is None or end is None or start > end:
             self.note.value = _note("Pick a From date on or before the To date.")
+            return
+        if problem := range_problem(start, end, self.context.years):
+            self.note.value = _note(f"That range cannot be shown: {problem}.")
             return
         self.note.value = ""
         with self.state.hold_trait_notifications():

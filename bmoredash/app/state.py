@@ -33,6 +33,30 @@ OFFENSE_LABELS: dict[str, str] = {
 YEAR_RANGE = range(1960, 2101)
 
 
+#: The most of a typed value a message repeats.
+SHOWN_CHARS = 40
+
+
+def shown(raw: str) -> str:
+    """A value from a link as a message repeats it: quoted, escaped, at most
+    ``SHOWN_CHARS`` characters (links are typed by anyone, and messages stay one line)."""
+    text = repr(raw[:SHOWN_CHARS])
+    return text[:-1] + "…" + text[-1] if len(raw) > SHOWN_CHARS else text
+
+
+def range_problem(start: date, end: date, years: Iterable[int] | None = None) -> str | None:
+    """Why a date range cannot be shown (for a message), or None: start after end, a date
+    outside ``YEAR_RANGE``, or a start after the last year with data (``years``)."""
+    if start > end:
+        return "start is after end"
+    if start.year not in YEAR_RANGE or end.year not in YEAR_RANGE:
+        return f"dates between {YEAR_RANGE.start} and {YEAR_RANGE.stop - 1} only"
+    latest = max(years, default=None) if years is not None else None
+    if latest is not None and start.year > latest:
+        return f"there is no data after {latest}"
+    return None
+
+
 def neighborhood_options(
     neighborhoods_by_district: Mapping[str, Sequence[str]], district: str
 ) -> tuple[str, ...]:
@@ -145,7 +169,7 @@ class FilterState(traitlets.HasTraits):
                 state.district = district
             else:
                 messages.append(
-                    f"Ignored district {raw_district!r}: not one of the nine police districts."
+                    f"Ignored district {shown(raw_district)}: not one of the nine police districts."
                 )
 
         raw_hood = last("neighborhood")
@@ -158,7 +182,7 @@ class FilterState(traitlets.HasTraits):
             except selection.SelectionError:
                 where = "the city" if state.district == CITYWIDE else state.district.title()
                 messages.append(
-                    f"Ignored neighborhood {raw_hood!r}: no such neighborhood in {where}."
+                    f"Ignored neighborhood {shown(raw_hood)}: no such neighborhood in {where}."
                 )
 
         allowed_years = set(years) if years is not None else set(YEAR_RANGE)
@@ -170,8 +194,9 @@ class FilterState(traitlets.HasTraits):
             except selection.SelectionError:
                 messages.append("Ignored the date range: give both start and end as YYYY-MM-DD.")
             else:
-                if start > end:
-                    messages.append("Ignored the date range: start is after end.")
+                problem = range_problem(start, end, years)
+                if problem:
+                    messages.append(f"Ignored the date range: {problem}.")
                 else:
                     state.start, state.end = start, end
         raw_year = last("year")
@@ -179,7 +204,7 @@ class FilterState(traitlets.HasTraits):
             if raw_year.isdigit() and int(raw_year) in allowed_years:
                 state.year = int(raw_year)
             else:
-                messages.append(f"Ignored year {raw_year!r}: no data for that year.")
+                messages.append(f"Ignored year {shown(raw_year)}: no data for that year.")
 
         chosen: list[str] = []
         for value in params.get("offense", []) + params.get("offenses", []):
@@ -189,7 +214,7 @@ class FilterState(traitlets.HasTraits):
                 try:
                     choice = selection.offense_choice(item)
                 except selection.SelectionError:
-                    messages.append(f"Ignored offense {item.strip()!r}: not a Part 1 offense.")
+                    messages.append(f"Ignored offense {shown(item.strip())}: not a Part 1 offense.")
                     continue
                 if choice not in chosen:
                     chosen.append(choice)
@@ -203,7 +228,7 @@ class FilterState(traitlets.HasTraits):
             if raw and raw.lower() in allowed:
                 setattr(state, key, raw.lower())
             elif raw:
-                messages.append(f"Ignored {key} {raw!r}: {why}.")
+                messages.append(f"Ignored {key} {shown(raw)}: {why}.")
 
         state.messages = messages
         return state
