@@ -267,7 +267,7 @@ def export(
     (``bmoredash.selection``): the same spellings, the same defaults (Part 1 offenses,
     every place and date).
     """
-    from bmoredash import store
+    from bmoredash import csv_out, store
     from bmoredash.selection import Selection
 
     with user_errors():
@@ -281,9 +281,7 @@ def export(
         )
         rows = store.load_incidents(config.data_dir(data_dir), chosen)
         out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(f".{out.name}.partial")
-        rows.to_csv(partial, index=False)
-        partial.replace(out)
+        csv_out.to_csv(rows, out)
     typer.echo(f"wrote {len(rows):,} rows ({chosen.describe()}) to {out}")
 
 
