@@ -20,6 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import Javascript, clear_output, display
 
+from bmoredash import csv_out
 from bmoredash.app.context import DashboardContext, FilteredView, load_context
 from bmoredash.app.filters import FilterBar
 from bmoredash.app.pages import FRIENDLY_ERROR, PAGES, Page, PageSpec, page_spec
@@ -292,7 +293,7 @@ class DashboardApp:
             total = len(rows)
             if total > MAX_DOWNLOAD_ROWS:
                 rows = rows.sort_values("occurred_at").iloc[-MAX_DOWNLOAD_ROWS:]
-            csv_text = rows.to_csv(index=False)
+            csv_text = csv_out.to_csv(rows)
             name = _download_name(view)
             self.send_file(name, csv_text)
             note = f"{len(rows):,} rows saved as {name}."
