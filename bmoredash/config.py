@@ -43,6 +43,13 @@ def reports_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(explicit).expanduser().resolve() if explicit else (Path.cwd() / "reports").resolve()
 
 
+def report_audit_dir(reports_root: Path) -> Path:
+    """Where the executed report notebooks go: beside the published reports folder, never
+    in it (a notebook holds code and the server's data path): ``reports`` ->
+    ``reports-audit``."""
+    return reports_root.with_name(f"{reports_root.name}-audit")
+
+
 def boundaries_dir(data: Path) -> Path:
     """GeoJSON boundaries fetched next to the store (police districts, neighborhoods)."""
     return data / BOUNDARIES_DIR

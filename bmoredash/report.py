@@ -493,7 +493,7 @@ def _displayable(nb: Any) -> Any:
     """The notebook without hidden cells, stream output (warnings) and empty code cells.
 
     NOTE: a library warning printed to stderr in the kernel has no place in a published
-    report; the executed notebook kept beside the HTML still holds it for audit.
+    report; the executed notebook in the audit folder still holds it.
     """
     cells = []
     for cell in nb.cells:
@@ -712,7 +712,7 @@ def _render(
     started = time.perf_counter()
     result = ReportResult(district, week_end, ok=False)
     stem = district if count == agg.VICTIMS else f"{district}-{count}"
-    notebook = week_dir / f"{stem}.ipynb"
+    notebook = _audit_week_dir(week_dir) / f"{stem}.ipynb"
     try:
         _execute(template, notebook, district, week_end, data_dir, week_dir, count)
         result.notebook = notebook
@@ -769,13 +769,14 @@ def render_report(
     template: Path = TEMPLATE,
     count: str = agg.VICTIMS,
 ) -> ReportResult:
-    """Render one report to ``<out_dir>/<week_ending>/<district>.{html,pdf,ipynb}`` and
+    """Render one report to ``<out_dir>/<week_ending>/<district>.{html,pdf}`` (the executed
+    notebook to ``<out_dir>-audit/<week_ending>/``, not published) and
     refresh that week's ``index.html``; ``count="incidents"`` counts incidents instead of
     victims, in ``<district>-incidents.*``.
 
     Bad parameters raise ReportParameterError before any kernel starts. A failure while
     rendering raises RuntimeError naming the kernel's error; the executed notebook is
-    kept beside the outputs to show where.
+    kept in the audit folder to show where.
     """
     params = validate_params(district, week_ending, data_dir, count)
     chosen = _check_formats(formats)
@@ -933,6 +934,13 @@ def render_batch(
 # --------------------------------------------------------------------------------------
 
 
+def _audit_week_dir(week_dir: Path) -> Path:
+    """The week's folder of executed notebooks (``config.report_audit_dir``), created."""
+    audit = config.report_audit_dir(week_dir.parent) / week_dir.name
+    audit.mkdir(parents=True, exist_ok=True)
+    return audit
+
+
 def write_index(
     week_dir: Path,
     *,
@@ -941,26 +949,28 @@ def write_index(
     failures: dict[str, str] | None = None,
 ) -> Path:
     """``index.html`` for the week: every rendered report with its headline numbers and
-    links, and the failures with their reasons. Rebuilt from the executed notebooks."""
+    links to its HTML and PDF, and the failures with their reasons. Rebuilt from the
+    executed notebooks, which stay in the audit folder (``config.report_audit_dir``): the
+    week's folder holds only what can be published."""
     esc = report_text.esc
     failures = failures or {}
+    audit = _audit_week_dir(week_dir)
     rows = []
     for place in REPORT_PLACES:
-        nb = week_dir / f"{place}.ipynb"
+        nb = audit / f"{place}.ipynb"
         summary = read_summary(nb) if nb.exists() else None
         if place in failures:
             rows.append(
                 f'<tr class="failed" data-district="{place}"><th scope="row">'
                 f"{esc(report_text.place_name(place))}</th>"
-                f'<td colspan="6">Failed: {esc(failures[place])}</td>'
-                f"<td>{_link(week_dir, nb, 'notebook')}</td></tr>"
+                f'<td colspan="7">Failed: {esc(failures[place])}</td></tr>'
             )
             continue
         if summary is None:
             continue
         links = " · ".join(
             _link(week_dir, week_dir / f"{place}.{ext}", label)
-            for ext, label in (("html", "HTML"), ("pdf", "PDF"), ("ipynb", "notebook"))
+            for ext, label in (("html", "HTML"), ("pdf", "PDF"))
         )
         count, average = report_text.count, report_text.average
         before = summary["violent_last_ytd"]  # None: the same days of last year lack data

@@ -503,7 +503,9 @@ def test_outputs_sit_together_with_an_index(rendered: dict[str, report.ReportRes
     assert week_dir.name == "2026-11-21"
     for d in ("WESTERN", "CITYWIDE"):
         assert [p.name for p in rendered[d].outputs] == [f"{d}.html", f"{d}.pdf", f"{d}.ipynb"]
-        executed = nbformat.read(week_dir / f"{d}.ipynb", as_version=4)
+        audit = week_dir.parent.with_name(f"{week_dir.parent.name}-audit") / week_dir.name
+        assert rendered[d].notebook == audit / f"{d}.ipynb"
+        executed = nbformat.read(audit / f"{d}.ipynb", as_version=4)
         assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
     index = (week_dir / "index.html").read_text(encoding="utf-8")
     assert_self_contained(index)

@@ -63,11 +63,14 @@ def test_one_failure_does_not_stop_the_others(batch: report.BatchResult) -> None
     assert "2 ok, 1 failed" in summary
     assert "FAILED EASTERN: RuntimeError: deliberate failure for the batch test" in summary
     week_dir = batch.week_dir
-    assert (week_dir / "EASTERN.ipynb").exists(), "the failed notebook is kept for audit"
+    audit = week_dir.parent.with_name(f"{week_dir.parent.name}-audit") / week_dir.name
+    assert (audit / "EASTERN.ipynb").exists(), "the failed notebook is kept for audit"
     assert not (week_dir / "EASTERN.html").exists() and not (week_dir / "EASTERN.pdf").exists()
     for place in ("WESTERN", "CITYWIDE"):
-        for ext in ("html", "pdf", "ipynb"):
+        for ext in ("html", "pdf"):
             assert (week_dir / f"{place}.{ext}").stat().st_size > 0
+        assert (audit / f"{place}.ipynb").stat().st_size > 0
+    assert not list(week_dir.glob("*.ipynb")), "nothing unpublishable in the week's folder"
 
 
 @pytest.mark.slow
@@ -79,6 +82,7 @@ def test_index_links_reports_and_names_the_failure(batch: report.BatchResult) ->
     assert 'href="EASTERN.html"' not in index
     assert re.search(r'data-district="EASTERN".*?Failed: RuntimeError: deliberate', index, re.S)
     assert 'data-district="NORTHERN"' not in index  # not rendered in this batch
+    assert ".ipynb" not in index and "-audit" not in index  # no link to unpublishable files
 
 
 @pytest.mark.slow
@@ -117,11 +121,7 @@ def test_pdf_only_leaves_no_html_behind(demo_store: Path, tmp_path: Path) -> Non
     )
     assert [p.name for p in result.outputs] == ["SOUTHERN.pdf", "SOUTHERN.ipynb"]
     week_dir = tmp_path / DEMO_END
-    assert sorted(p.name for p in week_dir.iterdir()) == [
-        "SOUTHERN.ipynb",
-        "SOUTHERN.pdf",
-        "index.html",
-    ]
+    assert sorted(p.name for p in week_dir.iterdir()) == ["SOUTHERN.pdf", "index.html"]
     assert "Southern District" in pdf_text(result.pdf)
     assert result.summary["district"] == "SOUTHERN"
     assert result.summary["week_ending"] == DEMO_END
