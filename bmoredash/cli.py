@@ -193,12 +193,14 @@ def info(
     ] = False,
 ) -> None:
     """Show what the store holds: snapshots, rows, dates covered, gap days, data quality."""
-    from bmoredash.store import read_manifest, read_quality
+    from bmoredash.store import read_manifest, read_quality, sweep_stale
 
     target = config.data_dir(data_dir)
     with user_errors():
         manifest = read_manifest(target)
         quality = read_quality(target)
+        for path in sweep_stale(target):
+            typer.echo(f"removed {path.name}, left by a write that was killed", err=True)
     if as_json:
         typer.echo(json.dumps({"manifest": manifest, "quality": quality}, indent=2, default=str))
         return

@@ -26,6 +26,8 @@ QUARANTINE_FILE = "quarantine.parquet"
 MANIFEST_FILE = "manifest.json"
 QUALITY_FILE = "quality.json"
 BOUNDARIES_DIR = "boundaries"
+#: Raw copies of every ingest and fetch (``bmoredash.ingest``), for ``bmoredash rebuild``.
+SNAPSHOTS_DIR = "snapshots"
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

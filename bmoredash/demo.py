@@ -1143,7 +1143,7 @@ def write_demo(
     frame = generate_demo(start=start, end=end, seed=seed, scale=scale)
     csv_path = target / DEMO_CSV
     csv_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = csv_path.with_name(csv_path.name + ".tmp")
+    tmp = csv_path.with_name(f".tmp-{csv_path.name}")  # store.sweep_stale removes a dead one
     write_csv(frame, tmp)
     os.replace(tmp, csv_path)
     source = sources.read_source(csv_path)

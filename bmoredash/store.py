@@ -35,6 +35,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -491,14 +492,62 @@ def _versions(data_dir: Path) -> dict[str, int]:
     return out
 
 
-def _remove_stale(data_dir: Path) -> None:
-    """Delete what crashed writers left behind (safe: we hold the writer lock)."""
-    for entry in data_dir.iterdir():
-        if entry.name.startswith(_TMP_PREFIX):
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+#: Folders of a data directory where writers put temporary files.
+_TMP_FOLDERS: tuple[str, ...] = (".", "raw", config.SNAPSHOTS_DIR, config.BOUNDARIES_DIR)
+#: A temporary file untouched this long, with no writer holding the lock, is a dead
+#: writer's: no live write pauses that long between two blocks.
+STALE_AFTER_S = 15 * 60
+
+
+def _is_temporary(name: str) -> bool:
+    """Our writers' temporary names: ``.tmp-*`` (store, ingest, downloads) and
+    ``.<file>.<random>.tmp`` (``tempfile`` beside a target)."""
+    return name.startswith(_TMP_PREFIX) or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def _remove_stale(data_dir: Path, older_than_s: float = 0.0) -> list[Path]:
+    """Delete what crashed writers left behind: temporary files and folders in the data
+    directory and its raw, snapshots and boundaries folders, untouched for
+    ``older_than_s``. Safe only while no writer is working (the lock held or free)."""
+    removed = []
+    now = time.time()
+    for folder in _TMP_FOLDERS:
+        try:
+            entries = list((data_dir / folder).iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if not _is_temporary(entry.name):
+                continue
+            try:
+                if now - entry.lstat().st_mtime < older_than_s:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+            except OSError:
+                continue
+            removed.append(entry)
+    return removed
+
+
+def sweep_stale(data_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Remove temporary files a killed write left (a half-written store version, a partial
+    demo CSV or download), without waiting for the next write: when no writer holds the
+    lock and the file is older than ``STALE_AFTER_S``. Returns what was removed."""
+    root = config.data_dir(data_dir)
+    if not (root / _LOCK_FILE).exists():
+        return []
+    with open(root / _LOCK_FILE, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return []  # a writer is working: its files are not stale
+        try:
+            return _remove_stale(root, STALE_AFTER_S)
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _current_name(data_dir: Path) -> str | None:

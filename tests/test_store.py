@@ -745,3 +745,40 @@ def test_periods_are_matched_on_the_days_both_have_data() -> None:
     assert whole == type(matched)((), ()) and whole.note() is None
     # before the data start: far more than a tenth is missing, no comparison
     assert match_periods(cover, ("2026-01-01", "2026-06-13"), ("2025-01-01", "2025-06-13")) is None
+
+
+def test_a_killed_writes_temporary_files_are_swept_without_waiting_for_a_write(
+    data_dir: Path,
+) -> None:
+    import fcntl
+    import os
+    import time
+
+    write_sample(data_dir)
+    old = time.time() - store.STALE_AFTER_S - 60
+    (data_dir / "raw").mkdir(exist_ok=True)
+    leftovers = [
+        data_dir / ".tmp-store-000009.4242",  # a half-written version (a folder)
+        data_dir / "raw" / ".tmp-demo_part1_crime.csv",  # a partial demo CSV
+        data_dir / "snapshots" / ".tmp-abc.gz",
+    ]
+    leftovers[0].mkdir()
+    (leftovers[0] / "incidents.arrow").write_bytes(b"half")
+    for path in leftovers[1:]:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"partial")
+    fresh = data_dir / "raw" / ".tmp-being-written.csv"
+    fresh.write_bytes(b"a live write")
+    keep = data_dir / "raw" / "part1.csv"
+    keep.write_bytes(b"not temporary")
+    for path in leftovers:
+        os.utime(path, (old, old))
+    # While a writer holds the lock nothing is touched.
+    with open(data_dir / ".lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        assert store.sweep_stale(data_dir) == []
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    assert sorted(store.sweep_stale(data_dir)) == sorted(leftovers)
+    assert not any(p.exists() for p in leftovers)
+    assert fresh.exists() and keep.exists()  # too recent, or not ours
+    assert len(store.load_incidents(data_dir, offenses="all")) == len(SAMPLE)

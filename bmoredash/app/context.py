@@ -165,6 +165,8 @@ class DashboardContext:
 
         root = config.data_dir(data_dir)
         manifest = store.read_manifest(root)
+        for path in store.sweep_stale(root):
+            log.warning("removed %s, left by a write that was killed", path.name)
         try:
             quality = store.read_quality(root)
         except Exception:  # a store without its quality report still serves
