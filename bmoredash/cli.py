@@ -39,13 +39,27 @@ DataDirOption = Annotated[
 ]
 
 
+#: The longest error message printed (a message quoting a file's content is cut).
+MAX_ERROR_CHARS = 1_000
+
+
+def printable(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """``text`` safe for a terminal: control characters other than a line break escaped
+    (data can hold escape sequences), cut to ``limit`` characters."""
+    safe = "".join(
+        c if c == "\n" or c.isprintable() else c.encode("unicode_escape").decode("ascii")
+        for c in text[: limit + 1]
+    )
+    return safe if len(text) <= limit else safe[:limit] + "… (cut)"
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn the errors a user can act on into one clear line and exit code 1."""
+    """Turn the errors a user can act on into one clear, printable message and exit code 1."""
     try:
         yield
     except (OSError, ValueError, RuntimeError) as error:
-        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {printable(str(error))}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
 
 

@@ -133,3 +133,14 @@ def test_overlapping_datasets_need_a_preference_then_info_and_rebuild(tmp_path: 
     rebuilt = runner.invoke(app, ["rebuild", *base])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert sorted(load_incidents(data, offenses="all")["record_id"]) == before
+
+
+def test_error_messages_are_printable_and_short() -> None:
+    from bmoredash.cli import MAX_ERROR_CHARS, printable
+
+    hostile = "bad header \x1b[31mRED\x1b[0m \x07 and\nmore" + "x" * 5_000
+    shown = printable(hostile)
+    assert "\x1b" not in shown and "\x07" not in shown and "\\x1b[31mRED" in shown
+    assert "\nmore" in shown  # a line break stays a line break
+    assert len(shown) <= MAX_ERROR_CHARS + len("… (cut)") and shown.endswith("… (cut)")
+    assert printable("plain") == "plain"
