@@ -9,11 +9,20 @@ exactly as it was. Boundaries (police districts, neighborhoods) come as GeoJSON 
 Protocol, as implemented (ArcGIS REST "Query (Feature Service/Layer)"):
 
 1. ``GET <layer>?f=json`` -> ``maxRecordCount``, ``objectIdField``, ``fields``.
-2. ``GET <layer>/query?where=...&returnCountOnly=true&f=json`` -> ``{"count": n}``.
-3. ``GET <layer>/query?where=...&outFields=*&orderByFields=<oid> ASC&resultOffset=k
-   &resultRecordCount=<maxRecordCount>&returnGeometry=false&f=json`` for k = 0, m, 2m, ...
-   while the page says ``exceededTransferLimit`` or comes back full.
-4. The rows received must number exactly ``n``.
+2. ``GET <layer>/query?where=...&returnCountOnly=true&f=json`` -> ``{"count": n}``; a count
+   above ``MAX_ROWS`` is refused before anything else is downloaded.
+3. ``GET <layer>/query?where=...&returnIdsOnly=true&f=json`` -> ``{"objectIds": [...]}``,
+   which must hold ``n`` distinct ids; then ``POST <layer>/query`` with ``objectIds=<batch>
+   &outFields=*&returnGeometry=false&f=json`` for batches of at most ``maxRecordCount`` ids.
+   Every id must come back exactly once, and nothing else; no server ordering is assumed.
+4. A server that refuses or ignores ``returnIdsOnly`` is paged instead by ``resultOffset``
+   (``orderByFields=<oid> ASC``, ``resultRecordCount=<maxRecordCount>``) while a page says
+   ``exceededTransferLimit`` or comes back full; no object id may arrive twice, and the
+   rows must number exactly ``n`` (more than ``n`` stops the paging at once).
+
+Every request shares one overall deadline (``DEFAULT_DEADLINE``, ``bmoredash fetch
+--timeout``) besides the per-read timeout; bodies are capped at ``MAX_BODY_BYTES``; every
+failure is a FetchError with a one-line message.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -75,10 +85,6 @@ _LAYER_RE = re.compile(r"^https?://.+/(FeatureServer|MapServer)/\d+$")
 _USER_AGENT = "bmoredash (Baltimore public-safety dashboard; ArcGIS REST client)"
 
 
-class FetchError(RuntimeError):
-    """A download that cannot be trusted: the message names the URL and the reason."""
-
-
 # --------------------------------------------------------------------------------------
 # HTTP with retries
 # --------------------------------------------------------------------------------------
@@ -100,12 +106,78 @@ class RetryPolicy:
         return min(self.max_wait, self.backoff * self.factor ** (failed_tries - 1))
 
 
-def make_client(timeout: float = 60.0) -> httpx.Client:
-    """An httpx client with one timeout for connect, read, write and pool."""
+#: Overall deadline of one ``bmoredash fetch`` (seconds): a full Part 1 history is ~600k
+#: rows in ~300 pages of 2,000, a few minutes on a good day; 30 minutes leaves room for
+#: retries and a slow server, and still ends a server that drips one byte at a time.
+DEFAULT_DEADLINE = 1800.0
+#: Longest wait for one read (connect, a chunk of body, ...), seconds.
+DEFAULT_READ_TIMEOUT = 60.0
+#: The most rows a layer may report before anything is downloaded. Part1_Crime_Beta holds
+#: ~600k victim rows (2011 on) and grows by ~40k a year; 2,000,000 rows (~2.4 GB in memory
+#: at ~1.2 KB a row) is three times that, and refuses a count of 10^9 before the first page.
+MAX_ROWS = 2_000_000
+#: The largest single response body accepted (bytes). A page of 2,000 rows is ~1.5 MB, the
+#: id list of 600k rows ~7 MB, the neighborhood polygons a few MB; an endless body stops here.
+MAX_BODY_BYTES = 128 * 1024 * 1024
+_MAX_REDIRECTS = 5
+_MAX_MESSAGE = 600
+
+
+class FetchError(RuntimeError):
+    """A download that cannot be trusted: the message names the URL and the reason.
+
+    The message is always one line (a CLI prints it as ``error: ...``).
+    """
+
+    def __init__(self, message: str) -> None:
+        text = " ".join(str(message).split())
+        if len(text) > _MAX_MESSAGE:
+            text = text[: _MAX_MESSAGE - 1] + "…"
+        super().__init__(text)
+
+
+class DeadlineExceeded(FetchError):
+    """The overall deadline passed before the download finished."""
+
+
+class Deadline:
+    """One overall time limit shared by every request of a fetch (monotonic clock)."""
+
+    def __init__(self, seconds: float = DEFAULT_DEADLINE) -> None:
+        if not seconds > 0:
+            raise ValueError(f"the deadline must be a positive number of seconds, not {seconds}")
+        self.seconds = float(seconds)
+        self.end = time.monotonic() + self.seconds
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def fail(self, doing: str, last: str | None = None) -> DeadlineExceeded:
+        tail = f"; last error: {last}" if last else ""
+        return DeadlineExceeded(
+            f"{doing}: gave up, the fetch ran past its deadline of {self.seconds:g} s "
+            f"(bmoredash fetch --timeout){tail}"
+        )
+
+    def check(self, doing: str) -> None:
+        if self.remaining() <= 0:
+            raise self.fail(doing)
+
+
+def as_deadline(value: Deadline | float | None) -> Deadline:
+    """A Deadline from seconds (None: DEFAULT_DEADLINE) or the Deadline itself."""
+    if isinstance(value, Deadline):
+        return value
+    return Deadline(DEFAULT_DEADLINE if value is None else value)
+
+
+def make_client(timeout: float = DEFAULT_READ_TIMEOUT) -> httpx.Client:
+    """An httpx client with one timeout for connect, each read, write and pool."""
     return httpx.Client(
         timeout=httpx.Timeout(timeout),
         headers={"User-Agent": _USER_AGENT},
         follow_redirects=True,
+        max_redirects=_MAX_REDIRECTS,
     )
 
 
@@ -113,28 +185,68 @@ class _Retryable(Exception):
     """A failure worth another try (5xx, timeout, broken connection, cut body)."""
 
 
-def _once(client: httpx.Client, url: str, params: Mapping[str, Any]) -> tuple[dict, bytes]:
-    """One GET, decoded; raises _Retryable or FetchError."""
+class _Refused(FetchError):
+    """The server refused the request itself (HTTP 4xx, ArcGIS error 4xx): not retried."""
+
+
+def _read_body(response: httpx.Response, deadline: Deadline, label: str) -> bytes:
+    """The body, chunk by chunk, within the deadline and MAX_BODY_BYTES."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise FetchError(
+                f"{label}: response larger than {MAX_BODY_BYTES // (1024 * 1024)} MB; refused"
+            )
+        chunks.append(chunk)
+        # NOTE: httpx's read timeout counts per read, so a server sending a byte every 20 s
+        # never trips it; the overall deadline is checked after every chunk instead.
+        deadline.check(label)
+    return b"".join(chunks)
+
+
+def _once(
+    client: httpx.Client,
+    url: str,
+    params: Mapping[str, Any],
+    deadline: Deadline,
+    label: str,
+    post: bool,
+) -> tuple[dict, bytes]:
+    """One request, decoded; raises _Retryable or FetchError."""
+    remaining = deadline.remaining()
+    if remaining <= 0:
+        raise deadline.fail(label)
+    read = client.timeout.read or DEFAULT_READ_TIMEOUT
+    timeout = httpx.Timeout(min(read, remaining))
+    request: dict[str, Any] = {"data": dict(params)} if post else {"params": dict(params)}
     try:
-        response = client.get(url, params=dict(params))
+        with client.stream("POST" if post else "GET", url, timeout=timeout, **request) as response:
+            if response.status_code >= 500:
+                raise _Retryable(f"HTTP {response.status_code}")
+            if response.status_code >= 400:
+                raise _Refused(f"{label}: HTTP {response.status_code} {response.reason_phrase}")
+            body = _read_body(response, deadline, label)
     except httpx.TimeoutException as exc:
         raise _Retryable(f"timed out ({type(exc).__name__})") from exc
+    except httpx.DecodingError as exc:
+        # NOTE: a gzip body cut short or corrupted on the way; retried like a cut body.
+        raise _Retryable(f"response body could not be decoded ({exc})") from exc
+    except httpx.TooManyRedirects as exc:
+        raise FetchError(f"{label}: too many redirects ({exc})") from exc
     except httpx.TransportError as exc:
         raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})") from exc
-    full_url = str(response.request.url)
-    if response.status_code >= 500:
-        raise _Retryable(f"HTTP {response.status_code}")
-    if response.status_code >= 400:
-        raise FetchError(f"{full_url}: HTTP {response.status_code} {response.reason_phrase}")
-    body = response.content
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise FetchError(f"{label}: {type(exc).__name__}: {exc}") from exc
     try:
         data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         # NOTE: a body cut short mid-stream (proxy hiccup, server restart) arrives as
         # HTTP 200 with invalid JSON; it is retried like any transport fault.
         raise _Retryable(f"invalid JSON ({len(body)} bytes; truncated?): {exc}") from exc
     if not isinstance(data, dict):
-        raise FetchError(f"{full_url}: expected a JSON object, got {type(data).__name__}")
+        raise FetchError(f"{label}: expected a JSON object, got {type(data).__name__}")
     error = data.get("error")
     if error is not None:
         # NOTE: ArcGIS reports errors as HTTP 200 with {"error": {code, message, details}}.
@@ -145,25 +257,41 @@ def _once(client: httpx.Client, url: str, params: Mapping[str, Any]) -> tuple[di
             f" ({details})" if details else ""
         )
         if isinstance(code, int) and 400 <= code < 500:
-            raise FetchError(f"{full_url}: {message}")
+            raise _Refused(f"{label}: {message}")
         raise _Retryable(message)
     return data, body
 
 
 def _get_json(
-    client: httpx.Client, url: str, params: Mapping[str, Any], retry: RetryPolicy
+    client: httpx.Client,
+    url: str,
+    params: Mapping[str, Any],
+    retry: RetryPolicy,
+    deadline: Deadline | float | None = None,
+    *,
+    label: str | None = None,
+    post: bool = False,
 ) -> tuple[dict, bytes]:
-    """GET ``url`` with ``params`` and return (parsed JSON object, raw body), retrying."""
+    """Request ``url`` with ``params`` and return (parsed JSON object, raw body), retrying.
+
+    ``label`` names the request in messages (default: the URL with its parameters).
+    """
+    deadline = as_deadline(deadline)
+    label = label or str(httpx.URL(url, params=dict(params)))
     reason = "no try made"
     for attempt in range(1, max(1, retry.tries) + 1):
         try:
-            return _once(client, url, params)
+            return _once(client, url, params, deadline, label, post)
         except _Retryable as exc:
             reason = str(exc)
             if attempt < retry.tries:
-                time.sleep(retry.wait(attempt))
-    shown = httpx.URL(url, params=dict(params))
-    raise FetchError(f"{shown}: gave up after {retry.tries} tries; last error: {reason}")
+                wait = retry.wait(attempt)
+                if wait >= deadline.remaining():
+                    raise deadline.fail(label, reason) from None
+                time.sleep(wait)
+    if deadline.remaining() <= 0:
+        raise deadline.fail(label, reason)
+    raise FetchError(f"{label}: gave up after {retry.tries} tries; last error: {reason}")
 
 
 # --------------------------------------------------------------------------------------
@@ -180,6 +308,7 @@ class LayerInfo:
     max_record_count: int
     object_id_field: str
     fields: tuple[str, ...]
+    supports_pagination: bool = True
 
 
 def layer_url(url: str) -> str:
@@ -212,9 +341,11 @@ def since_where(
     return f"{date_field} >= TIMESTAMP '{midnight:%Y-%m-%d %H:%M:%S}'"
 
 
-def layer_info(client: httpx.Client, url: str, retry: RetryPolicy) -> LayerInfo:
+def layer_info(
+    client: httpx.Client, url: str, retry: RetryPolicy, deadline: Deadline | float | None = None
+) -> LayerInfo:
     """Read the layer metadata (``?f=json``) needed to page it."""
-    meta, _ = _get_json(client, url, {"f": "json"}, retry)
+    meta, _ = _get_json(client, url, {"f": "json"}, retry, deadline)
     fields = tuple(
         f["name"] for f in meta.get("fields") or [] if isinstance(f, dict) and "name" in f
     )
@@ -238,9 +369,9 @@ def layer_info(client: httpx.Client, url: str, retry: RetryPolicy) -> LayerInfo:
     if max_count <= 0:
         raise FetchError(f"{url}: layer metadata has no usable maxRecordCount")
     pagination = (meta.get("advancedQueryCapabilities") or {}).get("supportsPagination")
-    if pagination is False:
-        raise FetchError(f"{url}: layer does not support resultOffset paging")
-    return LayerInfo(url, str(meta.get("name", "")), max_count, str(oid), fields)
+    return LayerInfo(
+        url, str(meta.get("name", "")), max_count, str(oid), fields, pagination is not False
+    )
 
 
 def _show_progress(progress: bool | None) -> bool:
@@ -257,25 +388,30 @@ def fetch_layer(
     date_field: str = DATE_FIELD,
     where: str | None = None,
     page_size: int | None = None,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_READ_TIMEOUT,
+    deadline: Deadline | float | None = None,
+    max_rows: int = MAX_ROWS,
     retry: RetryPolicy | None = None,
     progress: bool | None = None,
     client: httpx.Client | None = None,
 ) -> list[dict]:
-    """Every row of one layer (or those on/after ``since`` minus the overlap), in object-id order.
+    """Every row of one layer (or those on/after ``since`` minus the overlap), by object id.
 
-    Returns the ``attributes`` dicts as published (dates in epoch milliseconds). Raises
-    FetchError when a page fails after the retries, is not a valid page, or when the rows
-    received do not add up to the layer's own count.
+    Returns the ``attributes`` dicts as published (dates in epoch milliseconds), sorted by
+    object id. ``timeout`` bounds each read, ``deadline`` (seconds or a shared Deadline;
+    default DEFAULT_DEADLINE) the whole download, ``max_rows`` the count a layer may
+    report. Raises FetchError when a request fails after the retries, an answer is not
+    valid, the deadline passes, or the rows received are not exactly the layer's own count.
     """
     from tqdm.auto import tqdm
 
     url = layer_url(url)
     retry = retry or RetryPolicy()
+    deadline = as_deadline(deadline)
     own_client = client is None
     client = client or make_client(timeout)
     try:
-        info = layer_info(client, url, retry)
+        info = layer_info(client, url, retry, deadline)
         if since is not None and info.fields and date_field not in info.fields:
             raise FetchError(f"{url}: layer has no field {date_field!r} to filter on")
         clause = since_where(since, overlap_days=overlap_days, date_field=date_field)
@@ -285,67 +421,223 @@ def fetch_layer(
             clause = where
         query = f"{url}/query"
         counted, _ = _get_json(
-            client, query, {"where": clause, "returnCountOnly": "true", "f": "json"}, retry
+            client,
+            query,
+            {"where": clause, "returnCountOnly": "true", "f": "json"},
+            retry,
+            deadline,
         )
         expected = counted.get("count")
-        if not isinstance(expected, int) or expected < 0:
+        if not isinstance(expected, int) or isinstance(expected, bool) or expected < 0:
             raise FetchError(f"{query}: returnCountOnly gave no count ({counted!r:.200})")
+        if expected > max_rows:
+            raise FetchError(
+                f"{query}: the layer reports {expected:,} records (where {clause}), more than "
+                f"the {max_rows:,} a fetch accepts; nothing downloaded"
+            )
         size = min(page_size or info.max_record_count, info.max_record_count)
-        records: list[dict] = []
-        last_oid: Any = None
-        shared: dict[str, str] = {}
+        pager = _Pager(client, query, clause, info, expected, size, retry, deadline)
         with tqdm(
             total=expected,
             unit="rows",
             desc=info.name or url.rsplit("/", 3)[-3],
             disable=not _show_progress(progress),
         ) as bar:
-            while True:
-                offset = len(records)
-                params = {
-                    "where": clause,
-                    "outFields": "*",
-                    "orderByFields": f"{info.object_id_field} ASC",
-                    "resultOffset": offset,
-                    "resultRecordCount": size,
-                    "returnGeometry": "false",
-                    "f": "json",
-                }
-                page, _ = _get_json(client, query, params, retry)
-                rows = _page_rows(page, query, offset)
-                last_oid = _check_order(rows, info.object_id_field, last_oid, query, offset)
-                _share_strings(rows, shared)
-                records.extend(rows)
-                bar.update(len(rows))
-                if len(records) > expected:
-                    break  # reported below as a mismatch
-                more = bool(page.get("exceededTransferLimit")) or len(rows) >= size
-                if not rows or not more:
-                    break
-        if len(records) != expected:
-            # NOTE: the live layer can change between the count and the last page (BPD
-            # republishes weekly); a rerun then succeeds. Nothing is stored either way.
-            raise FetchError(
-                f"{url}: expected {expected} records (returnCountOnly, where {clause}), "
-                f"got {len(records)}"
-            )
-        return records
+            pager.bar = bar
+            ids = pager.object_ids()
+            if ids is not None:
+                return pager.by_ids(ids)
+            if not info.supports_pagination:
+                raise FetchError(
+                    f"{url}: layer supports neither returnIdsOnly nor resultOffset paging"
+                )
+            return pager.by_offset()
     finally:
         if own_client:
             client.close()
 
 
-def _page_rows(page: dict, query: str, offset: int) -> list[dict]:
+def _id_key(oid: Any) -> tuple[str, Any]:
+    """A sort key for object ids of any one JSON type (numbers by value)."""
+    return ("0", oid) if isinstance(oid, int | float) else (type(oid).__name__, oid)
+
+
+def _first(ids: Iterable[Any], n: int = 3) -> str:
+    shown = [repr(i) for _, i in zip(range(n + 1), ids, strict=False)]
+    return ", ".join(shown[:n]) + (", ..." if len(shown) > n else "")
+
+
+@dataclass
+class _Pager:
+    """Reads one layer's rows, reconciled against its count ``expected``.
+
+    NOTE: paging by resultOffset relies on the server ordering rows the same way on every
+    page; Koop, for one, keeps file order and hands out hash-valued OBJECTIDs. So the ids
+    come first (``returnIdsOnly=true``: ArcGIS documents no limit on that list and suggests
+    exactly this, asking for the features by ``objectIds`` in subsets no larger than
+    ``maxRecordCount``). Offset paging remains for servers that refuse or ignore
+    ``returnIdsOnly``; there every object id must arrive once, whatever the order.
+    """
+
+    client: httpx.Client
+    query: str
+    clause: str
+    info: LayerInfo
+    expected: int
+    size: int
+    retry: RetryPolicy
+    deadline: Deadline
+    bar: Any = None
+
+    def _sorted(self, got: dict[Any, dict], extra: Iterable[dict] = ()) -> list[dict]:
+        try:
+            keys = sorted(got, key=_id_key)
+        except TypeError:  # ids of mixed, unorderable types: keep the order received
+            keys = list(got)
+        return [got[k] for k in keys] + list(extra)
+
+    def object_ids(self) -> list[Any] | None:
+        """The ids matching the clause, or None when the server cannot list them."""
+        params = {"where": self.clause, "returnIdsOnly": "true", "f": "json"}
+        try:
+            data, _ = _get_json(self.client, self.query, params, self.retry, self.deadline)
+        except _Refused:
+            return None  # a server that refuses returnIdsOnly: page by offset
+        if "objectIds" not in data or data.get("exceededTransferLimit"):
+            return None  # the parameter was ignored (a page came back) or the list is capped
+        ids = data.get("objectIds")
+        ids = [] if ids is None else ids  # ArcGIS sends null for no match
+        if not isinstance(ids, list) or any(
+            not isinstance(i, int | str) or isinstance(i, bool) for i in ids
+        ):
+            raise FetchError(f"{self.query}: returnIdsOnly gave no list of object ids")
+        if len(ids) != self.expected:
+            raise FetchError(
+                f"{self.query}: expected {self.expected} records (returnCountOnly, where "
+                f"{self.clause}), got {len(ids)} object ids (returnIdsOnly); the layer "
+                "changed in between? rerun"
+            )
+        if len(set(ids)) != len(ids):
+            seen: set[Any] = set()
+            twice = [i for i in ids if i in seen or seen.add(i)]
+            raise FetchError(f"{self.query}: returnIdsOnly lists ids twice: {_first(twice)}")
+        return ids
+
+    def by_ids(self, ids: list[Any]) -> list[dict]:
+        oid_field = self.info.object_id_field
+        try:
+            pending = deque(sorted(ids, key=_id_key))
+        except TypeError:
+            pending = deque(ids)
+        asked_once = set(ids)
+        got: dict[Any, dict] = {}
+        shared: dict[str, str] = {}
+        size = self.size
+        while pending:
+            batch = [pending.popleft() for _ in range(min(size, len(pending)))]
+            label = (
+                f"{self.query} (objectIds batch of {len(batch)} from {batch[0]!r}; "
+                f"{len(got)} of {self.expected} received)"
+            )
+            params = {
+                "objectIds": ",".join(str(i) for i in batch),
+                "outFields": "*",
+                "returnGeometry": "false",
+                "f": "json",
+            }
+            # NOTE: POST, as the docs allow: 2,000 ids of 10 digits overflow URL limits.
+            page, _ = _get_json(
+                self.client, self.query, params, self.retry, self.deadline, label=label, post=True
+            )
+            rows = _page_rows(page, label)
+            asked = set(batch)
+            for row in rows:
+                oid = row.get(oid_field)
+                if oid in got:
+                    raise FetchError(f"{label}: the server sent {oid_field} {oid!r} twice")
+                if oid not in asked:
+                    why = "asked in another batch" if oid in asked_once else "not in its id list"
+                    raise FetchError(
+                        f"{label}: the server sent {oid_field} {oid!r}, not asked for ({why})"
+                    )
+                got[oid] = row
+            _share_strings(rows, shared)
+            if self.bar is not None:
+                self.bar.update(len(rows))
+            missing = [i for i in batch if i not in got]
+            if missing:
+                if not rows or not page.get("exceededTransferLimit"):
+                    raise FetchError(
+                        f"{label}: {len(missing)} of the {len(batch)} object ids asked did not "
+                        f"come back ({_first(missing)}); deleted since the id list? rerun"
+                    )
+                # The server capped the batch below maxRecordCount: ask again for the rest.
+                size = len(rows)
+                pending.extendleft(reversed(missing))
+        return self._sorted(got)
+
+    def by_offset(self) -> list[dict]:
+        oid_field = self.info.object_id_field
+        got: dict[Any, dict] = {}
+        no_id: list[dict] = []
+        shared: dict[str, str] = {}
+        while True:
+            offset = len(got) + len(no_id)
+            params = {
+                "where": self.clause,
+                "outFields": "*",
+                "orderByFields": f"{oid_field} ASC",
+                "resultOffset": offset,
+                "resultRecordCount": self.size,
+                "returnGeometry": "false",
+                "f": "json",
+            }
+            page, _ = _get_json(self.client, self.query, params, self.retry, self.deadline)
+            label = f"{self.query}: page at resultOffset={offset}"
+            rows = _page_rows(page, label)
+            for row in rows:
+                oid = row.get(oid_field)
+                if oid is None:
+                    no_id.append(row)
+                elif oid in got:
+                    raise FetchError(
+                        f"{label} repeats {oid_field} {oid!r}; the server did not page stably"
+                    )
+                else:
+                    got[oid] = row
+            _share_strings(rows, shared)
+            if self.bar is not None:
+                self.bar.update(len(rows))
+            received = len(got) + len(no_id)
+            if received > self.expected:
+                # Bounded by the count: a server that pages forever stops here.
+                raise FetchError(
+                    f"{self.query}: expected {self.expected} records (returnCountOnly, where "
+                    f"{self.clause}), got more ({received} after resultOffset={offset}); "
+                    "stopped"
+                )
+            more = bool(page.get("exceededTransferLimit")) or len(rows) >= self.size
+            if not rows or not more:
+                break
+        if received != self.expected:
+            # NOTE: the live layer can change between the count and the last page (BPD
+            # republishes weekly); a rerun then succeeds. Nothing is stored either way.
+            raise FetchError(
+                f"{self.query}: expected {self.expected} records (returnCountOnly, where "
+                f"{self.clause}), got {received}"
+            )
+        return self._sorted(got, no_id)
+
+
+def _page_rows(page: dict, label: str) -> list[dict]:
     features = page.get("features")
     if not isinstance(features, list):
-        raise FetchError(f"{query}: page at resultOffset={offset} has no features list")
+        raise FetchError(f"{label}: no features list")
     rows = []
     for feature in features:
         attributes = feature.get("attributes") if isinstance(feature, dict) else None
         if not isinstance(attributes, dict):
-            raise FetchError(
-                f"{query}: page at resultOffset={offset} has a feature without attributes"
-            )
+            raise FetchError(f"{label}: a feature without attributes")
         rows.append(attributes)
     return rows
 
@@ -363,29 +655,15 @@ def _share_strings(rows: list[dict], shared: dict[str, str]) -> None:
                 row[key] = shared.setdefault(value, value)
 
 
-def _check_order(rows: list[dict], oid_field: str, last_oid: Any, query: str, offset: int) -> Any:
-    """Object ids must rise strictly across pages; else the server ignored the paging."""
-    oids = [r.get(oid_field) for r in rows]
-    if not oids or any(o is None for o in oids):
-        return last_oid
-    previous = last_oid
-    for oid in oids:
-        if previous is not None and not oid > previous:
-            raise FetchError(
-                f"{query}: page at resultOffset={offset} is out of {oid_field} order "
-                f"({oid!r} after {previous!r}); the server did not page as asked"
-            )
-        previous = oid
-    return previous
-
-
 def fetch_to_store(
     data_dir: str | os.PathLike[str] | None = None,
     urls: Iterable[str] | None = None,
     since: date | None = None,
     *,
     overlap_days: int = OVERLAP_DAYS,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_READ_TIMEOUT,
+    deadline: Deadline | float | None = None,
+    max_rows: int = MAX_ROWS,
     retry: RetryPolicy | None = None,
     progress: bool | None = None,
     replace: bool = False,
@@ -398,7 +676,9 @@ def fetch_to_store(
     gzipped, under ``snapshots/`` for ``rebuild``. ``replace`` is passed to
     ``ingest.ingest_frames``. Returns the ingest summary (``sources``,
     ``rows``, ...; only ``sources: []`` when no layer had a row) plus ``layers``
-    (url -> rows downloaded) and ``where`` (the clause used).
+    (url -> rows downloaded) and ``where`` (the clause used). ``timeout`` bounds each
+    read, ``deadline`` (seconds or a Deadline; default DEFAULT_DEADLINE) all downloads
+    together, ``max_rows`` the count each layer may report (see fetch_layer).
     """
     # Later modules, imported here (fetch sits before them in the reading order); before
     # the download, so a broken install fails in a second, not after an hour of paging.
@@ -409,12 +689,15 @@ def fetch_to_store(
     started = datetime.now(UTC)
     window = (window_start(since, overlap_days), started.astimezone(config.CITY_TZ).date())
     fetched: dict[str, list[dict]] = {}
+    deadline = as_deadline(deadline)
     with make_client(timeout) as client:
         for url in layer_urls:
             fetched[url] = fetch_layer(
                 url,
                 since=since,
                 overlap_days=overlap_days,
+                deadline=deadline,
+                max_rows=max_rows,
                 retry=retry,
                 progress=progress,
                 client=client,
@@ -440,6 +723,19 @@ def fetch_to_store(
         "layers": {url: len(records) for url, records in fetched.items()},
         "where": since_where(since, overlap_days=overlap_days),
     }
+
+
+def stored_note(summary: Mapping[str, Any]) -> str:
+    """One line on what a ``fetch_to_store`` summary put in the store."""
+    parts = [
+        f"{s.get('rows_read', 0):,} rows in snapshot {s.get('snapshot')}"
+        for s in summary.get("sources") or []
+        if isinstance(s, Mapping)
+    ]
+    if not parts:
+        return "no new crime rows (nothing in the window)"
+    held = f"; the store holds {summary['rows']:,} rows" if "rows" in summary else ""
+    return "crime data stored: " + ", ".join(parts) + held
 
 
 # --------------------------------------------------------------------------------------
@@ -482,32 +778,40 @@ def fetch_boundaries(
     data_dir: str | os.PathLike[str] | None = None,
     *,
     urls: Mapping[str, str] | None = None,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_READ_TIMEOUT,
+    deadline: Deadline | float | None = None,
     retry: RetryPolicy | None = None,
 ) -> dict[str, Path]:
     """Download the boundary layers as WGS84 GeoJSON into the boundaries folder.
 
     ``urls`` overrides any of BOUNDARY_URLS by key. Every layer is downloaded and checked
     (a FeatureCollection whose size matches the layer's count) before any file is
-    replaced. Returns key -> written path.
+    replaced. ``deadline`` (seconds or a Deadline; default DEFAULT_DEADLINE) bounds it all.
+    Returns key -> written path.
     """
     unknown = set(urls or {}) - set(BOUNDARY_FILES)
     if unknown:
         raise ValueError(f"unknown boundary keys {sorted(unknown)}; known: {list(BOUNDARY_FILES)}")
     layers = {**BOUNDARY_URLS, **(urls or {})}
     retry = retry or RetryPolicy()
+    deadline = as_deadline(deadline)
     payloads: dict[str, bytes] = {}
     with make_client(timeout) as client:
         for key, raw_url in layers.items():
             query = f"{layer_url(raw_url)}/query"
             counted, _ = _get_json(
-                client, query, {"where": "1=1", "returnCountOnly": "true", "f": "json"}, retry
+                client,
+                query,
+                {"where": "1=1", "returnCountOnly": "true", "f": "json"},
+                retry,
+                deadline,
             )
             data, body = _get_json(
                 client,
                 query,
                 {"where": "1=1", "outFields": "*", "outSR": "4326", "f": "geojson"},
                 retry,
+                deadline,
             )
             got = _check_feature_collection(data, query)
             # NOTE: boundary layers are small (9 districts, 278 neighborhoods), far under any

@@ -1,7 +1,9 @@
 """A small ArcGIS REST server on 127.0.0.1 for tests: real HTTP, fixture rows, injected faults.
 
 It serves layers at ``/arcgis/rest/services/<Name>/FeatureServer/0`` and answers the parts
-of the query protocol bmoredash uses: layer metadata (``f=json``), ``returnCountOnly``,
+of the query protocol bmoredash uses, by GET or POST (form body): layer metadata
+(``f=json``), ``returnCountOnly``, ``returnIdsOnly`` (ids in stored order, as Koop does),
+``objectIds`` (rows in stored order, capped at ``maxRecordCount``),
 ``resultOffset``/``resultRecordCount`` capped at ``maxRecordCount``, ``orderByFields``,
 ``where`` (``1=1``, ``<date field> >= DATE 'YYYY-MM-DD'`` and ``<date field> >= TIMESTAMP
 'YYYY-MM-DD HH:MM:SS'``, joined by ``AND``),
@@ -15,21 +17,30 @@ Usage::
         ...
         server.requests  # every request seen, in order
 
-Faults target the metadata request (``"meta"``), the count (``"count"``), the GeoJSON
-query (``"geojson"``) or the page at a given ``resultOffset`` (an int), and fire for the
-first ``times`` matching requests (``times=-1``: always):
+Faults target the metadata request (``"meta"``), the count (``"count"``), the id list
+(``"ids"``), the GeoJSON query (``"geojson"``) or a page (an int: its ``resultOffset``, or
+for an ``objectIds`` batch the position of its first id among the layer's ids sorted), and
+fire for the first ``times`` matching requests (``times=-1``: always):
 
 - ``status``: answer HTTP ``code`` (default 500) with an HTML body;
 - ``sleep``: wait ``seconds`` before answering normally (past the client's timeout);
 - ``truncate``: send the first half of the JSON body, with a matching Content-Length;
-- ``error``: HTTP 200 with an ArcGIS error object ``{"error": {"code", "message"}}``.
+- ``error``: HTTP 200 with an ArcGIS error object ``{"error": {"code", "message"}}``;
+- ``drip``: send the headers, then the body one byte every ``seconds`` (never a read
+  timeout, only an overall deadline ends it);
+- ``redirect``: HTTP 302 back to the same URL, forever (a redirect loop);
+- ``gzip``: ``Content-Encoding: gzip`` with a broken gzip body.
 
-A layer's ``count_delta`` makes ``returnCountOnly`` disagree with the rows served, and
-``ignore_offset`` makes it answer the first page whatever ``resultOffset`` says.
+A layer's ``count_delta`` makes ``returnCountOnly`` disagree with the rows served,
+``count`` replaces the count outright (e.g. 10**9), ``endless`` makes offset pages never
+run out (each a full page of new rows, ``exceededTransferLimit`` true), ``ignore_offset``
+makes it answer the first page whatever ``resultOffset`` says, and ``return_ids=False``
+makes it ignore ``returnIdsOnly`` (answering a page) as a server without it would.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import re
@@ -56,11 +67,11 @@ _CITY_TZ = ZoneInfo("America/New_York")
 class Fault:
     """One injected failure; see the module docstring."""
 
-    kind: str  # "status" | "sleep" | "truncate" | "error"
-    target: str | int  # "meta" | "count" | "geojson" | resultOffset of a page
+    kind: str  # "status" | "sleep" | "truncate" | "error" | "drip" | "redirect" | "gzip"
+    target: str | int  # "meta" | "count" | "ids" | "geojson" | resultOffset of a page
     times: int = 1  # -1: every time
     code: int = 500  # HTTP status for "status", ArcGIS code for "error"
-    seconds: float = 1.0  # for "sleep"
+    seconds: float = 1.0  # for "sleep"; between bytes for "drip"
     message: str = "Unable to complete operation."
     fired: int = 0
 
@@ -73,6 +84,9 @@ class Layer:
     max_record_count: int = 1000
     date_field: str | None = "CrimeDateTime"
     count_delta: int = 0
+    count: int | None = None  # returnCountOnly answers this instead, when set
+    endless: bool = False  # offset pages never run out
+    return_ids: bool = True  # False: returnIdsOnly is ignored, a page comes back
     # "when_true": send exceededTransferLimit only when more rows remain (ArcGIS Online);
     # "always": send true/false on every page; "never": old servers that send nothing.
     transfer_flag: str = "when_true"
@@ -88,11 +102,19 @@ class SeenRequest:
     params: dict[str, str]
     status: int
     fault: str | None
+    method: str = "GET"
+    index: int | None = None  # an objectIds batch: position of its first id, ids sorted
 
     @property
     def offset(self) -> int | None:
+        """The page's resultOffset, or for an objectIds batch its ``index``."""
         value = self.params.get("resultOffset")
-        return int(value) if value is not None else None
+        return int(value) if value is not None else self.index
+
+    @property
+    def object_ids(self) -> list[str]:
+        value = self.params.get("objectIds")
+        return value.split(",") if value else []
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -101,23 +123,41 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         pass
 
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        form = self.rfile.read(length).decode() if length else ""
+        self._handle("POST", {k: v[-1] for k, v in parse_qs(form, keep_blank_values=True).items()})
+
     def do_GET(self) -> None:
+        self._handle("GET", {})
+
+    def _handle(self, method: str, form: dict[str, str]) -> None:
         fake = self.server.fake
         parts = urlsplit(self.path)
         params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        params.update(form)
         match = _PATH_RE.match(parts.path)
         layer = fake.layers.get(match.group(1)) if match else None
         if layer is None:
             fake._record(None, "other", params, 404, None)
             self._send(404, b"<html>Not found</html>", "text/html")
             return
-        kind = self._kind(match.group(3) is not None, params)
-        fault = fake._take_fault(layer, kind, params)
+        kind = self._kind(match.group(3) is not None, params, layer)
+        index = _batch_index(layer, params) if kind == "page" else None
+        fault = fake._take_fault(layer, kind, params, index)
         # Recorded on arrival, so a request still sleeping is already counted.
         seen = fake._record(layer.name, kind, params, 200, fault.kind if fault else None)
+        seen.method, seen.index = method, index
         if fault is not None and fault.kind == "status":
             seen.status = fault.code
             self._send(fault.code, b"<html><body>Server Error</body></html>", "text/html")
+            return
+        if fault is not None and fault.kind == "redirect":
+            seen.status = 302
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         if fault is not None and fault.kind == "sleep":
             time.sleep(fault.seconds)
@@ -129,22 +169,51 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "truncate":
             body = body[: len(body) // 2]
         ctype = "application/geo+json" if kind == "geojson" else "application/json"
-        self._send(200, body, ctype + "; charset=utf-8")
+        ctype += "; charset=utf-8"
+        if fault is not None and fault.kind == "drip":
+            self._drip(body, ctype, fault.seconds)
+        elif fault is not None and fault.kind == "gzip":
+            # A gzip header, then bytes that are no deflate stream.
+            broken = gzip.compress(body)[:10] + b"\xff\x00 not deflate " * 8
+            self._send(200, broken, ctype, {"Content-Encoding": "gzip"})
+        else:
+            self._send(200, body, ctype)
+
+    def _drip(self, body: bytes, ctype: str, seconds: float) -> None:
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for i in range(len(body)):
+                if self.server.fake._server is None:  # the fake was stopped
+                    return
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(seconds)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     @staticmethod
-    def _kind(is_query: bool, params: dict[str, str]) -> str:
+    def _kind(is_query: bool, params: dict[str, str], layer: Layer) -> str:
         if not is_query:
             return "meta"
         if params.get("returnCountOnly", "").lower() == "true":
             return "count"
+        if layer.return_ids and params.get("returnIdsOnly", "").lower() == "true":
+            return "ids"
         if params.get("f", "").lower() == "geojson":
             return "geojson"
         return "page"
 
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
+    def _send(
+        self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None
+    ) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -166,12 +235,28 @@ class _Handler(BaseHTTPRequestHandler):
                 }
             }
         if kind == "count":
+            if layer.count is not None:
+                return {"count": layer.count}
             return {"count": len(rows) + layer.count_delta}
+        if kind == "ids":
+            return {
+                "objectIdFieldName": layer.object_id_field,
+                "objectIds": [r[layer.object_id_field] for r in rows],
+            }
         offset = 0 if layer.ignore_offset else int(params.get("resultOffset") or 0)
         asked = int(params.get("resultRecordCount") or layer.max_record_count)
         size = min(asked, layer.max_record_count)
+        if params.get("objectIds"):
+            wanted = set(params["objectIds"].split(","))
+            rows = [r for r in rows if str(r.get(layer.object_id_field)) in wanted]
+            offset = 0
         chunk = rows[offset : offset + size]
         more = offset + len(chunk) < len(rows)
+        if layer.endless and not params.get("objectIds"):
+            first = 10**9 + offset
+            template = layer.records[0] if layer.records else {}
+            chunk = [{**template, layer.object_id_field: first + i} for i in range(size)]
+            more = True
         if kind == "geojson":
             out: dict = {
                 "type": "FeatureCollection",
@@ -207,6 +292,16 @@ def _esri_type(name: str, value: Any, layer: Layer) -> str:
     if isinstance(value, float):
         return "esriFieldTypeDouble"
     return "esriFieldTypeString"
+
+
+def _batch_index(layer: Layer, params: dict[str, str]) -> int | None:
+    """Where an objectIds batch starts among the layer's ids, sorted (None: not a batch)."""
+    if not params.get("objectIds"):
+        return None
+    first = params["objectIds"].split(",")[0]
+    ids = sorted(r.get(layer.object_id_field) for r in layer.records)
+    names = [str(i) for i in ids]
+    return names.index(first) if first in names else -1
 
 
 def _fields(layer: Layer) -> list[dict]:
@@ -348,10 +443,12 @@ class FakeArcGIS:
             self.layers[layer].faults.append(fault)
         return fault
 
-    def _take_fault(self, layer: Layer, kind: str, params: dict[str, str]) -> Fault | None:
+    def _take_fault(
+        self, layer: Layer, kind: str, params: dict[str, str], index: int | None = None
+    ) -> Fault | None:
         target: str | int = kind
         if kind == "page":
-            target = int(params.get("resultOffset") or 0)
+            target = index if index is not None else int(params.get("resultOffset") or 0)
         with self._lock:
             for fault in layer.faults:
                 if fault.target == target and (fault.times < 0 or fault.fired < fault.times):

@@ -2,7 +2,9 @@
 
 The fake (tests/arcgis_fake.py) serves 2,500 Part1_Crime_Beta-shaped rows with
 maxRecordCount 1,000, stored shuffled, so a correct client makes exactly: 1 metadata
-request, 1 count, then pages at resultOffset 0, 1000, 2000 ordered by RowID.
+request, 1 count, 1 id list (returnIdsOnly, ids in stored order), then 3 objectIds batches
+of ids 1-1000, 1001-2000, 2001-2500 ("offsets" 0, 1000, 2000 below). A server without
+returnIdsOnly is paged at resultOffset 0, 1000, 2000 ordered by RowID instead.
 """
 
 from __future__ import annotations
@@ -89,15 +91,60 @@ def test_full_fetch_gets_every_record_once_in_object_id_order(
     assert [r["RowID"] for r in got] == list(range(1, N_ROWS + 1))
     by_id = {r["RowID"]: r for r in rows}
     assert all(r == by_id[r["RowID"]] for r in got)  # attributes untouched
-    # 1 metadata + 1 count + 3 pages, nothing else.
-    assert [r.kind for r in server.requests] == ["meta", "count", "page", "page", "page"]
-    for page in server.seen(LAYER, "page"):
-        assert page.params["orderByFields"] == "RowID ASC"
-        assert page.params["resultRecordCount"] == str(PAGE)
+    # 1 metadata + 1 count + 1 id list + 3 batches, nothing else.
+    kinds = [r.kind for r in server.requests]
+    assert kinds == ["meta", "count", "ids", "page", "page", "page"]
+    batches = server.seen(LAYER, "page")
+    assert [b.object_ids for b in batches] == [
+        [str(i) for i in range(k, min(k + PAGE, N_ROWS + 1))] for k in (1, 1001, 2001)
+    ]
+    for page in batches:
+        assert page.method == "POST" and "resultOffset" not in page.params
         assert page.params["outFields"] == "*"
-        assert page.params["where"] == "1=1"
+        assert page.params["returnGeometry"] == "false"
         assert page.params["f"] == "json"
     assert server.seen(LAYER, "count")[0].params["returnCountOnly"] == "true"
+    assert server.seen(LAYER, "ids")[0].params == {
+        "where": "1=1",
+        "returnIdsOnly": "true",
+        "f": "json",
+    }
+
+
+def test_a_server_without_return_ids_only_is_paged_by_offset(rows: list[dict]) -> None:
+    with FakeArcGIS() as fake:
+        url = fake.add_layer("Old", rows, max_record_count=PAGE, return_ids=False)
+        got = fetch.fetch_layer(url, retry=FAST, progress=False)
+        assert [r["RowID"] for r in got] == list(range(1, N_ROWS + 1))
+        assert [r.kind for r in fake.requests] == ["meta", "count", "page"] + ["page"] * 3
+        pages = fake.seen("Old", "page")[1:]  # the first is the ignored returnIdsOnly
+        assert [p.offset for p in pages] == [0, 1000, 2000]
+        for page in pages:
+            assert page.params["orderByFields"] == "RowID ASC"
+            assert page.params["resultRecordCount"] == str(PAGE)
+            assert page.params["where"] == "1=1"
+
+
+def test_a_server_refusing_return_ids_only_is_paged_by_offset(server: FakeArcGIS) -> None:
+    server.add_fault(LAYER, Fault("error", target="ids", times=-1, code=400, message="no"))
+    got = _fetch(server)
+    assert [r["RowID"] for r in got] == list(range(1, N_ROWS + 1))
+    assert [r.kind for r in server.requests][2:] == ["ids", "page", "page", "page"]
+    assert [p.params.get("resultOffset") for p in server.seen(LAYER, "page")] == [
+        "0",
+        "1000",
+        "2000",
+    ]
+
+
+def test_paging_does_not_depend_on_server_order(rows: list[dict]) -> None:
+    # Hash-like object ids in file order, as Koop serves them: no orderByFields needed.
+    hashed = [{**r, "OBJECTID": (r["RowID"] * 2654435761) % 2**31} for r in rows]
+    with FakeArcGIS() as fake:
+        url = fake.add_layer("Hashed", hashed, max_record_count=PAGE, object_id_field="OBJECTID")
+        got = fetch.fetch_layer(url, retry=FAST, progress=False)
+    assert sorted(r["RowID"] for r in got) == list(range(1, N_ROWS + 1))
+    assert [r["OBJECTID"] for r in got] == sorted(r["OBJECTID"] for r in hashed)
 
 
 def test_paging_steps_by_max_record_count(server: FakeArcGIS) -> None:
@@ -111,10 +158,12 @@ def test_a_full_page_is_always_followed_up(flag: str) -> None:
     # exceededTransferLimit (only when true / true-or-false / never, as old servers do),
     # a full page may not be the last, so the client asks once more and gets 0 rows.
     with FakeArcGIS() as fake:
-        fake.add_layer("Even", part1_records(3000), max_record_count=PAGE, transfer_flag=flag)
+        fake.add_layer(
+            "Even", part1_records(3000), max_record_count=PAGE, transfer_flag=flag, return_ids=False
+        )
         got = fetch.fetch_layer(fake.layer_url("Even"), retry=FAST, progress=False)
         assert [r["RowID"] for r in got] == list(range(1, 3001))
-        assert _offsets(fake, "Even") == [0, 1000, 2000, 3000]
+        assert _offsets(fake, "Even")[1:] == [0, 1000, 2000, 3000]
 
 
 def test_exceeded_transfer_limit_is_followed_even_on_a_short_page(rows: list[dict]) -> None:
@@ -140,15 +189,17 @@ def test_object_id_field_comes_from_the_metadata(rows: list[dict]) -> None:
         fake.add_layer("Oid", renamed, max_record_count=PAGE, object_id_field="OBJECTID")
         got = fetch.fetch_layer(fake.layer_url("Oid"), retry=FAST, progress=False)
         assert [r["OBJECTID"] for r in got] == [10 * i for i in range(1, N_ROWS + 1)]
-        assert {p.params["orderByFields"] for p in fake.seen("Oid", "page")} == {"OBJECTID ASC"}
+        assert fake.seen("Oid", "page")[0].object_ids[:2] == ["10", "20"]
 
 
 def test_a_server_that_ignores_result_offset_is_caught(rows: list[dict]) -> None:
     with FakeArcGIS() as fake:
-        url = fake.add_layer("Stuck", rows, max_record_count=PAGE, ignore_offset=True)
-        with pytest.raises(FetchError, match="out of RowID order"):
+        url = fake.add_layer(
+            "Stuck", rows, max_record_count=PAGE, ignore_offset=True, return_ids=False
+        )
+        with pytest.raises(FetchError, match="repeats RowID"):
             fetch.fetch_layer(url, retry=FAST, progress=False)
-        assert _offsets(fake, "Stuck") == [0, 1000]  # caught on the first repeated page
+        assert _offsets(fake, "Stuck")[1:] == [0, 1000]  # caught on the first repeated page
 
 
 def test_progress_bar_counts_rows_when_asked(server: FakeArcGIS, capsys) -> None:
@@ -168,7 +219,7 @@ def test_retries_recover_from_500s(server: FakeArcGIS) -> None:
     assert len(got) == N_ROWS
     assert len(server.seen(LAYER, "meta")) == 2  # one 502, then the answer
     assert _offsets(server) == [0, 1000, 1000, 1000, 2000]  # two 500s, then the page
-    assert len(server.requests) == 2 + 1 + 5
+    assert len(server.requests) == 2 + 1 + 1 + 5
 
 
 def test_retry_recovers_from_a_timeout(server: FakeArcGIS) -> None:
@@ -185,8 +236,9 @@ def test_gives_up_after_n_tries_naming_url_and_reason(server: FakeArcGIS) -> Non
         _fetch(server, retry=RetryPolicy(tries=3, backoff=0.01))
     message = str(err.value)
     assert server.layer_url(LAYER) in message
-    assert "resultOffset=1000" in message
+    assert "objectIds batch of 1000 from 1001" in message
     assert "HTTP 503" in message and "3 tries" in message
+    assert "\n" not in message and len(message) < 400
     assert _offsets(server) == [0, 1000, 1000, 1000]  # exactly 3 tries, then stop
 
 
@@ -265,7 +317,7 @@ def test_since_reads_only_rows_on_or_after_since_minus_overlap(
     assert 0 < len(expected) < N_ROWS
     assert [r["RowID"] for r in got] == expected
     assert min(r["CrimeDateTime"] for r in got) >= cutoff_ms
-    wheres = {r.params["where"] for r in server.requests if r.kind in ("count", "page")}
+    wheres = {r.params["where"] for r in server.requests if r.kind in ("count", "ids")}
     assert wheres == {"CrimeDateTime >= TIMESTAMP '2025-02-15 05:00:00'"}
 
 
@@ -364,7 +416,7 @@ def test_an_empty_since_window_ingests_nothing(
         "where": "CrimeDateTime >= TIMESTAMP '2029-12-18 05:00:00'",
     }
     assert ingest_spy == []
-    assert _offsets(server) == [0]  # one page asked, none came back
+    assert [r.kind for r in server.requests] == ["meta", "count", "ids"]  # no id, no batch
 
 
 @pytest.mark.parametrize(
