@@ -180,23 +180,37 @@ def fetch(
         Path | None,
         typer.Option(help="install boundaries from this folder instead of downloading"),
     ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(min=1, help="give up after this many seconds in all (each read: 60 s)"),
+    ] = 1800.0,
 ) -> None:
-    """Fetch Part 1 crime from Open Baltimore (ArcGIS REST) into the store."""
+    """Fetch Part 1 crime from Open Baltimore (ArcGIS REST) into the store.
+
+    Exit status: 0 done; 1 nothing stored (a download, check or store failed: one
+    "error:" line); 2 bad usage; 3 the crime data was stored but the boundaries failed.
+    """
     from bmoredash import fetch as fetching
     from bmoredash.boundaries import install_from
 
     target = config.data_dir(data_dir)
+    deadline = fetching.Deadline(timeout)
     with user_errors():
         summary = fetching.fetch_to_store(
-            target, urls=url or None, since=_parse_date(since, "--since")
+            target, urls=url or None, since=_parse_date(since, "--since"), deadline=deadline
         )
         _echo_summary(summary)
+    try:
         if boundaries_from is not None:
             written = install_from(boundaries_from, target)
             typer.echo(f"installed {len(written)} boundary files from {boundaries_from}")
         elif boundaries:
-            written = fetching.fetch_boundaries(target)
+            written = fetching.fetch_boundaries(target, deadline=deadline)
             typer.echo(f"fetched {len(written)} boundary files")
+    except (OSError, ValueError, RuntimeError) as error:
+        note = fetching.stored_note(summary)
+        typer.secho(f"error: boundaries failed ({error}); {note}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(3) from None
 
 
 @app.command()
