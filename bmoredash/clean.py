@@ -340,6 +340,9 @@ def parse_timestamp(text: pd.Series, clock: str = WALL) -> tuple[pd.Series, pd.S
     epoch = todo & values.str.fullmatch(r"-?\d{11,}(?:\.0*)?").fillna(False)
     if epoch.any():
         number = pd.to_numeric(values[epoch], errors="coerce")
+        # NOTE: beyond pandas' nanosecond range (1677-2262) to_datetime raises for the
+        # whole column; such a row stays NaT and date_problems names its reason.
+        number = number.where(number.between(_MIN_MS, _MAX_MS))
         naive[epoch] = pd.to_datetime(number, unit="ms")
         has_time[epoch] = True
         todo &= ~epoch
@@ -349,10 +352,12 @@ def parse_timestamp(text: pd.Series, clock: str = WALL) -> tuple[pd.Series, pd.S
         # RE2 in Arrow: pandas would run a back-reference replace in Python per value.
         digits = pc.replace_substring_regex(_arrow_text(values[iso]), _OFFSET_SUFFIX, r"\1")
         digits = pc.replace_substring(digits, "/", "-")
-        naive[iso] = pd.to_datetime(
-            pd.Series(pd.arrays.ArrowStringArray(digits), index=values[iso].index, dtype=TEXT),
-            format="ISO8601",
-            errors="coerce",
+        naive[iso] = _nanoseconds(
+            pd.to_datetime(
+                pd.Series(pd.arrays.ArrowStringArray(digits), index=values[iso].index, dtype=TEXT),
+                format="ISO8601",
+                errors="coerce",
+            )
         )
         has_time[iso] = values[iso].str.contains(_ISO_TIME, regex=True)
         todo &= ~iso
@@ -360,7 +365,7 @@ def parse_timestamp(text: pd.Series, clock: str = WALL) -> tuple[pd.Series, pd.S
     us = todo & values.str.contains(_US_DATE, regex=True).fillna(False)
     if us.any():
         parts = values[us].str.extract(_US_PARTS)
-        day = pd.to_datetime(parts[0], format="%m/%d/%Y", errors="coerce")
+        day = _nanoseconds(pd.to_datetime(parts[0], format="%m/%d/%Y", errors="coerce"))
         clock_of_day = parse_clock(parts[1])
         naive[us] = day + pd.to_timedelta(clock_of_day.fillna(0), unit="s")
         has_time[us] = clock_of_day.notna()
@@ -374,6 +379,26 @@ def parse_timestamp(text: pd.Series, clock: str = WALL) -> tuple[pd.Series, pd.S
     occurred = pd.Series(out.array.take(codes), index=text.index)
     known = pd.Series(timed[codes], index=text.index)
     return occurred, known & occurred.notna()
+
+
+_MIN_MS = pd.Timestamp.min.value // 1_000_000 + 1
+_MAX_MS = pd.Timestamp.max.value // 1_000_000 - 1
+
+
+def _nanoseconds(stamps: pd.Series) -> pd.Series:
+    """Parsed dates as ``datetime64[ns]``; a date beyond pandas' nanosecond range (years
+    1677-2262) becomes NaT instead of failing the whole column.
+
+    NOTE: pandas 2 parses ``9999-12-31`` or ``1066-10-14`` to a coarser unit, and storing
+    it in a nanosecond column raised ``Out of bounds nanosecond timestamp`` for the whole
+    file; ``date_problems`` names such a row's reason from its text.
+    """
+    if stamps.dtype == "datetime64[ns]":
+        return stamps
+    values = stamps.to_numpy(dtype="datetime64[us]")
+    low, high = np.datetime64(pd.Timestamp.min, "us"), np.datetime64(pd.Timestamp.max, "us")
+    values = np.where((values < low) | (values > high), np.datetime64("NaT", "us"), values)
+    return pd.Series(values.astype("datetime64[ns]"), index=stamps.index)
 
 
 def combine_date_and_time(
@@ -402,6 +427,32 @@ def combine_date_and_time(
     return occurred, seconds.notna() & occurred.notna()
 
 
+_WRITTEN_DAY = (
+    (re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:$|[ T])"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:$|\s)"), (3, 1, 2)),
+)
+
+
+def _calendar_day(text: str | None) -> date | None:
+    """The calendar date a text writes (any year 1-9999; epoch ms as their UTC date), or
+    None when it writes none. Only for the rare rows pandas could not read."""
+    if not text:
+        return None
+    if re.fullmatch(r"-?\d{11,}(?:\.0*)?", text):
+        try:
+            return (datetime(1970, 1, 1) + timedelta(milliseconds=float(text))).date()
+        except OverflowError:
+            return date.max if not text.startswith("-") else date.min
+    for pattern, (y, m, d) in _WRITTEN_DAY:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(int(match[y]), int(match[m]), int(match[d]))
+            except ValueError:
+                return None
+    return None
+
+
 def plausible_start(layout: str) -> pd.Timestamp:
     """Midnight of the first day the layout's dataset publishes (``sources.DATASETS``).
 
@@ -419,13 +470,28 @@ def date_problems(
 
     ``missing_date`` (nothing given), ``unparseable_date``, ``date_before_1960`` (before
     schema.MIN_DATE) and ``future_date`` (after ``today``, Baltimore calendar).
+
+    A real calendar date that pandas cannot hold (``9999-12-31``, ``12/31/9999``,
+    ``1066-10-14``, epoch ms of year 9999: outside 1677-2262) is read as NaT; it gets the
+    reason its date deserves (``future_date`` or ``date_before_1960``), not
+    ``unparseable_date``: it is one bad row, never an error for the file.
     """
     reasons = pd.Series(None, index=occurred.index, dtype=object)
     start = pd.Timestamp(earliest, tz=OCCURRED_DTYPE.tz)
     end = pd.Timestamp(today + timedelta(days=1), tz=OCCURRED_DTYPE.tz)
     reasons[(occurred >= end).fillna(False).to_numpy(dtype=bool)] = "future_date"
     reasons[(occurred < start).fillna(False).to_numpy(dtype=bool)] = "date_before_1960"
-    reasons[occurred.isna().to_numpy()] = "unparseable_date"
+    unread = occurred.isna().to_numpy()
+    reasons[unread] = "unparseable_date"
+    if unread.any():
+        written = as_text(given)[unread]
+        codes, days = _map_distinct(written, _calendar_day)
+        first = date.fromisoformat(earliest)
+        later = np.array([d is not None and d > today for d in days], dtype=bool)[codes]
+        earlier = np.array([d is not None and d < first for d in days], dtype=bool)[codes]
+        rows = np.flatnonzero(unread)
+        reasons.iloc[rows[later]] = "future_date"
+        reasons.iloc[rows[earlier]] = "date_before_1960"
     reasons[as_text(given).isna().to_numpy()] = "missing_date"
     return reasons
 
@@ -825,11 +891,23 @@ def _missing_text(index: pd.Index) -> pd.Series:
     return pd.Series(pd.NA, index=index, dtype=TEXT)
 
 
-def _quarantine_frame(source: str, raw: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
+def _quarantine_frame(
+    source: str,
+    raw: pd.DataFrame,
+    reasons: pd.Series,
+    problems: dict[int, tuple[str, str]] | None = None,
+) -> pd.DataFrame:
+    """One row per quarantined row: its values as JSON, or, for a row that could not be
+    read as a row (``SourceFrame.problems``), ``{"raw_text": ...}`` with its text."""
     held = reasons.notna().to_numpy()
+    problems = problems or {}
     payloads = [
-        json.dumps({k: (v if isinstance(v, str) else None) for k, v in record.items()})
-        for record in raw.loc[held].to_dict("records")
+        json.dumps({"raw_text": problems[position][1]})
+        if position in problems
+        else json.dumps({k: (v if isinstance(v, str) else None) for k, v in record.items()})
+        for position, record in zip(
+            np.flatnonzero(held).tolist(), raw.loc[held].to_dict("records"), strict=True
+        )
     ]
     return pd.DataFrame(
         {
@@ -863,10 +941,13 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
 
     row_id = as_text(view["row_id"]) if "row_id" in view else None
 
-    # Row ids, then dates, then the offense: the first failing rule names the reason.
+    # Rows not readable as rows (sources.READ_REASONS), row ids, then dates, then the
+    # offense: the first failing rule names the reason.
     reasons = pd.Series(None, index=raw.index, dtype=object)
+    for position, (reason, _) in frame.problems.items():
+        reasons.iloc[position] = reason
     record_id = record_ids(raw, frame.layout, row_id)
-    reasons[repeated_record_ids(record_id)] = "duplicate_record_id"
+    reasons[repeated_record_ids(record_id) & reasons.isna().to_numpy()] = "duplicate_record_id"
     clock = CLOCKS[frame.layout]
     if "occurred" in view:
         given = view["occurred"]
@@ -947,5 +1028,7 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
         unmapped_descriptions=dict(labels),
     )
     return CleanResult(
-        incidents=kept, quarantine=_quarantine_frame(frame.source, raw, reasons), quality=quality
+        incidents=kept,
+        quarantine=_quarantine_frame(frame.source, raw, reasons, frame.problems),
+        quality=quality,
     )

@@ -6,22 +6,28 @@ the original column names, plus the name of the layout recognised from the heade
 
 Layouts are data (``LAYOUTS``): the columns that identify a layout and how its published
 columns map to the canonical raw field names (``RAW_FIELDS``) that ``clean`` works on.
+
+One bad row never stops a file: a row that cannot be read as a row of its layout keeps its
+place (every value missing) and is named in ``SourceFrame.problems`` with its reason and
+raw text, and ``clean`` quarantines it (``READ_REASONS``).
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -317,6 +323,15 @@ CLOCKS: dict[str, str] = {
 _NIBRS_CODE = re.compile(r"^\d{2}[A-Z]$|^\d{3}$")
 
 
+#: Why a row could not be read as a row at all (``SourceFrame.problems``); ``clean``
+#: quarantines it under this reason, its raw text kept.
+READ_REASONS: dict[str, str] = {
+    "wrong_field_count": "a CSV record with more or fewer fields than the header",
+    "undecodable_bytes": "bytes that are not text in the file's encoding",
+    "nul_bytes": "NUL bytes (a zero-filled or binary block), never text",
+}
+
+
 class UnknownLayoutError(ValueError):
     """The header matches no known layout; the message names what was expected and found."""
 
@@ -340,6 +355,9 @@ class SourceFrame:
     window: tuple[date | None, date] | None = None
     as_of: str | None = None
     origin: Path | None = None
+    #: row position -> (reason from ``READ_REASONS``, raw text): rows read but not
+    #: readable as rows; their values in ``raw`` are all missing.
+    problems: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def normalize_header(name: object) -> str:
@@ -363,13 +381,11 @@ def detect_layout(
     present = set(found)
     matches = [lay for lay in LAYOUTS.values() if set(lay.required) <= present]
     if not matches:
-        expected = "; ".join(
-            f"{lay.name} ({lay.about}): {', '.join(lay.required)}" for lay in LAYOUTS.values()
-        )
+        expected = "; ".join(f"{lay.name}: {', '.join(lay.required)}" for lay in LAYOUTS.values())
+        header = ", ".join(found) or "(none)"
         raise UnknownLayoutError(
-            f"{source or 'source'}: no known layout matches its columns.\n"
-            f"  found: {', '.join(found) or '(none)'}\n"
-            f"  expected one of: {expected}"
+            f"{printable(source or 'source', 120)}: no known layout matches its columns; "
+            f"found: {printable(header, MAX_HEADER_SHOWN)}; expected one of: {expected}"
         )
     best = max(len(lay.required) for lay in matches)
     matches = [lay for lay in matches if len(lay.required) == best]
@@ -379,6 +395,25 @@ def detect_layout(
     if names == {"arcgis_part1_crime_beta", "arcgis_nibrs_group_a"}:
         return LAYOUTS[_beta_or_nibrs(source, codes)]
     return matches[0]  # pragma: no cover - the table has no other ties
+
+
+#: How much of an unknown header an error message shows.
+MAX_HEADER_SHOWN = 200
+
+
+def printable(text: str, limit: int) -> str:
+    """``text`` on one line, cut to about ``limit`` characters, every non-printable
+    character (newline, escape sequence, NUL, an undecodable byte) written as an escape.
+
+    NOTE: the header of a binary file read as CSV ran to 132 kB in the error message and
+    passed terminal escape sequences through.
+    """
+    cut = text[:limit]
+    shown = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode()
+        for ch in cut
+    )
+    return shown + (f"... ({len(text):,} characters)" if len(text) > limit else "")
 
 
 def _beta_or_nibrs(source: str, codes: Iterable[object] | None) -> str:
@@ -400,11 +435,11 @@ def canonical_view(frame: SourceFrame) -> pd.DataFrame:
     layout = LAYOUTS[frame.layout]
     raw = frame.raw.rename(columns=normalize_header)
     out: dict[str, pd.Series] = {}
-    for published, field in layout.columns.items():
+    for published, name in layout.columns.items():
         if published not in raw.columns:
             continue
         column = raw[published]
-        out[field] = column if field not in out else out[field].fillna(column)
+        out[name] = column if name not in out else out[name].fillna(column)
     return pd.DataFrame(out, index=raw.index)
 
 
@@ -425,10 +460,10 @@ def read_source(path: str | PathLike[str], name: str | None = None) -> SourceFra
     if not head:
         raise EmptySourceError(f"{path}: the file is empty")
     if head[:1] in (b"[", b"{"):
-        raw = _frame_from_json(_decode(data, path), source)
+        raw, problems = _frame_from_json(data, source)
     else:
-        raw = _frame_from_csv(data, path)
-    frame = _source_frame(raw, source)
+        raw, problems = _frame_from_csv(data, path, source)
+    frame = _source_frame(raw, source, problems)
     frame.origin = path
     return frame
 
@@ -444,7 +479,9 @@ def read_records(records: list[dict], source: str) -> SourceFrame:
     return _source_frame(_frame_from_records(rows), source)
 
 
-def _source_frame(raw: pd.DataFrame, source: str) -> SourceFrame:
+def _source_frame(
+    raw: pd.DataFrame, source: str, problems: dict[int, tuple[str, str]] | None = None
+) -> SourceFrame:
     raw = raw.rename(columns=normalize_header)
     if len(raw.columns) == 0:
         raise EmptySourceError(f"{source}: no columns")
@@ -454,34 +491,176 @@ def _source_frame(raw: pd.DataFrame, source: str) -> SourceFrame:
         raise EmptySourceError(
             f"{source}: a {layout.name} header but no data rows ({', '.join(raw.columns)})"
         )
-    return SourceFrame(source=source, layout=layout.name, raw=raw.reset_index(drop=True))
+    raw = raw.reset_index(drop=True)
+    problems = {**(problems or {}), **_nul_rows(raw)}
+    if problems:
+        # A row that is not a row keeps its place but no value (no RowID to repeat, no
+        # date to cover): clean quarantines it by its reason.
+        raw.loc[sorted(problems)] = None
+    return SourceFrame(source=source, layout=layout.name, raw=raw, problems=problems)
 
 
-def _decode(data: bytes, path: Path) -> str:
+def _nul_rows(raw: pd.DataFrame) -> dict[int, tuple[str, str]]:
+    """Rows with a NUL character in a value (JSON ``\\u0000``), column by column in Arrow.
+
+    NOTE: NUL is never text in these files: it comes from a zero-filled or binary block,
+    so the row is quarantined (``nul_bytes``) rather than stored raw or silently stripped
+    (stripping would store a value whose other characters may be lost too).
+    """
+    hit = np.zeros(len(raw), dtype=bool)
+    for name in raw.columns:
+        column = raw[name]
+        if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
+            continue
+        try:
+            array = pa.array(column, type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            continue
+        hit |= pc.fill_null(pc.match_substring(array, "\x00"), False).to_numpy(zero_copy_only=False)
+    return {
+        int(i): ("nul_bytes", json.dumps(_row_text(raw.iloc[i]), ensure_ascii=True))
+        for i in np.flatnonzero(hit)
+    }
+
+
+def _row_text(row: pd.Series) -> dict[str, str | None]:
+    return {str(k): (v if isinstance(v, str) else None) for k, v in row.items()}
+
+
+# A valid multi-byte UTF-8 sequence (two to four bytes).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# What ``surrogateescape`` makes of a byte the encoding cannot decode.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def file_encoding(data: bytes) -> str:
+    """``utf-8`` or ``cp1252``: one encoding for the whole file, decided once.
+
+    The rule: a file is UTF-8 when it decodes as UTF-8, starts with a UTF-8 byte-order
+    mark, or holds at least one valid multi-byte UTF-8 sequence; it is Windows-1252 only
+    when none of its non-ASCII bytes reads as UTF-8 (NOTE: a few city exports are
+    Windows-1252; Windows-1252 text that happens to form a valid UTF-8 sequence, such as
+    ``Ã©``, is vanishingly rare in these files, while one stray byte in a UTF-8 file is
+    not). A row with bytes its file's encoding cannot decode (invalid UTF-8 in a UTF-8
+    file, 0x81, 0x8D, 0x8F, 0x90 or 0x9D in a Windows-1252 one) is quarantined
+    (``undecodable_bytes``): guessing another encoding for one row could store garbled
+    text silently, and one bad row never re-decodes the rest of the file.
+    """
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError:
-        # NOTE: a few city exports are Windows-1252; every byte decodes there.
-        return data.decode("cp1252")
-
-
-def _frame_from_csv(data: bytes, path: Path) -> pd.DataFrame:
-    options: dict[str, Any] = dict(dtype=str, keep_default_na=False, na_values=[""])
-    try:
-        # The Arrow reader is about four times faster on the 650k-row downloads.
-        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", engine="pyarrow", **options)
-    except Exception:  # any trouble (odd quoting, bad bytes): the C reader says what
         pass
+    if data.startswith(b"\xef\xbb\xbf") or _UTF8_SEQUENCE.search(data):
+        return "utf-8"
+    return "cp1252"
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """(the text, its encoding): bytes it cannot decode kept as ``surrogateescape``
+    characters (U+DC80-U+DCFF), so the rows holding them can be set aside."""
+    encoding = file_encoding(data)
+    text = data.decode(encoding, errors="surrogateescape")
+    return (text[1:] if text.startswith("\ufeff") else text), encoding
+
+
+def _shown(text: str, encoding: str) -> str:
+    """Raw text with its undecodable bytes written as ``\\x81`` (printable, exact)."""
+    if not _ESCAPED_BYTE.search(text):
+        return text
+    return text.encode(encoding, "surrogateescape").decode(encoding, "backslashreplace")
+
+
+_CSV_OPTIONS: dict[str, Any] = dict(dtype=str, keep_default_na=False, na_values=[""])
+
+
+def _frame_from_csv(
+    data: bytes, path: Path, source: str
+) -> tuple[pd.DataFrame, dict[int, tuple[str, str]]]:
+    """The rows of a CSV file and the rows that are not rows (``SourceFrame.problems``).
+
+    The Arrow reader (about four times faster on the 650k-row downloads) reads a file
+    whose every record has the header's field count in valid UTF-8; anything else (odd
+    quoting, a bad row, NUL bytes) is read by ``_careful_csv``.
+    """
+    if b"\x00" not in data:
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(data), encoding="utf-8-sig", engine="pyarrow", **_CSV_OPTIONS
+            )
+            return frame, {}
+        except Exception:  # any trouble: the careful reader finds the rows and says why
+            pass
+    return _careful_csv(data, path, source)
+
+
+def _careful_csv(
+    data: bytes, path: Path, source: str
+) -> tuple[pd.DataFrame, dict[int, tuple[str, str]]]:
+    """Read a CSV record by record with the csv module, set aside the records that are
+    not rows of the header, and let pandas' C reader read the rest.
+
+    A record is set aside, its raw text kept, when it holds a NUL (``nul_bytes``), bytes
+    the file's encoding cannot decode (``undecodable_bytes``, see ``file_encoding``) or
+    another field count than the header (``wrong_field_count``: one extra field would
+    fail the whole file, and a short row would be padded with missing values and stored
+    as if whole). Blank lines are not rows, as for pandas. Per-row Python work happens
+    only here, for files the Arrow reader refused.
+    """
+    text, encoding = _decode(data)
+    lines = list(io.StringIO(text, newline=""))
+    suspect = "\x00" in text or bool(_ESCAPED_BYTE.search(text))
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a binary file's "field" is long
     try:
-        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", **options)
-    except UnicodeDecodeError:
-        # NOTE: a few city exports are Windows-1252; every byte decodes there.
-        return pd.read_csv(io.BytesIO(data), encoding="cp1252", **options)
-    except pd.errors.EmptyDataError as exc:
-        raise EmptySourceError(f"{path}: no header and no rows") from exc
+        reader = csv.reader(lines)
+        header = next(reader, None)
+        if not header:
+            raise EmptySourceError(f"{path}: no header and no rows")
+        detect_layout(header, source=source)  # an unknown header stops here, not later
+        width = len(header)
+        kept = lines[: reader.line_num]
+        problems: dict[int, tuple[str, str]] = {}
+        rows = 0
+        start = reader.line_num
+        for record in reader:
+            end = reader.line_num
+            if record:
+                reason = None
+                if suspect or len(record) != width:
+                    raw = "".join(lines[start:end])
+                    if "\x00" in raw:
+                        reason = "nul_bytes"
+                    elif _ESCAPED_BYTE.search(raw):
+                        reason = "undecodable_bytes"
+                    elif len(record) != width:
+                        reason = "wrong_field_count"
+                if reason is None:
+                    kept.extend(lines[start:end])
+                else:
+                    problems[rows] = (reason, _shown(raw.rstrip("\r\n"), encoding))
+                rows += 1
+            start = end
+    except csv.Error as exc:
+        raise ValueError(f"{path}: not a readable CSV file ({exc})") from exc
+    finally:
+        csv.field_size_limit(limit)
+    good = pd.read_csv(io.StringIO("".join(kept)), **_CSV_OPTIONS)
+    if len(good) != rows - len(problems):
+        raise ValueError(
+            f"{path}: {rows} records found but {len(good) + len(problems)} rows read; "
+            "nothing was written"
+        )
+    good.index = [i for i in range(rows) if i not in problems]
+    return good.reindex(range(rows)), problems
 
 
-def _frame_from_json(text: str, source: str) -> pd.DataFrame:
+def _frame_from_json(data: bytes, source: str) -> tuple[pd.DataFrame, dict[int, tuple[str, str]]]:
+    text, encoding = _decode(data)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -502,7 +681,15 @@ def _frame_from_json(text: str, source: str) -> pd.DataFrame:
         raise EmptySourceError(f"{source}: no records")
     if not all(isinstance(r, dict) for r in rows):
         raise UnknownLayoutError(f"{source}: JSON array items are not objects")
-    return _frame_from_records(rows)
+    problems: dict[int, tuple[str, str]] = {}
+    if _ESCAPED_BYTE.search(text):
+        # bytes the file's encoding cannot decode: those records are set aside
+        for i, row in enumerate(rows):
+            written = json.dumps(row, ensure_ascii=False)
+            if _ESCAPED_BYTE.search(written):
+                problems[i] = ("undecodable_bytes", _shown(written, encoding))
+                rows[i] = {}
+    return _frame_from_records(rows), problems
 
 
 def _feature_row(feature: Any) -> dict:
