@@ -5,13 +5,21 @@ What the checked-in configuration (``bmoredash/voila/voila.json``) guarantees:
 - one notebook is served (``notebooks/dashboard.ipynb``) and nothing else: no file list, no
   Jupyter contents or tree API, no data files (``/voila/files/`` answers 403 for every path);
 - sources are stripped and tracebacks never reach a visitor (Voila logs them instead);
-- kernels left idle for 20 minutes are shut down, so abandoned tabs do not pile up;
+- kernels left idle for 20 minutes are shut down, even with their tab open;
+- a load guard in front of the page (``bmoredash.voila_guard``): clients that run no script
+  (curl, crawlers, link previews) get a light page and start no kernel; live kernels are
+  capped (``max_kernels``, default sized for the machine) with a "busy" page (503,
+  Retry-After) beyond; notebooks run a few at a time (one per CPU core) so a crowd gets its
+  pages in turn instead of blank pages; kernels no page is connected to end within a minute
+  (closed tabs, crashed browsers);
+- Voila waits up to 60 s for a cell's output (``VoilaExecutor.iopub_timeout``, default 4 s);
 - the page asks no third party for anything (the ``bmoredash`` template drops the CDN
   stylesheets of Voila's ``lab`` template, whose wait could hold the page blank).
 
 What this module adds per run: the data directory (passed to every kernel as
 ``$BMOREDASH_DATA_DIR``), the address and port (127.0.0.1 by default: put a reverse proxy in
-front for the public, see ``docs/deployment.md``) and the optional preheated kernel pool.
+front for the public, see ``docs/deployment.md``), the optional preheated kernel pool and
+the kernel cap.
 """
 
 from __future__ import annotations
@@ -55,11 +63,23 @@ def voila_command(
     open_browser: bool = False,
     notebook: Path = NOTEBOOK,
     cull_idle_timeout: int | None = None,
+    max_kernels: int | None = None,
     extra_args: Sequence[str] = (),
 ) -> list[str]:
-    """The Voila command line for these settings (config file + per-run options)."""
+    """The Voila command line for these settings (config file + per-run options).
+
+    ``max_kernels``: most live kernels (visitors' and the pool's); None keeps the default
+    of ``bmoredash.voila_guard.default_max_kernels`` (20 per core, at most half the free
+    memory at 160 MB each)."""
     if not 0 < port < 65536:
         raise ValueError(f"port must be between 1 and 65535, got {port}")
+    if max_kernels is not None and max_kernels < 1:
+        raise ValueError(f"max kernels must be at least 1, got {max_kernels}")
+    if preheat and max_kernels is not None and max_kernels <= pool_size:
+        raise ValueError(
+            f"max kernels ({max_kernels}) must exceed the pool size ({pool_size}): pooled "
+            "kernels count against the cap"
+        )
     if preheat and pool_size < 1:
         raise ValueError(f"pool size must be at least 1 with --preheat, got {pool_size}")
     command = [
@@ -78,6 +98,8 @@ def voila_command(
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     if cull_idle_timeout is not None:
         command.append(f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}")
+    if max_kernels is not None:
+        command.append(f"--BmoredashLoadGuard.max_kernels={int(max_kernels)}")
     command.extend(extra_args)
     return command
 
@@ -127,6 +149,7 @@ def start(
     *,
     notebook: Path = NOTEBOOK,
     cull_idle_timeout: int | None = None,
+    max_kernels: int | None = None,
     extra_args: Sequence[str] = (),
     log_file: str | os.PathLike[str] | None = None,
     fork_kernels: bool = False,
@@ -144,6 +167,7 @@ def start(
         open_browser=open_browser,
         notebook=notebook,
         cull_idle_timeout=cull_idle_timeout,
+        max_kernels=max_kernels,
         extra_args=extra_args,
     )
     output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
@@ -201,6 +225,7 @@ def serve(
     *,
     cull_idle_timeout: int | None = None,
     fork_kernels: bool = False,
+    max_kernels: int | None = None,
 ) -> int:
     """Serve the dashboard until interrupted (Ctrl-C or SIGTERM); returns Voila's exit code.
 
@@ -221,6 +246,7 @@ def serve(
         pool_size=pool_size,
         open_browser=open_browser,
         cull_idle_timeout=cull_idle_timeout,
+        max_kernels=max_kernels,
     )
     print(f"bmoredash: serving {root} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     env = voila_env(root, fork_kernels=fork_kernels)

@@ -5,15 +5,29 @@ from __future__ import annotations
 import json
 import re
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from browser_support import LEAK_MARKERS, Server, demo_store, http_get
 
-from bmoredash import config, serve
+from bmoredash import config, serve, voila_guard
 from bmoredash.store import StoreNotFoundError
 
 pytestmark = pytest.mark.slow
+
+
+def app_get(url: str) -> tuple[int, str, dict]:
+    """A GET of the app page as a browser sends it once the light page's script has run
+    (with the script's cookie: without it the server answers the light page, no kernel)."""
+    request = urllib.request.Request(url, headers={"Cookie": f"{voila_guard.JS_COOKIE}=1"})
+    try:
+        with urllib.request.urlopen(request, timeout=180) as response:
+            body = response.read().decode("utf-8", "replace")
+            return response.status, body, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)
 
 
 # --------------------------------------------------------------------------------------
@@ -42,6 +56,26 @@ def test_command_with_a_preheated_pool_and_culling() -> None:
         serve.voila_command(preheat=True, pool_size=0)
 
 
+def test_command_with_a_kernel_cap() -> None:
+    assert not any("max_kernels" in part for part in serve.voila_command())
+    assert "--BmoredashLoadGuard.max_kernels=12" in serve.voila_command(max_kernels=12)
+    with pytest.raises(ValueError, match="at least 1"):
+        serve.voila_command(max_kernels=0)
+    with pytest.raises(ValueError, match="pool size"):
+        serve.voila_command(preheat=True, pool_size=2, max_kernels=2)
+
+
+def test_the_server_runs_voila_behind_the_load_guard() -> None:
+    """``bmoredash.voila_server`` starts the guarded Voila; its config is Voila's own file."""
+    from voila.app import Voila
+
+    from bmoredash import voila_server  # noqa: F401 - importable without side effects
+
+    assert issubclass(voila_guard.GuardedVoila, Voila)
+    assert voila_guard.GuardedVoila.name == "voila"  # so it reads voila.json
+    assert voila_guard.BmoredashLoadGuard in voila_guard.GuardedVoila.classes
+
+
 def test_checked_in_configuration_is_the_public_site_one() -> None:
     settings = json.loads((serve.VOILA_CONFIG_DIR / "voila.json").read_text())
     voila = settings["VoilaConfiguration"]
@@ -54,6 +88,12 @@ def test_checked_in_configuration_is_the_public_site_one() -> None:
     # a used pool kernel is replaced after the visitor's page has drawn, not during it
     assert settings["VoilaKernelManager"]["fill_delay"] >= 3
     assert settings["Voila"]["open_browser"] is False
+    # pages drawn in turn get their output well within the IOPub wait (Voila's default 4 s
+    # left 18 of 20 simultaneous visitors with a blank page)
+    assert settings["VoilaExecutor"]["iopub_timeout"] >= 30
+    guard = settings["BmoredashLoadGuard"]
+    assert guard["max_kernels"] == 0 and guard["max_rendering"] == 0  # sized for the machine
+    assert 0 < guard["disconnected_timeout"] <= 60 and guard["reap_interval"] <= 15
 
 
 def test_kernels_get_the_data_dir(tmp_path: Path) -> None:
@@ -86,7 +126,7 @@ def server(dashboard_server: Server) -> Server:
 
 @pytest.fixture(scope="module")
 def front_page(server: Server) -> tuple[int, str, dict]:
-    return http_get(server.url + "/")
+    return app_get(server.url + "/")
 
 
 def test_page_is_the_executed_app_without_sources(front_page, server: Server) -> None:
@@ -205,7 +245,7 @@ def test_a_failing_cell_shows_no_traceback(tmp_path: Path) -> None:
         )
     )
     with Server(demo_store(), notebook=notebook) as running:
-        status, body, _ = http_get(running.url + "/")
+        status, body, _ = app_get(running.url + "/")
         log = running.log_text()
     assert status == 200
     assert "kaboom-1234" not in body and secret not in body
@@ -265,7 +305,7 @@ def test_forked_kernels_serve_the_app() -> None:
 
     folders_before = socket_folders()
     with Server(demo_store(), fork_kernels=True) as running:
-        status, body, _ = http_get(running.url + "/")
+        status, body, _ = app_get(running.url + "/")
         assert status == 200, running.log_text()[-3000:]
         assert "application/vnd.jupyter.widget-view+json" in body
         assert "There was an error when executing cell" not in body

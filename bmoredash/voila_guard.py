@@ -1,0 +1,370 @@
+"""Load guard for the Voila server: no kernel for clients that do not run the page, a cap on
+live kernels with a "busy" page, a queue for notebook runs, and kernels of closed tabs ended.
+
+Why (issue 9): every GET of ``/`` made Voila start a kernel (~120 MB, kept 20 minutes), so
+eleven ``curl`` calls or link-preview bots held over 1.3 GB and nothing capped the number;
+twenty visitors arriving together ran twenty notebooks at once on two cores, and most pages
+stayed blank for good (``Timeout waiting for IOPub output``); and a closed tab kept its
+kernel, because Voila's shutdown request on ``beforeunload`` is a ``sendBeacon`` POST without
+the ``_xsrf`` token that jupyter_server demands (voila-dashboards/voila#1458, open for Voila
+0.5.x: "403 POST: '_xsrf' argument missing from POST when closing kernel").
+
+Voila 0.5.13 and jupyter_server 2.x have no setting for any of this: no cap on the number
+of kernels (``MappingKernelManager`` starts one per request), no limit on notebooks run at
+once, and a single culling timeout for idle kernels (``cull_connected=false`` would keep a
+tab left open overnight for ever, ``true`` culls a closed tab only after the full idle
+timeout). So the app's page handler is wrapped here (``GuardedVoila`` replaces Voila's page
+handler in its own handler list; nothing else of Voila changes):
+
+1. **JavaScript gate.** A GET of the app page without the cookie ``bmoredash_js=1`` gets a
+   small HTML page (no kernel) whose script sets that cookie and loads the same address
+   again; browsers then get the real page, ``curl``, crawlers and link-preview bots that do
+   not run scripts never start a kernel. A client that sends the cookie by hand gets a
+   kernel like a browser: the cap below is what bounds it.
+2. **Kernel cap.** When live kernels plus pages waiting or being drawn reach ``max_kernels``,
+   the page answers ``503`` with ``Retry-After`` and a plain "busy, try again in a minute"
+   page (it reloads itself after ``retry_after`` seconds). Kernels of a preheated pool count.
+3. **Render queue.** At most ``max_rendering`` notebooks run at once (default: the number of
+   CPU cores); later visitors wait their turn (their browser keeps showing the loading page)
+   instead of all sharing the CPU, so each page gets its kernel's output within Voila's IOPub
+   timeout. A visitor who waited ``queue_timeout`` seconds gets the busy page.
+4. **Closed tabs.** Every ``reap_interval`` seconds, a kernel that no page is connected to
+   (no kernel websocket), that is idle and has shown no activity for
+   ``disconnected_timeout`` seconds is shut down. This covers closed tabs, crashed browsers
+   and clients that fetched the page but never ran it. And the app page now sets the
+   ``_xsrf`` cookie: Voila's tab-close script sends that cookie's value with its shutdown
+   request, but Voila itself never sets it, hence the 403. With it, a tab closed normally
+   frees its kernel at once (the XSRF check stays on).
+
+Remove when Voila can cap kernels, limit concurrent executions and shut kernels down on tab
+close by itself (watch voila-dashboards/voila#1458; re-check on each Voila upgrade: this
+module replaces ``TornadoVoilaHandler`` by a subclass and reads
+``MappingKernelManager._kernel_connections`` and the preheat pool ``_pools``).
+
+Settings: the ``BmoredashLoadGuard`` section of ``bmoredash/voila/voila.json`` or
+``--BmoredashLoadGuard.<name>=<value>`` on the Voila command line (``bmoredash.serve``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import html
+import os
+import time
+from typing import Any
+
+from jupyter_core.utils import ensure_async
+from tornado.ioloop import PeriodicCallback
+from traitlets import Bool, Float, Integer
+from traitlets.config import Configurable
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+#: The cookie the light page's script sets; its presence means "this client runs scripts".
+JS_COOKIE = "bmoredash_js"
+#: Memory planned per kernel when sizing the default cap (measured ~120-160 MB).
+KERNEL_MB = 160
+#: Kernels per CPU core in the default cap (idle kernels cost memory, not CPU).
+KERNELS_PER_CORE = 20
+#: Key of the guard in the tornado application settings.
+SETTINGS_KEY = "bmoredash_load_guard"
+#: Marker in the light page (tests and the benchmark look for it).
+SHELL_MARKER = "bmd-shell"
+#: Marker in the busy page.
+BUSY_MARKER = "bmd-busy"
+
+
+def available_memory_mb() -> int | None:
+    """MemAvailable from /proc/meminfo in MB, or None where there is no such file."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+    return None
+
+
+def default_max_kernels(cores: int | None = None, memory_mb: int | None = None) -> int:
+    """``KERNELS_PER_CORE`` per core, but no more than half the free memory allows at
+    ``KERNEL_MB`` per kernel; at least 2. (2 cores, 24 GB free: 40; 2 cores, 2 GB: 6.)"""
+    cores = cores or os.cpu_count() or 1
+    by_cpu = KERNELS_PER_CORE * cores
+    memory_mb = memory_mb if memory_mb is not None else available_memory_mb()
+    if memory_mb is None:
+        return by_cpu
+    return max(2, min(by_cpu, memory_mb // 2 // KERNEL_MB))
+
+
+class BmoredashLoadGuard(Configurable):
+    """Settings and state of the load guard (one per Voila process)."""
+
+    enabled = Bool(True, help="Turn the whole guard off (plain Voila; benchmarks).").tag(
+        config=True
+    )
+    require_js = Bool(
+        True, help="Serve a light page (no kernel) to clients without the script cookie."
+    ).tag(config=True)
+    max_kernels = Integer(
+        0,
+        help="Most live kernels (visitors' and pool's); 0: KERNELS_PER_CORE per core, capped "
+        "by half the free memory at KERNEL_MB each.",
+    ).tag(config=True)
+    max_rendering = Integer(0, help="Notebooks run at once; 0: the number of CPU cores.").tag(
+        config=True
+    )
+    queue_timeout = Float(
+        120.0, help="Seconds a visitor waits for a turn before getting the busy page."
+    ).tag(config=True)
+    retry_after = Integer(60, help="Retry-After of the busy page, in seconds.").tag(config=True)
+    disconnected_timeout = Float(
+        45.0, help="Seconds an idle kernel with no page connected lives on; 0: never ended."
+    ).tag(config=True)
+    reap_interval = Float(10.0, help="Seconds between checks for such kernels.").tag(config=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kernel_cap = self.max_kernels or default_max_kernels()
+        self.render_slots = self.max_rendering or os.cpu_count() or 1
+        self.waiting = 0
+        self.rendering = 0
+        self._semaphore: asyncio.Semaphore | None = None
+        self._last_connected: dict[str, float] = {}
+
+    # -- admission -----------------------------------------------------------------------
+
+    def occupied(self, kernel_manager: Any) -> int:
+        """Live kernels plus pages waiting or being drawn (a page being drawn may already
+        have its kernel in the list: the count errs high by at most ``render_slots``)."""
+        return len(kernel_manager.list_kernel_ids()) + self.waiting + self.rendering
+
+    async def take_turn(self) -> bool:
+        """Wait for a render slot; False after ``queue_timeout`` seconds."""
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.render_slots)
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(self._semaphore.acquire(), self.queue_timeout)
+        except TimeoutError:
+            return False
+        finally:
+            self.waiting -= 1
+        self.rendering += 1
+        return True
+
+    def end_turn(self) -> None:
+        self.rendering -= 1
+        assert self._semaphore is not None
+        self._semaphore.release()
+
+    # -- closed tabs -----------------------------------------------------------------------
+
+    async def reap(self, kernel_manager: Any, log: Any) -> list[str]:
+        """Shut down idle kernels no page has been connected to for a while; their ids."""
+        if self.disconnected_timeout <= 0:
+            return []
+        now = time.monotonic()
+        wall = dt.datetime.now(dt.UTC)
+        pooled = pool_kernel_ids(kernel_manager)
+        connections = getattr(kernel_manager, "_kernel_connections", {})
+        ended = []
+        live = set(kernel_manager.list_kernel_ids())
+        for kernel_id in live:
+            if kernel_id in pooled:
+                continue
+            if connections.get(kernel_id, 0) > 0:
+                self._last_connected[kernel_id] = now
+                continue
+            try:
+                kernel = kernel_manager.get_kernel(kernel_id)
+            except KeyError:
+                continue
+            if getattr(kernel, "execution_state", "idle") == "busy":
+                continue
+            quiet = self.disconnected_timeout + 1
+            last_activity = getattr(kernel, "last_activity", None)
+            if isinstance(last_activity, dt.datetime):
+                if last_activity.tzinfo is None:
+                    last_activity = last_activity.replace(tzinfo=dt.UTC)
+                quiet = (wall - last_activity).total_seconds()
+            if kernel_id in self._last_connected:
+                quiet = min(quiet, now - self._last_connected[kernel_id])
+            if quiet < self.disconnected_timeout:
+                continue
+            log.info(
+                "Shutting down kernel %s: no page connected and idle for %.0f s",
+                kernel_id,
+                quiet,
+            )
+            try:
+                await ensure_async(kernel_manager.shutdown_kernel(kernel_id))
+            except Exception:  # noqa: BLE001 - a kernel that is already gone is fine
+                log.warning("Could not shut down kernel %s", kernel_id, exc_info=True)
+                continue
+            ended.append(kernel_id)
+        for kernel_id in set(self._last_connected) - live:
+            del self._last_connected[kernel_id]
+        for kernel_id in ended:
+            self._last_connected.pop(kernel_id, None)
+        return ended
+
+
+def pool_kernel_ids(kernel_manager: Any) -> set[str]:
+    """Ids of the kernels waiting in Voila's preheated pool (never reaped)."""
+    ids = set()
+    for pool in getattr(kernel_manager, "_pools", {}).values():
+        for task in pool:
+            with contextlib.suppress(Exception):
+                if task.done():
+                    ids.add(task.result().get("kernel_id"))
+    return ids
+
+
+# --------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------
+
+_STYLE = (
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;"
+    "color:#1d2433;background:#fff}main{max-width:36rem;margin:15vh auto;padding:0 1.5rem}"
+    "h1{font-size:1.4rem}p{line-height:1.5}"
+)
+
+SHELL_PAGE = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Baltimore crime dashboard</title>
+<meta name="description" content="Part 1 crime in Baltimore: counts, trends and maps.">
+<style>{_STYLE}</style>
+</head>
+<body>
+<main id="{SHELL_MARKER}">
+<h1>Baltimore crime dashboard</h1>
+<p id="bmd-shell-status">Loading the dashboard&hellip;</p>
+<noscript><p>The dashboard needs JavaScript. Please turn it on and reload.</p></noscript>
+</main>
+<script>
+document.cookie = "{JS_COOKIE}=1; path=/; max-age=86400; SameSite=Lax";
+if (document.cookie.indexOf("{JS_COOKIE}=1") !== -1) {{
+  window.location.replace(window.location.href);
+}} else {{
+  document.getElementById("bmd-shell-status").textContent =
+    "The dashboard needs cookies for this site. Please allow them and reload.";
+}}
+</script>
+</body>
+</html>
+"""
+
+
+def busy_page(retry_after: int) -> str:
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="{int(retry_after)}">
+<title>Busy - Baltimore crime dashboard</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<main id="{BUSY_MARKER}">
+<h1>The dashboard is busy</h1>
+<p>Too many people are looking at it right now. Please try again in a minute;
+this page tries again by itself in {html.escape(str(int(retry_after)))} seconds.</p>
+</main>
+</body>
+</html>
+"""
+
+
+# --------------------------------------------------------------------------------------
+# Handlers and the application
+# --------------------------------------------------------------------------------------
+
+
+class GuardedVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler behind the JavaScript gate, the kernel cap and the render queue."""
+
+    async def get(self, path: str | None = None) -> None:
+        guard: BmoredashLoadGuard | None = self.settings.get(SETTINGS_KEY)
+        # Any other path is a redirect to /voila/files/ (no kernel): Voila handles it.
+        if guard is None or not guard.enabled or path:
+            await super().get(path)
+            return
+        if guard.require_js and self.get_cookie(JS_COOKIE) != "1":
+            self._plain(200, SHELL_PAGE)
+            return
+        occupied = guard.occupied(self.kernel_manager)
+        if occupied >= guard.kernel_cap:
+            self.log.warning(
+                "Busy page: %d kernels or pages under way, cap %d", occupied, guard.kernel_cap
+            )
+            self._busy(guard)
+            return
+        if not await guard.take_turn():
+            self.log.warning("Busy page: waited %.0f s for a turn", guard.queue_timeout)
+            self._busy(guard)
+            return
+        try:
+            stream = getattr(self.request.connection, "stream", None)
+            if stream is not None and stream.closed():
+                return  # the visitor left while waiting: start no kernel
+            # Voila's tab-close script posts the ``_xsrf`` cookie's value with its shutdown
+            # request, but nothing in Voila sets that cookie: reading the token sets it.
+            self.xsrf_token  # noqa: B018
+            await super().get(path)
+        finally:
+            guard.end_turn()
+
+    def _plain(self, status: int, body: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+        self.finish(body)
+
+    def _busy(self, guard: BmoredashLoadGuard) -> None:
+        self.set_header("Retry-After", str(guard.retry_after))
+        self._plain(503, busy_page(guard.retry_after))
+
+
+class GuardedVoila(Voila):
+    """Voila with the load guard in front of its page handler."""
+
+    classes = [*Voila.classes, BmoredashLoadGuard]
+
+    def init_handlers(self) -> list:
+        handlers = super().init_handlers()
+        guard = BmoredashLoadGuard(parent=self)
+        if not guard.enabled:
+            return handlers
+        self.app.settings[SETTINGS_KEY] = guard
+        replaced = []
+        for spec in handlers:
+            handler = spec[1] if isinstance(spec, tuple) else None
+            if handler is TornadoVoilaHandler:
+                spec = (spec[0], GuardedVoilaHandler, *spec[2:])
+            replaced.append(spec)
+        self.log.info(
+            "Load guard: at most %d kernels, %d notebook runs at once, kernels with no page "
+            "ended after %.0f s",
+            guard.kernel_cap,
+            guard.render_slots,
+            guard.disconnected_timeout,
+        )
+        if guard.disconnected_timeout > 0:
+
+            async def reap() -> None:
+                await guard.reap(self.kernel_manager, self.log)
+
+            self._bmoredash_reaper = PeriodicCallback(reap, guard.reap_interval * 1000)
+            self._bmoredash_reaper.start()
+        return replaced
+
+
+main = GuardedVoila.launch_instance
