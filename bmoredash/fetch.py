@@ -221,13 +221,29 @@ def _once(
     read = client.timeout.read or DEFAULT_READ_TIMEOUT
     timeout = httpx.Timeout(min(read, remaining))
     request: dict[str, Any] = {"data": dict(params)} if post else {"params": dict(params)}
+    target = url
     try:
-        with client.stream("POST" if post else "GET", url, timeout=timeout, **request) as response:
-            if response.status_code >= 500:
-                raise _Retryable(f"HTTP {response.status_code}")
-            if response.status_code >= 400:
-                raise _Refused(f"{label}: HTTP {response.status_code} {response.reason_phrase}")
-            body = _read_body(response, deadline, label)
+        for _ in range(_MAX_REDIRECTS + 1):
+            # NOTE: httpx turns a POST redirected by 301/302 into a GET without its body (as
+            # browsers do), which would drop the objectIds; a POST follows them by hand.
+            with client.stream(
+                "POST" if post else "GET",
+                target,
+                timeout=timeout,
+                follow_redirects=not post,
+                **request,
+            ) as response:
+                if post and response.is_redirect:
+                    target = str(response.url.join(response.headers.get("location", "")))
+                    continue
+                if response.status_code >= 500:
+                    raise _Retryable(f"HTTP {response.status_code}")
+                if response.status_code >= 400:
+                    raise _Refused(f"{label}: HTTP {response.status_code} {response.reason_phrase}")
+                body = _read_body(response, deadline, label)
+                break
+        else:
+            raise FetchError(f"{label}: too many redirects (more than {_MAX_REDIRECTS})")
     except httpx.TimeoutException as exc:
         raise _Retryable(f"timed out ({type(exc).__name__})") from exc
     except httpx.DecodingError as exc:

@@ -34,8 +34,9 @@ fire for the first ``times`` matching requests (``times=-1``: always):
 A layer's ``count_delta`` makes ``returnCountOnly`` disagree with the rows served,
 ``count`` replaces the count outright (e.g. 10**9), ``endless`` makes offset pages never
 run out (each a full page of new rows, ``exceededTransferLimit`` true), ``ignore_offset``
-makes it answer the first page whatever ``resultOffset`` says, and ``return_ids=False``
-makes it ignore ``returnIdsOnly`` (answering a page) as a server without it would.
+makes it answer the first page whatever ``resultOffset`` says, ``return_ids=False``
+makes it ignore ``returnIdsOnly`` (answering a page) as a server without it would, and
+``ignore_object_ids`` makes it ignore ``objectIds`` likewise.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ class Layer:
     count: int | None = None  # returnCountOnly answers this instead, when set
     endless: bool = False  # offset pages never run out
     return_ids: bool = True  # False: returnIdsOnly is ignored, a page comes back
+    ignore_object_ids: bool = False  # objectIds is ignored: a plain page comes back
     # "when_true": send exceededTransferLimit only when more rows remain (ArcGIS Online);
     # "always": send true/false on every page; "never": old servers that send nothing.
     transfer_flag: str = "when_true"
@@ -246,7 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
         offset = 0 if layer.ignore_offset else int(params.get("resultOffset") or 0)
         asked = int(params.get("resultRecordCount") or layer.max_record_count)
         size = min(asked, layer.max_record_count)
-        if params.get("objectIds"):
+        if params.get("objectIds") and not layer.ignore_object_ids:
             wanted = set(params["objectIds"].split(","))
             rows = [r for r in rows if str(r.get(layer.object_id_field)) in wanted]
             offset = 0
