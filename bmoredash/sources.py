@@ -461,9 +461,11 @@ def read_source(path: str | PathLike[str], name: str | None = None) -> SourceFra
         raise EmptySourceError(f"{path}: the file is empty")
     if head[:1] in (b"[", b"{"):
         raw, problems = _frame_from_json(data, source)
+        frame = _source_frame(raw, source, problems, values_may_hold_nul=True)
     else:
+        # NOTE: a CSV's NUL bytes are found in its bytes (``_frame_from_csv``)
         raw, problems = _frame_from_csv(data, path, source)
-    frame = _source_frame(raw, source, problems)
+        frame = _source_frame(raw, source, problems)
     frame.origin = path
     return frame
 
@@ -476,11 +478,15 @@ def read_records(records: list[dict], source: str) -> SourceFrame:
     ]
     if not rows:
         raise EmptySourceError(f"{source}: no records")
-    return _source_frame(_frame_from_records(rows), source)
+    return _source_frame(_frame_from_records(rows), source, values_may_hold_nul=True)
 
 
 def _source_frame(
-    raw: pd.DataFrame, source: str, problems: dict[int, tuple[str, str]] | None = None
+    raw: pd.DataFrame,
+    source: str,
+    problems: dict[int, tuple[str, str]] | None = None,
+    *,
+    values_may_hold_nul: bool = False,
 ) -> SourceFrame:
     raw = raw.rename(columns=normalize_header)
     if len(raw.columns) == 0:
@@ -492,7 +498,7 @@ def _source_frame(
             f"{source}: a {layout.name} header but no data rows ({', '.join(raw.columns)})"
         )
     raw = raw.reset_index(drop=True)
-    problems = {**(problems or {}), **_nul_rows(raw)}
+    problems = {**(problems or {}), **(_nul_rows(raw) if values_may_hold_nul else {})}
     if problems:
         # A row that is not a row keeps its place but no value (no RowID to repeat, no
         # date to cover): clean quarantines it by its reason.
