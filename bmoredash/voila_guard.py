@@ -28,10 +28,12 @@ handler in its own handler list; nothing else of Voila changes):
    CPU cores); later visitors wait their turn (their browser keeps showing the loading page)
    instead of all sharing the CPU, so each page gets its kernel's output within Voila's IOPub
    timeout. A visitor who waited ``queue_timeout`` seconds gets the busy page.
-4. **Closed tabs.** Every ``reap_interval`` seconds, a kernel that no page is connected to
-   (no kernel websocket), that is idle and has shown no activity for
-   ``disconnected_timeout`` seconds is shut down. This covers closed tabs, crashed browsers
-   and clients that fetched the page but never ran it. And the app page now sets the
+4. **Closed tabs.** Every ``reap_interval`` seconds, an idle kernel that no page is
+   connected to (no kernel websocket) is shut down ``disconnected_timeout`` seconds after
+   its page left (closed tabs, crashed browsers), or ``unconnected_timeout`` seconds after
+   it last did anything if no page ever connected (a client that fetched the page but never
+   ran it; longer, as a browser in a crowd may take a minute to load the page's scripts
+   after the notebook has run). And the app page now sets the
    ``_xsrf`` cookie: Voila's tab-close script sends that cookie's value with its shutdown
    request, but Voila itself never sets it, hence the 403. With it, a tab closed normally
    frees its kernel at once (the XSRF check stays on).
@@ -117,11 +119,17 @@ class BmoredashLoadGuard(Configurable):
         config=True
     )
     queue_timeout = Float(
-        120.0, help="Seconds a visitor waits for a turn before getting the busy page."
+        240.0, help="Seconds a visitor waits for a turn before getting the busy page."
     ).tag(config=True)
     retry_after = Integer(60, help="Retry-After of the busy page, in seconds.").tag(config=True)
     disconnected_timeout = Float(
-        45.0, help="Seconds an idle kernel with no page connected lives on; 0: never ended."
+        45.0,
+        help="Seconds an idle kernel lives on after its page disconnected; 0: never ended.",
+    ).tag(config=True)
+    unconnected_timeout = Float(
+        180.0,
+        help="Seconds an idle kernel whose page never connected lives on (a browser slow to "
+        "load the page's scripts in a crowd, or a client that never runs them); 0: never.",
     ).tag(config=True)
     reap_interval = Float(10.0, help="Seconds between checks for such kernels.").tag(config=True)
 
@@ -132,7 +140,24 @@ class BmoredashLoadGuard(Configurable):
         self.waiting = 0
         self.rendering = 0
         self._semaphore: asyncio.Semaphore | None = None
-        self._last_connected: dict[str, float] = {}
+        #: kernel id -> when its last page websocket closed (or is open: now), by the hooks
+        self._disconnected_at: dict[str, float] = {}
+
+    def watch_connections(self, kernel_manager: Any) -> None:
+        """Note when pages connect to and disconnect from each kernel (wraps the kernel
+        manager's ``notify_connect``/``notify_disconnect``, which the websocket calls)."""
+        connect, disconnect = kernel_manager.notify_connect, kernel_manager.notify_disconnect
+
+        def notify_connect(kernel_id: str) -> None:
+            self._disconnected_at[kernel_id] = time.monotonic()
+            connect(kernel_id)
+
+        def notify_disconnect(kernel_id: str) -> None:
+            self._disconnected_at[kernel_id] = time.monotonic()
+            disconnect(kernel_id)
+
+        kernel_manager.notify_connect = notify_connect
+        kernel_manager.notify_disconnect = notify_disconnect
 
     # -- admission -----------------------------------------------------------------------
 
@@ -163,20 +188,19 @@ class BmoredashLoadGuard(Configurable):
     # -- closed tabs -----------------------------------------------------------------------
 
     async def reap(self, kernel_manager: Any, log: Any) -> list[str]:
-        """Shut down idle kernels no page has been connected to for a while; their ids."""
-        if self.disconnected_timeout <= 0:
+        """Shut down idle kernels that no page is connected to: ``disconnected_timeout``
+        seconds after their page left, ``unconnected_timeout`` seconds after they last did
+        anything when no page ever connected; their ids."""
+        if self.disconnected_timeout <= 0 and self.unconnected_timeout <= 0:
             return []
         now = time.monotonic()
         wall = dt.datetime.now(dt.UTC)
         pooled = pool_kernel_ids(kernel_manager)
         connections = getattr(kernel_manager, "_kernel_connections", {})
-        ended = []
         live = set(kernel_manager.list_kernel_ids())
-        for kernel_id in live:
-            if kernel_id in pooled:
-                continue
+        ended = []
+        for kernel_id in live - pooled:
             if connections.get(kernel_id, 0) > 0:
-                self._last_connected[kernel_id] = now
                 continue
             try:
                 kernel = kernel_manager.get_kernel(kernel_id)
@@ -184,31 +208,28 @@ class BmoredashLoadGuard(Configurable):
                 continue
             if getattr(kernel, "execution_state", "idle") == "busy":
                 continue
-            quiet = self.disconnected_timeout + 1
+            quiet = float("inf")
             last_activity = getattr(kernel, "last_activity", None)
             if isinstance(last_activity, dt.datetime):
                 if last_activity.tzinfo is None:
                     last_activity = last_activity.replace(tzinfo=dt.UTC)
                 quiet = (wall - last_activity).total_seconds()
-            if kernel_id in self._last_connected:
-                quiet = min(quiet, now - self._last_connected[kernel_id])
-            if quiet < self.disconnected_timeout:
+            if kernel_id in self._disconnected_at:
+                quiet = min(quiet, now - self._disconnected_at[kernel_id])
+                limit, why = self.disconnected_timeout, "its page left"
+            else:
+                limit, why = self.unconnected_timeout, "no page ever connected"
+            if limit <= 0 or quiet < limit:
                 continue
-            log.info(
-                "Shutting down kernel %s: no page connected and idle for %.0f s",
-                kernel_id,
-                quiet,
-            )
+            log.info("Shutting down kernel %s: %s, idle for %.0f s", kernel_id, why, quiet)
             try:
                 await ensure_async(kernel_manager.shutdown_kernel(kernel_id))
             except Exception:  # noqa: BLE001 - a kernel that is already gone is fine
                 log.warning("Could not shut down kernel %s", kernel_id, exc_info=True)
                 continue
             ended.append(kernel_id)
-        for kernel_id in set(self._last_connected) - live:
-            del self._last_connected[kernel_id]
-        for kernel_id in ended:
-            self._last_connected.pop(kernel_id, None)
+        for kernel_id in set(self._disconnected_at) - (live - set(ended)):
+            del self._disconnected_at[kernel_id]
         return ended
 
 
@@ -307,6 +328,7 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
             )
             self._busy(guard)
             return
+        queued = time.monotonic()
         if not await guard.take_turn():
             self.log.warning("Busy page: waited %.0f s for a turn", guard.queue_timeout)
             self._busy(guard)
@@ -318,7 +340,14 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
             # Voila's tab-close script posts the ``_xsrf`` cookie's value with its shutdown
             # request, but nothing in Voila sets that cookie: reading the token sets it.
             self.xsrf_token  # noqa: B018
+            started = time.monotonic()
             await super().get(path)
+            self.log.info(
+                "Page drawn in %.1f s after %.1f s waiting for a turn (%d waiting)",
+                time.monotonic() - started,
+                started - queued,
+                guard.waiting,
+            )
         finally:
             guard.end_turn()
 
@@ -351,13 +380,15 @@ class GuardedVoila(Voila):
                 spec = (spec[0], GuardedVoilaHandler, *spec[2:])
             replaced.append(spec)
         self.log.info(
-            "Load guard: at most %d kernels, %d notebook runs at once, kernels with no page "
-            "ended after %.0f s",
+            "Load guard: at most %d kernels, %d notebook runs at once; kernels ended %.0f s "
+            "after their page left, %.0f s when no page ever connected",
             guard.kernel_cap,
             guard.render_slots,
             guard.disconnected_timeout,
+            guard.unconnected_timeout,
         )
-        if guard.disconnected_timeout > 0:
+        guard.watch_connections(self.kernel_manager)
+        if guard.disconnected_timeout > 0 or guard.unconnected_timeout > 0:
 
             async def reap() -> None:
                 await guard.reap(self.kernel_manager, self.log)

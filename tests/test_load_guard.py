@@ -66,6 +66,7 @@ def server():
     settings = [
         "--BmoredashLoadGuard.max_kernels=1",
         f"--BmoredashLoadGuard.disconnected_timeout={DISCONNECTED_S}",
+        f"--BmoredashLoadGuard.unconnected_timeout={DISCONNECTED_S}",
         "--BmoredashLoadGuard.reap_interval=2",
     ]
     with Server(demo_store(), extra_args=settings) as running:
@@ -111,7 +112,7 @@ def test_a_kernel_no_page_connects_to_ends(server: Server) -> None:
     """The kernel of the previous test never had a websocket (no browser ran the page)."""
     waited = wait_for_no_kernels(server, timeout=DISCONNECTED_S + 30)
     assert waited < DISCONNECTED_S + 30
-    assert "no page connected" in server.log_text()
+    assert "no page ever connected" in server.log_text()
 
 
 @pytest.mark.parametrize("leave_first", [True, False], ids=["page-left", "tab-gone"])
@@ -143,3 +144,4 @@ def test_a_closed_tab_frees_its_kernel(server: Server, leave_first: bool) -> Non
         assert "'_xsrf' argument missing" not in server.log_text()
     else:
         assert waited < DISCONNECTED_S + 15
+        assert "its page left" in server.log_text()

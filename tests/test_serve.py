@@ -94,6 +94,7 @@ def test_checked_in_configuration_is_the_public_site_one() -> None:
     guard = settings["BmoredashLoadGuard"]
     assert guard["max_kernels"] == 0 and guard["max_rendering"] == 0  # sized for the machine
     assert 0 < guard["disconnected_timeout"] <= 60 and guard["reap_interval"] <= 15
+    assert guard["unconnected_timeout"] >= 120  # a crowded browser loads the page slowly
 
 
 def test_kernels_get_the_data_dir(tmp_path: Path) -> None:
