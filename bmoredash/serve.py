@@ -10,8 +10,9 @@ What the checked-in configuration (``bmoredash/voila/voila.json``) guarantees:
   (curl, crawlers, link previews) get a light page and start no kernel; live kernels are
   capped (``max_kernels``, default sized for the machine) with a "busy" page (503,
   Retry-After) beyond; notebooks run a few at a time (one per CPU core) so a crowd gets its
-  pages in turn instead of blank pages; kernels no page is connected to end within a minute
-  (closed tabs, crashed browsers);
+  pages in turn instead of blank pages; a closed tab's kernel ends at once (Voila's
+  tab-close request now carries its ``_xsrf`` cookie), a kernel whose page went away
+  otherwise 45 s later, one no page ever connected to after 3 minutes;
 - Voila waits up to 60 s for a cell's output (``VoilaExecutor.iopub_timeout``, default 4 s);
 - the page asks no third party for anything (the ``bmoredash`` template drops the CDN
   stylesheets of Voila's ``lab`` template, whose wait could hold the page blank).
