@@ -327,6 +327,13 @@ def serve(
     fork_kernels: Annotated[
         bool, typer.Option(help="fork kernels from one warm process (less memory per visitor)")
     ] = False,
+    max_kernels: Annotated[
+        int | None,
+        typer.Option(
+            help="most live kernels; more visitors get a 'busy' page (default: from cores "
+            "and memory, see docs/deployment.md)"
+        ),
+    ] = None,
 ) -> None:
     """Serve the dashboard with Voila (public-site configuration)."""
     from bmoredash.serve import serve as run_server
@@ -342,6 +349,7 @@ def serve(
             preheat=preheat,
             pool_size=pool_size,
             fork_kernels=fork_kernels,
+            max_kernels=max_kernels,
         )
     raise typer.Exit(code or 0)
 

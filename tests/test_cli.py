@@ -144,3 +144,17 @@ def test_error_messages_are_printable_and_short() -> None:
     assert "\nmore" in shown  # a line break stays a line break
     assert len(shown) <= MAX_ERROR_CHARS + len("… (cut)") and shown.endswith("… (cut)")
     assert printable("plain") == "plain"
+
+
+def test_serve_passes_the_kernel_cap(tmp_path: Path, monkeypatch) -> None:
+    import bmoredash.serve
+
+    seen: dict = {}
+    monkeypatch.setattr(bmoredash.serve, "serve", lambda *a, **k: seen.update(k) or 0)
+    data = tmp_path / "data"
+    source = tmp_path / "part1.csv"
+    source.write_text(BETA_CSV)
+    assert runner.invoke(app, ["ingest", str(source), "--data-dir", str(data)]).exit_code == 0
+    result = runner.invoke(app, ["serve", "--data-dir", str(data), "--max-kernels", "7"])
+    assert result.exit_code == 0, result.output
+    assert seen["max_kernels"] == 7
