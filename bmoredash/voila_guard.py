@@ -52,17 +52,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import html
 import os
 import time
 from typing import Any
 
+import jinja2
 from jupyter_core.utils import ensure_async
 from tornado.ioloop import PeriodicCallback
 from traitlets import Bool, Float, Integer
 from traitlets.config import Configurable
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
+
+from bmoredash import config
 
 #: The cookie the light page's script sets; its presence means "this client runs scripts".
 JS_COOKIE = "bmoredash_js"
@@ -248,60 +250,22 @@ def pool_kernel_ids(kernel_manager: Any) -> set[str]:
 # Pages
 # --------------------------------------------------------------------------------------
 
-_STYLE = (
-    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;"
-    "color:#1d2433;background:#fff}main{max-width:36rem;margin:15vh auto;padding:0 1.5rem}"
-    "h1{font-size:1.4rem}p{line-height:1.5}"
+#: The guard's pages (Jinja2, autoescaped), in ``bmoredash/templates``.
+_PAGES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(config.PACKAGE_DIR / "templates"),
+    autoescape=True,
+    keep_trailing_newline=True,
 )
-
-SHELL_PAGE = f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Baltimore crime dashboard</title>
-<meta name="description" content="Part 1 crime in Baltimore: counts, trends and maps.">
-<style>{_STYLE}</style>
-</head>
-<body>
-<main id="{SHELL_MARKER}">
-<h1>Baltimore crime dashboard</h1>
-<p id="bmd-shell-status">Loading the dashboard&hellip;</p>
-<noscript><p>The dashboard needs JavaScript. Please turn it on and reload.</p></noscript>
-</main>
-<script>
-document.cookie = "{JS_COOKIE}=1; path=/; max-age=86400; SameSite=Lax";
-if (document.cookie.indexOf("{JS_COOKIE}=1") !== -1) {{
-  window.location.replace(window.location.href);
-}} else {{
-  document.getElementById("bmd-shell-status").textContent =
-    "The dashboard needs cookies for this site. Please allow them and reload.";
-}}
-</script>
-</body>
-</html>
-"""
+SHELL_PAGE = _PAGES.get_template("guard_shell.html.j2").render(
+    marker=SHELL_MARKER, cookie=JS_COOKIE
+)
 
 
 def busy_page(retry_after: int) -> str:
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="{int(retry_after)}">
-<title>Busy - Baltimore crime dashboard</title>
-<style>{_STYLE}</style>
-</head>
-<body>
-<main id="{BUSY_MARKER}">
-<h1>The dashboard is busy</h1>
-<p>Too many people are looking at it right now. Please try again in a minute;
-this page tries again by itself in {html.escape(str(int(retry_after)))} seconds.</p>
-</main>
-</body>
-</html>
-"""
+    """The "busy, try again" page, reloading itself after ``retry_after`` seconds."""
+    return _PAGES.get_template("guard_busy.html.j2").render(
+        marker=BUSY_MARKER, retry_after=int(retry_after)
+    )
 
 
 # --------------------------------------------------------------------------------------
