@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bmoredash.config import VERSION as __version__  # noqa: F401 (the package's version)
+
 __all__ = ["load_incidents", "read_manifest", "read_quality"]
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:

@@ -7,6 +7,7 @@ reports and the tests can point at different stores without code changes.
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,17 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
 #: Files inside a data directory.
+def _version() -> str:
+    """The installed package's version (pyproject.toml is its one home)."""
+    try:
+        return metadata.version("bmoredash")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
+
+
+#: Written into every store's manifest.
+VERSION = _version()
+
 STORE_FILE = "incidents.arrow"
 QUARANTINE_FILE = "quarantine.parquet"
 MANIFEST_FILE = "manifest.json"

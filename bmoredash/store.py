@@ -47,7 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bmoredash import __version__, config, coverage, schema
+from bmoredash import config, coverage, schema
 from bmoredash.periods import Window
 from bmoredash.selection import Selection, date_of
 from bmoredash.snapshots import Snapshot, coverage_spans, overlaps, served_mask
@@ -589,7 +589,7 @@ def _build_manifest(
         "first_date": first,
         "last_date": last,
         "data_through": _iso(data_through) or last,
-        "bmoredash_version": __version__,
+        "bmoredash_version": config.VERSION,
         "quarantined": int(len(quarantine)),
     }
     if snapshots is not None:
