@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from bmoredash import aggregate as agg
-from bmoredash.schema import COLUMN_NAMES, DISTRICTS, DTYPES, OFFENSES
+from bmoredash import store
+from bmoredash.schema import DISTRICTS, OFFENSES
 from bmoredash.selection import select_rows
 
 THROUGH = date(2025, 6, 14)  # a Saturday
@@ -90,12 +91,7 @@ def synthetic_incidents(n: int = 24_000, seed: int = 11) -> pd.DataFrame:
     frame.loc[old, "district"] = "WESTERN"
     frame.loc[old, "neighborhood"] = EMPTY_HOOD
     frame.loc[old, "occurred_at"] = pd.Timestamp("2012-05-05 12:00", tz="America/New_York")
-    for name, kind in DTYPES.items():
-        if kind == "category":
-            frame[name] = frame[name].astype("category")
-        elif kind == "string":
-            frame[name] = frame[name].astype("string")
-    return frame[list(COLUMN_NAMES)]
+    return store.conform_incidents(frame)  # the store's dtypes, its column order
 
 
 def _write(data_dir: Path, *, demo: bool) -> Path:

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from bmoredash import aggregate as agg
-from bmoredash import periods
+from bmoredash import periods, store
 from bmoredash.periods import Window
-from bmoredash.schema import COLUMN_NAMES, DTYPES, OFFENSES
+from bmoredash.schema import COLUMN_NAMES, OFFENSES
 
 # --------------------------------------------------------------------------------------
 # Windows by hand
@@ -148,12 +148,7 @@ def _store_rows(through: date) -> pd.DataFrame:
     frame["neighborhood"] = "Harlem Park"
     frame["latitude"], frame["longitude"] = np.float32(39.3), np.float32(-76.6)
     frame["victim_age"] = pd.array([30] * n, dtype="Int16")
-    for name, kind in DTYPES.items():
-        if kind == "category":
-            frame[name] = frame[name].astype("category")
-        elif kind == "string":
-            frame[name] = frame[name].astype("string")
-    return frame[list(COLUMN_NAMES)]
+    return store.conform_incidents(frame)  # the store's dtypes, its column order
 
 
 def _hand_count(first: date, last: date) -> int:
