@@ -36,9 +36,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bmoredash import config, demo, serve, store
+from bmoredash import config, demo, store
 from bmoredash.config import CHROMIUM, CHROMIUM_ARGS
 from bmoredash.schema import CITYWIDE, DISTRICTS
+from bmoredash.serving import launch as serve
 
 SHARED_BOUNDARIES = (
     Path(
@@ -270,7 +271,7 @@ def kernel_pids(server_pid: int) -> list[int]:
     for pid, row in children(server_pid):
         if "ipykernel" in row:
             pids.append(pid)
-        elif "bmoredash.fork_kernels" in row:
+        elif "bmoredash.serving.fork_kernels" in row:
             pids += [pid, *(kernel for kernel, _ in children(pid))]
     return pids
 

@@ -39,8 +39,9 @@ from pathlib import Path
 import psutil
 from bench_dashboard import ensure_store
 
-from bmoredash import serve, voila_guard
 from bmoredash.config import CHROMIUM, CHROMIUM_ARGS
+from bmoredash.serving import guard as voila_guard
+from bmoredash.serving import launch as serve
 
 #: Voila as it ran before the load guard: every GET a kernel, 4 s IOPub wait.
 OLD_SETTINGS = ("--BmoredashLoadGuard.enabled=False", "--VoilaExecutor.iopub_timeout=4")
@@ -55,7 +56,7 @@ def kernel_processes(server_pid: int) -> list[psutil.Process]:
             command = " ".join(child.cmdline())
         except psutil.Error:
             continue
-        if "ipykernel" in command or "bmoredash.fork_kernels" in command:
+        if "ipykernel" in command or "bmoredash.serving.fork_kernels" in command:
             found.append(child)
     return found
 

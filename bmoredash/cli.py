@@ -336,7 +336,7 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the dashboard with Voila (public-site configuration)."""
-    from bmoredash.serve import serve as run_server
+    from bmoredash.serving.launch import serve as run_server
     from bmoredash.store import read_manifest
 
     target = config.data_dir(data_dir)

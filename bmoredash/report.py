@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import aggregate as agg
-from bmoredash import config, kernel_channels, periods, report_text
+from bmoredash import config, periods, report_text
 from bmoredash.coverage import Coverage, from_manifest, preliminary_flags, preliminary_weeks
 from bmoredash.schema import (
     CITYWIDE,
@@ -41,6 +41,7 @@ from bmoredash.schema import (
     VIOLENT_OFFENSES,
 )
 from bmoredash.selection import Selection, SelectionError, district_of
+from bmoredash.serving import kernel_channels
 
 #: The single report template.
 TEMPLATE = config.PROJECT_DIR / "notebooks" / "district_report.ipynb"

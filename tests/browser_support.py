@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT_DIR, SHARED_DATA
 
-from bmoredash import serve
 from bmoredash.config import CHROMIUM, CHROMIUM_ARGS
+from bmoredash.serving import launch as serve
 
 SCREENSHOT_DIR = PROJECT_DIR / "test-artifacts" / "screenshots"
 #: Demo history for server tests: the current year and the one before (fast to generate).
@@ -78,7 +78,7 @@ def demo_store(years: int = DEMO_YEARS, with_boundaries: bool = True) -> Path:
 
 
 class Server:
-    """A Voila server from ``bmoredash.serve`` on a free port, stopped on exit."""
+    """A Voila server from ``bmoredash.serving.launch`` on a free port, stopped on exit."""
 
     def __init__(self, data_dir: Path, *, preheat: bool = False, pool_size: int = 1, **kw):
         self.data_dir = data_dir

@@ -1,4 +1,4 @@
-"""The dashboard in headless Chromium against a real ``bmoredash.serve`` server.
+"""The dashboard in headless Chromium against a real ``bmoredash.serving.launch`` server.
 
 One server (demo data, two years, real boundaries when ../shared has them) and one browser
 for the module. Every page is opened and screenshotted under

@@ -147,10 +147,10 @@ def test_error_messages_are_printable_and_short() -> None:
 
 
 def test_serve_passes_the_kernel_cap(tmp_path: Path, monkeypatch) -> None:
-    import bmoredash.serve
+    import bmoredash.serving.launch
 
     seen: dict = {}
-    monkeypatch.setattr(bmoredash.serve, "serve", lambda *a, **k: seen.update(k) or 0)
+    monkeypatch.setattr(bmoredash.serving.launch, "serve", lambda *a, **k: seen.update(k) or 0)
     data = tmp_path / "data"
     source = tmp_path / "part1.csv"
     source.write_text(BETA_CSV)

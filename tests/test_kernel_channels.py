@@ -1,4 +1,4 @@
-"""The sliced wait for kernel messages (bmoredash.kernel_channels)."""
+"""The sliced wait for kernel messages (bmoredash.serving.kernel_channels)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from queue import Empty
 
 import pytest
 
-from bmoredash import kernel_channels
+from bmoredash.serving import kernel_channels
 
 
 class LostWakeupSocket:

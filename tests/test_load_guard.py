@@ -1,4 +1,4 @@
-"""The load guard of the Voila server (``bmoredash.voila_guard``), against a real server:
+"""The load guard of the Voila server (``bmoredash.serving.guard``), against a real server:
 plain GETs start no kernel, the kernel cap answers a busy page, kernels of closed tabs end.
 
 One server for the module, with a cap of one kernel and a short wait for kernels no page is
@@ -15,7 +15,7 @@ import psutil
 import pytest
 from browser_support import Server, demo_store, http_get, launch_chromium, wait_for_app
 
-from bmoredash import voila_guard
+from bmoredash.serving import guard as voila_guard
 
 pytestmark = pytest.mark.slow
 

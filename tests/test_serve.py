@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from browser_support import LEAK_MARKERS, Server, demo_store, http_get
 
-from bmoredash import config, serve, voila_guard
+from bmoredash import config
+from bmoredash.serving import guard as voila_guard
+from bmoredash.serving import launch as serve
 from bmoredash.store import StoreNotFoundError
 
 pytestmark = pytest.mark.slow
@@ -37,7 +39,7 @@ def app_get(url: str) -> tuple[int, str, dict]:
 
 def test_command_binds_localhost_and_reads_only_our_config() -> None:
     command = serve.voila_command()
-    assert command[1:4] == ["-m", "bmoredash.voila_server", str(serve.NOTEBOOK)]
+    assert command[1:4] == ["-m", "bmoredash.serving.server", str(serve.NOTEBOOK)]
     assert "--Voila.ip=127.0.0.1" in command
     assert "--port=8866" in command
     assert f"--Voila.config_file_paths={serve.VOILA_CONFIG_DIR}" in command
@@ -66,10 +68,10 @@ def test_command_with_a_kernel_cap() -> None:
 
 
 def test_the_server_runs_voila_behind_the_load_guard() -> None:
-    """``bmoredash.voila_server`` starts the guarded Voila; its config is Voila's own file."""
+    """``bmoredash.serving.server`` starts the guarded Voila; its config is Voila's own file."""
     from voila.app import Voila
 
-    from bmoredash import voila_server  # noqa: F401 - importable without side effects
+    from bmoredash.serving import server  # noqa: F401 - importable without side effects
 
     assert issubclass(voila_guard.GuardedVoila, Voila)
     assert voila_guard.GuardedVoila.name == "voila"  # so it reads voila.json
@@ -271,7 +273,7 @@ def test_a_forked_kernel_handle_follows_its_process() -> None:
     import subprocess
     import sys
 
-    from bmoredash.fork_kernels import ForkedKernel
+    from bmoredash.serving.fork_kernels import ForkedKernel
 
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     kernel = ForkedKernel(child.pid)
@@ -284,7 +286,7 @@ def test_a_forked_kernel_handle_follows_its_process() -> None:
 
 
 def _fork_processes() -> dict[int, int]:
-    """pid -> parent pid of every process started as ``python -m bmoredash.fork_kernels``
+    """pid -> parent pid of every process started as ``python -m bmoredash.serving.fork_kernels``
     (the fork server and, as forks keep its command line, its kernels)."""
     found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -293,7 +295,7 @@ def _fork_processes() -> dict[int, int]:
             parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
-        if b"bmoredash.fork_kernels" in command:
+        if b"bmoredash.serving.fork_kernels" in command:
             found[int(stat.parent.name)] = parent
     return found
 

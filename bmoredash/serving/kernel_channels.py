@@ -9,7 +9,7 @@ failed on it. A poll with a timeout ends with a level-triggered check of the soc
 polling in slices of ``POLL_SLICE_S`` turns a lost wake-up into a pause of at most one slice
 (measured: 150 pages in a row, five such pauses of one slice, no hang).
 
-Installed by the Voila server process (``bmoredash.voila_server``) and by the report
+Installed by the Voila server process (``bmoredash.serving.server``) and by the report
 workers before papermill runs a notebook; nothing else changes.
 """
 

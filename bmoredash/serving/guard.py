@@ -43,8 +43,8 @@ close by itself (watch voila-dashboards/voila#1458; re-check on each Voila upgra
 module replaces ``TornadoVoilaHandler`` by a subclass and reads
 ``MappingKernelManager._kernel_connections`` and the preheat pool ``_pools``).
 
-Settings: the ``BmoredashLoadGuard`` section of ``bmoredash/voila/voila.json`` or
-``--BmoredashLoadGuard.<name>=<value>`` on the Voila command line (``bmoredash.serve``).
+Settings: the ``BmoredashLoadGuard`` section of ``bmoredash/serving/voila/voila.json`` or
+``--BmoredashLoadGuard.<name>=<value>`` on the Voila command line (``bmoredash.serving.launch``).
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ import contextlib
 import datetime as dt
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -63,8 +64,6 @@ from traitlets import Bool, Float, Integer
 from traitlets.config import Configurable
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
-
-from bmoredash import config
 
 #: The cookie the light page's script sets; its presence means "this client runs scripts".
 JS_COOKIE = "bmoredash_js"
@@ -250,9 +249,9 @@ def pool_kernel_ids(kernel_manager: Any) -> set[str]:
 # Pages
 # --------------------------------------------------------------------------------------
 
-#: The guard's pages (Jinja2, autoescaped), in ``bmoredash/templates``.
+#: The guard's pages (Jinja2, autoescaped), in ``bmoredash/serving/templates``.
 _PAGES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(config.PACKAGE_DIR / "templates"),
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=True,
     keep_trailing_newline=True,
 )

@@ -1,12 +1,12 @@
 """Run the dashboard with Voila, configured for a public site.
 
-What the checked-in configuration (``bmoredash/voila/voila.json``) guarantees:
+What the checked-in configuration (``bmoredash/serving/voila/voila.json``) guarantees:
 
 - one notebook is served (``notebooks/dashboard.ipynb``) and nothing else: no file list, no
   Jupyter contents or tree API, no data files (``/voila/files/`` answers 403 for every path);
 - sources are stripped and tracebacks never reach a visitor (Voila logs them instead);
 - kernels left idle for 20 minutes are shut down, even with their tab open;
-- a load guard in front of the page (``bmoredash.voila_guard``): clients that run no script
+- a load guard in front of the page (``bmoredash.serving.guard``): clients that run no script
   (curl, crawlers, link previews) get a light page and start no kernel; live kernels are
   capped (``max_kernels``, default sized for the machine) with a "busy" page (503,
   Retry-After) beyond; notebooks run a few at a time (one per CPU core) so a crowd gets its
@@ -40,10 +40,12 @@ from bmoredash import config
 
 log = logging.getLogger(__name__)
 
+#: This package's folder (Voila configuration, page template).
+SERVING_DIR = Path(__file__).resolve().parent
 #: The checked-in Voila configuration directory (holds ``voila.json``).
-VOILA_CONFIG_DIR = config.PACKAGE_DIR / "voila"
+VOILA_CONFIG_DIR = SERVING_DIR / "voila"
 #: A Jupyter data directory holding the app's page template (``voila/templates/bmoredash``).
-JUPYTER_DATA_DIR = config.PACKAGE_DIR / "share"
+JUPYTER_DATA_DIR = SERVING_DIR / "share"
 #: The app notebook (in the project checkout; the package is installed editable).
 NOTEBOOK = config.PROJECT_DIR / "notebooks" / "dashboard.ipynb"
 DEFAULT_PORT = 8866
@@ -51,7 +53,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_POOL_SIZE = 2
 #: jupyter_client reads the default kernel provisioner from this variable.
 FORK_PROVISIONER_ENV = "JUPYTER_DEFAULT_PROVISIONER_NAME"
-#: The entry point of ``bmoredash.fork_kernels.ForkingProvisioner`` (pyproject.toml).
+#: The entry point of ``bmoredash.serving.fork_kernels.ForkingProvisioner`` (pyproject.toml).
 FORK_PROVISIONER = "bmoredash-fork"
 
 
@@ -70,7 +72,7 @@ def voila_command(
     """The Voila command line for these settings (config file + per-run options).
 
     ``max_kernels``: most live kernels (visitors' and the pool's); None keeps the default
-    of ``bmoredash.voila_guard.default_max_kernels`` (20 per core, at most half the free
+    of ``bmoredash.serving.guard.default_max_kernels`` (20 per core, at most half the free
     memory at 160 MB each)."""
     if not 0 < port < 65536:
         raise ValueError(f"port must be between 1 and 65535, got {port}")
@@ -86,7 +88,7 @@ def voila_command(
     command = [
         sys.executable,
         "-m",
-        "bmoredash.voila_server",  # Voila, with kernel channels that cannot miss a reply
+        "bmoredash.serving.server",  # Voila, with kernel channels that cannot miss a reply
         str(notebook),
         # Only our configuration: not ~/.jupyter or the working directory's voila.json.
         f"--Voila.config_file_paths={VOILA_CONFIG_DIR}",
@@ -110,7 +112,7 @@ def voila_env(
 ) -> dict[str, str]:
     """The environment for the Voila server and its kernels (they inherit it).
 
-    ``fork_kernels`` makes every kernel a fork of one warm process (``fork_kernels.py``).
+    ``fork_kernels`` makes every kernel a fork of one warm process (``serving/fork_kernels.py``).
     """
     env = dict(os.environ)
     if fork_kernels:

@@ -11,7 +11,7 @@ Opt-in (``bmoredash serve --fork-kernels``). Two parts:
   the garbage collector (so collections do not touch, and copy, the shared objects), then
   forks one kernel per request on a Unix socket and reaps the children.
 - ``ForkingProvisioner`` is a jupyter_client kernel provisioner (entry point
-  ``bmoredash-fork``; the ``python3`` kernel spec under ``bmoredash/share/kernels`` names it).
+  ``bmoredash-fork``; ``bmoredash serve --fork-kernels`` names it as the default provisioner).
   It starts the fork server on first use and asks it for kernels; a kernel it cannot fork
   is started the usual way.
 """
@@ -188,7 +188,7 @@ class ForkServer:
         self.folder = tempfile.mkdtemp(prefix="bmoredash-forks-")
         self.socket_path = os.path.join(self.folder, "forks.sock")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bmoredash.fork_kernels", self.socket_path],
+            [sys.executable, "-m", "bmoredash.serving.fork_kernels", self.socket_path],
             stdin=subprocess.DEVNULL,
         )
 
