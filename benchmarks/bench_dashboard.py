@@ -103,7 +103,7 @@ def ensure_store(data_dir: Path | None, scale: float = 1.0) -> Path:
         demo.write_demo(data_dir, scale=scale)
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
     if not (data_dir / config.BOUNDARIES_DIR / "police_districts_2023.geojson").exists():
-        from bmoredash import boundaries
+        from bmoredash.reference import boundaries
 
         files = {
             "police_districts_2023": SHARED_BOUNDARIES / "police_districts_2023.geojson",

@@ -48,7 +48,7 @@ def demo_store(explicit: str | None) -> tuple[Path, str]:
 
 def install_boundaries(data_dir: Path, folder: Path | None) -> str:
     """District outlines for the maps, unless the store already has them."""
-    from bmoredash import boundaries
+    from bmoredash.reference import boundaries
 
     if boundaries.load_districts(data_dir) is not None:
         return "district outlines already installed"

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bmoredash import config, schema
-from bmoredash.neighborhoods import known_neighborhoods
+from bmoredash.reference.neighborhoods import known_neighborhoods
 from bmoredash.sources import (
     CLOCKS,
     DATASET_OF_LAYOUT,

@@ -191,7 +191,7 @@ def fetch(
     "error:" line); 2 bad usage; 3 the crime data was stored but the boundaries failed.
     """
     from bmoredash import fetch as fetching
-    from bmoredash.boundaries import install_from
+    from bmoredash.reference.boundaries import install_from
 
     target = config.data_dir(data_dir)
     deadline = fetching.Deadline(timeout)

@@ -660,7 +660,7 @@ _PREMISE_INDEX = {p: i for i, p in enumerate(_PREMISES)}
 
 @functools.lru_cache(maxsize=1)
 def _neighborhood_table() -> pd.DataFrame:
-    text = resources.files("bmoredash").joinpath("data/neighborhoods.csv").read_text("utf-8")
+    text = resources.files("bmoredash").joinpath("reference/data/neighborhoods.csv").read_text("utf-8")
     return pd.read_csv(
         StringIO(text),
         dtype={"post": str, "blocks": str, "name": str, "district": str, "old_district": str},

@@ -43,7 +43,7 @@ from typing import Any
 import httpx
 
 from bmoredash import config
-from bmoredash.boundaries import BOUNDARY_FILES
+from bmoredash.reference.boundaries import BOUNDARY_FILES
 
 # --------------------------------------------------------------------------------------
 # Layers

@@ -290,7 +290,7 @@ def _weekly_with_flags(
 def _outlines(params: ReportParams) -> tuple[list, list, dict[str, tuple[float, float]]]:
     """(outline of the place, outlines of the other districts, label points for CITYWIDE)."""
     try:
-        from bmoredash import boundaries
+        from bmoredash.reference import boundaries
     except ImportError:  # NOTE: boundaries.py is the lead's; maps degrade to bare dots.
         return [], [], {}
     outline = boundaries.district_outline(params.data_dir, params.district)
@@ -317,7 +317,7 @@ def _outlines(params: ReportParams) -> tuple[list, list, dict[str, tuple[float, 
 def _programs(district: str) -> pd.DataFrame | None:
     """CVI programs serving the place (all of them for CITYWIDE); None if the list is absent."""
     try:
-        from bmoredash import cvi
+        from bmoredash.reference import cvi
     except ImportError:  # NOTE: cvi.py lands from another helper; until then, say so.
         return None
     try:

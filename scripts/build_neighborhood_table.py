@@ -52,7 +52,7 @@ from bmoredash.schema import CITY_BBOX, canonical_district
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED = PROJECT.parent / "shared" / "data" / "baltimore"
-DEFAULT_OUT = PROJECT / "bmoredash" / "data" / "neighborhoods.csv"
+DEFAULT_OUT = PROJECT / "bmoredash" / "reference" / "data" / "neighborhoods.csv"
 
 DISTRICT_DIGIT = {
     "CENTRAL": 1,

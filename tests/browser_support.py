@@ -49,7 +49,7 @@ def require_chromium() -> Path:
 
 def install_shared_boundaries(data_dir: Path) -> bool:
     """Copy the real district and neighborhood boundaries in, when ../shared has them."""
-    from bmoredash import boundaries
+    from bmoredash.reference import boundaries
 
     folder = SHARED_DATA / "boundaries"
     files = {

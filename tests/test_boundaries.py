@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bmoredash import boundaries
+from bmoredash.reference import boundaries
 from bmoredash.schema import DISTRICTS, canonical_neighborhood
 from tests.conftest import require_shared
 

@@ -11,7 +11,7 @@ import pytest
 
 from bmoredash import clean as C
 from bmoredash import schema
-from bmoredash.neighborhoods import known_neighborhoods
+from bmoredash.reference.neighborhoods import known_neighborhoods
 from bmoredash.sources import SourceFrame
 
 TODAY = date(2026, 7, 1)

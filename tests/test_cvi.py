@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bmoredash import cvi
+from bmoredash.reference import cvi
 from bmoredash.schema import CITY_BBOX, DISTRICTS
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

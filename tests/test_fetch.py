@@ -22,7 +22,8 @@ import pytest
 from arcgis_fake import FakeArcGIS, Fault, part1_records
 from conftest import require_shared
 
-from bmoredash import boundaries, fetch, schema
+from bmoredash import fetch, schema
+from bmoredash.reference import boundaries
 from bmoredash.fetch import FetchError, RetryPolicy
 
 LAYER = "Part1_Crime_Beta"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import require_shared
 
-from bmoredash import boundaries, cvi
+from bmoredash.reference import boundaries, cvi
 from bmoredash.app import maps
 from bmoredash.app.context import DashboardContext, FilteredView
 from bmoredash.app.pages.cvi import CviPage, program_card
@@ -25,7 +25,7 @@ THROUGH = pd.Timestamp("2025-06-14", tz="America/New_York")  # a Saturday
 def synthetic_frame(rows: int, seed: int = 7) -> pd.DataFrame:
     """Canonical-looking rows scattered around real neighborhood centres (demo table)."""
     rng = np.random.default_rng(seed)
-    hoods = pd.read_csv(PACKAGE_DIR / "data" / "neighborhoods.csv")
+    hoods = pd.read_csv(PACKAGE_DIR / "reference" / "data" / "neighborhoods.csv")
     pick = hoods.iloc[rng.integers(0, len(hoods), rows)].reset_index(drop=True)
     minutes = rng.integers(0, 2 * 365 * 24 * 60, rows)
     stamps = THROUGH - pd.to_timedelta(minutes, unit="min")

@@ -233,7 +233,7 @@ class DashboardContext:
         """Police district polygons from the data directory, or None when absent."""
         key = f"districts-{vintage}"
         if key not in self._boundaries:
-            from bmoredash import boundaries
+            from bmoredash.reference import boundaries
 
             self._boundaries[key] = (
                 boundaries.load_districts(self.data_dir, vintage) if self.data_dir else None
@@ -243,7 +243,7 @@ class DashboardContext:
     def neighborhoods_geojson(self) -> dict | None:
         """Neighborhood polygons from the data directory, or None when absent."""
         if "neighborhoods" not in self._boundaries:
-            from bmoredash import boundaries
+            from bmoredash.reference import boundaries
 
             self._boundaries["neighborhoods"] = (
                 boundaries.load_neighborhoods(self.data_dir) if self.data_dir else None

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 from ipyleaflet import CircleMarker, GeoJSON
 
-from bmoredash import cvi
+from bmoredash.reference import cvi
 from bmoredash.app import maps
 from bmoredash.app.pages import BasePage
 from bmoredash.config import PACKAGE_DIR
@@ -57,7 +57,7 @@ INTRO = (
 @lru_cache(maxsize=1)
 def neighborhood_centres() -> dict[str, tuple[float, float]]:
     """Neighborhood -> (lat, lon) of its centre, from the package's neighborhood table."""
-    path = PACKAGE_DIR / "data" / "neighborhoods.csv"
+    path = PACKAGE_DIR / "reference" / "data" / "neighborhoods.csv"
     try:
         table = pd.read_csv(path, usecols=["name", "centroid_lat", "centroid_lon"])
     except (FileNotFoundError, ValueError):

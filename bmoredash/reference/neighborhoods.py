@@ -1,6 +1,6 @@
 """The 278 Baltimore Neighborhood Statistical Area names, read from one file.
 
-``bmoredash/data/neighborhoods.csv`` is the project's list of neighborhoods; cleaning
+``bmoredash/reference/data/neighborhoods.csv`` is the project's list of neighborhoods; cleaning
 checks published names against it, so the list is read here once and nowhere else.
 """
 
@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from io import StringIO
 
-NEIGHBORHOODS_FILE = "data/neighborhoods.csv"
+NEIGHBORHOODS_FILE = "reference/data/neighborhoods.csv"
 
 
 @cache

@@ -1,6 +1,6 @@
 """Community Violence Intervention (CVI) ecosystem: the programs and services residents can use.
 
-The list lives in ``bmoredash/data/cvi_programs.csv``, curated by hand from public sources
+The list lives in ``bmoredash/reference/data/cvi_programs.csv``, curated by hand from public sources
 (city press releases, program pages, news reports). Every row names its source URL and the
 date of that source, so a reader can judge how current it is; ``verified`` is True only when
 a public source was found. Addresses are given only when a public source states them.
@@ -24,7 +24,7 @@ import pandas as pd
 from bmoredash.config import PACKAGE_DIR
 from bmoredash.schema import DISTRICTS
 
-PROGRAMS_FILE = PACKAGE_DIR / "data" / "cvi_programs.csv"
+PROGRAMS_FILE = PACKAGE_DIR / "reference" / "data" / "cvi_programs.csv"
 
 #: Program type -> label shown to residents. Order is the display order.
 PROGRAM_TYPES: dict[str, str] = {
