@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from bmoredash import aggregate, periods, schema
+from bmoredash import aggregate, periods, vocabulary
 from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING, VICTIMS, unit_note
 from bmoredash.coverage import (
     PRELIMINARY_FLAG_RULE,
@@ -29,30 +29,16 @@ from bmoredash.coverage import (
     spans_of_days,
 )
 from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
+from bmoredash.vocabulary import (
+    OFFENSE_PLURALS,
+    PROPERTY_TOTAL,
+    TOTAL_LABELS,
+    VIOLENT_TOTAL,
+    place_name,
+)
 
-VIOLENT_TOTAL = "Part 1 violent"
-PROPERTY_TOTAL = "Part 1 property"
-
-#: How an offense is named in prose and tables (plural for sentences, label for tables).
-OFFENSE_LABELS: dict[str, str] = {
-    **schema.OFFENSE_LABELS,
-    VIOLENT_TOTAL: "Part 1 violent, total",
-    PROPERTY_TOTAL: "Part 1 property, total",
-}
-_PLURALS: dict[str, tuple[str, str]] = {
-    "HOMICIDE": ("homicide", "homicides"),
-    "SHOOTING": ("non-fatal shooting", "non-fatal shootings"),
-    "RAPE": ("rape", "rapes"),
-    "ROBBERY": ("robbery", "robberies"),
-    "AGG. ASSAULT": ("aggravated assault", "aggravated assaults"),
-    "BURGLARY": ("burglary", "burglaries"),
-    "LARCENY": ("larceny", "larcenies"),
-    "LARCENY FROM AUTO": ("larceny from auto", "larcenies from autos"),
-    "AUTO THEFT": ("auto theft", "auto thefts"),
-    "ARSON": ("arson", "arsons"),
-    VIOLENT_TOTAL: ("Part 1 violent crime", "Part 1 violent crimes"),
-    PROPERTY_TOTAL: ("Part 1 property crime", "Part 1 property crimes"),
-}
+#: How an offense is named in tables (offenses and the report's group totals).
+OFFENSE_LABELS: dict[str, str] = {**vocabulary.OFFENSE_LABELS, **TOTAL_LABELS}
 
 #: Display order of the offense table: violent offenses, their total, then property.
 TABLE_ORDER: tuple[str, ...] = (
@@ -67,11 +53,6 @@ _TOTALS = {VIOLENT_TOTAL, PROPERTY_TOTAL}
 # --------------------------------------------------------------------------------------
 # Small formatters
 # --------------------------------------------------------------------------------------
-
-
-def place_name(district: str) -> str:
-    """``Western District`` for a district, ``Baltimore City`` for CITYWIDE."""
-    return "Baltimore City" if district == CITYWIDE else f"{district.title()} District"
 
 
 def long_date(day: date) -> str:
@@ -131,7 +112,7 @@ def percent(p: float | None) -> str:
 
 def noun(offense: str, n: float) -> str:
     """``1 robbery``, ``3 robberies``."""
-    singular, plural = _PLURALS[offense]
+    singular, plural = OFFENSE_PLURALS[offense]
     return f"{count(n)} {singular if n == 1 else plural}"
 
 
@@ -273,7 +254,7 @@ def headline(
     late = PRELIMINARY_SENTENCE if preliminary and second else ""  # only after its counts
     sentences = [sentence for sentence in (first, second, late, third) if sentence]
     if flagged:
-        parts = [f"{_PLURALS[o][1]} ({flag})" for o, flag in flagged]
+        parts = [f"{OFFENSE_PLURALS[o][1]} ({flag})" for o, flag in flagged]
         sentences.append(
             "Counts notably different from what the same time of year and the last 52 weeks "
             "lead one to expect: " + ", ".join(parts) + "."

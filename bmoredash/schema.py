@@ -135,20 +135,9 @@ OFFENSES: dict[str, str] = {
     "COMMON ASSAULT": OTHER,  # kept for analysts, never in Part 1 totals
 }
 OFFENSE_GROUPS: tuple[str, ...] = (VIOLENT, PROPERTY, OTHER)
-#: Plain names of the canonical offenses, for labels and tables.
-OFFENSE_LABELS: dict[str, str] = {
-    "HOMICIDE": "Homicide",
-    "SHOOTING": "Non-fatal shooting",
-    "RAPE": "Rape",
-    "ROBBERY": "Robbery",
-    "AGG. ASSAULT": "Aggravated assault",
-    "BURGLARY": "Burglary",
-    "LARCENY": "Larceny",
-    "LARCENY FROM AUTO": "Larceny from auto",
-    "AUTO THEFT": "Auto theft",
-    "ARSON": "Arson",
-    "COMMON ASSAULT": "Common assault (not Part 1)",
-}
+#: Selection names of the Part 1 offenses (the default) and of every offense.
+PART1_GROUP = "part1"
+ALL_OFFENSES_GROUP = "all"
 PART1_OFFENSES: tuple[str, ...] = tuple(o for o, g in OFFENSES.items() if g != OTHER)
 VIOLENT_OFFENSES: tuple[str, ...] = tuple(o for o, g in OFFENSES.items() if g == VIOLENT)
 PROPERTY_OFFENSES: tuple[str, ...] = tuple(o for o, g in OFFENSES.items() if g == PROPERTY)

@@ -46,15 +46,15 @@ from bmoredash.schema import (
     CITYWIDE,
     DISTRICTS,
     OFFENSE_GROUPS,
-    OFFENSE_LABELS,
     OFFENSES,
     PART1_OFFENSES,
     UNKNOWN_DISTRICT,
 )
+from bmoredash.vocabulary import OFFENSE_LABELS
 
 #: Group name for the Part 1 offenses (the default) and for every offense.
-PART1 = "part1"
-ALL = "all"
+PART1 = schema.PART1_GROUP
+ALL = schema.ALL_OFFENSES_GROUP
 #: Offense groups by name; a group selects every offense in it.
 GROUPS: dict[str, tuple[str, ...]] = {
     **{g: tuple(o for o, og in OFFENSES.items() if og == g) for g in OFFENSE_GROUPS},

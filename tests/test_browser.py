@@ -251,7 +251,7 @@ def test_map_draws_district_polygons(page, server: Server) -> None:
     )
     assert paths.count() >= 9  # nine district polygons, plus incident points
     status = page.locator(".bmd-map-status").inner_text()
-    assert re.match(r"[\d,]+ victims \(Citywide", status), status  # what it counts
+    assert re.match(r"[\d,]+ victims \(Baltimore City", status), status  # what it counts
     assert_no_leak(page)
 
 

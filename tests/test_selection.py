@@ -266,7 +266,7 @@ FILTER_HOMES = {
     "store.py": "the rule as Arrow predicates (load_incidents)",
     "app/context.py": "the rule as category-code masks (the dashboard's fast path)",
     "clean.py": "conforms published values and counts quality; selects no rows for a view",
-    "boundaries.py": "picks a district's outline polygon, not rows",
+    "reference/boundaries.py": "picks a district's outline polygon, not rows",
 }
 FILTER_CODE = re.compile(
     r"""\[["'](?:district|neighborhood|offense)["']\][^\n]*\.isin\(|pc\.is_in\(|"""

@@ -1,13 +1,13 @@
-"""Figures built once and updated in place, the colour palette, and chart-or-table panels.
+"""Figures built once and updated in place, and chart-or-table panels.
 
 Why in place: rebuilding a bqplot figure re-creates its widgets in the browser (hundreds of
 milliseconds and a flicker); changing a mark's data inside ``hold_sync()`` sends one
 message. Every chart sits in a ``ChartPanel`` whose toggle shows an HTML table with the
 same numbers, for screen readers, small screens and people who want the figures.
 
-Colours come from here only: the Okabe-Ito palette, which stays distinguishable for the
-common forms of colour blindness; marks that must be told apart also differ in shape or
-line weight.
+Colours come from ``bmoredash.style`` (the Okabe-Ito palette, which stays distinguishable
+for the common forms of colour blindness); marks that must be told apart also differ in
+shape or line weight.
 """
 
 from __future__ import annotations
@@ -21,35 +21,17 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-# --------------------------------------------------------------------------------------
-# Palette
-# --------------------------------------------------------------------------------------
-
-OKABE_ITO: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-#: The selection's own line or bar.
-MAIN = OKABE_ITO["blue"]
-#: The year being looked at, drawn over the years before it.
-CURRENT = OKABE_ITO["vermillion"]
-#: The year before it.
-PREVIOUS = OKABE_ITO["blue"]
-#: Older years, context only.
-CONTEXT = "#9a9a9a"
-#: Notable weeks: higher (triangle up) / lower (triangle down).
-HIGHER = OKABE_ITO["vermillion"]
-LOWER = OKABE_ITO["bluish_green"]
-#: The page behind the charts (hides the solid line under a dashed, preliminary stretch).
-BACKGROUND = "#ffffff"
-#: Sequential heat map scale (one hue, light to dark: readable in grey too).
-HEAT: tuple[str, ...] = ("#f2f7fb", "#7fb2d9", "#0b3c6b")
+from bmoredash.style import (
+    BACKGROUND,
+    CONTEXT,
+    CURRENT,
+    HEAT,
+    HIGHER,
+    HIGHLIGHT_ROW,
+    LOWER,
+    MAIN,
+    PREVIOUS,
+)
 
 _MARGIN = {"top": 16, "bottom": 36, "left": 48, "right": 28}
 
@@ -97,7 +79,7 @@ def html_table(
     # Column by column, so an int column stays int beside a float one (iterrows would not).
     values_by_row = zip(*(frame[c].tolist() for c in columns), strict=True) if columns else []
     for key, values in zip(frame.index, values_by_row, strict=False):
-        style = ' style="font-weight:700;background:#fff6d6"' if key == highlight else ""
+        style = f' style="font-weight:700;background:{HIGHLIGHT_ROW}"' if key == highlight else ""
         cells = [f'<th scope="row">{html.escape(_cell(key, na))}</th>'] if index else []
         for column, value in zip(columns, values, strict=True):
             text = formatters[column](value) if column in formatters else _cell(value, na)

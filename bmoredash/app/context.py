@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bmoredash import config, periods
+from bmoredash import config, periods, vocabulary
 from bmoredash.aggregate import (
     INCIDENTS,
     OFFENSE_RANK,
@@ -366,21 +366,18 @@ class FilteredView:
 
     @property
     def place_label(self) -> str:
-        """``Harlem Park (Western)``, ``Western District`` or ``Citywide``."""
-        district = "Citywide" if self.district == CITYWIDE else f"{self.district.title()} District"
+        """``Harlem Park (Western)``, ``Western District`` or ``Baltimore City``."""
         if self.neighborhood:
             where = "" if self.district == CITYWIDE else f" ({self.district.title()})"
             return f"{self.neighborhood}{where}"
-        return district
+        return vocabulary.place_name(self.district)
 
     @property
     def offense_label(self) -> str:
         """Plain words for the offense choice."""
         if not self.choice:
             return "all Part 1 offenses"
-        from bmoredash.app.state import OFFENSE_LABELS
-
-        return ", ".join(OFFENSE_LABELS.get(o, o) for o in self.choice)
+        return ", ".join(vocabulary.CHOICE_LABELS.get(o, o) for o in self.choice)
 
     @property
     def period_label(self) -> str:

@@ -15,17 +15,17 @@ import ipywidgets as widgets
 from bmoredash import selection
 from bmoredash.aggregate import INCIDENTS, VICTIMS
 from bmoredash.app.context import DashboardContext
-from bmoredash.app.state import OFFENSE_LABELS, FilterState, neighborhood_options, range_problem
-from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PROPERTY, VIOLENT
+from bmoredash.app.state import FilterState, neighborhood_options, range_problem
+from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES
+from bmoredash.vocabulary import CITYWIDE_LABEL, GROUP_OPTION_LABELS, OFFENSE_LABELS
 
 #: Offense options: the two groups first, then each offense in display order.
 OFFENSE_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("Violent (all Part 1 violent)", VIOLENT),
-    ("Property (all Part 1 property)", PROPERTY),
+    *((label, group) for group, label in GROUP_OPTION_LABELS.items()),
     *((OFFENSE_LABELS[name], name) for name in OFFENSES),
 )
 DISTRICT_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("Citywide", CITYWIDE),
+    (CITYWIDE_LABEL, CITYWIDE),
     *((d.title(), d) for d in DISTRICTS),
 )
 

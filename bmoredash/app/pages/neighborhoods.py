@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from bmoredash import vocabulary
 from bmoredash.aggregate import MIN_READABLE_COUNT, compare_counts, neighborhood_ranking
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
@@ -89,8 +90,8 @@ class NeighborhoodsPage(BasePage):
         if view.neighborhood:
             scopes.append((view.neighborhood, "place"))
         if view.district != CITYWIDE:
-            scopes.append((f"{view.district.title()} District", "district"))
-        scopes.append(("Citywide", "city"))
+            scopes.append((vocabulary.district_name(view.district), "district"))
+        scopes.append((vocabulary.CITYWIDE_LABEL, "city"))
         weeks_now, weeks_before = view.window.days / 7.0, view.previous.days / 7.0
         records, whys = [], []
         for label, scope in scopes:

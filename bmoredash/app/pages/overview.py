@@ -26,9 +26,9 @@ from bmoredash.aggregate import (
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
-from bmoredash.app.state import OFFENSE_LABELS
 from bmoredash.coverage import PRELIMINARY_WEEKS, preliminary_start
 from bmoredash.schema import PART1_OFFENSES
+from bmoredash.vocabulary import OFFENSE_LABELS
 
 
 def card_html(comparison: Comparison, previous_label: str, unit: str = VICTIMS) -> str:

@@ -1,0 +1,101 @@
+"""Every word a reader sees for a code: offense labels and plurals, place names, banners.
+
+Why one home: the dashboard, the reports, the CSV and the command line name the same
+offense, district and data source; written in several places the words drifted ("Citywide"
+on one face, "Baltimore City" on another; three demo banners). Codes and rules stay in
+``schema`` and ``selection``; this module only says how they read.
+"""
+
+from __future__ import annotations
+
+from bmoredash.schema import (
+    ALL_OFFENSES_GROUP,
+    CITYWIDE,
+    OTHER,
+    PART1_GROUP,
+    PROPERTY,
+    UNKNOWN_DISTRICT,
+    VIOLENT,
+)
+
+#: Plain names of the canonical offenses, for labels and tables.
+OFFENSE_LABELS: dict[str, str] = {
+    "HOMICIDE": "Homicide",
+    "SHOOTING": "Non-fatal shooting",
+    "RAPE": "Rape",
+    "ROBBERY": "Robbery",
+    "AGG. ASSAULT": "Aggravated assault",
+    "BURGLARY": "Burglary",
+    "LARCENY": "Larceny",
+    "LARCENY FROM AUTO": "Larceny from auto",
+    "AUTO THEFT": "Auto theft",
+    "ARSON": "Arson",
+    "COMMON ASSAULT": "Common assault (not Part 1)",
+}
+#: Offense groups by their selection name, for choices and captions.
+GROUP_LABELS: dict[str, str] = {
+    VIOLENT: "Violent",
+    PROPERTY: "Property",
+    OTHER: "Other (not Part 1)",
+    PART1_GROUP: "All Part 1",
+    ALL_OFFENSES_GROUP: "All offenses, with common assault",
+}
+#: The offense filter's group choices say what they hold.
+GROUP_OPTION_LABELS: dict[str, str] = {
+    VIOLENT: "Violent (all Part 1 violent)",
+    PROPERTY: "Property (all Part 1 property)",
+}
+#: An offense or a group as a choice reads it.
+CHOICE_LABELS: dict[str, str] = {**OFFENSE_LABELS, **GROUP_LABELS}
+
+#: Report table rows that total an offense group (keys of the report's offense table).
+VIOLENT_TOTAL = "Part 1 violent"
+PROPERTY_TOTAL = "Part 1 property"
+TOTAL_LABELS: dict[str, str] = {
+    VIOLENT_TOTAL: "Part 1 violent, total",
+    PROPERTY_TOTAL: "Part 1 property, total",
+}
+
+#: How an offense reads in a sentence: (one, many).
+OFFENSE_PLURALS: dict[str, tuple[str, str]] = {
+    "HOMICIDE": ("homicide", "homicides"),
+    "SHOOTING": ("non-fatal shooting", "non-fatal shootings"),
+    "RAPE": ("rape", "rapes"),
+    "ROBBERY": ("robbery", "robberies"),
+    "AGG. ASSAULT": ("aggravated assault", "aggravated assaults"),
+    "BURGLARY": ("burglary", "burglaries"),
+    "LARCENY": ("larceny", "larcenies"),
+    "LARCENY FROM AUTO": ("larceny from auto", "larcenies from autos"),
+    "AUTO THEFT": ("auto theft", "auto thefts"),
+    "ARSON": ("arson", "arsons"),
+    "COMMON ASSAULT": ("common assault", "common assaults"),
+    VIOLENT_TOTAL: ("Part 1 violent crime", "Part 1 violent crimes"),
+    PROPERTY_TOTAL: ("Part 1 property crime", "Part 1 property crimes"),
+}
+
+#: The city as a place (titles, headings, the dashboard's status line).
+CITY_NAME = "Baltimore City"
+#: The city as a scope beside smaller ones (a comparison row, a filter choice).
+CITYWIDE_LABEL = "Citywide"
+#: Rows whose district the source left blank or unrecognised.
+UNKNOWN_DISTRICT_LABEL = "District not recorded"
+
+#: The banner every view of demo data carries, and the short mark for page headers.
+DEMO_BANNER = (
+    "Demo data: generated numbers for trying bmoredash, not Baltimore Police Department "
+    "records and not real crimes."
+)
+DEMO_MARK = "DEMO DATA"
+
+
+def district_name(district: str) -> str:
+    """``Western District`` for a district code (``WESTERN``)."""
+    if district == UNKNOWN_DISTRICT:
+        return UNKNOWN_DISTRICT_LABEL
+    return f"{district.title()} District"
+
+
+def place_name(district: str) -> str:
+    """``Western District`` for a district, ``Baltimore City`` for CITYWIDE."""
+    return CITY_NAME if district == CITYWIDE else district_name(district)
+
