@@ -8,7 +8,6 @@ and a page that fails to import or build costs its own tab only.
 
 from __future__ import annotations
 
-import gc
 import html
 import importlib.util
 import json
@@ -24,7 +23,8 @@ from bmoredash import csv_out
 from bmoredash.app.context import DashboardContext, FilteredView, load_context
 from bmoredash.app.filters import FilterBar
 from bmoredash.app.pages import FRIENDLY_ERROR, PAGES, Page, PageSpec, page_spec
-from bmoredash.app.state import FilterState, current_query_string, is_preheated
+from bmoredash.app.state import FilterState
+from bmoredash.serving.hooks import current_query_string, is_preheated, settle
 
 log = logging.getLogger(__name__)
 
@@ -378,19 +378,6 @@ def link_state(context: DashboardContext, query: str) -> FilterState:
         neighborhoods_by_district=context.neighborhoods_by_district,
         years=context.years,
     )
-
-
-def settle() -> None:
-    """Collect garbage once, then exempt what survives from later collections.
-
-    NOTE: a filter change on the map makes ~15,000 small dicts and lists (GeoJSON); every
-    few changes they set off a full collection, which walked the ~300,000 objects of the
-    imported libraries, the data and the pages: ~70 ms on top of a ~30 ms change. Objects
-    alive now live as long as the kernel, so they are frozen (``gc.freeze``) and later
-    collections only look at what came after.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def preload(data_dir: str | os.PathLike[str] | None = None) -> None:

@@ -8,7 +8,6 @@ are typed by hand and shared in chats.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from urllib.parse import parse_qsl, quote, urlencode
@@ -232,30 +231,3 @@ class FilterState(traitlets.HasTraits):
 
         state.messages = messages
         return state
-
-
-def is_preheated() -> bool:
-    """True in a kernel Voila started ahead of its visitor (``--preheat_kernel``)."""
-    return os.environ.get("VOILA_PREHEAT", "False") != "False"
-
-
-def current_query_string() -> str:
-    """The visitor's query string: from Voila (works with preheated kernels), else the
-    ``QUERY_STRING`` environment variable, else empty (outside Voila).
-
-    NOTE: with ``--preheat_kernel`` the notebook runs before the visitor arrives, so
-    ``QUERY_STRING`` is empty then; ``voila.utils.get_query_string`` waits for the request.
-    Importing ``voila.utils`` loads the whole Jupyter server stack (~3 s and ~90 MB per
-    kernel, measured), so it is imported only in a preheated kernel, which pays that before
-    its visitor arrives; otherwise Voila has already put the query in the environment.
-    """
-    if is_preheated():
-        try:
-            from voila.utils import get_query_string
-
-            query = get_query_string()
-        except Exception:  # a Voila without the helper, or the server went away
-            query = None
-        if query:
-            return query
-    return os.environ.get("QUERY_STRING", "")
