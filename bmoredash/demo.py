@@ -14,7 +14,7 @@ real downloads), calibrated on the real samples:
 - seasonality, weekday and hour-of-day shapes, victim age/gender/race/ethnicity,
   premises and weapons per offense: measured in those samples
   (``scripts/build_neighborhood_table.py --calibration`` prints every figure used here);
-- places: ``bmoredash/data/neighborhoods.csv`` (278 neighborhoods, their 2023 and old
+- places: ``bmoredash/reference/data/neighborhoods.csv`` (278 neighborhoods, their 2023 and old
   districts, a scatter circle inside both, and how much crime each draws).
 
 The real quirks are kept, so that the product is exercised by them:
@@ -50,7 +50,6 @@ import json
 import math
 import os
 from dataclasses import dataclass
-from importlib import resources
 from io import StringIO
 from pathlib import Path
 
@@ -60,6 +59,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bmoredash import config, periods
+from bmoredash.reference import neighborhoods
 
 __all__ = [
     "DEFAULT_SEED",
@@ -660,7 +660,7 @@ _PREMISE_INDEX = {p: i for i, p in enumerate(_PREMISES)}
 
 @functools.lru_cache(maxsize=1)
 def _neighborhood_table() -> pd.DataFrame:
-    text = resources.files("bmoredash").joinpath("reference/data/neighborhoods.csv").read_text("utf-8")
+    text = neighborhoods.table_text()
     return pd.read_csv(
         StringIO(text),
         dtype={"post": str, "blocks": str, "name": str, "district": str, "old_district": str},

@@ -1,4 +1,4 @@
-"""Derive ``bmoredash/data/neighborhoods.csv`` from the shared Baltimore samples.
+"""Derive ``bmoredash/reference/data/neighborhoods.csv`` from the shared Baltimore samples.
 
 The demo generator must run without ``../shared`` and without a network, so the few
 facts it needs about each of the 278 Neighborhood Statistical Areas are distilled here

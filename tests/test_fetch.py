@@ -23,8 +23,8 @@ from arcgis_fake import FakeArcGIS, Fault, part1_records
 from conftest import require_shared
 
 from bmoredash import fetch, schema
-from bmoredash.reference import boundaries
 from bmoredash.fetch import FetchError, RetryPolicy
+from bmoredash.reference import boundaries
 
 LAYER = "Part1_Crime_Beta"
 N_ROWS = 2500

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from conftest import require_shared
 
-from bmoredash.reference import boundaries, cvi
 from bmoredash.app import maps
 from bmoredash.app.context import DashboardContext, FilteredView
 from bmoredash.app.pages.cvi import CviPage, program_card
 from bmoredash.app.pages.map import DISTRICTS_LABEL, NEIGHBORHOODS_LABEL, MapPage
 from bmoredash.app.state import FilterState
 from bmoredash.config import PACKAGE_DIR
+from bmoredash.reference import boundaries, cvi
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES
 from bmoredash.selection import select_rows
 

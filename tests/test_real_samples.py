@@ -256,7 +256,7 @@ def test_legacy_2019_identical_rows_and_labels() -> None:
 
 
 # Cut-off neighborhood names and the known name each is the start of, checked by hand
-# against bmoredash/data/neighborhoods.csv (upper case: the 2019 files write them so).
+# against bmoredash/reference/data/neighborhoods.csv (upper case: the 2019 files write them so).
 TRUNCATED_AT_25 = {
     "CARROLL - CAMDEN INDUSTRI": "Carroll - Camden Industrial Area",
     "COLDSTREAM HOMESTEAD MONT": "Coldstream Homestead Montebello",

@@ -17,10 +17,10 @@ import ipywidgets as widgets
 import pandas as pd
 from ipyleaflet import CircleMarker, GeoJSON
 
-from bmoredash.reference import cvi
 from bmoredash.app import maps
 from bmoredash.app.pages import BasePage
 from bmoredash.config import PACKAGE_DIR
+from bmoredash.reference import cvi, neighborhoods
 from bmoredash.schema import CITYWIDE
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def neighborhood_centres() -> dict[str, tuple[float, float]]:
     """Neighborhood -> (lat, lon) of its centre, from the package's neighborhood table."""
     path = PACKAGE_DIR / "reference" / "data" / "neighborhoods.csv"
     try:
-        table = pd.read_csv(path, usecols=["name", "centroid_lat", "centroid_lon"])
+        table = neighborhoods.table()[["name", "centroid_lat", "centroid_lon"]]
     except (FileNotFoundError, ValueError):
         log.warning("no neighborhood centres at %s", path)
         return {}
