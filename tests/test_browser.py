@@ -24,7 +24,8 @@ from browser_support import (
 )
 
 from bmoredash import aggregate, store
-from bmoredash.app.pages import FRIENDLY_ERROR, PAGES
+from bmoredash.app.pages import FRIENDLY_ERROR
+from bmoredash.app.registry import PAGES
 from bmoredash.selection import select_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -9,7 +9,6 @@ and a page that fails to import or build costs its own tab only.
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import logging
 import os
@@ -22,7 +21,8 @@ from IPython.display import Javascript, clear_output, display
 from bmoredash import csv_out
 from bmoredash.app.context import DashboardContext, FilteredView, load_context
 from bmoredash.app.filters import FilterBar
-from bmoredash.app.pages import FRIENDLY_ERROR, PAGES, Page, PageSpec, page_spec
+from bmoredash.app.pages import FRIENDLY_ERROR, Page
+from bmoredash.app.registry import PAGES, PageSpec, page_spec
 from bmoredash.app.state import FilterState
 from bmoredash.serving.hooks import current_query_string, is_preheated, settle
 
@@ -58,24 +58,13 @@ _CSS = """
 """
 
 
-def _module_available(spec: PageSpec) -> bool:
-    """True when the page's module exists (without importing it)."""
-    try:
-        return importlib.util.find_spec(f"bmoredash.app.pages.{spec.module}") is not None
-    except (ImportError, ValueError):
-        return False
-
-
 class DashboardApp:
     """The whole dashboard as one widget tree (``widget``), displayable in a notebook."""
 
     def __init__(self, context: DashboardContext, state: FilterState | None = None) -> None:
         self.context = context
         self.state = state or FilterState()
-        self.specs: tuple[PageSpec, ...] = tuple(s for s in PAGES if _module_available(s))
-        self.missing: tuple[str, ...] = tuple(s.slug for s in PAGES if s not in self.specs)
-        if self.state.page not in {s.slug for s in self.specs}:
-            self.state.page = self.specs[0].slug
+        self.specs: tuple[PageSpec, ...] = PAGES
         self.pages: dict[str, Page] = {}
         self.placeholders: dict[str, widgets.Widget] = {}
         self._view: FilteredView | None = None

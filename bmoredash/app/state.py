@@ -16,18 +16,9 @@ import traitlets
 
 from bmoredash import schema, selection
 from bmoredash.aggregate import UNITS, VICTIMS
-from bmoredash.app.pages import DEFAULT_PAGE, PAGE_SLUGS
-from bmoredash.schema import CITYWIDE, OTHER, PROPERTY, VIOLENT
+from bmoredash.app.registry import DEFAULT_PAGE, PAGE_SLUGS
+from bmoredash.schema import CITYWIDE
 
-#: Plain names of the canonical offenses and the offense groups, for labels and tables.
-OFFENSE_LABELS: dict[str, str] = {
-    **schema.OFFENSE_LABELS,
-    VIOLENT: "Violent",
-    PROPERTY: "Property",
-    OTHER: "Other (not Part 1)",
-    selection.PART1: "All Part 1",
-    selection.ALL: "All offenses, with common assault",
-}
 #: Plausible years in a link when the data's own years are not known.
 YEAR_RANGE = range(1960, 2101)
 

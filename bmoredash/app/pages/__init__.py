@@ -2,8 +2,8 @@
 
 A page is built once per kernel and refreshed with a ``FilteredView`` whenever the filters
 change while it is visible (hidden pages are refreshed when they are shown). The shell
-imports page modules lazily by name from ``PAGES``, so a page whose module is missing or
-broken costs only its own tab.
+imports page modules lazily by name from ``app.registry.PAGES``, so a page whose module
+is broken costs only its own tab (a missing module is an error, never a vanished tab).
 
 Contract (shared with the Map and CVI pages):
 
@@ -19,9 +19,7 @@ turns any exception raised by ``update`` into a friendly message (logged, no tra
 from __future__ import annotations
 
 import html
-import importlib
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 import ipywidgets as widgets
@@ -44,41 +42,6 @@ class Page(Protocol):
     def __init__(self, context: DashboardContext, state: FilterState) -> None: ...
 
     def refresh(self, view: FilteredView) -> None: ...
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """Where a page lives, known before its module is imported (navigation order)."""
-
-    slug: str
-    title: str
-    module: str
-    class_name: str
-
-    def load(self) -> type[Page]:
-        """Import the page module and return its class (ImportError/AttributeError if absent)."""
-        module = importlib.import_module(f"{__name__}.{self.module}")
-        return getattr(module, self.class_name)
-
-
-#: Navigation order. Map is page 3 and CVI page 8 (last).
-PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "Overview", "overview", "OverviewPage"),
-    PageSpec("trends", "Trends", "trends", "TrendsPage"),
-    PageSpec("map", "Map", "map", "MapPage"),
-    PageSpec("when-where", "When and where", "when_where", "WhenWherePage"),
-    PageSpec("victims", "Victims", "victims", "VictimsPage"),
-    PageSpec("neighborhoods", "Neighborhoods", "neighborhoods", "NeighborhoodsPage"),
-    PageSpec("methodology", "Methodology", "methodology", "MethodologyPage"),
-    PageSpec("cvi", "Violence intervention (CVI)", "cvi", "CviPage"),
-)
-PAGE_SLUGS: tuple[str, ...] = tuple(p.slug for p in PAGES)
-DEFAULT_PAGE = PAGES[0].slug
-
-
-def page_spec(slug: str) -> PageSpec | None:
-    """The registered page with this slug, or None."""
-    return next((p for p in PAGES if p.slug == slug), None)
 
 
 FRIENDLY_ERROR = (
