@@ -1,0 +1,90 @@
+"""The package's reading order is its import order: no circle, no arrow back up.
+
+A newcomer reads ``bmoredash/`` from the base (config, schema, words, colours, the selection
+and period rules) up to the faces (dashboard, reports) and the Voila/Jupyter workarounds on
+top; each module imports only what sits below it. The graph is read by grimp (static: it
+sees imports inside functions and under ``TYPE_CHECKING`` too, which is what held the old
+circles apart).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import grimp
+import pytest
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph(
+        "bmoredash", include_external_packages=False, exclude_type_checking_imports=False
+    )
+
+
+def _circles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Strongly connected groups of two or more modules (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    circles: list[list[str]] = []
+    for root in sorted(graph.modules):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append(
+                        (child, iter(sorted(graph.find_modules_directly_imported_by(child))))
+                    )
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    circles.append(sorted(group))
+    return circles
+
+
+def test_circle_finder_finds_a_circle() -> None:
+    made_up = grimp.ImportGraph()
+    for module in ("a", "a.b", "a.c", "a.d"):
+        made_up.add_module(module)
+    made_up.add_import(importer="a.b", imported="a.c")
+    made_up.add_import(importer="a.c", imported="a.b")
+    made_up.add_import(importer="a.d", imported="a.b")
+    assert _circles(made_up) == [["a.b", "a.c"]]
+
+
+def test_no_import_circle(graph: grimp.ImportGraph) -> None:
+    assert len(graph.modules) > 40, "the graph did not read the package"
+    assert _circles(graph) == []
+
+
+def test_filter_state_loads_no_widgets() -> None:
+    # A fresh interpreter: this test process has loaded ipywidgets long ago.
+    code = "import bmoredash.app.state, sys; print('ipywidgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
