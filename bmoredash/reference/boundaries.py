@@ -26,6 +26,16 @@ BOUNDARY_FILES: dict[str, str] = {
 }
 VINTAGES = ("2023", "pre2023")
 
+#: Simplified outlines shipped in the package (``scripts/build_reference_boundaries.py``),
+#: drawn when the data directory has no boundary files: the standard files plus CSAs and the
+#: city line.
+SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "boundaries"
+SHIPPED_FILES: dict[str, str] = {
+    **BOUNDARY_FILES,
+    "csas": "csas.geojson",
+    "city": "city.geojson",
+}
+
 # Local file names accepted by ``install_from`` for each standard file, first match wins
 # (compared case-insensitively). The extra names are those of the shared samples.
 _ALIASES: dict[str, tuple[str, ...]] = {
