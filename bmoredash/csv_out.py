@@ -14,6 +14,8 @@ import os
 
 import pandas as pd
 
+from bmoredash.files import atomic_write
+
 #: First characters a spreadsheet may read as the start of a formula.
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,8 +41,6 @@ def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str] | None = None) -> s
     # RFC 4180 line ends: pandas then quotes a field holding a bare carriage return too.
     if path is None:
         return safe.to_csv(index=False, lineterminator="\r\n")
-    target = os.fspath(path)
-    partial = os.path.join(os.path.dirname(target) or ".", f".tmp-{os.path.basename(target)}")
-    safe.to_csv(partial, index=False, lineterminator="\r\n")
-    os.replace(partial, target)
+    with atomic_write(path, newline="") as handle:
+        safe.to_csv(handle, index=False, lineterminator="\r\n")
     return None

@@ -31,7 +31,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -43,6 +42,7 @@ from typing import Any
 import httpx
 
 from bmoredash import config
+from bmoredash.files import atomic_write
 from bmoredash.reference.boundaries import BOUNDARY_FILES
 
 # --------------------------------------------------------------------------------------
@@ -778,16 +778,8 @@ def _check_feature_collection(data: Any, where: str) -> int:
 
 def _write_atomic(path: Path, payload: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "wb") as handle:
+        handle.write(payload)
 
 
 def fetch_boundaries(

@@ -17,7 +17,6 @@ import gzip
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from bmoredash import clean, config, coverage, sources, store
+from bmoredash.files import TMP_PREFIX, atomic_write
 from bmoredash.snapshots import Snapshot
 
 __all__ = [
@@ -156,28 +156,23 @@ def keep_records(data_dir: Path, records: list[dict], name: str) -> Path:
         yield b"]" if records else b"[]"
 
     folder = data_dir / SNAPSHOTS_DIR
-    written = _write_gzip(folder / f".{name}.gz", chunks())
+    # The name holds the content's hash, known only once written: write under a temporary
+    # name (one the store's sweeper recognises), then rename.
+    written = _write_gzip(folder / f"{TMP_PREFIX}{name}.gz", chunks())
     target = folder / f"{digest.hexdigest()[:16]}-{name}.gz"
     os.replace(written, target)
     return target
 
 
 def _write_gzip(target: Path, chunks: Iterable[bytes]) -> Path:
-    """Write ``chunks`` gzipped to ``target`` atomically (a temporary file, then rename)."""
+    """Write ``chunks`` gzipped to ``target`` atomically (``files.atomic_write``)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".gz")
-    try:
-        with (
-            os.fdopen(fd, "wb") as raw,
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=GZIP_LEVEL) as gz,
-        ):
-            for chunk in chunks:
-                gz.write(chunk)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the store's files are not
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with (
+        atomic_write(target, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=GZIP_LEVEL) as gz,
+    ):
+        for chunk in chunks:
+            gz.write(chunk)
     return target
 
 

@@ -48,6 +48,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bmoredash import config, coverage, schema
+from bmoredash.files import TMP_PREFIX, atomic_write, fsync_path
 from bmoredash.periods import Window
 from bmoredash.selection import Selection, date_of
 from bmoredash.snapshots import Snapshot, coverage_spans, overlaps, served_mask
@@ -78,7 +79,6 @@ SOURCE_KEYS: tuple[str, ...] = ("source", "layout", "rows_read", "rows_kept")
 
 _VERSION_RE = re.compile(r"^store-(\d+)$")
 _SNAPSHOT_RE = re.compile(r"^s(\d+)$")
-_TMP_PREFIX = ".tmp-"
 _LOCK_FILE = ".lock"
 _SORTED_KEY = b"bmoredash.sorted_by"
 _TZ = "America/New_York"
@@ -436,40 +436,35 @@ def _arrow_table(incidents: pd.DataFrame) -> pa.Table:
     return table.cast(target).combine_chunks()
 
 
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_arrow(path: Path, table: pa.Table) -> None:
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table, max_chunksize=max(len(table), 1))
-    _fsync_path(path)
+    fsync_path(path)
 
 
 def _write_quarantine(path: Path, quarantine: pd.DataFrame) -> None:
     table = pa.Table.from_pandas(quarantine, preserve_index=False)
     pq.write_table(table, path)
-    _fsync_path(path)
+    fsync_path(path)
+
+
+def _dump_json(doc: Any, fh: Any) -> None:
+    json.dump(doc, fh, indent=2, sort_keys=False)
+    fh.write("\n")
 
 
 def _write_json(path: Path, doc: Any) -> None:
+    """Write ``doc`` into a new version's (temporary) folder, synced."""
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2, sort_keys=False)
-        fh.write("\n")
+        _dump_json(doc, fh)
         fh.flush()
         os.fsync(fh.fileno())
 
 
 def _replace_json(path: Path, doc: Any) -> None:
-    """Write ``doc`` to ``path`` atomically: a synced temporary file, then ``os.replace``."""
-    tmp = path.with_name(f"{_TMP_PREFIX}{path.name}.{os.getpid()}")
-    _write_json(tmp, doc)
-    os.replace(tmp, path)
-    _fsync_path(path.parent)
+    """Write ``doc`` to ``path`` atomically (``files.atomic_write``), the folder synced."""
+    with atomic_write(path, sync_dir=True) as fh:
+        _dump_json(doc, fh)
 
 
 @contextlib.contextmanager
@@ -502,7 +497,7 @@ STALE_AFTER_S = 15 * 60
 def _is_temporary(name: str) -> bool:
     """Our writers' temporary names: ``.tmp-*`` (store, ingest, downloads) and
     ``.<file>.<random>.tmp`` (``tempfile`` beside a target)."""
-    return name.startswith(_TMP_PREFIX) or (name.startswith(".") and name.endswith(".tmp"))
+    return name.startswith(TMP_PREFIX) or (name.startswith(".") and name.endswith(".tmp"))
 
 
 def _remove_stale(data_dir: Path, older_than_s: float = 0.0) -> list[Path]:
@@ -748,16 +743,16 @@ def _commit(
         numbers.append(int(_VERSION_RE.match(previous).group(1)))
     name = f"store-{max(numbers, default=0) + 1:06d}"
     manifest = {**manifest, "store_dir": name}
-    tmp = root / f"{_TMP_PREFIX}{name}.{os.getpid()}"
+    tmp = root / f"{TMP_PREFIX}{name}.{os.getpid()}"
     tmp.mkdir()
     try:
         _write_arrow(tmp / config.STORE_FILE, table)
         _write_quarantine(tmp / config.QUARANTINE_FILE, quarantine)
         _write_json(tmp / config.QUALITY_FILE, quality_doc)
         _write_json(tmp / config.MANIFEST_FILE, manifest)
-        _fsync_path(tmp)
+        fsync_path(tmp)
         os.rename(tmp, root / name)
-        _fsync_path(root)
+        fsync_path(root)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

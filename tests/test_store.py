@@ -672,7 +672,7 @@ def _spawn(data_dir: Path, frame: pd.DataFrame, tmp_path: Path, hook: str) -> su
     )
 
 
-@pytest.mark.parametrize("hook", ["_write_arrow", "_write_quarantine", "_fsync_path"])
+@pytest.mark.parametrize("hook", ["_write_arrow", "_write_quarantine", "fsync_path"])
 def test_sigkill_mid_write_leaves_the_previous_store(
     data_dir: Path, tmp_path: Path, hook: str
 ) -> None:
