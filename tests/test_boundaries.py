@@ -20,10 +20,16 @@ def test_neighborhood_spelling_rule() -> None:
     assert canonical_neighborhood(None) == "Unknown"
 
 
-def test_missing_boundaries_are_none(data_dir: Path) -> None:
-    assert boundaries.load_districts(data_dir) is None
-    assert boundaries.load_neighborhoods(data_dir) is None
-    assert boundaries.district_outline(data_dir, "WESTERN") == []
+def test_a_data_dir_without_boundaries_gets_the_shipped_ones(data_dir: Path) -> None:
+    assert not boundaries.boundaries_dir(data_dir).exists()
+    for vintage in boundaries.VINTAGES:
+        districts = boundaries.load_districts(data_dir, vintage)
+        assert sorted(f["properties"]["district"] for f in districts["features"]) == sorted(
+            DISTRICTS
+        )
+    assert len(boundaries.load_neighborhoods(data_dir)["features"]) == 278
+    assert boundaries.district_outline(data_dir, "WESTERN")
+    assert boundaries.district_outline(data_dir, "NOWHERE") == []
 
 
 def test_install_real_boundaries(data_dir: Path) -> None:

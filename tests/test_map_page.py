@@ -71,7 +71,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-def page_for(frame: pd.DataFrame, data_dir: Path) -> tuple[MapPage, FilterState, DashboardContext]:
+def page_for(
+    frame: pd.DataFrame, data_dir: Path | None
+) -> tuple[MapPage, FilterState, DashboardContext]:
     context = DashboardContext(frame=frame, data_dir=data_dir)
     state = FilterState()
     page = MapPage(context, state)
@@ -163,10 +165,23 @@ def test_point_popup_shows_offense_date_and_block(frame: pd.DataFrame, installed
     assert props["block"] in page.point_popup.value
 
 
-def test_without_boundaries_the_map_still_draws_points_and_says_why(
+def test_a_data_dir_without_boundaries_draws_the_shipped_outlines(
     frame: pd.DataFrame, tmp_path: Path
 ) -> None:
     page, _, _ = page_for(frame, tmp_path)
+    assert not boundaries.boundaries_dir(tmp_path).exists()
+    features = page.area_layers[DISTRICTS_LABEL].data["features"]
+    assert sorted(f["properties"]["district"] for f in features) == sorted(DISTRICTS)
+    assert len(page.areas[NEIGHBORHOODS_LABEL]["features"]) == 278
+    assert page.boundary_note.value == ""
+    assert not page.level.disabled
+    assert page.message.value == ""
+
+
+def test_without_any_data_dir_the_map_still_draws_points_and_says_why(
+    frame: pd.DataFrame,
+) -> None:
+    page, _, _ = page_for(frame, None)
     assert page.area_layers == {}
     assert "No police districts and neighborhoods boundaries are installed" in (
         page.boundary_note.value

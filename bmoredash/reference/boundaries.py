@@ -1,8 +1,14 @@
-"""Police district and neighborhood polygons kept in the data directory.
+"""Police district, neighborhood, CSA and city polygons for the maps.
 
-The dashboard map and the report maps read them from ``<data_dir>/boundaries/``, filled by
-``bmoredash fetch`` or ``install_from`` (local files). Feature names are normalised to the
-store's spelling so a polygon and the rows it holds share one name.
+The dashboard map and the report maps read district and neighborhood polygons from
+``<data_dir>/boundaries/`` (full detail, filled by ``bmoredash fetch`` or ``install_from``)
+and, when that folder has none, from the simplified copies shipped in the package
+(``reference/data/boundaries/``, built by ``scripts/build_reference_boundaries.py``), so a
+fresh clone draws outlines offline. Feature names are normalised to the store's spelling so
+a polygon and the rows it holds share one name.
+
+Reading order: this module reads only ``config`` and ``schema``; it is reference data at the
+base of the package, below clean, fetch and demo, which read it.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -72,15 +79,33 @@ def _first_property(props: dict[str, Any], keys: Iterable[str]) -> str | None:
     return None
 
 
-def load_districts(data_dir: Path, vintage: str = "2023") -> dict[str, Any] | None:
-    """District polygons with ``properties["district"]`` canonical; None when not installed."""
+@cache
+def _shipped_text(key: str) -> str:
+    return (SHIPPED_DIR / SHIPPED_FILES[key]).read_text("utf-8")
+
+
+def load_shipped(key: str) -> dict[str, Any]:
+    """A fresh copy of one shipped file (callers may modify it; the text is read once)."""
+    if key not in SHIPPED_FILES:
+        raise ValueError(f"unknown shipped boundary {key!r}; known: {list(SHIPPED_FILES)}")
+    return json.loads(_shipped_text(key))
+
+
+def _installed_or_shipped(data_dir: Path | None, key: str) -> dict[str, Any]:
+    """The data directory's file when there is one (full detail wins), else the shipped one."""
+    if data_dir is not None:
+        data = _read_geojson(boundaries_dir(Path(data_dir)) / BOUNDARY_FILES[key])
+        if data is not None:
+            return data
+    return load_shipped(key)
+
+
+def load_districts(data_dir: Path | None, vintage: str = "2023") -> dict[str, Any]:
+    """District polygons with ``properties["district"]`` canonical: the data directory's,
+    else the shipped simplified ones (so never None now; the type stays for callers)."""
     if vintage not in VINTAGES:
         raise ValueError(f"unknown vintage {vintage!r}; valid: {', '.join(VINTAGES)}")
-    data = _read_geojson(
-        boundaries_dir(Path(data_dir)) / BOUNDARY_FILES[f"police_districts_{vintage}"]
-    )
-    if data is None:
-        return None
+    data = _installed_or_shipped(data_dir, f"police_districts_{vintage}")
     for feature in data["features"]:
         props = feature.setdefault("properties", {}) or {}
         feature["properties"] = props
@@ -91,16 +116,25 @@ def load_districts(data_dir: Path, vintage: str = "2023") -> dict[str, Any] | No
     return data
 
 
-def load_neighborhoods(data_dir: Path) -> dict[str, Any] | None:
-    """Neighborhood polygons with ``properties["neighborhood"]`` in the store's spelling."""
-    data = _read_geojson(boundaries_dir(Path(data_dir)) / BOUNDARY_FILES["neighborhoods"])
-    if data is None:
-        return None
+def load_neighborhoods(data_dir: Path | None) -> dict[str, Any]:
+    """Neighborhood polygons with ``properties["neighborhood"]`` in the store's spelling:
+    the data directory's, else the shipped simplified ones."""
+    data = _installed_or_shipped(data_dir, "neighborhoods")
     for feature in data["features"]:
         props = feature.setdefault("properties", {}) or {}
         feature["properties"] = props
         props["neighborhood"] = canonical_neighborhood(_first_property(props, _NEIGHBORHOOD_KEYS))
     return data
+
+
+def load_csas() -> dict[str, Any]:
+    """The 56 Community Statistical Areas (BNIA, 2010; ``properties["name"]``), shipped only."""
+    return load_shipped("csas")
+
+
+def load_city() -> dict[str, Any]:
+    """The city line (one feature), shipped only: the frame for a map with no tiles."""
+    return load_shipped("city")
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
@@ -115,12 +149,10 @@ def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
 
 
 def district_outline(
-    data_dir: Path, district: str, vintage: str = "2023"
+    data_dir: Path | None, district: str, vintage: str = "2023"
 ) -> list[list[tuple[float, float]]]:
-    """Outer rings of one district (all nine for ``CITYWIDE``); empty when not installed."""
+    """Outer rings of one district (all nine for ``CITYWIDE``); empty for an unknown name."""
     data = load_districts(data_dir, vintage)
-    if data is None:
-        return []
     wanted = canonical_district(district) if district != "CITYWIDE" else None
     rings: list[list[tuple[float, float]]] = []
     for feature in data["features"]:
