@@ -7,8 +7,10 @@ and, when that folder has none, from the simplified copies shipped in the packag
 fresh clone draws outlines offline. Feature names are normalised to the store's spelling so
 a polygon and the rows it holds share one name.
 
-Reading order: this module reads only ``config`` and ``schema``; it is reference data at the
-base of the package, below clean, fetch and demo, which read it.
+Reading order: this module reads only ``config``, ``files`` and ``schema``; it is reference
+data at the base of the package, below clean, fetch and demo, which read it. That is why
+``fetch`` may import ``BOUNDARY_FILES`` from here: the standard file names are the
+reference package's fact (this module installs and reads them), not a cycle.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from bmoredash.config import boundaries_dir
+from bmoredash.files import atomic_write
 from bmoredash.schema import UNKNOWN_DISTRICT, canonical_district, canonical_neighborhood
 
 #: Standard boundary file names inside ``config.boundaries_dir(data_dir)``.
@@ -170,7 +172,7 @@ def install_from(
     ``source`` is a folder (files found by name, e.g. the shared samples'
     ``Police_Districts.geojson``), a list of files with known names, or a mapping
     key -> file. Every file is checked to be a non-empty FeatureCollection before any is
-    copied; each copy is atomic (temporary file, then rename). Returns key -> path.
+    copied; each copy is atomic (``files.atomic_write``). Returns key -> path.
     """
     chosen = _choose_files(source)
     for path in chosen.values():
@@ -183,14 +185,9 @@ def install_from(
     installed = {}
     for key, path in chosen.items():
         target = target_dir / BOUNDARY_FILES[key]
-        fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            shutil.copyfile(path, tmp)  # contents only: a read-only source stays read-only
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # Contents only (a read-only source must not make a read-only copy), atomically.
+        with path.open("rb") as source_file, atomic_write(target, "wb") as handle:
+            shutil.copyfileobj(source_file, handle)
         installed[key] = target
     return installed
 
