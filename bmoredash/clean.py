@@ -41,7 +41,7 @@ from bmoredash.sources import (
 )
 
 TEXT = pd.StringDtype("pyarrow")
-OCCURRED_DTYPE = pd.DatetimeTZDtype("ns", "America/New_York")
+OCCURRED_DTYPE = pd.DatetimeTZDtype("ns", config.CITY_TZ_NAME)
 UNKNOWN = "Unknown"
 INSIDE_OUTSIDE: tuple[str, ...] = ("Inside", "Outside", UNKNOWN)
 DISTRICT_CATEGORIES: tuple[str, ...] = (*schema.DISTRICTS, schema.UNKNOWN_DISTRICT)

@@ -11,8 +11,10 @@ from importlib import metadata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-#: Baltimore's clock. Every timestamp in the store is in this zone.
-CITY_TZ = ZoneInfo("America/New_York")
+#: Baltimore's clock. Every timestamp in the store is in this zone; the one place its name
+#: is written (clean's and the store's datetime dtypes are built from it).
+CITY_TZ_NAME = "America/New_York"
+CITY_TZ = ZoneInfo(CITY_TZ_NAME)
 
 #: Environment variable naming the data directory.
 DATA_DIR_ENV = "BMOREDASH_DATA_DIR"

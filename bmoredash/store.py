@@ -81,7 +81,7 @@ _VERSION_RE = re.compile(r"^store-(\d+)$")
 _SNAPSHOT_RE = re.compile(r"^s(\d+)$")
 _LOCK_FILE = ".lock"
 _SORTED_KEY = b"bmoredash.sorted_by"
-_TZ = "America/New_York"
+_TZ = config.CITY_TZ_NAME
 _DATETIME_DTYPE = pd.DatetimeTZDtype("ns", _TZ)
 _STRING_DTYPE = pd.StringDtype("pyarrow")
 #: Arrow -> pandas dtypes on read; dictionaries become categoricals without help.
