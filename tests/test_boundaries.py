@@ -1,15 +1,21 @@
-"""Boundary files: installed under standard names, names normalised to the store's spelling."""
+"""Boundary files: installed under standard names, names normalised to the store's spelling,
+and the simplified copies shipped in the package used when a data directory has none."""
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+import shapely
+from shapely.geometry import shape
 
 from bmoredash.reference import boundaries
-from bmoredash.schema import DISTRICTS, canonical_neighborhood
+from bmoredash.reference.neighborhoods import known_neighborhoods
+from bmoredash.schema import DISTRICTS, canonical_district, canonical_neighborhood
 from tests.conftest import require_shared
 
 
@@ -83,3 +89,143 @@ def test_reference_sits_at_the_base_of_the_reading_order() -> None:
             ours = [n for n in names if n.startswith("bmoredash") and n != "bmoredash"]
             outside = [n for n in ours if not n.startswith("bmoredash.reference")]
             assert not outside or any(n in allowed for n in outside), (path.name, outside)
+
+
+# --------------------------------------------------------------------------------------
+# Shipped simplified boundaries (bmoredash/reference/data/boundaries/): no ../shared needed
+# --------------------------------------------------------------------------------------
+
+#: shipped key -> feature count (districts: 9 in both vintages; 278 neighborhoods; BNIA's
+#: 55 CSAs of 2010 + "Unassigned -- Jail"; one city line).
+SHIPPED_COUNTS = {
+    "police_districts_pre2023": 9,
+    "police_districts_2023": 9,
+    "neighborhoods": 278,
+    "csas": 56,
+    "city": 1,
+}
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_reference_boundaries.py"
+
+
+def _names(key: str) -> list[str]:
+    return [f["properties"]["name"] for f in boundaries.load_shipped(key)["features"]]
+
+
+def test_shipped_files_load_with_their_feature_counts() -> None:
+    assert set(boundaries.SHIPPED_FILES) == set(SHIPPED_COUNTS)
+    for key, count in SHIPPED_COUNTS.items():
+        data = boundaries.load_shipped(key)
+        assert data["type"] == "FeatureCollection"
+        assert len(data["features"]) == count, key
+        assert len(set(_names(key))) == count, f"{key}: a name is repeated"
+        for feature in data["features"]:
+            assert set(feature["properties"]) == {"name"}
+            geometry = shape(feature["geometry"])
+            assert geometry.geom_type in ("Polygon", "MultiPolygon")
+            assert geometry.is_valid and not geometry.is_empty, feature["properties"]
+            west, south, east, north = geometry.bounds
+            assert -76.72 < west < east < -76.52 and 39.19 < south < north < 39.38
+    assert boundaries.load_csas()["features"] and len(boundaries.load_city()["features"]) == 1
+    assert "Unassigned -- Jail" in _names("csas")
+
+
+def test_shipped_copies_are_fresh() -> None:
+    first = boundaries.load_shipped("neighborhoods")
+    first["features"].clear()
+    assert len(boundaries.load_shipped("neighborhoods")["features"]) == 278
+    with pytest.raises(ValueError, match="unknown shipped boundary"):
+        boundaries.load_shipped("wards")
+
+
+def test_every_canonical_district_has_a_shipped_polygon_in_both_vintages() -> None:
+    for vintage in boundaries.VINTAGES:
+        names = _names(f"police_districts_{vintage}")
+        assert sorted(names) == sorted(DISTRICTS), vintage
+        assert all(canonical_district(n) == n for n in names)
+        for district in DISTRICTS:
+            assert boundaries.district_outline(None, district, vintage), (vintage, district)
+        assert len(boundaries.district_outline(None, "CITYWIDE", vintage)) >= 9
+
+
+def test_every_neighborhood_in_the_table_has_a_shipped_polygon() -> None:
+    # NOTE: the table writes "CARE" (the neighborhood's published name, an acronym); the
+    # store spells every name with canonical_neighborhood ("Care"), and so do the polygons.
+    store_names = {canonical_neighborhood(n) for n in known_neighborhoods()}
+    shipped = set(_names("neighborhoods"))
+    assert store_names == shipped
+    assert all(canonical_neighborhood(n) == n for n in shipped)
+    loaded = boundaries.load_neighborhoods(None)
+    assert {f["properties"]["neighborhood"] for f in loaded["features"]} == store_names
+
+
+def test_shipped_boundaries_are_small() -> None:
+    files = [boundaries.SHIPPED_DIR / name for name in boundaries.SHIPPED_FILES.values()]
+    total = sum(path.stat().st_size for path in files)
+    assert total < 350 * 1024, f"shipped boundaries are {total / 1024:.0f} KB"
+    assert (boundaries.SHIPPED_DIR / "SOURCES.md").is_file()
+
+
+def test_shipped_boundaries_are_package_data() -> None:
+    text = (SCRIPT.parent.parent / "pyproject.toml").read_text("utf-8")
+    assert '"reference/data/*"' in text and '"reference/data/boundaries/*"' in text
+
+
+def test_data_dir_files_win_over_the_shipped_ones(data_dir: Path, tmp_path: Path) -> None:
+    one = {
+        "type": "Feature",
+        "properties": {"Dist_Name": "Western"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[-76.7, 39.3], [-76.6, 39.3], [-76.6, 39.32], [-76.7, 39.3]]],
+        },
+    }
+    source = tmp_path / "police_districts_2023.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [one]}))
+    boundaries.install_from([source], data_dir)
+    assert [
+        f["properties"]["district"] for f in boundaries.load_districts(data_dir)["features"]
+    ] == ["WESTERN"]
+    # the other vintage and the neighborhoods are not installed: shipped ones fill in
+    assert len(boundaries.load_districts(data_dir, "pre2023")["features"]) == 9
+    assert len(boundaries.load_neighborhoods(data_dir)["features"]) == 278
+
+
+# --------------------------------------------------------------------------------------
+# Recounted from ../shared (skip, saying why, where it is absent)
+# --------------------------------------------------------------------------------------
+
+
+def _build_script() -> ModuleType:
+    """The build script as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("build_reference_boundaries", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_counts_and_names_match_the_shared_sources() -> None:
+    folder = require_shared("boundaries")
+    script = _build_script()
+    for key, (filename, name_of) in script.SOURCES.items():
+        source = json.loads((folder / filename).read_text("utf-8"))["features"]
+        assert len(source) == SHIPPED_COUNTS[key], key
+        assert _names(key) == [name_of(f["properties"]) for f in source], key
+
+
+def test_shipped_polygons_keep_their_sources_area() -> None:
+    folder = require_shared("boundaries")
+    script = _build_script()
+    for key, (filename, _) in script.SOURCES.items():
+        source = json.loads((folder / filename).read_text("utf-8"))["features"]
+        for original, simple in zip(source, boundaries.load_shipped(key)["features"], strict=True):
+            before = shapely.make_valid(shape(original["geometry"])).area
+            after = shape(simple["geometry"]).area
+            assert abs(after / before - 1) < 0.03, (key, simple["properties"]["name"])
+
+
+def test_the_build_script_reproduces_the_shipped_files(tmp_path: Path) -> None:
+    folder = require_shared("boundaries")
+    assert _build_script().main(["--shared", str(folder), "--out", str(tmp_path)]) == 0
+    for name in boundaries.SHIPPED_FILES.values():
+        assert (tmp_path / name).read_bytes() == (boundaries.SHIPPED_DIR / name).read_bytes()

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from shapely.geometry import Point, shape
 
-from bmoredash.reference import cvi
+from bmoredash.reference import boundaries, cvi
 from bmoredash.schema import CITY_BBOX, DISTRICTS
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -77,6 +78,30 @@ def test_neighborhood_programs_sit_near_their_neighborhood(programs: pd.DataFram
         cvi.distance_km(39.3038, -76.6426, sandtown["map_latitude"], sandtown["map_longitude"])
         < 0.5
     )
+
+
+def test_mapped_programs_lie_in_their_district_and_neighborhood(programs: pd.DataFrame) -> None:
+    # Against the outlines shipped in the package: no ../shared needed.
+    city = shape(boundaries.load_city()["features"][0]["geometry"])
+    districts = {
+        f["properties"]["district"]: shape(f["geometry"])
+        for f in boundaries.load_districts(None, "2023")["features"]
+    }
+    hoods = {
+        f["properties"]["neighborhood"]: shape(f["geometry"])
+        for f in boundaries.load_neighborhoods(None)["features"]
+    }
+    mapped = programs[programs["map_latitude"].notna()]
+    assert len(mapped) > 0
+    for row in mapped.itertuples():
+        point = Point(row.map_longitude, row.map_latitude)
+        assert city.contains(point), row.name
+        assert any(districts[d].contains(point) for d in row.districts), row.name
+        # NOTE: an address-block point may sit just over the line of the neighborhood the
+        # program serves (Safe Streets Belvedere: Pimlico Good Neighbors, serving Central
+        # Park Heights); a neighborhood-centre point must be inside it.
+        if row.location_basis.startswith("neighborhood centre"):
+            assert any(hoods[n].contains(point) for n in row.neighborhoods), row.name
 
 
 def test_nearest_programs_are_ordered_by_distance(programs: pd.DataFrame) -> None:

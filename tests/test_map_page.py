@@ -58,6 +58,13 @@ def frame() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with no boundary files: the map draws the package's shipped ones
+    (so these tests need no ../shared)."""
+    return tmp_path_factory.mktemp("shipped-boundaries")
+
+
+@pytest.fixture(scope="module")
+def full_detail(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the real 2023 district and neighborhood boundaries."""
     shared = require_shared("boundaries")
     data_dir = tmp_path_factory.mktemp("with-boundaries")
@@ -163,6 +170,28 @@ def test_point_popup_shows_offense_date_and_block(frame: pd.DataFrame, installed
     assert props["offense"].title() in page.point_popup.value
     assert props["date"] in page.point_popup.value
     assert props["block"] in page.point_popup.value
+
+
+def _vertices(data: dict) -> int:
+    """Points in every ring of every feature."""
+
+    def count(coords: list) -> int:
+        return 1 if isinstance(coords[0], float | int) else sum(count(c) for c in coords)
+
+    return sum(count(f["geometry"]["coordinates"]) for f in data["features"])
+
+
+def test_a_data_dirs_own_boundaries_win_over_the_shipped_ones(
+    frame: pd.DataFrame, full_detail: Path, installed: Path
+) -> None:
+    page, _, context = page_for(frame, full_detail)
+    features = page.area_layers[DISTRICTS_LABEL].data["features"]
+    assert sorted(f["properties"]["district"] for f in features) == sorted(DISTRICTS)
+    shipped = DashboardContext(frame=frame, data_dir=installed)
+    # the installed files are full detail: many times the shipped files' coordinates
+    assert _vertices(context.districts_geojson()) > 5 * _vertices(shipped.districts_geojson())
+    hoods = context.neighborhoods_geojson()
+    assert _vertices(hoods) > 5 * _vertices(shipped.neighborhoods_geojson())
 
 
 def test_a_data_dir_without_boundaries_draws_the_shipped_outlines(
