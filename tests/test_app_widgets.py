@@ -419,10 +419,10 @@ def test_link_shows_the_state_and_a_link_opens_that_view(real_dir):
     view = app.view()
     assert (view.window.start, view.window.end) == (date(2023, 1, 1), date(2023, 12, 31))
     assert 'value="?district=SOUTHERN&amp;neighborhood=Southern%20Hood%203&amp;year=2023' in (
-        app.link.value
+        app.link.html.value
     )
     app.filter_bar.district.value = "EASTERN"
-    assert "district=EASTERN" in app.link.value and "neighborhood" not in app.link.value
+    assert "district=EASTERN" in app.link.html.value and "neighborhood" not in app.link.html.value
 
 
 def test_a_preheated_kernel_builds_first_then_applies_the_visitors_link(real_dir, monkeypatch):
@@ -448,23 +448,23 @@ def test_a_preheated_kernel_builds_first_then_applies_the_visitors_link(real_dir
     assert app.container.children == (app.pages["victims"].widget,)
     assert app.nav_buttons["victims"].button_style == "primary"
     assert "BOGUS" in app.messages.value
-    assert app.link.value == direct.link.value
+    assert app.link.html.value == direct.link.html.value
     assert app.pages["victims"].summary.value == direct.pages["victims"].summary.value
     assert "Southern" in app.pages["victims"].summary.value
 
 
 def test_download_builds_the_filtered_rows(app, incidents):
     sent = {}
-    app.send_file = lambda name, text: sent.update(name=name, text=text)
+    app.download.send_file = lambda name, text: sent.update(name=name, text=text)
     app.filter_bar.district.value = "WESTERN"
-    app.download.click()
+    app.download.button.click()
     this_year, _ = agg.ytd_windows(THROUGH)
     expected = _western(incidents, window=this_year)
     lines = sent["text"].strip().splitlines()
     assert lines[0].split(",")[:3] == ["record_id", "incident_id", "occurred_at"]
     assert len(lines) - 1 == len(expected)
     assert sent["name"] == "bmoredash-western-20250101-20250614.csv"
-    assert f"{len(expected):,} rows" in app.download_note.value
+    assert f"{len(expected):,} rows" in app.download.note.value
 
 
 def test_missing_store_gives_a_message_not_a_traceback(tmp_path):

@@ -222,10 +222,10 @@ def test_the_download_holds_no_victim_columns(tmp_path: Path) -> None:
     data_dir = _write(tmp_path, demo=False)
     app = build_app(context=DashboardContext.from_store(data_dir), query="")
     sent: dict[str, str] = {}
-    app.send_file = lambda name, text: sent.update(name=name, text=text)
+    app.download.send_file = lambda name, text: sent.update(name=name, text=text)
     app.filter_bar.district.value = "WESTERN"
     app.filter_bar.offense.value = ("HOMICIDE",)
-    app.download.click()
+    app.download.button.click()
     header = sent["text"].splitlines()[0].split(",")
     assert header[:3] == ["record_id", "incident_id", "occurred_at"]
     assert not set(VICTIM_COLUMNS) & set(header)

@@ -225,7 +225,7 @@ def test_the_dashboard_and_the_download_equal_the_reference(
         assert view.current.index.tolist() == reference.index.tolist(), state.to_query()
         want = _ids(view.selection.apply(everything))
         assert len(want) == len(reference)
-        assert _ids(dashboard._export_rows(view)) == want, state.to_query()
+        assert _ids(dashboard.download.export_rows(view)) == want, state.to_query()
         nonempty += bool(want)
     assert nonempty >= N_SELECTIONS // 2
 

@@ -7,13 +7,13 @@ outside the chosen district cannot be picked.
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import ipywidgets as widgets
 
-from bmoredash import selection
+from bmoredash import selection, style
 from bmoredash.aggregate import INCIDENTS, VICTIMS
+from bmoredash.app import html as app_html
 from bmoredash.app.context import DashboardContext
 from bmoredash.app.state import FilterState, neighborhood_options, range_problem
 from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES
@@ -115,7 +115,7 @@ class FilterBar:
             layout=widgets.Layout(width="auto"),
         )
         self.hint = widgets.HTML(
-            '<span style="font-size:12px;color:#555">Offense: none selected means all Part 1 '
+            '<span class="bmd-hint">Offense: none selected means all Part 1 '
             "offenses; Ctrl/Cmd-click or Shift+arrows to pick several.</span>"
         )
         self.note = widgets.HTML("")
@@ -140,7 +140,7 @@ class FilterBar:
                 self.note,
             ],
             layout=widgets.Layout(
-                width="100%", border="1px solid #ddd", padding="6px", margin="0 0 8px 0"
+                width="100%", border=f"1px solid {style.RULE}", padding="6px", margin="0 0 8px 0"
             ),
         )
         self.widget.add_class("bmd-filters")
@@ -273,4 +273,4 @@ class FilterBar:
 
 
 def _note(text: str) -> str:
-    return f'<span role="status" style="color:#8a4b00">{html.escape(text)}</span>'
+    return app_html.status(text, caution=True)

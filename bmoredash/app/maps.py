@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import mapping, shape
 
-from bmoredash.schema import OFFENSES, PROPERTY, VIOLENT
+from bmoredash import style
+from bmoredash.schema import OFFENSES
 
 #: Environment variable choosing the map tiles: ``none``, ``openstreetmap`` or a URL template
 #: such as ``https://tiles.example.org/{z}/{x}/{y}.png``.
@@ -45,13 +46,6 @@ SIMPLIFY_DEG = 0.0001
 #: pane, on top of every vector layer sharing that pane).
 POINTS_PANE = "bmdPoints"
 PANES = {POINTS_PANE: {"zIndex": 450}}
-
-#: Sequential fill colours (light = few, dark = many); ColorBrewer Purples, 7 classes, so
-#: that the red (violent) and blue (property) points stay readable on top.
-FILL_COLORS = ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486")
-ZERO_COLOR = "#ffffff"
-GROUP_COLORS = {VIOLENT: "#e31a1c", PROPERTY: "#1f78b4"}
-OTHER_COLOR = "#555555"
 
 
 # --------------------------------------------------------------------------------------
@@ -142,7 +136,7 @@ def class_bounds(low: int, top: int) -> list[tuple[int, int]]:
     if top <= 0:
         return []
     low = max(1, min(low, top))
-    steps = len(FILL_COLORS)
+    steps = len(style.FILL_COLORS)
     edges = [low + (top - low + 1) * i / steps for i in range(steps + 1)]
     bounds = []
     for i in range(steps):
@@ -155,11 +149,11 @@ def class_bounds(low: int, top: int) -> list[tuple[int, int]]:
 def fill_color(count: int, top: int, low: int = 1) -> str:
     """The fill for ``count`` on equal intervals from ``low`` to ``top`` (zero is white)."""
     if count <= 0 or top <= 0:
-        return ZERO_COLOR
-    for color, (first, last) in zip(FILL_COLORS, class_bounds(low, top), strict=True):
+        return style.ZERO_FILL
+    for color, (first, last) in zip(style.FILL_COLORS, class_bounds(low, top), strict=True):
         if first <= count <= last:
             return color
-    return FILL_COLORS[0] if count < top else FILL_COLORS[-1]
+    return style.FILL_COLORS[0] if count < top else style.FILL_COLORS[-1]
 
 
 def area_style(count: int, top: int, selected: bool, low: int = 1) -> dict[str, Any]:
@@ -167,7 +161,7 @@ def area_style(count: int, top: int, selected: bool, low: int = 1) -> dict[str, 
     return {
         "fillColor": fill_color(count, top, low),
         "fillOpacity": 0.6,
-        "color": "#111111" if selected else "#555555",
+        "color": style.OUTLINE_SELECTED if selected else style.OUTLINE,
         "weight": 3.5 if selected else 1,
         "opacity": 1,
     }
@@ -178,7 +172,7 @@ def area_layer(areas: Mapping[str, Any], name: str) -> ipyleaflet.GeoJSON:
     return ipyleaflet.GeoJSON(
         data=dict(areas),
         name=name,
-        hover_style={"weight": 3, "color": "#000000", "fillOpacity": 0.8},
+        hover_style={"weight": 3, "color": style.OUTLINE_HOVER, "fillOpacity": 0.8},
     )
 
 
@@ -224,11 +218,11 @@ def legend_html(top: int, label: str, low: int = 1) -> str:
     def swatch(color: str) -> str:
         return (
             f'<span style="display:inline-block;width:14px;height:12px;background:{color};'
-            'border:1px solid #999"></span>'
+            f'border:1px solid {style.OUTLINE}"></span>'
         )
 
-    cells = [f"{swatch(ZERO_COLOR)} 0"]
-    for color, (first, last) in zip(FILL_COLORS, class_bounds(low, top), strict=True):
+    cells = [f"{swatch(style.ZERO_FILL)} 0"]
+    for color, (first, last) in zip(style.FILL_COLORS, class_bounds(low, top), strict=True):
         if last < first:
             continue
         span = f"{first:,}" if first == last else f"{first:,}–{last:,}"
@@ -265,7 +259,7 @@ def located(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def point_color(offense: str) -> str:
-    return GROUP_COLORS.get(OFFENSES.get(offense, ""), OTHER_COLOR)
+    return style.GROUP_COLORS.get(OFFENSES.get(offense, ""), style.OTHER_COLOR)
 
 
 def _latest_located(frame: pd.DataFrame, cap: int, mask: np.ndarray | None) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""The app: title, filter bar, link and download, page navigation, and the refresh loop.
+"""The app: layout and routing (filter bar, link and download, navigation, the page on
+screen) and the refresh loop.
 
 One ``FilterState`` drives everything. A filter change makes one ``FilteredView`` (one
 mask) and refreshes only the page on screen; other pages are refreshed when shown, so a
@@ -8,54 +9,23 @@ and a page that fails to import or build costs its own tab only.
 
 from __future__ import annotations
 
-import html
-import json
 import logging
 import os
 import time
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import Javascript, clear_output, display
 
-from bmoredash import csv_out
+from bmoredash.app import html
 from bmoredash.app.context import DashboardContext, FilteredView, load_context
 from bmoredash.app.filters import FilterBar
 from bmoredash.app.pages import FRIENDLY_ERROR, Page
 from bmoredash.app.registry import PAGES, PageSpec, page_spec
+from bmoredash.app.sharing import Download, LinkBox
 from bmoredash.app.state import FilterState
 from bmoredash.serving.hooks import current_query_string, is_preheated, settle
 
 log = logging.getLogger(__name__)
-
-#: The CSV download stops here: more would be slow to send through the kernel's socket.
-MAX_DOWNLOAD_ROWS = 50_000
-#: Columns the public download leaves out: row by row they would give each victim's age,
-#: sex and race, which the Victims page only shows in protected counts. BPD publishes the
-#: full rows on Open Baltimore; analysts read them with ``bmoredash.load_incidents``.
-PRIVATE_COLUMNS: tuple[str, ...] = (
-    "victim_age",
-    "victim_gender",
-    "victim_race",
-    "victim_ethnicity",
-)
-
-_CSS = """
-<style>
-.bmd-app { max-width: 1140px; }
-.bmd-app h1 { font-size: 1.5rem; margin: 4px 0; }
-.bmd-app h2 { font-size: 1.25rem; margin: 8px 0 2px 0; }
-.bmd-app h3 { font-size: 1.05rem; margin: 8px 0 2px 0; }
-.bmd-app .widget-label { white-space: normal; }
-.bmd-app table th, .bmd-app table td { padding: 2px 6px; border-bottom: 1px solid #e4e4e4; }
-.bmd-app table caption { text-align: left; font-weight: 600; }
-.bmd-app input.bmd-link { width: 100%; max-width: 340px; font-family: monospace; }
-.bmd-nav .jupyter-button { margin: 2px; }
-.bmd-wrap > * { margin: 2px 12px 2px 0; }
-.bmd-card { flex: 1 1 160px; max-width: 340px; border: 1px solid #ccc; border-radius: 6px;
-            padding: 8px; margin: 4px; }
-</style>
-"""
 
 
 class DashboardApp:
@@ -75,17 +45,8 @@ class DashboardApp:
 
         self.filter_bar = FilterBar(context, self.state)
         self.messages = widgets.HTML("")
-        self.link = widgets.HTML("")
-        self.download = widgets.Button(
-            description="Download rows (CSV)",
-            icon="download",
-            tooltip="The filtered rows of the selected period as a CSV file",
-            layout=widgets.Layout(width="auto"),
-        )
-        self.download_note = widgets.HTML("")
-        self._browser = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
-        self._address = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
-        self.download.on_click(self._on_download)
+        self.link = LinkBox()
+        self.download = Download(context, self.view)
         self.nav_buttons: dict[str, widgets.Button] = {}
         for spec in self.specs:
             button = widgets.Button(
@@ -102,15 +63,9 @@ class DashboardApp:
         self.nav.add_class("bmd-nav")
         self.container = widgets.Box(layout=widgets.Layout(width="100%", min_width="0"))
         # The page title is the notebook's own markdown cell; this adds the app's styles.
-        title = widgets.HTML(_CSS)
+        title = widgets.HTML(html.styles())
         tools = widgets.HBox(
-            [
-                self.link,
-                widgets.VBox(
-                    [self.download, self.download_note],
-                    layout=widgets.Layout(align_items="flex-start"),
-                ),
-            ],
+            [self.link.widget, self.download.widget],
             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
         )
         self.widget = widgets.VBox(
@@ -121,8 +76,6 @@ class DashboardApp:
                 tools,
                 self.nav,
                 self.container,
-                self._browser,
-                self._address,
             ],
             layout=widgets.Layout(width="100%", min_width="0", padding="0 4px"),
         )
@@ -144,12 +97,7 @@ class DashboardApp:
         if not messages:
             self.messages.value = ""
             return
-        items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
-        self.messages.value = (
-            '<div role="status" style="background:#eef5fb;border:1px solid #0072B2;'
-            'padding:4px 8px;border-radius:4px">Parts of the link were not understood and '
-            f"were left out:<ul style='margin:2px 0'>{items}</ul></div>"
-        )
+        self.messages.value = html.render("link_messages", messages=messages)
 
     def apply_link(self, query: str) -> None:
         """Show the view ``query`` asks for (the filters and the page), as one change."""
@@ -183,9 +131,7 @@ class DashboardApp:
             return self.pages[slug]
         except Exception:
             log.exception("could not build the %s page", slug)
-            self.placeholders[slug] = widgets.HTML(
-                f'<div role="alert" style="color:#8a1c1c">{FRIENDLY_ERROR}</div>'
-            )
+            self.placeholders[slug] = widgets.HTML(html.alert(FRIENDLY_ERROR))
             return None
 
     def show(self, slug: str) -> None:
@@ -211,7 +157,7 @@ class DashboardApp:
         return self.last_refresh_ms
 
     def _on_filters(self, change: dict) -> None:
-        self.download_note.value = ""
+        self.download.note.value = ""
         self._update_link()
         self.refresh_visible()
 
@@ -222,109 +168,11 @@ class DashboardApp:
     # Link and download ------------------------------------------------------------------
 
     def _update_link(self) -> None:
-        query = self.state.to_query()
-        relative = f"?{query}" if query else "?"
-        self._sync_address_bar(query)
-        escaped = html.escape(relative, quote=True)
-        script = (
-            "var i=this.parentNode.querySelector('input');"
-            "var u=location.origin+location.pathname+i.value;"
-            "var b=this;var done=function(){b.textContent='Copied';"
-            "setTimeout(function(){b.textContent='Copy link'},1500)};"
-            "if(navigator.clipboard){navigator.clipboard.writeText(u).then(done,function(){"
-            "i.select();document.execCommand('copy');done()})}"
-            "else{i.select();document.execCommand('copy');done()}"
-        )
-        self.link.value = (
-            '<div class="bmd-linkbox"><label style="display:block;font-size:13px">'
-            "Link to this view"
-            f'<input class="bmd-link" type="text" readonly value="{escaped}" '
-            'aria-label="Link to this view" onfocus="this.select()"></label>'
-            f'<button type="button" class="jupyter-button" onclick="{html.escape(script)}">'
-            "Copy link</button> "
-            f'<a href="{escaped}" style="font-size:13px">Open this view</a></div>'
-        )
-
-    def _sync_address_bar(self, query: str) -> None:
-        """Put the view in the browser's address bar too, so a bookmark or a reload keeps it.
-
-        ``replaceState`` changes the address without a new page load or history entry.
-        Only inside a kernel (a script run prints nothing).
-        """
-        from IPython import get_ipython
-
-        if get_ipython() is None:
-            return
-        search = json.dumps(f"?{query}" if query else "")
-        code = (
-            "try{history.replaceState(history.state,'',location.pathname+"
-            f"{search}+location.hash)}}catch(e){{}}"
-        )
-        with self._address:
-            clear_output()
-            display(Javascript(code))
-
-    def _export_rows(self, view: FilteredView):
-        """The rows to download: every column from the store when there is one, less the
-        ``PRIVATE_COLUMNS``."""
-        if self.context.data_dir is not None:
-            from bmoredash import store
-
-            rows = store.load_incidents(self.context.data_dir, view.selection)
-        else:
-            rows = view.current
-        return rows.drop(columns=[c for c in PRIVATE_COLUMNS if c in rows.columns])
-
-    def _on_download(self, _button: widgets.Button) -> None:
-        try:
-            view = self.view()
-            rows = self._export_rows(view)
-            total = len(rows)
-            if total > MAX_DOWNLOAD_ROWS:
-                rows = rows.sort_values("occurred_at").iloc[-MAX_DOWNLOAD_ROWS:]
-            csv_text = csv_out.to_csv(rows)
-            name = _download_name(view)
-            self.send_file(name, csv_text)
-            note = f"{len(rows):,} rows saved as {name}."
-            if total > MAX_DOWNLOAD_ROWS:
-                note = (
-                    f"The selection has {total:,} rows; the download holds the latest "
-                    f"{MAX_DOWNLOAD_ROWS:,}. Narrow the filters, or use the bmoredash "
-                    "command line for everything."
-                )
-            self.download_note.value = f'<span role="status">{html.escape(note)}</span>'
-        except Exception:
-            log.exception("download failed")
-            self.download_note.value = (
-                '<span role="alert" style="color:#8a1c1c">The download could not be made. '
-                "Try again with narrower filters.</span>"
-            )
-
-    def send_file(self, name: str, text: str) -> None:
-        """Have the browser save ``text`` as ``name`` (a Blob link clicked by script)."""
-        template = (
-            "(function(){var b=new Blob([TEXT],{type:'text/csv;charset=utf-8'});"
-            "var a=document.createElement('a');a.href=URL.createObjectURL(b);a.download=NAME;"
-            "document.body.appendChild(a);a.click();"
-            "setTimeout(function(){URL.revokeObjectURL(a.href);a.remove()},2000)})();"
-        )
-        code = template.replace("NAME", json.dumps(name)).replace("TEXT", json.dumps(text))
-        with self._browser:
-            clear_output()
-            display(Javascript(code))
-
-
-def _download_name(view: FilteredView) -> str:
-    place = view.neighborhood or view.district
-    slug = "".join(c if c.isalnum() else "-" for c in place.lower()).strip("-")
-    return f"bmoredash-{slug}-{view.window.start:%Y%m%d}-{view.window.end:%Y%m%d}.csv"
+        self.link.update(self.state.to_query())
 
 
 def _error_widget(message: str) -> widgets.HTML:
-    return widgets.HTML(
-        f'<div role="alert" style="border:1px solid #8a1c1c;padding:8px;border-radius:4px">'
-        f"{html.escape(message)}</div>"
-    )
+    return widgets.HTML(html.styles() + html.alert(message, box=True))
 
 
 def build_app(

@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 import ipywidgets as widgets
 
+from bmoredash.app import html as app_html
+from bmoredash.vocabulary import DEMO_BANNER
+
 if TYPE_CHECKING:
     from bmoredash.app.context import DashboardContext, FilteredView
     from bmoredash.app.state import FilterState
@@ -55,13 +58,7 @@ def data_note_html(context: DashboardContext) -> str:
     through = f"{context.data_through:%B %-d, %Y}" if context.data_through else "unknown"
     note = f'<p class="bmd-through">Data through {html.escape(through)}, updated weekly.</p>'
     if context.is_demo:
-        banner = (
-            '<div class="bmd-demo" role="note" style="background:#fff3cd;color:#5c4400;'
-            'border:1px solid #e0b400;padding:4px 8px;border-radius:4px;font-weight:600">'
-            "Demo data: generated numbers for trying the dashboard, not real Baltimore crime."
-            "</div>"
-        )
-        note = banner + note
+        note = app_html.render("demo_banner", banner=DEMO_BANNER) + note
     return note
 
 
@@ -115,9 +112,7 @@ class BasePage:
             self.update(view)
         except Exception:
             log.exception("page %s failed to refresh for %s", self.slug, view.describe())
-            self.message.value = (
-                f'<div class="bmd-error" role="alert" style="color:#8a1c1c">{FRIENDLY_ERROR}</div>'
-            )
+            self.message.value = app_html.alert(FRIENDLY_ERROR)
             self.body.layout.display = "none"
         else:
             self.message.value = ""

@@ -17,11 +17,14 @@ import ipywidgets as widgets
 import pandas as pd
 from ipyleaflet import CircleMarker, GeoJSON
 
+from bmoredash import style
+from bmoredash.app import html as app_html
 from bmoredash.app import maps
 from bmoredash.app.pages import BasePage
 from bmoredash.config import PACKAGE_DIR
 from bmoredash.reference import cvi, neighborhoods
 from bmoredash.schema import CITYWIDE
+from bmoredash.style import PROGRAM_OTHER, PROGRAM_TYPE_COLORS
 
 if TYPE_CHECKING:
     from bmoredash.app.context import FilteredView
@@ -30,15 +33,6 @@ log = logging.getLogger(__name__)
 
 ALL_TYPES = "All types"
 NEAREST_COUNT = 5
-TYPE_COLORS = {
-    "street_outreach": "#d95f02",
-    "group_violence": "#7570b3",
-    "hospital": "#e7298a",
-    "school": "#66a61e",
-    "youth": "#1b9e77",
-    "victim_services": "#e6ab02",
-    "mediation": "#a6761d",
-}
 
 INTRO = (
     "<p>Baltimore's <b>community violence intervention (CVI) ecosystem</b> is the set of "
@@ -69,53 +63,10 @@ def neighborhood_centres() -> dict[str, tuple[float, float]]:
     }
 
 
-def _link(url: str, text: str) -> str:
-    if not url.startswith(("https://", "http://")):
-        return html.escape(text)
-    return (
-        f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-        f"{html.escape(text)}</a>"
-    )
-
-
 def program_card(row: pd.Series, distance_km: float | None = None) -> str:
     """One program as an HTML block: name, type, area, description, source and date."""
-    name = _link(row["website"], row["name"]) if row["website"] else html.escape(row["name"])
-    badge = (
-        ""
-        if row["verified"]
-        else ' <span class="bmd-unverified" style="background:#8a1c1c;color:#fff;'
-        'padding:0 5px;border-radius:3px;font-size:85%">unverified: no public source found</span>'
-    )
-    lines = [
-        f'<div class="bmd-cvi-program" style="border-left:4px solid '
-        f'{TYPE_COLORS.get(row["type"], "#666")};padding:4px 10px;margin:8px 0">',
-        f"<b>{name}</b>{badge}",
-        f'<div style="color:#444">{html.escape(row["type_label"])}'
-        + (f" · {html.escape(row['operator'])}" if row["operator"] else "")
-        + "</div>",
-        f"<div>{html.escape(row['description'])}</div>",
-        f"<div><i>Serves:</i> {html.escape(row['area_served'])}"
-        + (f" · <i>Address:</i> {html.escape(row['address'])}" if row["address"] else "")
-        + (
-            f" · about {distance_km:.1f} km away"
-            if distance_km is not None and row["location_basis"] != "none"
-            else ""
-        )
-        + "</div>",
-    ]
-    if row["location_basis"].startswith("neighborhood"):
-        lines.append(
-            '<div style="color:#666;font-size:90%">On the map at the centre of its '
-            "neighborhood (no exact location is published).</div>"
-        )
-    if row["notes"]:
-        lines.append(f'<div style="color:#666;font-size:90%">{html.escape(row["notes"])}</div>')
-    lines.append(
-        f'<div style="font-size:90%">Source: {_link(row["source"], row["source"])} '
-        f"({html.escape(row['source_date'])})</div></div>"
-    )
-    return "\n".join(lines)
+    color = PROGRAM_TYPE_COLORS.get(row["type"], PROGRAM_OTHER)
+    return app_html.render("program_card", row=row, distance_km=distance_km, color=color)
 
 
 def programs_geojson(programs: pd.DataFrame) -> dict:
@@ -124,7 +75,7 @@ def programs_geojson(programs: pd.DataFrame) -> dict:
     for _, row in programs.iterrows():
         if pd.isna(row["map_latitude"]) or pd.isna(row["map_longitude"]):
             continue
-        color = TYPE_COLORS.get(row["type"], "#666")
+        color = PROGRAM_TYPE_COLORS.get(row["type"], PROGRAM_OTHER)
         features.append(
             {
                 "type": "Feature",
@@ -138,7 +89,7 @@ def programs_geojson(programs: pd.DataFrame) -> dict:
                     "area_served": row["area_served"],
                     "location_basis": row["location_basis"],
                     "verified": bool(row["verified"]),
-                    "style": {"color": "#222", "fillColor": color},
+                    "style": {"color": style.FOCUS_EDGE, "fillColor": color},
                 },
             }
         )
@@ -172,7 +123,11 @@ class CviPage(BasePage):
         self.layer.popup = self.popup
         self.layer.on_click(self._program_clicked)
         self.here = CircleMarker(
-            location=maps.CITY_CENTER, radius=12, color="#000", weight=2, fill_opacity=0.0
+            location=maps.CITY_CENTER,
+            radius=12,
+            color=style.OUTLINE_HOVER,
+            weight=2,
+            fill_opacity=0.0,
         )
         districts = self._district_outlines()
         if districts is not None:
@@ -205,13 +160,18 @@ class CviPage(BasePage):
         return GeoJSON(
             data=maps.simplify_areas(data, "district"),
             name="Police districts",
-            style={"color": "#777777", "weight": 1, "fillColor": "#cccccc", "fillOpacity": 0.08},
+            style={
+                "color": style.CONTEXT_EDGE,
+                "weight": 1,
+                "fillColor": style.CONTEXT_FILL,
+                "fillOpacity": 0.08,
+            },
         )
 
     def _key_html(self) -> str:
         items = [
             f'<span style="display:inline-block;width:11px;height:11px;border-radius:6px;'
-            f'background:{TYPE_COLORS[key]}"></span> {html.escape(label)}'
+            f'background:{PROGRAM_TYPE_COLORS[key]}"></span> {html.escape(label)}'
             for key, label in cvi.PROGRAM_TYPES.items()
             if key in set(self.programs["type"])
         ]
@@ -250,7 +210,7 @@ class CviPage(BasePage):
             self.nearest.value = (
                 f'<h3 class="bmd-cvi-nearest">Nearest to {html.escape(view.neighborhood)}</h3>'
                 + ("".join(cards) if cards else "<p>No program of this type has a location.</p>")
-                + '<p style="color:#666;font-size:90%">Distances are straight-line, from the '
+                + '<p class="bmd-muted bmd-small">Distances are straight-line, from the '
                 "centre of the neighborhood.</p>"
             )
         else:

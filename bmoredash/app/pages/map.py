@@ -94,7 +94,7 @@ class MapPage(BasePage):
                 self.map,
                 self.legend,
                 self.status,
-                widgets.HTML(f'<p class="bmd-note" style="color:#444">{NO_RATE_NOTE}</p>'),
+                widgets.HTML(f'<p class="bmd-note">{NO_RATE_NOTE}</p>'),
             ]
         )
 
@@ -119,8 +119,8 @@ class MapPage(BasePage):
             return ""
         what = " and ".join(missing)
         return (
-            '<p class="bmd-boundary-note" role="note" style="background:#eef3f8;padding:6px 8px;'
-            f'border-radius:4px">No {html.escape(what)} boundaries are installed for this data, '
+            '<p class="bmd-boundary-note" role="note">'
+            f"No {html.escape(what)} boundaries are installed for this data, "
             "so the map shows incident points and heat only. Run <code>bmoredash fetch "
             "--boundaries</code> (or install local GeoJSON files) to add them.</p>"
         )

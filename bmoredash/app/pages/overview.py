@@ -40,10 +40,10 @@ def card_html(comparison: Comparison, previous_label: str, unit: str = VICTIMS) 
     )
     return (
         f'<div class="bmd-card" role="group" aria-label="{html.escape(comparison.label)}">'
-        f'<div style="font-size:13px;color:#333">{html.escape(comparison.label)}</div>'
+        f'<div class="bmd-card-label">{html.escape(comparison.label)}</div>'
         f'<div class="bmd-count" style="font-size:28px;font-weight:700">'
         f"{comparison.total:,}</div>"
-        f'<div class="bmd-unit" style="font-size:12px;color:#444">{unit}</div>'
+        f'<div class="bmd-unit">{unit}</div>'
         f'<div style="font-size:13px">{before}</div>'
         f'<div class="bmd-change" style="font-size:14px;font-weight:600">{html.escape(change)}'
         "</div>"
