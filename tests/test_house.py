@@ -88,3 +88,59 @@ def test_filter_state_loads_no_widgets() -> None:
     code = "import bmoredash.app.state, sys; print('ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+#: The reading order, bottom first: a room imports only rooms on lower floors (rooms on
+#: one floor do not import each other). Rooms are ``bmoredash.<name>`` modules or packages.
+FLOORS: tuple[tuple[str, ...], ...] = (
+    ("config", "schema", "files"),
+    ("vocabulary", "style", "periods", "csv_out"),
+    ("coverage", "selection", "reference", "sources"),
+    ("snapshots", "aggregate", "clean", "official"),
+    ("store", "text"),
+    ("ingest", "revisions"),
+    ("fetch", "demo"),
+    ("app", "report"),
+    ("serving",),
+    ("cli",),
+    ("__main__",),
+)
+#: The one documented way a product module reaches the Voila/Jupyter workarounds.
+SERVING_HOOK = ("bmoredash.app.shell", "bmoredash.serving.hooks")
+
+
+def _room(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "(package)"
+
+
+def test_every_module_sits_on_a_floor(graph: grimp.ImportGraph) -> None:
+    rooms = {_room(m) for m in graph.modules} - {"(package)"}
+    placed = {room for floor in FLOORS for room in floor}
+    assert rooms == placed, f"not placed: {rooms - placed}; gone: {placed - rooms}"
+
+
+def test_imports_run_down_the_floors(graph: grimp.ImportGraph) -> None:
+    floor_of = {room: n for n, floor in enumerate(FLOORS) for room in floor}
+    floor_of["(package)"] = len(FLOORS)  # bmoredash/__init__ re-exports from above
+    upward = []
+    for importer in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+            low, high = _room(imported), _room(importer)
+            if low == high or (importer, imported) == SERVING_HOOK:
+                continue
+            if floor_of[low] >= floor_of[high]:
+                upward.append(f"{importer} -> {imported}")
+    assert upward == []
+
+
+def test_product_modules_reach_serving_only_through_the_hook(
+    graph: grimp.ImportGraph,
+) -> None:
+    reaching = {
+        (importer, imported)
+        for imported in graph.find_children("bmoredash.serving") | {"bmoredash.serving"}
+        for importer in graph.find_modules_that_directly_import(imported)
+        if _room(importer) not in {"serving", "cli"}
+    }
+    assert reaching == {SERVING_HOOK}
