@@ -263,7 +263,7 @@ def test_the_command_line_exports_the_same_selection(demo_store: Path, tmp_path:
 #: Where rows may be filtered by place or offense, with the reason.
 FILTER_HOMES = {
     "selection.py": "the rule and its reference implementation",
-    "store.py": "the rule as Arrow predicates (load_incidents)",
+    "store/query.py": "the rule as Arrow predicates (load_incidents)",
     "app/context.py": "the rule as category-code masks (the dashboard's fast path)",
     "clean.py": "conforms published values and counts quality; selects no rows for a view",
     "reference/boundaries.py": "picks a district's outline polygon, not rows",

@@ -607,7 +607,7 @@ def test_a_failed_write_leaves_the_previous_store(
     def boom(*args: Any, **kwargs: Any) -> None:
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(store, step, boom)
+    monkeypatch.setattr(store.query, step, boom)
     with pytest.raises(OSError, match="simulated"):
         write_sample(data_dir, rows=SAMPLE[:2])
     monkeypatch.undo()
@@ -625,7 +625,7 @@ def test_a_failed_switch_leaves_the_previous_store(
     def boom(path: Path, doc: Any) -> None:
         raise OSError("power cut before the switch (simulated)")
 
-    monkeypatch.setattr(store, "_replace_json", boom)
+    monkeypatch.setattr(store.query, "_replace_json", boom)
     with pytest.raises(OSError, match="simulated"):
         write_sample(data_dir, rows=SAMPLE[:2])
     monkeypatch.undo()
@@ -640,6 +640,7 @@ _CHILD = textwrap.dedent(
     """
     import sys, time, pandas as pd
     from bmoredash import store
+    from bmoredash.store import query as internals
     data_dir, frame_path, hook = sys.argv[1], sys.argv[2], sys.argv[3]
     frame = pd.read_pickle(frame_path)
 
@@ -652,7 +653,7 @@ _CHILD = textwrap.dedent(
         return wrapper
 
     if hook != "none":
-        setattr(store, hook, stall(getattr(store, hook)))
+        setattr(internals, hook, stall(getattr(internals, hook)))
     src = [{"source": "kill.csv", "layout": "test", "rows_read": len(frame),
             "rows_kept": len(frame)}]
     while True:

@@ -1,0 +1,46 @@
+"""The store: one memory-mapped Arrow file of incidents, switched atomically with its
+manifest, quality report and quarantine. Re-exports only; see the modules."""
+
+from bmoredash.store.query import (
+    STALE_AFTER_S,
+    MergeOutcome,
+    StoreConflictError,
+    StoreNotFoundError,
+    StoreOverlapError,
+    StoreSchemaError,
+    concat_incidents,
+    conform_incidents,
+    conform_quarantine,
+    load_incidents,
+    merge_and_write,
+    read_coverage,
+    read_manifest,
+    read_quality,
+    read_quarantine,
+    read_snapshots,
+    sum_reports,
+    sweep_stale,
+    write_store,
+)
+
+__all__ = [
+    "STALE_AFTER_S",
+    "MergeOutcome",
+    "StoreConflictError",
+    "StoreNotFoundError",
+    "StoreOverlapError",
+    "StoreSchemaError",
+    "concat_incidents",
+    "conform_incidents",
+    "conform_quarantine",
+    "load_incidents",
+    "merge_and_write",
+    "read_coverage",
+    "read_manifest",
+    "read_quality",
+    "read_quarantine",
+    "read_snapshots",
+    "sum_reports",
+    "sweep_stale",
+    "write_store",
+]
