@@ -208,16 +208,16 @@ def test_a_data_dir_without_boundaries_draws_the_shipped_outlines(
     assert page.message.value == ""
 
 
-def test_without_any_data_dir_the_map_still_draws_points_and_says_why(
+def test_without_any_data_dir_the_map_draws_the_shipped_outlines_and_says_so(
     frame: pd.DataFrame,
 ) -> None:
     page, _, _ = page_for(frame, None)
-    assert page.area_layers == {}
-    assert "No police districts and neighborhoods boundaries are installed" in (
-        page.boundary_note.value
-    )
+    assert set(page.area_layers) == {DISTRICTS_LABEL, NEIGHBORHOODS_LABEL}
+    assert len(page.areas[DISTRICTS_LABEL]["features"]) == 9
+    assert len(page.areas[NEIGHBORHOODS_LABEL]["features"]) == 278
+    assert page.boundary_note.value == ""
     assert len(page.points.data["features"]) > 0
-    assert page.level.disabled
+    assert not page.level.disabled
     assert page.message.value == ""
 
 

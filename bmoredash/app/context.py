@@ -229,25 +229,21 @@ class DashboardContext:
     # Boundaries (lazy: only the map needs them)
     # ----------------------------------------------------------------------------------
 
-    def districts_geojson(self, vintage: str = "2023") -> dict | None:
-        """Police district polygons from the data directory, or None when absent."""
+    def districts_geojson(self, vintage: str = "2023") -> dict:
+        """Police district polygons: the data directory's, else the package's simplified ones."""
         key = f"districts-{vintage}"
         if key not in self._boundaries:
             from bmoredash.reference import boundaries
 
-            self._boundaries[key] = (
-                boundaries.load_districts(self.data_dir, vintage) if self.data_dir else None
-            )
+            self._boundaries[key] = boundaries.load_districts(self.data_dir, vintage)
         return self._boundaries[key]
 
-    def neighborhoods_geojson(self) -> dict | None:
-        """Neighborhood polygons from the data directory, or None when absent."""
+    def neighborhoods_geojson(self) -> dict:
+        """Neighborhood polygons: the data directory's, else the package's simplified ones."""
         if "neighborhoods" not in self._boundaries:
             from bmoredash.reference import boundaries
 
-            self._boundaries["neighborhoods"] = (
-                boundaries.load_neighborhoods(self.data_dir) if self.data_dir else None
-            )
+            self._boundaries["neighborhoods"] = boundaries.load_neighborhoods(self.data_dir)
         return self._boundaries["neighborhoods"]
 
     # ----------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def known_neighborhoods() -> tuple[str, ...]:
 
 
 @cache
+@cache
 def centres() -> dict[str, tuple[float, float]]:
     """Neighborhood -> (lat, lon) of its centroid, as the table gives it."""
     frame = table()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import logging
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -21,7 +20,6 @@ from bmoredash import style
 from bmoredash.app import html as app_html
 from bmoredash.app import maps
 from bmoredash.app.pages import BasePage
-from bmoredash.config import PACKAGE_DIR
 from bmoredash.reference import cvi, neighborhoods
 from bmoredash.schema import CITYWIDE
 from bmoredash.style import PROGRAM_OTHER, PROGRAM_TYPE_COLORS
@@ -46,21 +44,6 @@ INTRO = (
     "programs move, open and close, so check with the program before relying on it. "
     "Listing is not an endorsement. In an emergency call 911.</p>"
 )
-
-
-@lru_cache(maxsize=1)
-def neighborhood_centres() -> dict[str, tuple[float, float]]:
-    """Neighborhood -> (lat, lon) of its centre, from the package's neighborhood table."""
-    path = PACKAGE_DIR / "reference" / "data" / "neighborhoods.csv"
-    try:
-        table = neighborhoods.table()[["name", "centroid_lat", "centroid_lon"]]
-    except (FileNotFoundError, ValueError):
-        log.warning("no neighborhood centres at %s", path)
-        return {}
-    return {
-        str(row.name): (float(row.centroid_lat), float(row.centroid_lon))
-        for row in table.itertuples()
-    }
 
 
 def program_card(row: pd.Series, distance_km: float | None = None) -> str:
@@ -200,7 +183,7 @@ class CviPage(BasePage):
         chosen = self.selected_programs()
         self.layer.data = programs_geojson(chosen)
 
-        centre = neighborhood_centres().get(view.neighborhood) if view.neighborhood else None
+        centre = neighborhoods.centres().get(view.neighborhood) if view.neighborhood else None
         if centre is not None:
             self.here.location = centre
             if self.here not in self.map.layers:

@@ -103,9 +103,7 @@ class MapPage(BasePage):
     def _simplified(self, key: str) -> dict | None:
         try:
             if key == "district":
-                data = self.context.districts_geojson("2023") or self.context.districts_geojson(
-                    "pre2023"
-                )
+                data = self.context.districts_geojson("2023")
             else:
                 data = self.context.neighborhoods_geojson()
         except Exception:  # a broken boundary file must not take the map down
@@ -114,15 +112,15 @@ class MapPage(BasePage):
         return maps.simplify_areas(data, key) if data else None
 
     def _boundary_note(self) -> str:
+        """Says when an outline could not be read (the package ships simplified ones, so
+        only a broken file in the data directory leaves the map without them)."""
         missing = [label.lower() for label, data in self.areas.items() if not data]
         if not missing:
             return ""
-        what = " and ".join(missing)
         return (
             '<p class="bmd-boundary-note" role="note">'
-            f"No {html.escape(what)} boundaries are installed for this data, "
-            "so the map shows incident points and heat only. Run <code>bmoredash fetch "
-            "--boundaries</code> (or install local GeoJSON files) to add them.</p>"
+            f"The {html.escape(' and '.join(missing))} outlines could not be read, so the "
+            "map shows incident points and heat without them.</p>"
         )
 
     # Interaction ----------------------------------------------------------------------
