@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from bmoredash import config, report, store
+from bmoredash.report import batch
 
 TARGET_S = 40.0
 SHARED_BOUNDARIES = config.PROJECT_DIR.parent / "shared" / "data" / "baltimore" / "boundaries"
@@ -47,14 +48,18 @@ def demo_store(explicit: str | None) -> tuple[Path, str]:
 
 
 def install_boundaries(data_dir: Path, folder: Path | None) -> str:
-    """District outlines for the maps, unless the store already has them."""
+    """Full-detail district outlines for the maps, unless the store already has them
+    (without them the maps draw the package's shipped outlines)."""
     from bmoredash.reference import boundaries
 
-    if boundaries.load_districts(data_dir) is not None:
+    installed = (
+        boundaries.boundaries_dir(data_dir) / boundaries.BOUNDARY_FILES["police_districts_2023"]
+    )
+    if installed.exists():
         return "district outlines already installed"
     source = folder / "police_districts_2023.geojson" if folder else None
     if source is None or not source.exists():
-        return "no district outlines (maps draw bare dots; slightly faster than production)"
+        return "no full-detail district outlines: the maps draw the shipped ones"
     boundaries.install_from({"police_districts_2023": source}, data_dir)
     return f"district outlines installed from {source}"
 
@@ -66,7 +71,8 @@ def sequential_papermill(data_dir: Path, week_end: date, out: Path) -> list[floa
     for place in report.REPORT_PLACES:
         started = time.perf_counter()
         # The same papermill call the batch makes (IPC sockets, no TCP warning), in a loop.
-        report._execute(report.TEMPLATE, out / f"{place}.ipynb", place, week_end, data_dir, out)
+        params = report.validate_params(place, week_end, data_dir)
+        batch.execute_notebook(report.TEMPLATE, out / f"{place}.ipynb", params, out)
         times.append(time.perf_counter() - started)
     return times
 
@@ -93,7 +99,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-reports-out-") as tmp:
         out = Path(tmp)
-        batch = report.render_batch(
+        week = report.render_batch(
             week_end,
             data_dir=data_dir,
             out_dir=out / "batch",
@@ -101,30 +107,30 @@ def main() -> int:
             progress=False,
         )
         print()
-        print(f"{'report':<10} {'total s':>8} {'execute':>8} {'html':>6} {'pdf':>6}")
-        for r in batch.results:
+        print(f"{'report':<10} {'total s':>8} {'execute':>8} {'summary':>8} {'html':>6} {'pdf':>6}")
+        for r in week.results:
             t = r.timings
             print(
                 f"{r.district:<10} {r.seconds:8.2f} {t.get('execute', 0):8.2f} "
-                f"{t.get('html', 0):6.2f} {t.get('pdf', 0):6.2f}"
+                f"{t.get('summary', 0):8.2f} {t.get('html', 0):6.2f} {t.get('pdf', 0):6.2f}"
                 + ("" if r.ok else f"  FAILED {r.error}")
             )
-        per_report = [r.seconds for r in batch.results]
+        per_report = [r.seconds for r in week.results]
         print(
-            f"\nbatch (HTML + PDF, {batch.workers} worker(s)): {batch.seconds:.1f} s for "
-            f"{len(batch.results)} reports; median {statistics.median(per_report):.2f} s per "
+            f"\nbatch (HTML + PDF, {week.workers} worker(s)): {week.seconds:.1f} s for "
+            f"{len(week.results)} reports; median {statistics.median(per_report):.2f} s per "
             f"report inside a worker; target <= {TARGET_S:.0f} s: "
-            f"{'met' if batch.seconds <= TARGET_S and batch.ok else 'NOT met'}"
+            f"{'met' if week.seconds <= TARGET_S and week.ok else 'NOT met'}"
         )
-        if not batch.ok:
-            print(batch.summary())
+        if not week.ok:
+            print(week.summary())
         if not args.skip_sequential:
             times = sequential_papermill(data_dir, week_end, out / "sequential")
             print(
                 f"sequential papermill loop (notebook only, no HTML/PDF): {sum(times):.1f} s; "
                 f"median {statistics.median(times):.2f} s per report"
             )
-    return 0 if batch.ok else 1
+    return 0 if week.ok else 1
 
 
 if __name__ == "__main__":

@@ -344,7 +344,7 @@ def test_neighborhoods_show_no_change_before_the_data_start(app) -> None:
 
 def test_report_text_makes_no_comparison_before_the_data_start(late_store, incidents) -> None:
     from bmoredash import report
-    from bmoredash import report_text as text
+    from bmoredash import report as text
 
     data = report.load_report_data(report.validate_params("CITYWIDE", DATA_END, late_store))
     assert data.gaps == {"last_ytd": WHY}
@@ -384,7 +384,7 @@ def test_report_text_makes_no_comparison_before_the_data_start(late_store, incid
 
 
 def test_trend_chart_draws_gaps_as_bands_not_bars() -> None:
-    from bmoredash import report_figures as figs
+    from bmoredash.report import figures as figs
 
     weeks = pd.date_range("2026-10-03", "2026-11-21", freq="W-SAT")
     weekly = pd.DataFrame(
@@ -504,7 +504,7 @@ def test_neighborhood_changes_leave_out_a_gap_day_and_its_match() -> None:
 
 
 def test_report_year_to_date_is_compared_on_matched_days() -> None:
-    from bmoredash import report_text
+    from bmoredash import report as report_text
 
     # Feb 10, 2026 has no data: it and its match, Feb 10, 2025, leave both counts.
     cov = coverage("2024-01-01", "2026-06-13", gaps=("2026-02-10",))

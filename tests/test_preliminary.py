@@ -54,7 +54,7 @@ def test_always_the_last_two_complete_weeks_and_after() -> None:
 
 
 def test_report_headline_and_footnote_say_the_week_is_preliminary() -> None:
-    from bmoredash import report_text as text
+    from bmoredash import report as text
 
     manifest = {"data_through": "2026-11-23", "sources": []}
     week_end = date(2026, 11, 21)
@@ -68,7 +68,7 @@ def test_report_headline_and_footnote_say_the_week_is_preliminary() -> None:
 
 
 def test_report_trend_chart_hatches_the_preliminary_weeks() -> None:
-    from bmoredash import report_figures as figs
+    from bmoredash.report import figures as figs
 
     weeks = pd.date_range("2026-10-03", "2026-11-21", freq="W-SAT")
     weekly = pd.DataFrame(
@@ -96,7 +96,7 @@ def test_a_preliminary_week_is_never_marked_lower() -> None:
 
 
 def test_the_report_drops_lower_on_its_preliminary_week(monkeypatch) -> None:
-    from bmoredash import report
+    from bmoredash.report import data as report
 
     weeks = pd.date_range(end="2026-11-21", periods=120, freq="W-SAT")
     frame_weeks = pd.Series(20.0, index=weeks)

@@ -167,7 +167,7 @@ def test_no_report_gives_a_percentage_beside_a_small_count(district: str, render
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 @pytest.mark.parametrize("district", ["WESTERN", "CITYWIDE"])
 def test_no_pdf_line_gives_a_percentage_beside_a_small_count(district: str, rendered) -> None:
-    from bmoredash.report_text import OFFENSE_LABELS
+    from bmoredash.report.text import OFFENSE_LABELS
 
     text = pdf_text(rendered[district].pdf)
     rows = 0

@@ -3,7 +3,9 @@
 The interactive dashboard draws with bqplot and ipyleaflet; neither survives an HTML export
 without a CDN, and neither prints. Reports therefore draw with matplotlib's object API
 (``Figure`` directly, never pyplot: no global state, no GUI backend, safe in any kernel)
-and embed each figure as an SVG data URI, so one HTML file holds everything.
+and embed each figure as an SVG data URI (``svg_data_uri``; the ``<figure>`` around it is
+``templates/figure.html.j2``), so one HTML file holds everything. Every colour comes from
+``bmoredash.style``.
 
 NOTE: we never call ``matplotlib.use``: a ``Figure`` made without pyplot renders through
 the non-interactive canvas for the format asked (SVG here, Agg for PNG) whatever backend
@@ -13,7 +15,6 @@ the kernel has selected, and importing this module leaves a user's backend alone
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -26,13 +27,15 @@ from matplotlib import dates as mdates
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-VIOLENT_COLOR = "#b2182b"
-PROPERTY_COLOR = "#2166ac"
-#: Weeks without complete data: a band, never a bar of zero.
-NO_DATA_COLOR = "#e4e4e4"
+from bmoredash import style
+from bmoredash.vocabulary import PROPERTY_TOTAL, VIOLENT_TOTAL
+
 WIDTH_IN = 7.2  # a Letter page less the margins
 #: Preliminary weeks (late reports still coming in): white hatching over the bar.
 PRELIMINARY_HATCH = "////"
+#: Half a bar's week either side of its Saturday, for the grey band of a week without data
+#: (a drawing width, not a comparison window).
+HALF_WEEK = np.timedelta64(84, "h")
 
 Ring = Sequence[tuple[float, float]]
 
@@ -50,14 +53,9 @@ def svg_bytes(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
-    """A ``<figure>`` holding the chart as an embedded SVG image, with alt text and caption."""
-    data = base64.b64encode(svg_bytes(fig)).decode("ascii")
-    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return (
-        f'<figure class="chart"><img alt="{html.escape(alt, quote=True)}" '
-        f'src="data:image/svg+xml;base64,{data}">{cap}</figure>'
-    )
+def svg_data_uri(fig: Figure) -> str:
+    """The figure as a ``data:`` URI an ``<img>`` can show with nothing fetched."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg_bytes(fig)).decode("ascii")
 
 
 # --------------------------------------------------------------------------------------
@@ -86,8 +84,8 @@ def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
         else np.zeros(len(x), bool)
     )
     for ax, key, label, color in (
-        (axes[0], "violent", "Part 1 violent", VIOLENT_COLOR),
-        (axes[1], "property", "Part 1 property", PROPERTY_COLOR),
+        (axes[0], "violent", VIOLENT_TOTAL, style.VIOLENT_COLOR),
+        (axes[1], "property", PROPERTY_TOTAL, style.PROPERTY_COLOR),
     ):
         values = weekly[key].to_numpy(dtype=float)
         blank = np.isnan(values)
@@ -95,13 +93,13 @@ def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
         bars = ax.bar(x[~blank], values[~blank], width=5.5, color=colors[~blank])
         for bar in np.asarray(bars.patches, dtype=object)[late[~blank]]:
             bar.set_hatch(PRELIMINARY_HATCH)
-            bar.set_edgecolor("white")
+            bar.set_edgecolor(style.BACKGROUND)
             bar.set_linewidth(0)
         for day in x[blank]:
             ax.axvspan(
-                day - pd.Timedelta(days=3.5),
-                day + pd.Timedelta(days=3.5),
-                color=NO_DATA_COLOR,
+                day - HALF_WEEK,
+                day + HALF_WEEK,
+                color=style.NO_DATA,
                 linewidth=0,
             )
         top = max(int(np.nanmax(values)) if (~blank).any() else 0, 1)
@@ -115,7 +113,7 @@ def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
                     ha="center",
                     va="bottom",
                     fontsize=7,
-                    color="#222222",
+                    color=style.INK,
                 )
         ax.set_ylim(0, top * 1.18)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
@@ -123,7 +121,7 @@ def trend_chart(weekly: pd.DataFrame, week_end: date) -> Figure:
         ax.set_title(label, loc="left", fontsize=9, fontweight="bold")
         ax.tick_params(labelsize=7)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+        ax.grid(axis="y", color=style.GRID, linewidth=0.6)
         ax.set_axisbelow(True)
     locator = mdates.MonthLocator()
     axes[1].xaxis.set_major_locator(locator)
@@ -170,15 +168,27 @@ def incident_map(
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
     for ring in context:
         xy = simplify_ring(ring)
-        ax.fill(xy[:, 0], xy[:, 1], facecolor="#f4f4f4", edgecolor="#c8c8c8", linewidth=0.6)
+        ax.fill(
+            xy[:, 0],
+            xy[:, 1],
+            facecolor=style.CONTEXT_FILL,
+            edgecolor=style.CONTEXT_EDGE,
+            linewidth=0.6,
+        )
     for ring in outline:
         xy = simplify_ring(ring)
-        ax.fill(xy[:, 0], xy[:, 1], facecolor="#fbfbf7", edgecolor="#333333", linewidth=1.1)
+        ax.fill(
+            xy[:, 0],
+            xy[:, 1],
+            facecolor=style.FOCUS_FILL,
+            edgecolor=style.FOCUS_EDGE,
+            linewidth=1.1,
+        )
     for name, (lon, lat) in (labels or {}).items():
-        ax.text(lon, lat, name.title(), fontsize=7, color="#555555", ha="center", va="center")
+        ax.text(lon, lat, name.title(), fontsize=7, color=style.MUTED, ha="center", va="center")
     for group, color, label in (
-        ("property", PROPERTY_COLOR, "Part 1 property"),
-        ("violent", VIOLENT_COLOR, "Part 1 violent"),
+        ("property", style.PROPERTY_COLOR, PROPERTY_TOTAL),
+        ("violent", style.VIOLENT_COLOR, VIOLENT_TOTAL),
     ):
         subset = points[points["offense_group"].astype(str) == group]
         ax.scatter(
@@ -188,7 +198,7 @@ def incident_map(
             color=color,
             alpha=0.8,
             linewidths=0.3,
-            edgecolors="white",
+            edgecolors=style.BACKGROUND,
             label=f"{label} ({len(subset):,})",
             zorder=3,
         )
@@ -225,7 +235,8 @@ def hour_weekday_chart(table: pd.DataFrame) -> Figure:
     ax = fig.add_axes((0.055, 0.1, 0.87, 0.88))
     bar_ax = fig.add_axes((0.94, 0.2, 0.012, 0.68))
     peak = max(int(grid.max()), 1)
-    image = ax.imshow(grid, cmap="YlOrRd", vmin=0, vmax=peak, aspect="auto")
+    heat = mcolors.LinearSegmentedColormap.from_list("bmoredash-heat", list(style.HEAT))
+    image = ax.imshow(grid, cmap=heat, vmin=0, vmax=peak, aspect="auto")
     for row in range(grid.shape[0]):
         for col in range(grid.shape[1]):
             value = int(grid[row, col])
@@ -237,7 +248,7 @@ def hour_weekday_chart(table: pd.DataFrame) -> Figure:
                     ha="center",
                     va="center",
                     fontsize=5.5,
-                    color="white" if value > peak * 0.6 else "#333333",
+                    color=style.BACKGROUND if value > peak * 0.6 else style.INK,
                 )
     ax.set_yticks(range(len(table.columns)), list(table.columns), fontsize=7)
     hours = list(range(0, 24, 3))

@@ -1,8 +1,10 @@
-"""Words and tables for the weekly report, written from numbers aggregate.py has counted.
+"""Words and numbers for the weekly report, written from counts aggregate.py has made.
 
-Nothing here counts rows: every function takes counts (a ``weekly_offense_table``, a
-``neighborhood_ranking``...) and turns them into HTML a reader can scan or print. Each
-number cell carries ``data-col`` / ``data-offense`` attributes so tests can find it.
+Nothing here counts rows and nothing here writes markup: every function takes counts (a
+``weekly_offense_table``, a ``neighborhood_ranking``...) and returns sentences, cell texts
+and dataclasses of them; the templates in ``bmoredash/report/templates`` lay them out
+(and escape them). Offense labels, plurals, place names and the demo banner come from
+``bmoredash.vocabulary``.
 
 A missing count (NaN or None) is a window without complete data: it reads "no data", a
 change that needs it reads "no comparison", and ``gaps`` (``aggregate.report_gaps``) says
@@ -11,9 +13,9 @@ why; it is never written as zero.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -30,6 +32,7 @@ from bmoredash.coverage import (
 )
 from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
 from bmoredash.vocabulary import (
+    DEMO_BANNER,
     OFFENSE_PLURALS,
     PROPERTY_TOTAL,
     TOTAL_LABELS,
@@ -63,6 +66,11 @@ def long_date(day: date) -> str:
 def short_date(day: date) -> str:
     """``Nov 21, 2026``."""
     return f"{day:%b} {day.day}, {day.year}"
+
+
+def page_title(district: str, week_end: date) -> str:
+    """``Western District — week ending Nov 21, 2026`` (the page's title)."""
+    return f"{place_name(district)} — week ending {short_date(week_end)}"
 
 
 NO_DATA = "no data"
@@ -114,10 +122,6 @@ def noun(offense: str, n: float) -> str:
     """``1 robbery``, ``3 robberies``."""
     singular, plural = OFFENSE_PLURALS[offense]
     return f"{count(n)} {singular if n == 1 else plural}"
-
-
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -262,84 +266,80 @@ def headline(
     return " ".join(sentences)
 
 
-def headline_html(
-    district: str,
-    week_end: date,
-    table: pd.DataFrame,
-    gaps: Mapping[str, str] | None = None,
-    *,
-    preliminary: bool = False,
-) -> str:
-    line = headline(district, week_end, table, gaps, preliminary=preliminary)
-    return f'<p class="headline">{esc(line)}</p>'
-
-
 # --------------------------------------------------------------------------------------
-# Page furniture
+# What the templates lay out: words and numbers, never markup
 # --------------------------------------------------------------------------------------
 
 
-def title_html(
+def title(
     district: str, week_start: date, week_end: date, demo: bool, unit: str = VICTIMS
-) -> str:
-    """The report's title block (saying what the counts count), with the Demo data banner
-    first when the data is synthetic."""
-    banner = (
-        '<div class="demo-banner" role="note"><strong>Demo data</strong> — these numbers come '
-        "from bmoredash's synthetic generator, not from Baltimore Police Department records."
-        "</div>"
-        if demo
-        else ""
-    )
-    return (
-        f'{banner}<header class="report-title">'
-        f'<p class="kicker">Weekly Part 1 crime report · counting {esc(unit)}</p>'
-        f"<h1>{esc(place_name(district))}</h1>"
-        f'<p class="dates">Week ending {esc(long_date(week_end))} '
-        f"({esc(short_date(week_start))} – {esc(short_date(week_end))}, Eastern time)</p>"
-        "</header>"
-    )
+) -> dict[str, Any]:
+    """The title block's words (``templates/title.html.j2``): the place, the week, what the
+    counts count, and ``vocabulary.DEMO_BANNER`` when the data is synthetic."""
+    return {
+        "banner": DEMO_BANNER if demo else None,
+        "unit": unit,
+        "place": place_name(district),
+        "week_end": long_date(week_end),
+        "first_day": short_date(week_start),
+        "last_day": short_date(week_end),
+    }
 
 
-def _cell(value: str, col: str, *, numeric: bool = True, cls: str = "") -> str:
-    classes = " ".join(c for c in ("num" if numeric else "", cls) if c)
-    class_attr = f' class="{classes}"' if classes else ""
-    return f'<td data-col="{col}"{class_attr}>{esc(value)}</td>'
+#: The offense table's number columns, in order (each cell carries ``data-col``).
+OFFENSE_COLUMNS: tuple[str, ...] = (
+    "this_week",
+    "previous_week",
+    "four_week_avg",
+    "same_week_last_year",
+    "ytd",
+    "last_ytd",
+    "ytd_change",
+)
 
 
-def _flag_cell(flag: str) -> str:
-    if flag == "higher":
-        return _cell("▲ higher", "flag", numeric=False, cls="flag flag-higher")
-    if flag == "lower":
-        return _cell("▼ lower", "flag", numeric=False, cls="flag flag-lower")
-    return _cell("", "flag", numeric=False)
+@dataclass(frozen=True)
+class OffenseRow:
+    offense: str
+    label: str
+    total: bool
+    #: ``OFFENSE_COLUMNS`` -> the cell's text.
+    cells: dict[str, str]
+    #: ``higher``, ``lower`` or "" (``templates/offense_table.html.j2`` writes the mark).
+    flag: str
 
 
-def offense_table_html(
+@dataclass(frozen=True)
+class OffenseTable:
+    """``templates/offense_table.html.j2``: headings, one row per offense, and why some
+    counts are "no data" (``notes``: (column heading, why))."""
+
+    headings: dict[str, str]
+    rows: list[OffenseRow]
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _column_names(week_end: date) -> dict[str, str]:
+    ytd, same_days = periods.ytd_windows(week_end)
+    return {
+        **_COLUMN_NAMES,
+        "ytd": f"Year to date {ytd.end.year}",
+        "last_ytd": f"Same days {same_days.end.year}",
+        "ytd_change": "Change",
+    }
+
+
+def offense_table(
     table: pd.DataFrame, week_end: date, gaps: Mapping[str, str] | None = None
-) -> str:
+) -> OffenseTable:
     """The per-offense table: this week, previous week, 4-week average, same week last
     year, year to date against last year to date, the change, and a notable flag; then,
     when ``gaps`` has any, why some counts are "no data" and some changes not made."""
-    ytd, same_days = periods.ytd_windows(week_end)
-    year, last_year = ytd.end.year, same_days.end.year
-    head = (
-        "<thead><tr>"
-        '<th scope="col">Offense</th>'
-        '<th scope="col" class="num">This week</th>'
-        '<th scope="col" class="num">Previous week</th>'
-        '<th scope="col" class="num">4-week average</th>'
-        '<th scope="col" class="num">Same week last year</th>'
-        f'<th scope="col" class="num">Year to date {year}</th>'
-        f'<th scope="col" class="num">Same days {last_year}</th>'
-        '<th scope="col" class="num">Change</th>'
-        '<th scope="col">Notable?</th>'
-        "</tr></thead>"
-    )
+    gaps = gaps or {}
+    names = _column_names(week_end)
     rows = []
     for offense in TABLE_ORDER:
         r = table.loc[offense]
-        cls = ' class="total"' if offense in _TOTALS else ""
         change = (
             NO_COMPARISON
             if missing(r["ytd_change"])
@@ -347,34 +347,23 @@ def offense_table_html(
             + _percent_part(r["ytd_percent"])
             + _VERDICT_CELL.get(r.get("ytd_verdict", ""), "")
         )
+        cells = {
+            "this_week": count(r["this_week"]),
+            "previous_week": count(r["previous_week"]),
+            "four_week_avg": average(r["four_week_avg"]),
+            "same_week_last_year": count(r["same_week_last_year"]),
+            "ytd": count(r["ytd"]),
+            "last_ytd": count(r["last_ytd"]),
+            "ytd_change": change,
+        }
         rows.append(
-            f'<tr data-offense="{esc(offense)}"{cls}>'
-            f'<th scope="row">{esc(OFFENSE_LABELS[offense])}</th>'
-            + _cell(count(r["this_week"]), "this_week")
-            + _cell(count(r["previous_week"]), "previous_week")
-            + _cell(average(r["four_week_avg"]), "four_week_avg")
-            + _cell(count(r["same_week_last_year"]), "same_week_last_year")
-            + _cell(count(r["ytd"]), "ytd")
-            + _cell(count(r["last_ytd"]), "last_ytd")
-            + _cell(change, "ytd_change")
-            + _flag_cell(r["flag"])
-            + "</tr>"
+            OffenseRow(offense, OFFENSE_LABELS[offense], offense in _TOTALS, cells, r["flag"])
         )
-    names = {**_COLUMN_NAMES, "ytd": f"Year to date {year}", "last_ytd": f"Same days {last_year}"}
-    notes = "".join(
-        f"<li>{esc(names[column])}: {esc(why)}</li>"
-        for column, why in (gaps or {}).items()
-        if column in names
-    )
-    if table.attrs.get("ytd_left_out") and not (gaps or {}).get("ytd"):
+    notes = [(names[column], why) for column, why in gaps.items() if column in names]
+    if table.attrs.get("ytd_left_out") and not gaps.get("ytd"):
         both = f"{names['ytd']} and {names['last_ytd']}"
-        notes += f"<li>{esc(both)}: counted {esc(table.attrs['ytd_left_out'])}</li>"
-    missing_note = (
-        f'<ul class="gaps" aria-label="Counts and comparisons without data">{notes}</ul>'
-        if notes
-        else ""
-    )
-    return f'<table class="offenses">{head}<tbody>{"".join(rows)}</tbody></table>{missing_note}'
+        notes.append((both, f"counted {table.attrs['ytd_left_out']}"))
+    return OffenseTable(names, rows, notes)
 
 
 #: What the Change cell adds after the numbers for each ``aggregate.chance_verdict`` (a
@@ -392,72 +381,91 @@ def _percent_part(p: float | None) -> str:
     return "" if missing(p) else f" ({percent(p)})"
 
 
-def ranking_html(
-    ranking: pd.DataFrame, *, now_label: str, before_label: str, top: int = 10, name: str
-) -> str:
+@dataclass(frozen=True)
+class Ranking:
+    """``templates/ranking.html.j2``: top neighborhoods; no rows: nothing to rank."""
+
+    name: str
+    title: str
+    now_label: str
+    before_label: str
+    #: (neighborhood, {"count", "previous", "change"} -> text)
+    rows: list[tuple[str, dict[str, str]]]
+
+
+def ranking(
+    table: pd.DataFrame,
+    *,
+    name: str,
+    title: str,
+    now_label: str,
+    before_label: str,
+    top: int = 10,
+) -> Ranking:
     """Top neighborhoods from ``aggregate.neighborhood_ranking``: count, before, change."""
-    if ranking.empty or int(ranking["count"].sum()) == 0:
-        return '<p class="empty">No incidents with a recorded neighborhood.</p>'
-    shown = ranking[ranking["count"] > 0].head(top)
-    rows = "".join(
-        f'<tr data-neighborhood="{esc(hood)}"><th scope="row">{esc(hood)}</th>'
-        + _cell(count(r["count"]), "count")
-        + _cell(count(r["previous"]), "previous")
-        + _cell(NO_COMPARISON if missing(r["change"]) else signed(r["change"]), "change")
-        + "</tr>"
-        for hood, r in shown.iterrows()
-    )
-    return (
-        f'<table class="ranking" data-table="{esc(name)}"><thead><tr>'
-        '<th scope="col">Neighborhood</th>'
-        f'<th scope="col" class="num">{esc(now_label)}</th>'
-        f'<th scope="col" class="num">{esc(before_label)}</th>'
-        '<th scope="col" class="num">Change</th>'
-        f"</tr></thead><tbody>{rows}</tbody></table>"
-    )
-
-
-def programs_html(programs: pd.DataFrame | None, district: str) -> str:
-    """The community violence intervention programs serving the place, or a plain note.
-
-    One compact row per program (a district can have more than fifteen); each names the
-    area it serves and how current its listing is.
-    """
-    if programs is None:
-        return '<p class="empty">Program list unavailable.</p>'
-    if programs.empty:
-        return f'<p class="empty">No programs listed for {esc(place_name(district))}.</p>'
-
-    def text(value: Any) -> str:
-        return value.strip() if isinstance(value, str) else ""
-
     rows = []
-    for _, p in programs.iterrows():
+    if not table.empty and int(table["count"].sum()) > 0:
+        for hood, r in table[table["count"] > 0].head(top).iterrows():
+            change = NO_COMPARISON if missing(r["change"]) else signed(r["change"])
+            cells = {"count": count(r["count"]), "previous": count(r["previous"]), "change": change}
+            rows.append((str(hood), cells))
+    return Ranking(name, title, now_label, before_label, rows)
+
+
+def neighborhoods(week: pd.DataFrame, ytd: pd.DataFrame, week_end: date) -> list[Ranking]:
+    """The two neighborhood tables side by side: this week, and the year to date."""
+    now, before = periods.ytd_windows(week_end)
+    return [
+        ranking(
+            week,
+            name="week",
+            title="This week",
+            now_label="This week",
+            before_label="Previous week",
+        ),
+        ranking(
+            ytd,
+            name="ytd",
+            title="Year to date",
+            now_label=f"{now.end.year} to date",
+            before_label=f"Same days {before.end.year}",
+        ),
+    ]
+
+
+def _plain(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def programs(table: pd.DataFrame | None, district: str) -> dict[str, Any]:
+    """The community violence intervention programs serving the place
+    (``templates/programs.html.j2``): ``available`` False when the list could not be read;
+    one row per program naming the area it serves and how current its listing is."""
+    rows = []
+    for _, p in (table if table is not None else pd.DataFrame()).iterrows():
         served = p.get("districts")
-        area = text(p.get("area_served")) or (
+        area = _plain(p.get("area_served")) or (
             ", ".join(d.title() for d in served)
             if isinstance(served, list | tuple) and len(served)
             else "Citywide"
         )
-        contact = " · ".join(v for v in (text(p.get("address")), text(p.get("website"))) if v)
         listed = "verified" if bool(p.get("verified")) else "not verified"
-        if text(p.get("source_date")):
-            listed += f", {text(p.get('source_date'))}"
+        if _plain(p.get("source_date")):
+            listed += f", {_plain(p.get('source_date'))}"
+        contact = [_plain(p.get(k)) for k in ("address", "website")]
         rows.append(
-            f'<tr><th scope="row">{esc(text(p.get("name")))}</th>'
-            f"<td>{esc(text(p.get('type_label')) or text(p.get('type')))}</td>"
-            f"<td>{esc(area)}</td>"
-            f'<td class="contact">{esc(contact)}</td>'
-            f'<td class="listed">{esc(listed)}</td></tr>'
+            {
+                "name": _plain(p.get("name")),
+                "type": _plain(p.get("type_label")) or _plain(p.get("type")),
+                "area": area,
+                "contact": " · ".join(c for c in contact if c),
+                "listed": listed,
+            }
         )
-    return (
-        '<table class="programs"><thead><tr><th scope="col">Program</th>'
-        '<th scope="col">Type</th><th scope="col">Serves</th><th scope="col">Contact</th>'
-        f'<th scope="col">Listing</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
+    return {"available": table is not None, "place": place_name(district), "rows": rows}
 
 
-def methodology_html(
+def methodology(
     manifest: Mapping[str, Any],
     *,
     week_end: date,
@@ -467,88 +475,80 @@ def methodology_html(
     generated_at: str,
     unit: str = VICTIMS,
     left_out: int = 0,
-) -> str:
-    """The footnote: where the numbers come from, which days hold data, how each number is
-    counted (``unit``: victims or incidents), data through when."""
-    through = manifest.get("data_through") or "unknown"
+) -> dict[str, Any]:
+    """The numbers and shared sentences of the methodology footnote; its own words are in
+    ``templates/methodology.html.j2``."""
     sources = ", ".join(s.get("source", "?") for s in manifest.get("sources", [])) or "unknown"
-    demo = manifest.get("demo", False)
-    last_year = periods.ytd_windows(week_end)[1].end.year
-    notes = [
-        f"Data through {esc(through)}"
-        + (" (<strong>Demo data</strong>: synthetic incidents, not real crimes)" if demo else "")
-        + f". Sources: {esc(sources)}.",
-        esc(coverage_note(manifest)),
-        esc(unit_note(unit, left_out))
-        + " Common assault is not a Part 1 crime and is left out. Dates are the Eastern-time "
-        "date the crime occurred; weeks run Sunday to Saturday.",
-        "The 4-week average covers the 28 days ending this week. Same week last year is the "
-        "week 52 weeks earlier. Year to date runs from January 1 through the week's last day; "
-        f"the {last_year} figure covers the same calendar days of {last_year}, so the two "
-        "windows never overlap.",
-        esc(FLAG_MEANING)
-        + " Never when fewer than 8 of the 52 weeks before have data, and never when both "
-        "the count and its expectation are below 10. The expectation is the average of the "
-        "weeks with data among the previous 52 times a seasonal factor (the same week, "
-        "give or take 3, in each of up to 3 earlier years against that year's 52-week "
-        "average); the test is a negative binomial with the variance the history's own "
-        "weeks show around their expectations.",
-        esc(CHANGE_MEANING)
-        + " In the table, a year-to-date change with no words after it is beyond chance; "
-        "“within chance” marks the others.",
-        f"The hour-by-weekday chart covers {esc(short_date(hour_window[0]))} – "
-        f"{esc(short_date(hour_window[1]))}; {count(untimed)} {esc(unit[:-1])}(s) published "
-        "without a time of day are left out of it.",
-        f"A change is given in percent only when both counts are at least "
-        f"{aggregate.MIN_READABLE_COUNT}; with fewer, only the difference is given (4 against "
-        "1 reads +3).",
-        preliminary_note(manifest, week_end),
-    ]
-    if "flag" in gaps:
-        notes.append(esc(gaps["flag"][:1].upper() + gaps["flag"][1:]) + ".")
-    notes.append(f"Generated {esc(generated_at)} by bmoredash.")
-    return (
-        '<section class="methodology"><h2>Methodology</h2><ol>'
-        + "".join(f"<li>{n}</li>" for n in notes)
-        + "</ol></section>"
-    )
+    flag_gap = gaps.get("flag", "")
+    return {
+        "data_through": manifest.get("data_through") or "unknown",
+        "demo": bool(manifest.get("demo", False)),
+        "sources": sources,
+        "coverage": coverage(manifest),
+        "unit_note": unit_note(unit, left_out),
+        "last_year": periods.ytd_windows(week_end)[1].end.year,
+        "flag_meaning": FLAG_MEANING,
+        "change_meaning": CHANGE_MEANING,
+        "hour_first": short_date(hour_window[0]),
+        "hour_last": short_date(hour_window[1]),
+        "untimed": count(untimed),
+        "unit_one": unit[:-1],
+        "min_readable": aggregate.MIN_READABLE_COUNT,
+        "preliminary": preliminary(manifest, week_end),
+        "flag_gap": flag_gap[:1].upper() + flag_gap[1:],
+        "generated_at": generated_at,
+        "no_data": NO_DATA,
+    }
 
 
-def preliminary_note(manifest: Mapping[str, Any], week_end: date) -> str:
-    """The footnote on preliminary weeks (``coverage.preliminary_weeks``), in plain words."""
+def preliminary(manifest: Mapping[str, Any], week_end: date) -> dict[str, Any]:
+    """Whether ``week_end`` is preliminary (``coverage.preliminary_weeks``) and the shared
+    sentences that explain it."""
     through = manifest.get("data_through")
-    if through and preliminary_weeks([week_end], through)[0]:
-        first = (
-            "This week's counts are preliminary. "
-            + esc(PRELIMINARY_MEANING)
-            + " "
-            + esc(PRELIMINARY_FLAG_RULE)
-            + " In the weekly chart the preliminary weeks are "
-            "hatched."
-        )
-    else:
-        first = esc(PRELIMINARY_MEANING)
-    return first + " Any week can also change as reports are reclassified."
+    return {
+        "this_week": bool(through and preliminary_weeks([week_end], through)[0]),
+        "meaning": PRELIMINARY_MEANING,
+        "flag_rule": PRELIMINARY_FLAG_RULE,
+    }
 
 
-def coverage_note(manifest: Mapping[str, Any]) -> str:
-    """Which days hold data for every Part 1 offense, and the rule for the others."""
+def coverage(manifest: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Which days hold data for every Part 1 offense: first and last day and up to four of
+    the stretches without data; None when no day does."""
     cov = from_manifest(manifest)
     first, last = cov.first_day(PART1_OFFENSES), cov.last_day(PART1_OFFENSES)
     if first is None or last is None:
-        return "No day holds data for every Part 1 offense."
+        return None
     holes = spans_of_days(cov.uncovered_days(first, last, PART1_OFFENSES))
-    shown = ", ".join(
-        short_date(a) if a == b else f"{short_date(a)} – {short_date(b)}" for a, b in holes[:4]
-    )
-    more = " ..." if len(holes) > 4 else ""
-    without = f", except {len(holes)} stretch(es) without data ({shown}{more})" if holes else ""
-    return (
-        f"Days with data: {short_date(first)} – {short_date(last)}{without}. A day without "
-        f"data is not a day without crime: a count whose window holds one reads “{NO_DATA}”, "
-        "a comparison that needs it is not made, and a week holding one is a grey band in "
-        "the weekly chart."
-    )
+    return {
+        "first": short_date(first),
+        "last": short_date(last),
+        "holes": len(holes),
+        "shown": [
+            short_date(a) if a == b else f"{short_date(a)} – {short_date(b)}" for a, b in holes[:4]
+        ],
+    }
+
+
+def index_row(summary: Mapping[str, Any]) -> dict[str, str]:
+    """One report's line on the week's index (``templates/index.html.j2``) from its
+    ``summary_row``."""
+    now, before = summary["violent_ytd"], summary["violent_last_ytd"]
+    if now is None or before is None:  # the same days of last year lack data
+        change = NO_COMPARISON
+    else:
+        pct = aggregate.readable_percent(now, before)
+        change = percent(pct) if pct is not None else signed(now - before)
+    return {
+        "place": summary["place"],
+        "violent_week": count(summary["violent_week"]),
+        "violent_4wk": average(summary["violent_4wk"]),
+        "property_week": count(summary["property_week"]),
+        "property_4wk": average(summary["property_4wk"]),
+        "homicides_week": count(summary["homicides_week"]),
+        "violent_ytd": count(now),
+        "ytd_change": change,
+    }
 
 
 def _number(value: Any, kind: type = int) -> Any:
@@ -586,14 +586,6 @@ def summary_row(
         ],
         "headline": headline(district, week_end, table, gaps, preliminary=preliminary),
     }
-
-
-def two_columns(left_title: str, left_html: str, right_title: str, right_html: str) -> str:
-    """Two tables side by side (they stack on a narrow screen, stay together in print)."""
-    return (
-        f'<div class="two-col"><div><h3>{esc(left_title)}</h3>{left_html}</div>'
-        f"<div><h3>{esc(right_title)}</h3>{right_html}</div></div>"
-    )
 
 
 def map_caption(total: int, shown: int, has_outline: bool, unit: str = VICTIMS) -> str:

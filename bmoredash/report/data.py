@@ -1,0 +1,249 @@
+"""Every number one report shows, counted once, in the kernel or in the batch.
+
+The place's rows come through ``bmoredash.selection.Selection`` and every window through
+``bmoredash.periods`` / ``bmoredash.aggregate``: this module adds no filter and no window
+rule of its own, it only asks for the counts the page lays out (``load_report_data``) and
+the headline numbers the week's index shows (``load_summary``, the same offense table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from bmoredash import aggregate as agg
+from bmoredash import config, periods
+from bmoredash.coverage import Coverage, preliminary_flags, preliminary_weeks
+from bmoredash.reference import boundaries, cvi
+from bmoredash.report import text
+from bmoredash.report.params import ReportParams
+from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
+from bmoredash.selection import Selection
+
+TREND_MONTHS = 13
+HOUR_WEEKS = 13
+#: The district boundaries the maps draw (the store's districts are the 2023 ones).
+BOUNDARY_VINTAGE = "2023"
+_COLUMNS = [
+    "occurred_at",
+    "time_known",
+    "offense",
+    "offense_group",
+    "district",
+    "neighborhood",
+    "latitude",
+    "longitude",
+    "incident_id",
+]
+
+Ring = list[tuple[float, float]]
+
+
+@dataclass
+class ReportData:
+    """Everything one report shows, already counted; the notebook only lays it out."""
+
+    params: ReportParams
+    week: agg.Window
+    offense_table: pd.DataFrame
+    #: Comparisons not made for lack of data: offense table column (or ``flag``) -> why.
+    gaps: dict[str, str]
+    trend: pd.DataFrame
+    week_points: pd.DataFrame
+    week_total: int
+    outline: list[Ring]
+    context: list[Ring]
+    labels: dict[str, tuple[float, float]]
+    neighborhoods_week: pd.DataFrame
+    neighborhoods_ytd: pd.DataFrame
+    ytd: tuple[agg.Window, agg.Window]
+    hour_weekday: pd.DataFrame
+    hour_window: agg.Window
+    untimed: int
+    programs: pd.DataFrame | None
+    generated_at: str
+    #: Victim rows without a case number, left out of a count of incidents.
+    left_out: int = 0
+
+    @property
+    def district(self) -> str:
+        return self.params.district
+
+    @property
+    def week_end(self) -> date:
+        return self.params.week_end
+
+    @property
+    def demo(self) -> bool:
+        return self.params.demo
+
+    @property
+    def preliminary(self) -> bool:
+        """The week is preliminary (``coverage.preliminary_weeks``): the latest week always is."""
+        return _preliminary(self.params)
+
+    def summary(self) -> dict[str, Any]:
+        """The headline numbers the week's index shows (``text.summary_row``)."""
+        return text.summary_row(
+            self.district,
+            self.week_end,
+            self.offense_table,
+            self.gaps,
+            preliminary=self.preliminary,
+        )
+
+
+def _preliminary(params: ReportParams) -> bool:
+    return bool(preliminary_weeks([params.week_end], params.data_through)[0])
+
+
+def _trend_window(week_end: date) -> agg.Window:
+    """Whole weeks covering the 13 months that end with ``week_end``."""
+    return periods.weeks_covering_months(week_end, TREND_MONTHS)
+
+
+def _weekly_with_flags(
+    frame: pd.DataFrame, trend: agg.Window, coverage: Coverage, data_through: date | None = None
+) -> pd.DataFrame:
+    """Weekly violent/property counts over ``trend`` with flags against each week's
+    seasonal baseline (the ``FLAG_HISTORY_WEEKS`` weeks before it), and which weeks are
+    preliminary against ``data_through`` (``coverage.preliminary_weeks``; default: the end
+    of ``trend``).
+
+    Weeks with a day without data are NaN: not zero weeks, never flagged, never in a
+    baseline (``aggregate.weekly_counts`` and ``flag_weeks``).
+    """
+    window = periods.with_weeks_before(trend, agg.FLAG_HISTORY_WEEKS)
+    columns = {}
+    for key, offenses in (("violent", VIOLENT_OFFENSES), ("property", PROPERTY_OFFENSES)):
+        rows = Selection(offenses=offenses).apply(frame)
+        weekly = agg.weekly_counts(rows, window, coverage, offenses)
+        columns[key] = weekly
+        columns[f"{key}_flag"] = agg.flag_weeks(weekly)
+    table = pd.DataFrame(columns)
+    table["preliminary"] = preliminary_weeks(table.index, data_through or trend.end)
+    for key in ("violent", "property"):
+        table[f"{key}_flag"] = preliminary_flags(table[f"{key}_flag"], table["preliminary"])
+    return table[table.index >= pd.Timestamp(agg.week_ending(trend.start))]
+
+
+def _exteriors(geometry: Any) -> list[Ring]:
+    parts = getattr(geometry, "geoms", [geometry])
+    return [list(part.exterior.coords) for part in parts]
+
+
+def _outlines(params: ReportParams) -> tuple[list[Ring], list[Ring], dict[str, tuple]]:
+    """(outline of the place, outlines of the other districts, label points for CITYWIDE),
+    from one read of the district boundaries (``reference.boundaries.load_districts``)."""
+    from shapely.geometry import shape
+
+    data = boundaries.load_districts(params.data_dir, BOUNDARY_VINTAGE)
+    outline: list[Ring] = []
+    context: list[Ring] = []
+    labels: dict[str, tuple[float, float]] = {}
+    for feature in (data or {}).get("features", []):
+        name = feature["properties"]["district"]
+        geometry = shape(feature["geometry"])
+        if params.district == CITYWIDE:
+            outline.extend(_exteriors(geometry))
+            point = geometry.representative_point()
+            labels[name] = (point.x, point.y)
+        elif name == params.district:
+            outline.extend(_exteriors(geometry))
+        else:
+            context.extend(_exteriors(geometry))
+    return outline, context, labels
+
+
+def _programs(district: str) -> pd.DataFrame | None:
+    """CVI programs serving the place (all of them for CITYWIDE); None if the list cannot
+    be read (the report then says so)."""
+    try:
+        return cvi.programs_for_district(district)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _place_rows(params: ReportParams) -> tuple[pd.DataFrame, int]:
+    """The place's counted rows (victims or incidents) from the earliest day any part of
+    the report looks at, and the victim rows a count of incidents leaves out."""
+    from bmoredash.store import load_incidents
+
+    week_end = params.week_end
+    ytd_before = agg.ytd_windows(week_end)[1]
+    flag_history = periods.with_weeks_before(_trend_window(week_end), agg.FLAG_HISTORY_WEEKS + 1)
+    load_start = min(ytd_before.start, flag_history.start)
+    chosen = Selection.parse(districts=params.district, start=load_start, end=week_end)
+    victims = load_incidents(params.data_dir, chosen, columns=_COLUMNS)
+    place = agg.counted_rows(victims, params.count)
+    left_out = agg.rows_without_incident(victims) if params.count == agg.INCIDENTS else 0
+    return place, left_out
+
+
+def _offense_table(params: ReportParams, place: pd.DataFrame) -> pd.DataFrame:
+    """``aggregate.weekly_offense_table`` with the preliminary week's flags held back."""
+    table = agg.weekly_offense_table(place, params.week_end, params.coverage)
+    held = [_preliminary(params)] * len(table)
+    table["flag"] = preliminary_flags(table["flag"], held)
+    return table
+
+
+def load_summary(params: ReportParams) -> dict[str, Any]:
+    """The headline numbers of one report for the week's index, counted from the store
+    exactly as the report counts them (the same rows, the same offense table)."""
+    place, _ = _place_rows(params)
+    return text.summary_row(
+        params.district,
+        params.week_end,
+        _offense_table(params, place),
+        agg.report_gaps(params.week_end, params.coverage),
+        preliminary=_preliminary(params),
+    )
+
+
+def load_report_data(params: ReportParams) -> ReportData:
+    """Load the rows the report needs once (memory-mapped store) and count them."""
+    week_end = params.week_end
+    week = agg.week_window(week_end)
+    ytd_now, ytd_before = agg.ytd_windows(week_end)
+    place, left_out = _place_rows(params)
+    coverage = params.coverage
+
+    this_week = agg.in_window(place, week)
+    points = this_week.loc[
+        this_week["latitude"].notna().to_numpy() & this_week["longitude"].notna().to_numpy(),
+        ["longitude", "latitude", "offense_group"],
+    ]
+    hour_window = periods.weeks_window(week_end, HOUR_WEEKS)
+    hour_rows = agg.in_window(place, hour_window)
+    hour_table = agg.hour_by_weekday(hour_rows)
+    untimed = int(agg.count_by_offense(hour_rows).sum()) - int(hour_table.to_numpy().sum())
+    outline, context, labels = _outlines(params)
+    return ReportData(
+        params=params,
+        week=week,
+        offense_table=_offense_table(params, place),
+        gaps=agg.report_gaps(week_end, coverage),
+        trend=_weekly_with_flags(place, _trend_window(week_end), coverage, params.data_through),
+        week_points=points,
+        week_total=int(agg.count_by_offense(this_week).sum()),
+        outline=outline,
+        context=context,
+        labels=labels,
+        neighborhoods_week=agg.neighborhood_ranking(
+            place, week, agg.week_window(week_end, 1), coverage, PART1_OFFENSES
+        ),
+        neighborhoods_ytd=agg.neighborhood_ranking(
+            place, ytd_now, ytd_before, coverage, PART1_OFFENSES
+        ),
+        ytd=(ytd_now, ytd_before),
+        hour_weekday=hour_table,
+        hour_window=hour_window,
+        untimed=untimed,
+        programs=_programs(params.district),
+        generated_at=datetime.now(config.CITY_TZ).strftime("%Y-%m-%d %H:%M %Z"),
+        left_out=left_out,
+    )
