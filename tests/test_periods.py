@@ -372,7 +372,7 @@ _ALLOWED = {
     "bmoredash/periods.py": "the one home of the period rule",
     "bmoredash/clean.py": "parsing timestamps (date + time of day, the fetch's end)",
     "bmoredash/fetch.py": "overlap of a download window",
-    "bmoredash/store.py": "time slices of a load (the day after the end, in UTC)",
+    "bmoredash/store/query.py": "time slices of a load (the day after the end, in UTC)",
     "bmoredash/app/context.py": "day numbers of rows (fast path)",
     "bmoredash/report_figures.py": "bar widths (drawing, not a window)",
 }

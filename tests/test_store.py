@@ -607,7 +607,7 @@ def test_a_failed_write_leaves_the_previous_store(
     def boom(*args: Any, **kwargs: Any) -> None:
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(store.query, step, boom)
+    monkeypatch.setattr(store.commit, step, boom)
     with pytest.raises(OSError, match="simulated"):
         write_sample(data_dir, rows=SAMPLE[:2])
     monkeypatch.undo()
@@ -625,7 +625,7 @@ def test_a_failed_switch_leaves_the_previous_store(
     def boom(path: Path, doc: Any) -> None:
         raise OSError("power cut before the switch (simulated)")
 
-    monkeypatch.setattr(store.query, "_replace_json", boom)
+    monkeypatch.setattr(store.commit, "_replace_json", boom)
     with pytest.raises(OSError, match="simulated"):
         write_sample(data_dir, rows=SAMPLE[:2])
     monkeypatch.undo()
@@ -640,7 +640,7 @@ _CHILD = textwrap.dedent(
     """
     import sys, time, pandas as pd
     from bmoredash import store
-    from bmoredash.store import query as internals
+    from bmoredash.store import commit as internals
     data_dir, frame_path, hook = sys.argv[1], sys.argv[2], sys.argv[3]
     frame = pd.read_pickle(frame_path)
 

@@ -1,26 +1,32 @@
 """The store: one memory-mapped Arrow file of incidents, switched atomically with its
-manifest, quality report and quarantine. Re-exports only; see the modules."""
+manifest, quality report and quarantine. Re-exports only, so that ``bmoredash.store.X``
+works for every public X. The modules, in reading order:
 
-from bmoredash.store.query import (
-    STALE_AFTER_S,
-    MergeOutcome,
+- ``errors``: what the store raises;
+- ``conform``: the store's dtypes, in pandas and in Arrow;
+- ``query``: reading the live version (``load_incidents``, ``read_*``);
+- ``manifest``: the manifest and quality report of a new version;
+- ``commit``: writing a version and switching to it (lock, atomic switch, sweep);
+- ``merge``: adding snapshots (``merge_and_write``).
+"""
+
+from bmoredash.store.commit import STALE_AFTER_S, sweep_stale, write_store
+from bmoredash.store.conform import concat_incidents, conform_incidents, conform_quarantine
+from bmoredash.store.errors import (
     StoreConflictError,
     StoreNotFoundError,
     StoreOverlapError,
     StoreSchemaError,
-    concat_incidents,
-    conform_incidents,
-    conform_quarantine,
+)
+from bmoredash.store.manifest import sum_reports
+from bmoredash.store.merge import MergeOutcome, merge_and_write
+from bmoredash.store.query import (
     load_incidents,
-    merge_and_write,
     read_coverage,
     read_manifest,
     read_quality,
     read_quarantine,
     read_snapshots,
-    sum_reports,
-    sweep_stale,
-    write_store,
 )
 
 __all__ = [
