@@ -265,7 +265,7 @@ FILTER_HOMES = {
     "selection.py": "the rule and its reference implementation",
     "store/query.py": "the rule as Arrow predicates (load_incidents)",
     "app/context.py": "the rule as category-code masks (the dashboard's fast path)",
-    "clean.py": "conforms published values and counts quality; selects no rows for a view",
+    "clean/chain.py": "conforms published values and counts quality; selects no rows for a view",
     "reference/boundaries.py": "picks a district's outline polygon, not rows",
 }
 FILTER_CODE = re.compile(
