@@ -370,7 +370,7 @@ _WINDOW_ARITHMETIC = ("timedelta(", "DateOffset", "Timedelta(", "replace(year=",
 #: Files that may, each with its reason (none of them makes a comparison window).
 _ALLOWED = {
     "bmoredash/periods.py": "the one home of the period rule",
-    "bmoredash/clean/chain.py": "parsing timestamps (date + time of day, the fetch's end)",
+    "bmoredash/clean/dates.py": "parsing timestamps (date + time of day, the fetch's end)",
     "bmoredash/fetch.py": "overlap of a download window",
     "bmoredash/store/query.py": "time slices of a load (the day after the end, in UTC)",
     "bmoredash/app/context.py": "day numbers of rows (fast path)",

@@ -266,6 +266,7 @@ FILTER_HOMES = {
     "store/query.py": "the rule as Arrow predicates (load_incidents)",
     "app/context.py": "the rule as category-code masks (the dashboard's fast path)",
     "clean/chain.py": "conforms published values and counts quality; selects no rows for a view",
+    "clean/text.py": "finds missing-value markers in text; selects no rows",
     "reference/boundaries.py": "picks a district's outline polygon, not rows",
 }
 FILTER_CODE = re.compile(
