@@ -107,12 +107,12 @@ def main() -> int:
             progress=False,
         )
         print()
-        print(f"{'report':<10} {'total s':>8} {'execute':>8} {'summary':>8} {'html':>6} {'pdf':>6}")
+        print(f"{'report':<10} {'total s':>8} {'execute':>8} {'html':>6} {'pdf':>6}")
         for r in week.results:
             t = r.timings
             print(
                 f"{r.district:<10} {r.seconds:8.2f} {t.get('execute', 0):8.2f} "
-                f"{t.get('summary', 0):8.2f} {t.get('html', 0):6.2f} {t.get('pdf', 0):6.2f}"
+                f"{t.get('html', 0):6.2f} {t.get('pdf', 0):6.2f}"
                 + ("" if r.ok else f"  FAILED {r.error}")
             )
         per_report = [r.seconds for r in week.results]

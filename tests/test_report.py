@@ -12,6 +12,7 @@ make the one change a Poisson test must flag.
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 import shutil
 import subprocess
@@ -315,6 +316,27 @@ def test_bad_parameters_fail_with_clear_messages(fixture_store: tuple[Path, Any]
     assert (params.district, params.week_end) == ("CITYWIDE", WEEK_END)
 
 
+def test_a_template_must_declare_exactly_the_batch_parameters(
+    fixture_store: tuple[Path, Any], tmp_path: Path
+) -> None:
+    """papermill.inspect_notebook checks the contract before any kernel starts."""
+    data_dir, _ = fixture_store
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = re.sub(r"^summary_path = .*$", 'extra = ""', cell.source, flags=re.M)
+    bad = tmp_path / "bad.ipynb"
+    nbformat.write(nb, bad)
+    out = tmp_path / "out"
+    with pytest.raises(report.ReportParameterError) as err:
+        report.render_report("WESTERN", WEEK_END, data_dir=data_dir, out_dir=out, template=bad)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.endswith("missing summary_path; not passed extra")
+    assert not out.exists(), "nothing is written for a template that breaks the contract"
+    with pytest.raises(report.ReportParameterError, match="missing summary_path"):
+        report.render_batch(None, data_dir=data_dir, out_dir=out, template=bad, progress=False)
+
+
 def test_render_report_rejects_bad_parameters_before_starting_a_kernel(
     fixture_store: tuple[Path, Any], tmp_path: Path
 ) -> None:
@@ -508,6 +530,15 @@ def test_outputs_sit_together_with_an_index(rendered: dict[str, report.ReportRes
         assert rendered[d].notebook == audit / f"{d}.ipynb"
         executed = nbformat.read(audit / f"{d}.ipynb", as_version=4)
         assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+        # The index's numbers: written by the notebook beside it, not parsed from outputs.
+        summary = json.loads((audit / f"{d}.summary.json").read_text(encoding="utf-8"))
+        assert summary == rendered[d].summary and summary["district"] == d
+        assert not [
+            o
+            for c in executed.cells
+            for o in c.get("outputs", [])
+            if "data" in o and any("bmoredash" in mime for mime in o["data"])
+        ]
     index = (week_dir / "index.html").read_text(encoding="utf-8")
     assert_self_contained(index)
     for d in ("WESTERN", "CITYWIDE"):

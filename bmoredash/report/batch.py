@@ -3,10 +3,10 @@ and the week's index page.
 
 Each report is one papermill run of the notebook (``params.TEMPLATE``) into the audit
 folder, exported to HTML (``render.export_html``) and printed to PDF (``pdf.PdfPrinter``,
-one browser per pool worker reused across reports). The index's headline numbers are
-counted from the store by the batch (``data.load_summary``, the same offense table the
-report shows) and kept as ``<place>.summary.json`` beside the executed notebook; nothing is
-read back out of the notebook's outputs.
+one browser per pool worker reused across reports). The index's headline numbers are the
+report's own offense table (``ReportData.summary``): the notebook writes them to the
+``summary_path`` it is given, ``<place>.summary.json`` beside the executed notebook; nothing
+is read back out of the notebook's outputs.
 
 Heavy imports (papermill, nbconvert, playwright) happen inside the functions that need
 them.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
-import json
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -26,7 +25,8 @@ from typing import Any
 
 from bmoredash import aggregate as agg
 from bmoredash import config, files, periods
-from bmoredash.report import data, render, text
+from bmoredash.report import render, text
+from bmoredash.report.data import read_summary
 from bmoredash.report.params import (
     REPORT_PLACES,
     TEMPLATE,
@@ -76,9 +76,16 @@ def _failure_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def execute_notebook(template: Path, notebook: Path, params: ReportParams, cwd: Path) -> None:
+def execute_notebook(
+    template: Path,
+    notebook: Path,
+    params: ReportParams,
+    cwd: Path,
+    summary_path: Path | None = None,
+) -> None:
     """One papermill run of the template into ``notebook``, in a fresh kernel, with the
-    parameters of ``params.notebook_parameters``."""
+    parameters of ``params.notebook_parameters``; the notebook writes its headline numbers
+    to ``summary_path`` (None: nowhere)."""
     import tempfile
 
     import papermill
@@ -95,7 +102,7 @@ def execute_notebook(template: Path, notebook: Path, params: ReportParams, cwd: 
             str(template),
             str(notebook),
             parameters=notebook_parameters(
-                params.district, params.week_end, params.data_dir, params.count
+                params.district, params.week_end, params.data_dir, params.count, summary_path
             ),
             kernel_name="python3",
             progress_bar=False,
@@ -126,12 +133,10 @@ def _render(
     summary_path = _summary_path(week_dir, stem)
     summary_path.unlink(missing_ok=True)  # a failed run leaves no older numbers behind
     try:
-        execute_notebook(template, notebook, params, week_dir)
+        execute_notebook(template, notebook, params, week_dir, summary_path)
         result.notebook = notebook
         result.timings["execute"] = time.perf_counter() - started
-        mark = time.perf_counter()
-        result.summary = data.load_summary(params)
-        result.timings["summary"] = time.perf_counter() - mark
+        result.summary = read_summary(summary_path)
         mark = time.perf_counter()
         html_path = week_dir / f"{stem}.html"
         if "html" not in formats:
@@ -152,7 +157,6 @@ def _render(
             result.timings["pdf"] = time.perf_counter() - mark
         if "html" not in formats:
             html_path.unlink(missing_ok=True)
-        write_summary(summary_path, result.summary)
         result.ok = True
     except Exception as error:  # one report's failure is reported, never fatal to a batch
         result.error = _failure_reason(error)
@@ -341,20 +345,6 @@ def _audit_week_dir(week_dir: Path) -> Path:
 
 def _summary_path(week_dir: Path, stem: str) -> Path:
     return _audit_week_dir(week_dir) / f"{stem}.summary.json"
-
-
-def write_summary(path: Path, summary: dict[str, Any]) -> Path:
-    with files.atomic_write(path) as handle:
-        json.dump(summary, handle, ensure_ascii=False, indent=1)
-    return path
-
-
-def read_summary(path: Path) -> dict[str, Any] | None:
-    """A report's headline numbers kept beside its executed notebook, or None."""
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def write_index(

@@ -1,21 +1,25 @@
-"""Every number one report shows, counted once, in the kernel or in the batch.
+"""Every number one report shows, counted once, in the report's kernel.
 
 The place's rows come through ``bmoredash.selection.Selection`` and every window through
 ``bmoredash.periods`` / ``bmoredash.aggregate``: this module adds no filter and no window
-rule of its own, it only asks for the counts the page lays out (``load_report_data``) and
-the headline numbers the week's index shows (``load_summary``, the same offense table).
+rule of its own, it only asks for the counts the page lays out (``load_report_data``).
+The headline numbers the week's index shows are the same offense table's
+(``ReportData.summary``), written as JSON for the batch (``write_summary``).
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from bmoredash import aggregate as agg
-from bmoredash import config, periods
+from bmoredash import config, files, periods
 from bmoredash.coverage import Coverage, preliminary_flags, preliminary_weeks
 from bmoredash.reference import boundaries, cvi
 from bmoredash.report import text
@@ -183,25 +187,22 @@ def _place_rows(params: ReportParams) -> tuple[pd.DataFrame, int]:
     return place, left_out
 
 
-def _offense_table(params: ReportParams, place: pd.DataFrame) -> pd.DataFrame:
-    """``aggregate.weekly_offense_table`` with the preliminary week's flags held back."""
-    table = agg.weekly_offense_table(place, params.week_end, params.coverage)
-    held = [_preliminary(params)] * len(table)
-    table["flag"] = preliminary_flags(table["flag"], held)
-    return table
+def write_summary(data: ReportData, path: str | os.PathLike[str] | None) -> None:
+    """The report's headline numbers (``ReportData.summary``) as JSON at ``path`` for the
+    week's index (the batch passes the path; None or "" writes nothing). Returns None, so
+    the notebook cell calling it shows nothing."""
+    if not path:
+        return
+    with files.atomic_write(path) as handle:
+        json.dump(data.summary(), handle, ensure_ascii=False, indent=1)
 
 
-def load_summary(params: ReportParams) -> dict[str, Any]:
-    """The headline numbers of one report for the week's index, counted from the store
-    exactly as the report counts them (the same rows, the same offense table)."""
-    place, _ = _place_rows(params)
-    return text.summary_row(
-        params.district,
-        params.week_end,
-        _offense_table(params, place),
-        agg.report_gaps(params.week_end, params.coverage),
-        preliminary=_preliminary(params),
-    )
+def read_summary(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """Headline numbers ``write_summary`` wrote, or None (missing or unreadable)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def load_report_data(params: ReportParams) -> ReportData:
@@ -211,6 +212,8 @@ def load_report_data(params: ReportParams) -> ReportData:
     ytd_now, ytd_before = agg.ytd_windows(week_end)
     place, left_out = _place_rows(params)
     coverage = params.coverage
+    table = agg.weekly_offense_table(place, week_end, coverage)
+    table["flag"] = preliminary_flags(table["flag"], [_preliminary(params)] * len(table))
 
     this_week = agg.in_window(place, week)
     points = this_week.loc[
@@ -225,7 +228,7 @@ def load_report_data(params: ReportParams) -> ReportData:
     return ReportData(
         params=params,
         week=week,
-        offense_table=_offense_table(params, place),
+        offense_table=table,
         gaps=agg.report_gaps(week_end, coverage),
         trend=_weekly_with_flags(place, _trend_window(week_end), coverage, params.data_through),
         week_points=points,

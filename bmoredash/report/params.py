@@ -27,7 +27,13 @@ TEMPLATE = config.PROJECT_DIR / "notebooks" / "district_report.ipynb"
 #: Every report of a week: the nine districts, then the city.
 REPORT_PLACES: tuple[str, ...] = (*DISTRICTS, CITYWIDE)
 #: The parameters the notebook declares and the batch passes, no more, no fewer.
-NOTEBOOK_PARAMETERS: tuple[str, ...] = ("district", "week_ending", "data_dir", "count")
+NOTEBOOK_PARAMETERS: tuple[str, ...] = (
+    "district",
+    "week_ending",
+    "data_dir",
+    "count",
+    "summary_path",
+)
 
 
 class ReportParameterError(ValueError):
@@ -61,10 +67,16 @@ class ReportParams:
 
 
 def notebook_parameters(
-    district: str, week_end: date, data_dir: Path, count: str = agg.VICTIMS
+    district: str,
+    week_end: date,
+    data_dir: Path,
+    count: str = agg.VICTIMS,
+    summary_path: Path | None = None,
 ) -> dict[str, str]:
-    """The values papermill injects, one per ``NOTEBOOK_PARAMETERS``."""
-    values = (district, week_end.isoformat(), str(data_dir), count)
+    """The values papermill injects, one per ``NOTEBOOK_PARAMETERS``; ``summary_path`` is
+    where the notebook writes the headline numbers for the week's index ("" : nowhere)."""
+    summary = "" if summary_path is None else str(summary_path)
+    values = (district, week_end.isoformat(), str(data_dir), count, summary)
     return dict(zip(NOTEBOOK_PARAMETERS, values, strict=True))
 
 
