@@ -432,7 +432,7 @@ def test_committed_table_is_what_the_script_derives(tmp_path: Path) -> None:
     table, stats = module.build(shared)
     out = tmp_path / "neighborhoods.csv"
     table.to_csv(out, index=False, lineterminator="\n")
-    committed = Path(demo.__file__).parent / "reference" / "data" / "neighborhoods.csv"
+    committed = Path(demo.__file__).parents[1] / "reference" / "data" / "neighborhoods.csv"
     assert out.read_bytes() == committed.read_bytes()
     assert stats["all_located"] / stats["all_rows"] > 0.9
 

@@ -1,0 +1,48 @@
+"""Deterministic demo data: Baltimore-shaped victim rows, 2012 to last Saturday.
+Re-exports only, so that ``bmoredash.demo.X`` works for every public X."""
+
+from bmoredash.demo.generator import (
+    CODE_TABLE,
+    DEFAULT_SEED,
+    DEFAULT_START,
+    DEMO_CSV,
+    DIRTY_RATES,
+    FAMILIES,
+    GAP_DAYS,
+    HOMICIDES,
+    INTENDED_OFFENSE,
+    RAW_COLUMNS,
+    SAME_VICTIM,
+    SHOOTINGS,
+    YEAR_TOTALS,
+    generate_demo,
+    last_saturday,
+    load_neighborhoods,
+    multi_victim_share,
+    write_csv,
+    write_demo,
+    year_targets,
+)
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DEFAULT_START",
+    "DEMO_CSV",
+    "RAW_COLUMNS",
+    "CODE_TABLE",
+    "DIRTY_RATES",
+    "FAMILIES",
+    "GAP_DAYS",
+    "HOMICIDES",
+    "INTENDED_OFFENSE",
+    "SAME_VICTIM",
+    "SHOOTINGS",
+    "YEAR_TOTALS",
+    "generate_demo",
+    "last_saturday",
+    "load_neighborhoods",
+    "multi_victim_share",
+    "write_csv",
+    "write_demo",
+    "year_targets",
+]
