@@ -521,7 +521,9 @@ def test_pdf_text_holds_the_same_numbers(
 
 
 @pytest.mark.slow
-def test_outputs_sit_together_with_an_index(rendered: dict[str, report.ReportResult]) -> None:
+def test_outputs_sit_together_with_an_index(
+    rendered: dict[str, report.ReportResult], fixture_store: tuple[Path, Any]
+) -> None:
     week_dir = rendered["WESTERN"].html.parent
     assert week_dir.name == "2026-11-21"
     for d in ("WESTERN", "CITYWIDE"):
@@ -546,6 +548,30 @@ def test_outputs_sit_together_with_an_index(rendered: dict[str, report.ReportRes
     rows = html_cells(index)
     assert not rows  # index rows carry data-district, not data-offense
     assert re.search(r'data-district="WESTERN".*?data-col="violent_week">5<', index, re.S)
+    # Every number of each index row against the hand counts (the year to date: the
+    # difference, as both counts are below aggregate.MIN_READABLE_COUNT here).
+    _, rows = fixture_store
+    for d in ("WESTERN", "CITYWIDE"):
+        row = re.search(rf'<tr data-district="{d}">(.*?)</tr>', index, re.S).group(1)
+        cells = [
+            html_lib.unescape(c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        hand = expected_table(rows, d)
+        v, p = hand["Part 1 violent"], hand["Part 1 property"]
+        ytd = v["ytd"] - v["last_ytd"]
+        assert v["last_ytd"] < 10
+        want = [
+            "Western District" if d == "WESTERN" else "Baltimore City",
+            str(v["this_week"]),
+            str(v["four_week_avg"]),
+            str(p["this_week"]),
+            str(p["four_week_avg"]),
+            str(hand["HOMICIDE"]["this_week"]),
+            f"{v['ytd']} (+{ytd})",
+            f'<a href="{d}.html">HTML</a> · <a href="{d}.pdf">PDF</a>',
+        ]
+        assert cells == want, d
 
 
 # --------------------------------------------------------------------------------------
