@@ -1,28 +1,33 @@
 """Deterministic demo data: Baltimore-shaped victim rows, 2012 to last Saturday.
-Re-exports only, so that ``bmoredash.demo.X`` works for every public X."""
+Re-exports only, so that ``bmoredash.demo.X`` works for every public X. The modules:
 
-from bmoredash.demo.generator import (
-    CODE_TABLE,
-    DEFAULT_SEED,
-    DEFAULT_START,
-    DEMO_CSV,
+- ``calibration``: the figures measured on the real samples (constants);
+- ``generator``: ``generate_demo`` and the yearly targets drawn from them;
+- ``writer``: the CSV writer and ``write_demo``, which never writes over real data.
+"""
+
+from bmoredash.demo.calibration import (
     DIRTY_RATES,
     FAMILIES,
     GAP_DAYS,
     HOMICIDES,
     INTENDED_OFFENSE,
-    RAW_COLUMNS,
     SAME_VICTIM,
     SHOOTINGS,
     YEAR_TOTALS,
+)
+from bmoredash.demo.generator import (
+    CODE_TABLE,
+    DEFAULT_SEED,
+    DEFAULT_START,
+    RAW_COLUMNS,
     generate_demo,
     last_saturday,
     load_neighborhoods,
     multi_victim_share,
-    write_csv,
-    write_demo,
     year_targets,
 )
+from bmoredash.demo.writer import DEMO_CSV, write_csv, write_demo
 
 __all__ = [
     "DEFAULT_SEED",
