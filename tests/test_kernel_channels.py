@@ -62,3 +62,12 @@ def test_install_replaces_the_channel_wait() -> None:
     kernel_channels.install()
     kernel_channels.install()  # idempotent
     assert AsyncZMQSocketChannel.get_msg is kernel_channels.get_msg_in_slices
+
+
+def test_the_report_batch_installs_it_through_the_hook() -> None:
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    from bmoredash.serving import hooks
+
+    hooks.install_kernel_channels()
+    assert AsyncZMQSocketChannel.get_msg is kernel_channels.get_msg_in_slices

@@ -37,7 +37,7 @@ from bmoredash.report.params import (
     validate_params,
 )
 from bmoredash.report.pdf import PdfPrinter
-from bmoredash.serving import kernel_channels
+from bmoredash.serving import hooks
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
 CELL_TIMEOUT_S = 600
@@ -91,7 +91,7 @@ def execute_notebook(
     import papermill
     from traitlets.config import Config
 
-    kernel_channels.install()  # a lost ZeroMQ wake-up must not stall a report
+    hooks.install_kernel_channels()  # a lost ZeroMQ wake-up must not stall a report
     # Local sockets instead of TCP ports: nothing listens on the network and the kernel
     # does not warn about unencrypted TCP on every report.
     # NOTE: with IPC, jupyter_client names the sockets <ip>-<n> relative to the working

@@ -10,7 +10,9 @@ behaviour (``hooks``).
 The rule: serving sits on top of the product. Modules here may import the product
 (``bmoredash.app``, ``bmoredash.store``, ``bmoredash.config``...), but product modules import
 nothing from ``bmoredash.serving`` except through the one documented hook module,
-``bmoredash.serving.hooks``, and only ``bmoredash.app.shell`` imports that. Anything Voila
-or Jupyter specific that a product module seems to need goes into ``hooks`` with a
-docstring saying why it exists and when to remove it.
+``bmoredash.serving.hooks`` (today: ``bmoredash.app.shell`` and the report batch, which
+installs the kernel channel patch before papermill runs). Anything Voila or Jupyter
+specific that a product module seems to need goes into ``hooks`` with a docstring saying
+why it exists and when to remove it. ``bmoredash.cli`` starts the server through
+``serving.launch``: the command line sits above both.
 """

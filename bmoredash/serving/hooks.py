@@ -1,6 +1,7 @@
-"""The one door from the product into serving: kernel-side workarounds for how Voila runs
-the dashboard notebook. Only ``bmoredash.app.shell`` imports this module (see
-``bmoredash.serving``); each helper says why it exists and when it can go.
+"""The one door from the product into serving: workarounds for how Voila and Jupyter run
+the notebooks. Product modules import nothing else from ``bmoredash.serving`` (see its
+``__init__``): ``bmoredash.app.shell`` uses the preheat and ``settle`` helpers, the report
+batch ``install_kernel_channels``. Each helper says why it exists and when it can go.
 
 ``is_preheated`` and ``current_query_string`` exist because of Voila's preheated kernel
 pool (``bmoredash serve --preheat``, i.e. Voila's ``--preheat_kernel=True --pool_size=N``,
@@ -20,6 +21,11 @@ kept up to 20 minutes): after the data and the pages are loaded it collects once
 freezes what survives (``gc.freeze``) so later collections skip it. Remove it when the
 pause it avoids is gone, e.g. re-measure on a Python with an incremental collector
 (3.14+) with ``benchmarks/bench_dashboard.py``'s map filter change.
+
+``install_kernel_channels`` exists because jupyter_client's asyncio channels can miss a
+kernel's reply for good (measured; the evidence, upstream issues and removal condition are
+in ``bmoredash.serving.kernel_channels``). The report batch calls it before papermill runs
+a notebook (the Voila server installs it itself). It goes when that module goes.
 """
 
 from __future__ import annotations
@@ -67,3 +73,11 @@ def settle() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+def install_kernel_channels() -> None:
+    """Make this process's kernel clients wait for replies in slices (idempotent): a lost
+    ZeroMQ wake-up then costs a pause, not a hung notebook run."""
+    from bmoredash.serving import kernel_channels
+
+    kernel_channels.install()

@@ -1,16 +1,39 @@
 """Wait for kernel messages in short slices, so that a lost ZeroMQ wake-up cannot hang a page.
 
-Why: jupyter_client's asyncio channels wait for a kernel's reply with one unbounded
-``socket.poll()``. pyzmq learns of new messages through an edge-triggered file descriptor,
-and now and then that notification is consumed without waking the waiter. Seen here: about
-one Voila page in 15 to 25 never finished loading (the kernel idle, its ``execute_reply``
-sitting unread in the shell socket, Voila waiting in ``shell_channel.get_msg()``), and CI
-failed on it. A poll with a timeout ends with a level-triggered check of the socket, so
-polling in slices of ``POLL_SLICE_S`` turns a lost wake-up into a pause of at most one slice
-(measured: 150 pages in a row, five such pauses of one slice, no hang).
+Why: jupyter_client's asyncio channels (``AsyncZMQSocketChannel.get_msg``) wait for a
+kernel's reply with one unbounded ``socket.poll()``, and nbclient (Voila's executor, and
+papermill's) waits for every ``execute_reply`` that way (its ``timeout`` is None). pyzmq's
+asyncio sockets learn of new messages through libzmq's edge-triggered ``ZMQ_FD``; now and
+then that edge is consumed without waking the waiter, and the reply sits unread in the
+socket while the kernel is idle: the page never finishes loading (until the load guard
+reaps the idle kernel, 3 minutes later). A poll with a timeout ends with a level-triggered
+check of the socket (``zmq_poll``), so polling in slices of ``POLL_SLICE_S`` turns a lost
+wake-up into a pause of at most one slice.
 
-Installed by the Voila server process (``bmoredash.serving.server``) and by the report
-workers before papermill runs a notebook; nothing else changes.
+Evidence (measured 2026-12-01; jupyter_client 8.10.0, ipykernel 7.4.0, pyzmq 27.3.0,
+Voila 0.5.13, tornado 6.6.1, Python 3.11.7, 2 cores; dashboard pages loaded one after
+another over HTTP against ``bmoredash serve``'s configuration, two or three servers at
+once): without this module, 4 stalled pages in 357 (about 1 in 90). In 300 of those pages a
+watchdog checked every ``get_msg`` still waiting after 4 s with a level-triggered
+``zmq_poll``: 3 times a message (on the shell socket, i.e. an ``execute_reply``) had been
+waiting unread, a lost wake-up each time; in the other 57 pages one ``execute_reply`` went
+unread while the kernel sat idle until the kernel was reaped. With this module: 206 pages,
+none stalled, slowest 7.6 s.
+
+Upstream: jupyter/jupyter_client#436 (a blocking ``get_shell_msg`` hangs; the workaround
+named there is a timeout) and zeromq/pyzmq#2173 (zmq.asyncio receivers missing wake-ups,
+closed without a fix). The kernel-side twin, a request whose wake-up the kernel lost
+(ipython/ipykernel#1529, fixed in the installed 7.4.0; #1554 open), is not what this
+fixes: here the reply has arrived and the Voila or papermill process does not notice it.
+
+Remove when jupyter_client's ``AsyncZMQSocketChannel.get_msg`` no longer waits with one
+unbounded poll, or pyzmq's asyncio poll cannot miss an edge; re-measure first (pages in a
+row with a watchdog as above, with and without ``install``) and remove only with zero lost
+wake-ups in at least 300 pages.
+
+Installed by the Voila server process (``bmoredash.serving.server``) and, through
+``bmoredash.serving.hooks.install_kernel_channels``, by the report batch before papermill
+runs a notebook; nothing else changes.
 """
 
 from __future__ import annotations
