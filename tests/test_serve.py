@@ -195,16 +195,16 @@ def test_no_error_output_in_the_page(front_page) -> None:
 )
 def test_nothing_but_the_app_is_served(server: Server, path: str) -> None:
     status, body, _ = http_get(server.url + path)
-    assert status in (403, 404), f"{path} answered {status}"
+    assert status == 403, f"{path} answered {status}"
     assert '"nbformat"' not in body and "cell_type" not in body
-    assert "kernel" not in body.lower() or status == 404
+    assert "kernel" not in body.lower()
 
 
 def test_no_redirect_points_at_a_served_file(server: Server) -> None:
     status, _, headers = http_get(server.url + "/api/contents", follow=False)
-    assert status in (302, 403, 404)
-    if status == 302:
-        assert headers["Location"].startswith("/voila/files/")
+    # Voila sends unknown paths to its files handler, which refuses them all (403, above).
+    assert status == 302
+    assert headers["Location"] == "/voila/files/api/contents"
 
 
 def test_data_files_are_not_served(server: Server) -> None:
@@ -215,7 +215,7 @@ def test_data_files_are_not_served(server: Server) -> None:
     assert "manifest.json" in names
     for name in names + [f"../data/{n}" for n in names] + [f"{store}/manifest.json"]:
         status, body, _ = http_get(f"{server.url}/voila/files/{name}")
-        assert status in (403, 404), f"{name} answered {status}"
+        assert status == 403, f"{name} answered {status}"
         assert "schema_version" not in body
 
 
@@ -322,3 +322,39 @@ def test_forked_kernels_serve_the_app() -> None:
         assert time.monotonic() < deadline, "the fork server or a kernel outlived Voila"
         time.sleep(0.2)
     assert socket_folders() <= folders_before, "the fork server left its socket folder"
+
+
+# --------------------------------------------------------------------------------------
+# The wall between the product and serving
+# --------------------------------------------------------------------------------------
+
+
+def test_the_product_reaches_serving_only_through_the_hook_module() -> None:
+    """Product modules import nothing from ``bmoredash.serving`` but ``serving.hooks`` (the
+    app shell, the report batch); the command line starts the server (``serving.launch``)."""
+    import ast
+
+    allowed = {
+        "app/shell.py": {"bmoredash.serving.hooks"},
+        "cli.py": {"bmoredash.serving.launch"},
+        "report/batch.py": {"bmoredash.serving.hooks"},
+    }
+    serving = "bmoredash.serving"
+    found: dict[str, set[str]] = {}
+    for path in sorted(config.PACKAGE_DIR.rglob("*.py")):
+        name = path.relative_to(config.PACKAGE_DIR).as_posix()
+        if name.startswith("serving/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module in ("bmoredash", serving):
+                modules = [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                if module == serving or module.startswith(serving + "."):
+                    found.setdefault(name, set()).add(module)
+    assert found == allowed
