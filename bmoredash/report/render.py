@@ -22,6 +22,7 @@ from markupsafe import Markup
 from bmoredash import files, style
 from bmoredash.aggregate import VICTIMS
 from bmoredash.report import figures, text
+from bmoredash.text import methodology_items
 from bmoredash.vocabulary import DEMO_BANNER, DEMO_MARK, place_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -98,6 +99,17 @@ def figure_html(fig: Any, alt: str, caption: str = "") -> str:
     return render("figure.html.j2", src=figures.svg_data_uri(fig), alt=alt, caption=caption)
 
 
+#: Methodology items the footnote repeats in the Methodology page's words
+#: (``bmoredash/text/methodology.md``), by their bold label.
+SHARED_RULES: tuple[str, ...] = (
+    "Common assault is left out",
+    "Dates and weeks",
+    "Notable weeks",
+    "Up, down or within chance",
+    "Small numbers",
+)
+
+
 def methodology_html(
     manifest: Mapping[str, Any],
     *,
@@ -121,7 +133,8 @@ def methodology_html(
         unit=unit,
         left_out=left_out,
     )
-    return render("methodology.html.j2", m={**values, "banner": DEMO_BANNER})
+    shared = {label: Markup(item) for label, item in methodology_items(*SHARED_RULES).items()}
+    return render("methodology.html.j2", m={**values, "banner": DEMO_BANNER, "shared": shared})
 
 
 def _plain(markup: str) -> str:
