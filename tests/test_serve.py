@@ -322,39 +322,3 @@ def test_forked_kernels_serve_the_app() -> None:
         assert time.monotonic() < deadline, "the fork server or a kernel outlived Voila"
         time.sleep(0.2)
     assert socket_folders() <= folders_before, "the fork server left its socket folder"
-
-
-# --------------------------------------------------------------------------------------
-# The wall between the product and serving
-# --------------------------------------------------------------------------------------
-
-
-def test_the_product_reaches_serving_only_through_the_hook_module() -> None:
-    """Product modules import nothing from ``bmoredash.serving`` but ``serving.hooks`` (the
-    app shell, the report batch); the command line starts the server (``serving.launch``)."""
-    import ast
-
-    allowed = {
-        "app/shell.py": {"bmoredash.serving.hooks"},
-        "cli.py": {"bmoredash.serving.launch"},
-        "report/batch.py": {"bmoredash.serving.hooks"},
-    }
-    serving = "bmoredash.serving"
-    found: dict[str, set[str]] = {}
-    for path in sorted(config.PACKAGE_DIR.rglob("*.py")):
-        name = path.relative_to(config.PACKAGE_DIR).as_posix()
-        if name.startswith("serving/"):
-            continue
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module in ("bmoredash", serving):
-                modules = [f"{node.module}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                modules = [node.module]
-            else:
-                continue
-            for module in modules:
-                if module == serving or module.startswith(serving + "."):
-                    found.setdefault(name, set()).add(module)
-    assert found == allowed
