@@ -199,7 +199,7 @@ def test_every_breakdown_adds_up_to_the_stated_total(
 ) -> None:
     """Each table holds on its own with the total the page states: its cells (hidden ones
     included) are every victim, a missing value counted as Unknown."""
-    monkeypatch.setattr(agg.counts, "suppress_small_cells", lambda counts: counts)  # see them all
+    monkeypatch.setattr(agg.breakdowns, "suppress_small_cells", lambda c: c)  # see them all
     cut = demo_rows[demo_rows["district"] == "WESTERN"].copy()
     cut.loc[cut.index[:5], ["victim_gender", "victim_race", "victim_ethnicity"]] = pd.NA
     for column in ("age_group", "victim_gender", "victim_race", "victim_ethnicity"):
