@@ -9,20 +9,18 @@ import pytest
 
 from bmoredash import aggregate as agg
 from bmoredash.selection import select_rows
+from tests.factories import canonical_rows
 
 
 def rows(*items: tuple[str, str, str]) -> pd.DataFrame:
-    """Canonical-enough rows from (local timestamp, offense, district) triples."""
-    stamps = pd.to_datetime([i[0] for i in items]).tz_localize("America/New_York")
-    return pd.DataFrame(
+    """Canonical rows (``tests.factories``) from (local timestamp, offense, district) triples."""
+    return canonical_rows(
         {
-            "occurred_at": stamps,
-            "time_known": [True] * len(items),
-            "offense": pd.Categorical([i[1] for i in items]),
-            "district": pd.Categorical([i[2] for i in items]),
-            "neighborhood": pd.Categorical(["Canton"] * len(items)),
-            "victim_age": pd.array([30] * len(items), dtype="Int16"),
-            "victim_gender": pd.Categorical(["Male"] * len(items)),
+            "record_id": [f"R{n}" for n in range(len(items))],
+            "occurred_at": [i[0] for i in items],
+            "offense": [i[1] for i in items],
+            "district": [i[2] for i in items],
+            "neighborhood": "Canton",
         }
     )
 

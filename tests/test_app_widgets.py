@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from bmoredash import aggregate as agg
-from bmoredash import store
 from bmoredash.schema import DISTRICTS, OFFENSES
 from bmoredash.selection import select_rows
+from tests.factories import canonical_rows
 
 THROUGH = date(2025, 6, 14)  # a Saturday
 FIRST = date(2018, 1, 1)
@@ -91,7 +91,7 @@ def synthetic_incidents(n: int = 24_000, seed: int = 11) -> pd.DataFrame:
     frame.loc[old, "district"] = "WESTERN"
     frame.loc[old, "neighborhood"] = EMPTY_HOOD
     frame.loc[old, "occurred_at"] = pd.Timestamp("2012-05-05 12:00", tz="America/New_York")
-    return store.conform_incidents(frame)  # the store's dtypes, its column order
+    return canonical_rows(frame)  # the store's dtypes, its column order
 
 
 def _write(data_dir: Path, *, demo: bool) -> Path:

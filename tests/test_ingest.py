@@ -8,11 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bmoredash import store
+from bmoredash import ingest, sources, store
 from tests.conftest import require_shared
-
-ingest = pytest.importorskip("bmoredash.ingest", reason="bmoredash.ingest needs clean/sources")
-sources = pytest.importorskip("bmoredash.sources")
 
 TODAY = dt.date(2025, 1, 15)
 

@@ -25,6 +25,7 @@ import pytest
 from bmoredash import aggregate as agg
 from bmoredash.coverage import from_manifest
 from bmoredash.selection import select_rows
+from tests.factories import canonical_rows
 
 DATA_START = date(2025, 3, 18)  # a Tuesday
 DATA_END = date(2026, 6, 13)  # a Saturday: the store's data through
@@ -47,15 +48,13 @@ PERCENT = re.compile(r"[+\u2212-]?\d[\d,]*\.\d%")
 
 
 def rows(*stamps: str, offense: str = "ROBBERY") -> pd.DataFrame:
-    """Canonical-enough rows, one per local timestamp."""
-    times = pd.to_datetime(list(stamps)).tz_localize("America/New_York")
-    return pd.DataFrame(
+    """Canonical rows (``tests.factories``), one per local timestamp."""
+    return canonical_rows(
         {
-            "occurred_at": times,
-            "time_known": True,
-            "offense": pd.Categorical([offense] * len(stamps)),
-            "district": pd.Categorical(["WESTERN"] * len(stamps)),
-            "neighborhood": pd.Categorical(["Canton"] * len(stamps)),
+            "record_id": [f"R{n}" for n in range(len(stamps))],
+            "occurred_at": list(stamps),
+            "offense": offense,
+            "neighborhood": "Canton",
         }
     )
 

@@ -14,7 +14,7 @@ import pytest
 
 from bmoredash import official, store
 from bmoredash.coverage import Coverage, Span
-from bmoredash.schema import COLUMN_NAMES, DTYPES, OFFENSES
+from tests.factories import canonical_rows
 
 #: The figures the project gave for the official tallies.
 HOMICIDES = {
@@ -93,39 +93,26 @@ def test_second_tally_is_the_sun_homicide_database():
 def _rows(events: list[tuple[str, str]]) -> pd.DataFrame:
     """Canonical rows from (Baltimore wall time, offense)."""
     n = len(events)
-    frame = pd.DataFrame(
+    return canonical_rows(
         {
             "record_id": [f"R{i:04d}" for i in range(n)],
             "incident_id": [f"I{i:04d}" for i in range(n)],
-            "occurred_at": pd.to_datetime([t for t, _ in events]).tz_localize("America/New_York"),
-            "time_known": True,
+            "occurred_at": [t for t, _ in events],
             "crime_code": "X",
             "description": [o for _, o in events],
             "offense": [o for _, o in events],
             "offense_detail": [o for _, o in events],
-            "offense_group": [OFFENSES[o] for _, o in events],
-            "weapon": "FIREARM",
-            "inside_outside": "Outside",
-            "premise": "STREET",
             "post": "711",
-            "district": "WESTERN",
             "old_district": "WESTERN",
             "neighborhood": "Harlem Park",
             "location": "100 N EXAMPLE ST",
             "latitude": 39.3,
             "longitude": -76.6,
-            "victim_age": pd.array([30] * n, dtype="Int16"),
-            "victim_gender": "Male",
             "victim_race": "Unknown",
-            "victim_ethnicity": "Unknown",
             "source": "hand.csv",
             "snapshot": "hand",
         }
     )
-    for name, kind in DTYPES.items():
-        if kind in ("category", "string"):
-            frame[name] = frame[name].astype(kind)
-    return frame[list(COLUMN_NAMES)]
 
 
 #: 2019 and 2020 whole, 2021 to March 31: homicides 3 / 2 / 1, shootings 2 / 1 / 1.

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from bmoredash import aggregate as agg
-from bmoredash import periods, store
+from bmoredash import periods
 from bmoredash.periods import Window
-from bmoredash.schema import COLUMN_NAMES, OFFENSES
+from tests.factories import canonical_rows
 
 # --------------------------------------------------------------------------------------
 # Windows by hand
@@ -136,19 +136,19 @@ def _store_rows(through: date) -> pd.DataFrame:
     per_day[(days.month == 2) & (days.day == 29)] = 5
     stamps = np.repeat(days.to_numpy(), per_day) + np.timedelta64(12, "h")
     n = len(stamps)
-    frame = pd.DataFrame({name: pd.Series([None] * n, dtype="object") for name in COLUMN_NAMES})
-    frame["record_id"] = [f"R{i}" for i in range(n)]
-    frame["incident_id"] = [f"I{i}" for i in range(n)]
-    frame["occurred_at"] = pd.DatetimeIndex(stamps).tz_localize("America/New_York")
-    frame["time_known"] = True
-    for column in ("crime_code", "description", "offense", "offense_detail"):
-        frame[column] = "LARCENY"
-    frame["offense_group"] = OFFENSES["LARCENY"]
-    frame["district"] = frame["old_district"] = "WESTERN"
-    frame["neighborhood"] = "Harlem Park"
-    frame["latitude"], frame["longitude"] = np.float32(39.3), np.float32(-76.6)
-    frame["victim_age"] = pd.array([30] * n, dtype="Int16")
-    return store.conform_incidents(frame)  # the store's dtypes, its column order
+    return canonical_rows(
+        {
+            "record_id": [f"R{i}" for i in range(n)],
+            "incident_id": [f"I{i}" for i in range(n)],
+            "occurred_at": stamps,
+            **dict.fromkeys(("crime_code", "description", "offense", "offense_detail"), "LARCENY"),
+            "district": "WESTERN",
+            "old_district": "WESTERN",
+            "neighborhood": "Harlem Park",
+            "latitude": 39.3,
+            "longitude": -76.6,
+        }
+    )
 
 
 def _hand_count(first: date, last: date) -> int:

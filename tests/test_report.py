@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bmoredash import config, report, schema, store
+from bmoredash import report, schema, store
+from tests.factories import canonical_rows
 
 WEEK_END = date(2026, 11, 21)
 DATA_THROUGH = date(2026, 11, 23)  # a Monday: the week ending 11-21 is the last complete one
@@ -124,15 +125,8 @@ def fixture_rows() -> pd.DataFrame:
                 "snapshot": "hand-written",
             }
         )
-    frame = pd.DataFrame(records)
     # NOTE: 2026-11-01 01:30 happens twice (clocks fall back); take the first, EDT.
-    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"]).dt.tz_localize(
-        config.CITY_TZ, ambiguous=np.ones(len(frame), dtype=bool)
-    )
-    for name, kind in schema.DTYPES.items():
-        if kind not in ("datetime",):
-            frame[name] = frame[name].astype(kind)
-    return frame[list(schema.COLUMN_NAMES)]
+    return canonical_rows(records, ambiguous=np.ones(len(records), dtype=bool))
 
 
 def write_fixture_store(path: Path, *, demo: bool = False) -> pd.DataFrame:

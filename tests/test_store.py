@@ -20,52 +20,13 @@ import pytest
 
 from bmoredash import config, schema, store
 from bmoredash.snapshots import Snapshot
-
-# --------------------------------------------------------------------------------------
-# A builder for canonical frames, written by hand
-# --------------------------------------------------------------------------------------
-
-_DEFAULTS: dict[str, Any] = {
-    "time_known": True,
-    "crime_code": "3AF",
-    "description": "ROBBERY - STREET",
-    "offense": "ROBBERY",
-    "offense_detail": "ROBBERY - STREET",
-    "weapon": "FIREARM",
-    "inside_outside": "Outside",
-    "premise": "STREET",
-    "post": "713",
-    "district": "WESTERN",
-    "old_district": None,
-    "neighborhood": "Sandtown-Winchester",
-    "location": "1600 W NORTH AVE",
-    "latitude": 39.31,
-    "longitude": -76.64,
-    "victim_age": 30,
-    "victim_gender": "Male",
-    "victim_race": "BLACK_OR_AFRICAN_AMERICAN",
-    "victim_ethnicity": "Unknown",
-    "source": "test.csv",
-}
+from tests.factories import canonical_rows
 
 
 def make_incidents(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Canonical incidents from short dicts: record_id and occurred_at (Eastern wall time)
-    are required; offense_group follows the offense; everything else has a default."""
-    filled = []
-    for row in rows:
-        full = {**_DEFAULTS, "incident_id": row["record_id"].split("-")[0], **row}
-        full["offense_group"] = schema.OFFENSES[full["offense"]]
-        filled.append(full)
-    frame = pd.DataFrame(filled, columns=list(schema.COLUMN_NAMES))
-    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"]).dt.tz_localize(config.CITY_TZ)
-    out = {}
-    for name, kind in schema.DTYPES.items():
-        if kind == "datetime":
-            out[name] = frame[name].astype("datetime64[ns, America/New_York]")
-        else:
-            out[name] = frame[name].astype(kind)
-    return pd.DataFrame(out)
+    """Canonical incidents from short dicts (``tests.factories.canonical_rows``): record_id
+    and occurred_at (Eastern wall time) are required; everything else has a default."""
+    return canonical_rows(rows)
 
 
 def make_quarantine(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
