@@ -1,4 +1,4 @@
-"""Words and numbers for the weekly report, written from counts aggregate.py has made.
+"""Words and numbers for the weekly report, written from counts ``bmoredash.aggregate`` has made.
 
 Nothing here counts rows and nothing here writes markup: every function takes counts (a
 ``weekly_offense_table``, a ``neighborhood_ranking``...) and returns sentences, cell texts
