@@ -23,7 +23,7 @@ DATA_DIR_ENV = "BMOREDASH_DATA_DIR"
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
-#: Files inside a data directory.
+
 def _version() -> str:
     """The installed package's version (pyproject.toml is its one home)."""
     try:
@@ -35,6 +35,7 @@ def _version() -> str:
 #: Written into every store's manifest.
 VERSION = _version()
 
+#: Files inside a data directory.
 STORE_FILE = "incidents.arrow"
 QUARANTINE_FILE = "quarantine.parquet"
 MANIFEST_FILE = "manifest.json"

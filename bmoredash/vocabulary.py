@@ -98,4 +98,3 @@ def district_name(district: str) -> str:
 def place_name(district: str) -> str:
     """``Western District`` for a district, ``Baltimore City`` for CITYWIDE."""
     return CITY_NAME if district == CITYWIDE else district_name(district)
-

@@ -30,7 +30,7 @@ the table has no population column.
 
 Run: ``.venv/bin/python scripts/build_neighborhood_table.py [--shared DIR] [--out CSV]``.
 ``--calibration`` also prints the offense mix, hour/weekday/month profiles and victim
-distributions that ``bmoredash/demo.py`` embeds as constants.
+distributions that ``bmoredash/demo/calibration.py`` embeds as constants.
 """
 
 from __future__ import annotations
@@ -336,7 +336,7 @@ def build(shared: Path) -> tuple[pd.DataFrame, dict]:
 
 
 # --------------------------------------------------------------------------------------
-# Calibration figures embedded in bmoredash/demo.py
+# Calibration figures embedded in bmoredash/demo/calibration.py
 # --------------------------------------------------------------------------------------
 
 LEGACY_FAMILY = {

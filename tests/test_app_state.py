@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import pytest
 
 from bmoredash.app.state import FilterState, neighborhood_options
 
@@ -121,7 +120,6 @@ def _tiny_context():
 
 
 def test_filter_bar_narrows_the_neighborhood_list_and_clears_a_foreign_choice():
-    pytest.importorskip("ipywidgets")
     from bmoredash.app.filters import FilterBar
 
     state = FilterState()

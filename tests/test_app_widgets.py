@@ -148,13 +148,6 @@ def _western(incidents: pd.DataFrame, **kwargs) -> pd.DataFrame:
     return select_rows(incidents, districts=["WESTERN"], **kwargs)
 
 
-def _require_page(app, slug: str):
-    if slug not in {s.slug for s in app.specs}:
-        reason = f"page module for {slug!r} is not in this checkout yet"
-        print(f"SKIP: {reason}")
-        pytest.skip(reason)
-
-
 # --------------------------------------------------------------------------------------
 
 

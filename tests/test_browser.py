@@ -239,10 +239,6 @@ def test_forked_kernels_answer_filters_like_started_ones(
 
 
 def test_map_draws_district_polygons(page, server: Server) -> None:
-    if not (server.data_dir / "boundaries" / "police_districts_2023.geojson").exists():
-        reason = "no boundaries installed (../shared is absent)"
-        print(f"SKIP: {reason}")
-        pytest.skip(reason)
     page.goto(server.url + "/?page=map")
     page.locator(".bmd-page-map .leaflet-container").wait_for(state="visible")
     paths = page.locator(".bmd-page-map .leaflet-container path.leaflet-interactive")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import json
 import sys
 import types
@@ -348,17 +347,6 @@ def test_retry_policy_backs_off_exponentially_up_to_a_cap() -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _require_ingest() -> None:
-    """Skip, saying why, until the modules fetch_to_store hands rows to can be imported."""
-    for name in ("bmoredash.sources", "bmoredash.clean", "bmoredash.store", "bmoredash.ingest"):
-        try:
-            importlib.import_module(name)
-        except ImportError as exc:
-            reason = f"end-to-end fetch test needs {name}, not importable yet ({exc})"
-            print(f"SKIP: {reason}")
-            pytest.skip(reason)
-
-
 @pytest.fixture
 def ingest_spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     """Stand-ins for sources.read_records and ingest.ingest_frames that record their calls."""
@@ -457,7 +445,6 @@ def test_count_mismatch_leaves_the_store_untouched(
 
 
 def test_end_to_end_fetch_to_store_then_load_incidents(server: FakeArcGIS, data_dir: Path) -> None:
-    _require_ingest()
     from bmoredash import store
 
     url = server.layer_url(LAYER)
@@ -490,7 +477,6 @@ def test_a_refresh_shows_a_reclassification_and_a_deletion_and_no_duplicate(
     rows: list[dict], data_dir: Path
 ) -> None:
     """BPD revises rows: a refetch of recent weeks must carry both changes through."""
-    _require_ingest()
     from bmoredash import ingest, store
 
     with FakeArcGIS() as fake:

@@ -230,7 +230,9 @@ def sun_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = require_shared("crime", "baltimore_sun")
     paths = sorted(folder.glob("*.csv"))
     if not paths:
-        pytest.skip(f"no Baltimore Sun extract in {folder}")
+        reason = f"no Baltimore Sun extract in {folder}"
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
     data_dir = tmp_path_factory.mktemp("sun") / "data"
     ingest_paths(paths, data_dir)
     return data_dir
