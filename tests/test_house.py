@@ -9,8 +9,10 @@ circles apart).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import grimp
 import pytest
@@ -90,21 +92,31 @@ def test_filter_state_loads_no_widgets() -> None:
     assert out.stdout.strip() == "False"
 
 
-#: The reading order, bottom first: a room imports only rooms on lower floors (rooms on
-#: one floor do not import each other). Rooms are ``bmoredash.<name>`` modules or packages.
-FLOORS: tuple[tuple[str, ...], ...] = (
-    ("config", "schema", "files"),
-    ("vocabulary", "style", "periods", "csv_out"),
-    ("coverage", "selection", "reference", "sources"),
-    ("snapshots", "aggregate", "clean", "official"),
-    ("store", "text"),
-    ("ingest", "revisions"),
-    ("fetch", "demo"),
-    ("app", "report"),
-    ("serving",),
-    ("cli",),
-    ("__main__",),
-)
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "bmoredash"
+_MAP_ROW = re.compile(r"^\| (?P<floor>\d+) \| `(?P<room>[\w.]+/?)` \| (?P<job>.*) \|$")
+
+
+def _module_map() -> list[tuple[int, str, str]]:
+    """(floor, room, job) rows of the README's module map, in order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Module map", 1)[1].split("\n## ", 1)[0]
+    rows = [_MAP_ROW.match(line) for line in section.splitlines()]
+    return [(int(m["floor"]), m["room"], m["job"]) for m in rows if m]
+
+
+def _floors() -> tuple[tuple[str, ...], ...]:
+    """The README's floors, bottom first: a room imports only rooms on lower floors (rooms
+    on one floor do not import each other)."""
+    rows = _module_map()
+    top = max(floor for floor, _, _ in rows)
+    return tuple(
+        tuple(room.removesuffix("/").removesuffix(".py") for f, room, _ in rows if f == n)
+        for n in range(top + 1)
+    )
+
+
+FLOORS = _floors()
 #: The one documented way product modules reach the Voila/Jupyter workarounds: the hook
 #: module, from the app's shell (preheated kernels, gc.freeze) and the report batch (the
 #: kernel-channel fix papermill's kernels need too).
@@ -147,3 +159,21 @@ def test_product_modules_reach_serving_only_through_the_hook(
         if _room(importer) != "serving" and importer != "bmoredash.cli"
     }
     assert reaching == {(user, HOOK) for user in HOOK_USERS}
+
+
+def test_the_readme_module_map_names_every_module_and_only_real_ones() -> None:
+    named: set[Path] = set()
+    for _, room, job in _module_map():
+        path = PACKAGE / room
+        assert path.exists(), f"README names {room}, which is not in bmoredash/"
+        if room.endswith(".py"):
+            named.add(path)
+            continue
+        for item in re.findall(r"`([\w./]+)`", job):
+            inside = path / item
+            if inside.suffix == ".py" or item.endswith("/"):
+                assert inside.exists(), f"README names {room}{item}, which does not exist"
+                named |= {inside} if inside.is_file() else set(inside.rglob("*.py"))
+    modules = {p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
+    unnamed = sorted(str(p.relative_to(PACKAGE)) for p in modules - named)
+    assert unnamed == [], "modules the README's module map does not name"

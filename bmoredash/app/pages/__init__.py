@@ -1,4 +1,4 @@
-"""The page protocol every dashboard page follows, a base class, and the page registry.
+"""The page protocol every dashboard page follows and the base class they share.
 
 A page is built once per kernel and refreshed with a ``FilteredView`` whenever the filters
 change while it is visible (hidden pages are refreshed when they are shown). The shell
