@@ -48,23 +48,27 @@ def test_command_binds_localhost_and_reads_only_our_config() -> None:
 
 
 def test_command_with_a_preheated_pool_and_culling() -> None:
-    command = serve.voila_command(preheat=True, pool_size=3, port=9000, cull_idle_timeout=60)
+    command = serve.voila_command(
+        serve.ServerSettings(preheat=True, pool_size=3, port=9000, cull_idle_timeout=60)
+    )
     assert "--preheat_kernel=True" in command and "--pool_size=3" in command
     assert "--port=9000" in command
     assert "--MappingKernelManager.cull_idle_timeout=60" in command
     with pytest.raises(ValueError, match="port"):
-        serve.voila_command(port=70000)
+        serve.ServerSettings(port=70000)
     with pytest.raises(ValueError, match="pool size"):
-        serve.voila_command(preheat=True, pool_size=0)
+        serve.ServerSettings(preheat=True, pool_size=0)
 
 
 def test_command_with_a_kernel_cap() -> None:
     assert not any("max_kernels" in part for part in serve.voila_command())
-    assert "--BmoredashLoadGuard.max_kernels=12" in serve.voila_command(max_kernels=12)
+    assert "--BmoredashLoadGuard.max_kernels=12" in serve.voila_command(
+        serve.ServerSettings(max_kernels=12)
+    )
     with pytest.raises(ValueError, match="at least 1"):
-        serve.voila_command(max_kernels=0)
+        serve.ServerSettings(max_kernels=0)
     with pytest.raises(ValueError, match="pool size"):
-        serve.voila_command(preheat=True, pool_size=2, max_kernels=2)
+        serve.ServerSettings(preheat=True, pool_size=2, max_kernels=2)
 
 
 def test_the_server_runs_voila_behind_the_load_guard() -> None:

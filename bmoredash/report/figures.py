@@ -166,24 +166,13 @@ def incident_map(
     """
     fig = _new_figure(5.0)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-    for ring in context:
-        xy = simplify_ring(ring)
-        ax.fill(
-            xy[:, 0],
-            xy[:, 1],
-            facecolor=style.CONTEXT_FILL,
-            edgecolor=style.CONTEXT_EDGE,
-            linewidth=0.6,
-        )
-    for ring in outline:
-        xy = simplify_ring(ring)
-        ax.fill(
-            xy[:, 0],
-            xy[:, 1],
-            facecolor=style.FOCUS_FILL,
-            edgecolor=style.FOCUS_EDGE,
-            linewidth=1.1,
-        )
+    for rings, face, edge, width in (
+        (context, style.CONTEXT_FILL, style.CONTEXT_EDGE, 0.6),
+        (outline, style.FOCUS_FILL, style.FOCUS_EDGE, 1.1),
+    ):
+        for ring in rings:
+            xy = simplify_ring(ring)
+            ax.fill(xy[:, 0], xy[:, 1], facecolor=face, edgecolor=edge, linewidth=width)
     for name, (lon, lat) in (labels or {}).items():
         ax.text(lon, lat, name.title(), fontsize=7, color=style.MUTED, ha="center", va="center")
     for group, color, label in (

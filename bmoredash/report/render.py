@@ -110,29 +110,11 @@ SHARED_RULES: tuple[str, ...] = (
 )
 
 
-def methodology_html(
-    manifest: Mapping[str, Any],
-    *,
-    week_end: date,
-    hour_window: tuple[date, date],
-    untimed: int,
-    gaps: Mapping[str, str],
-    generated_at: str,
-    unit: str = VICTIMS,
-    left_out: int = 0,
-) -> str:
+def methodology_html(manifest: Mapping[str, Any], **details: Any) -> str:
     """The footnote (``templates/methodology.html.j2``): where the numbers come from,
-    which days hold data, how each number is counted, data through when."""
-    values = text.methodology(
-        manifest,
-        week_end=week_end,
-        hour_window=hour_window,
-        untimed=untimed,
-        gaps=gaps,
-        generated_at=generated_at,
-        unit=unit,
-        left_out=left_out,
-    )
+    which days hold data, how each number is counted, data through when. ``details`` are
+    ``text.methodology``'s keywords (the week, the hour chart's days, the gaps...)."""
+    values = text.methodology(manifest, **details)
     shared = {label: Markup(item) for label, item in methodology_items(*SHARED_RULES).items()}
     return render("methodology.html.j2", m={**values, "banner": DEMO_BANNER, "shared": shared})
 

@@ -34,7 +34,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bmoredash import config
 
@@ -57,34 +59,46 @@ FORK_PROVISIONER_ENV = "JUPYTER_DEFAULT_PROVISIONER_NAME"
 FORK_PROVISIONER = "bmoredash-fork"
 
 
-def voila_command(
-    *,
-    port: int = DEFAULT_PORT,
-    host: str = DEFAULT_HOST,
-    preheat: bool = False,
-    pool_size: int = DEFAULT_POOL_SIZE,
-    open_browser: bool = False,
-    notebook: Path = NOTEBOOK,
-    cull_idle_timeout: int | None = None,
-    max_kernels: int | None = None,
-    extra_args: Sequence[str] = (),
-) -> list[str]:
-    """The Voila command line for these settings (config file + per-run options).
+@dataclass(frozen=True)
+class ServerSettings:
+    """One run's Voila settings, checked when made (a bad value is a ``ValueError``).
 
     ``max_kernels``: most live kernels (visitors' and the pool's); None keeps the default
     of ``bmoredash.serving.guard.default_max_kernels`` (20 per core, at most half the free
-    memory at 160 MB each)."""
-    if not 0 < port < 65536:
-        raise ValueError(f"port must be between 1 and 65535, got {port}")
-    if max_kernels is not None and max_kernels < 1:
-        raise ValueError(f"max kernels must be at least 1, got {max_kernels}")
-    if preheat and max_kernels is not None and max_kernels <= pool_size:
-        raise ValueError(
-            f"max kernels ({max_kernels}) must exceed the pool size ({pool_size}): pooled "
-            "kernels count against the cap"
-        )
-    if preheat and pool_size < 1:
-        raise ValueError(f"pool size must be at least 1 with --preheat, got {pool_size}")
+    memory at 160 MB each). ``fork_kernels`` makes every kernel a fork of one warm process
+    (``serving/fork_kernels.py``)."""
+
+    port: int = DEFAULT_PORT
+    host: str = DEFAULT_HOST
+    preheat: bool = False
+    pool_size: int = DEFAULT_POOL_SIZE
+    open_browser: bool = False
+    cull_idle_timeout: int | None = None
+    max_kernels: int | None = None
+    fork_kernels: bool = False
+
+    def __post_init__(self) -> None:
+        port, pool_size, max_kernels = self.port, self.pool_size, self.max_kernels
+        if not 0 < port < 65536:
+            raise ValueError(f"port must be between 1 and 65535, got {port}")
+        if max_kernels is not None and max_kernels < 1:
+            raise ValueError(f"max kernels must be at least 1, got {max_kernels}")
+        if self.preheat and max_kernels is not None and max_kernels <= pool_size:
+            raise ValueError(
+                f"max kernels ({max_kernels}) must exceed the pool size ({pool_size}): pooled "
+                "kernels count against the cap"
+            )
+        if self.preheat and pool_size < 1:
+            raise ValueError(f"pool size must be at least 1 with --preheat, got {pool_size}")
+
+
+def voila_command(
+    settings: ServerSettings = ServerSettings(),  # noqa: B008 - frozen, so shared safely
+    *,
+    notebook: Path = NOTEBOOK,
+    extra_args: Sequence[str] = (),
+) -> list[str]:
+    """The Voila command line for these settings (config file + per-run options)."""
     command = [
         sys.executable,
         "-m",
@@ -92,17 +106,18 @@ def voila_command(
         str(notebook),
         # Only our configuration: not ~/.jupyter or the working directory's voila.json.
         f"--Voila.config_file_paths={VOILA_CONFIG_DIR}",
-        f"--Voila.ip={host}",
-        f"--port={port}",
+        f"--Voila.ip={settings.host}",
+        f"--port={settings.port}",
         "--Voila.port_retries=0",  # a busy port is an error, not a silent move elsewhere
-        f"--Voila.open_browser={open_browser}",
+        f"--Voila.open_browser={settings.open_browser}",
     ]
-    if preheat:
-        command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
-    if cull_idle_timeout is not None:
-        command.append(f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}")
-    if max_kernels is not None:
-        command.append(f"--BmoredashLoadGuard.max_kernels={int(max_kernels)}")
+    if settings.preheat:
+        command += ["--preheat_kernel=True", f"--pool_size={settings.pool_size}"]
+    if settings.cull_idle_timeout is not None:
+        idle = int(settings.cull_idle_timeout)
+        command.append(f"--MappingKernelManager.cull_idle_timeout={idle}")
+    if settings.max_kernels is not None:
+        command.append(f"--BmoredashLoadGuard.max_kernels={int(settings.max_kernels)}")
     command.extend(extra_args)
     return command
 
@@ -144,40 +159,25 @@ def check_ready(data_dir: str | os.PathLike[str] | None, notebook: Path = NOTEBO
 
 def start(
     data_dir: str | os.PathLike[str] | None = None,
-    port: int = DEFAULT_PORT,
-    host: str = DEFAULT_HOST,
-    preheat: bool = False,
-    pool_size: int = DEFAULT_POOL_SIZE,
-    open_browser: bool = False,
     *,
     notebook: Path = NOTEBOOK,
-    cull_idle_timeout: int | None = None,
-    max_kernels: int | None = None,
     extra_args: Sequence[str] = (),
     log_file: str | os.PathLike[str] | None = None,
-    fork_kernels: bool = False,
+    **settings: Any,
 ) -> subprocess.Popen:
     """Start Voila in the background and return the process (tests, benchmarks).
+    ``settings`` are ``ServerSettings`` fields.
 
     The process leads its own process group, so ``stop`` ends Voila and its kernels.
     """
+    chosen = ServerSettings(**settings)
     root = check_ready(data_dir, notebook)
-    command = voila_command(
-        port=port,
-        host=host,
-        preheat=preheat,
-        pool_size=pool_size,
-        open_browser=open_browser,
-        notebook=notebook,
-        cull_idle_timeout=cull_idle_timeout,
-        max_kernels=max_kernels,
-        extra_args=extra_args,
-    )
+    command = voila_command(chosen, notebook=notebook, extra_args=extra_args)
     output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
     try:
         return subprocess.Popen(
             command,
-            env=voila_env(root, fork_kernels=fork_kernels),
+            env=voila_env(root, fork_kernels=chosen.fork_kernels),
             cwd=str(Path(notebook).parent),
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -218,41 +218,25 @@ def stop(process: subprocess.Popen, timeout: float = 15.0) -> int:
     return process.returncode
 
 
-def serve(
-    data_dir: str | os.PathLike[str] | None = None,
-    port: int = DEFAULT_PORT,
-    host: str = DEFAULT_HOST,
-    preheat: bool = False,
-    pool_size: int = DEFAULT_POOL_SIZE,
-    open_browser: bool = False,
-    *,
-    cull_idle_timeout: int | None = None,
-    fork_kernels: bool = False,
-    max_kernels: int | None = None,
-) -> int:
+def serve(data_dir: str | os.PathLike[str] | None = None, **settings: Any) -> int:
     """Serve the dashboard until interrupted (Ctrl-C or SIGTERM); returns Voila's exit code.
+    ``settings`` are ``ServerSettings`` fields.
 
     Raises ``StoreNotFoundError`` when ``data_dir`` holds no store, ``ValueError`` for bad
     settings.
     """
+    chosen = ServerSettings(**settings)
     root = check_ready(data_dir)
+    host, port = chosen.host, chosen.port
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning(
             "binding to %s: the dashboard is reachable from other machines. Prefer 127.0.0.1 "
             "behind a reverse proxy (docs/deployment.md).",
             host,
         )
-    command = voila_command(
-        port=port,
-        host=host,
-        preheat=preheat,
-        pool_size=pool_size,
-        open_browser=open_browser,
-        cull_idle_timeout=cull_idle_timeout,
-        max_kernels=max_kernels,
-    )
+    command = voila_command(chosen)
     print(f"bmoredash: serving {root} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    env = voila_env(root, fork_kernels=fork_kernels)
+    env = voila_env(root, fork_kernels=chosen.fork_kernels)
     process = subprocess.Popen(command, env=env, cwd=str(NOTEBOOK.parent))
     previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     try:
