@@ -18,6 +18,7 @@ import typer
 
 from bmoredash import config
 from bmoredash.coverage import spans_of_days
+from bmoredash.vocabulary import DEMO_MARK
 
 app = typer.Typer(
     help=(
@@ -232,7 +233,7 @@ def info(
     if as_json:
         typer.echo(json.dumps({"manifest": manifest, "quality": quality}, indent=2, default=str))
         return
-    kind = "DEMO DATA (synthetic)" if manifest.get("demo") else "real data"
+    kind = f"{DEMO_MARK} (synthetic)" if manifest.get("demo") else "real data"
     typer.echo(f"store: {target} ({kind}, schema v{manifest.get('schema_version')})")
     typer.echo(
         f"rows: {manifest.get('rows', 0):,}  from {manifest.get('first_date')} "

@@ -32,6 +32,7 @@ from bmoredash.coverage import (
 )
 from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
 from bmoredash.vocabulary import (
+    CITYWIDE_LABEL,
     DEMO_BANNER,
     OFFENSE_PLURALS,
     PROPERTY_TOTAL,
@@ -447,7 +448,7 @@ def programs(table: pd.DataFrame | None, district: str) -> dict[str, Any]:
         area = _plain(p.get("area_served")) or (
             ", ".join(d.title() for d in served)
             if isinstance(served, list | tuple) and len(served)
-            else "Citywide"
+            else CITYWIDE_LABEL
         )
         listed = "verified" if bool(p.get("verified")) else "not verified"
         if _plain(p.get("source_date")):
