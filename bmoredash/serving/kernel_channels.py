@@ -27,9 +27,9 @@ closed without a fix). The kernel-side twin, a request whose wake-up the kernel 
 fixes: here the reply has arrived and the Voila or papermill process does not notice it.
 
 Remove when jupyter_client's ``AsyncZMQSocketChannel.get_msg`` no longer waits with one
-unbounded poll, or pyzmq's asyncio poll cannot miss an edge; re-measure first (pages in a
-row with a watchdog as above, with and without ``install``) and remove only with zero lost
-wake-ups in at least 300 pages.
+unbounded poll, or pyzmq's asyncio poll cannot miss an edge; re-measure first
+(``benchmarks/measure_lost_wakeups.py``: pages in a row with a watchdog, as above) and
+remove only with zero lost wake-ups in at least 300 pages.
 
 Installed by the Voila server process (``bmoredash.serving.server``) and, through
 ``bmoredash.serving.hooks.install_kernel_channels``, by the report batch before papermill
