@@ -10,8 +10,8 @@ unread in its socket, found by a level-triggered ``zmq_poll``), and the page tim
 
 The patch may go (see its docstring) only when the reference path shows no lost wake-up in
 at least 300 pages. About 30 minutes for 300 pages each way on 2 cores, so ``make bench``
-(``bench_*.py``) does not run it. The server half of this script (``--serve original|sliced``) runs as
-the Voila process itself; it is started by the measuring half.
+(``bench_*.py``) does not run it. The server half of this script (``--serve original`` or
+``--serve sliced``) runs as the Voila process itself, started by the measuring half.
 """
 
 from __future__ import annotations
