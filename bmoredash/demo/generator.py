@@ -45,9 +45,7 @@ to report; their RowIDs are listed in ``frame.attrs["dirty"]``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
-from io import StringIO
 
 import numpy as np
 import pandas as pd
@@ -204,20 +202,10 @@ _PREMISES = tuple(sorted({p for f in _FAMILY_LIST for p in f.premises}))
 _PREMISE_INDEX = {p: i for i, p in enumerate(_PREMISES)}
 
 
-@functools.lru_cache(maxsize=1)
-def _neighborhood_table() -> pd.DataFrame:
-    text = neighborhoods.table_text()
-    return pd.read_csv(
-        StringIO(text),
-        dtype={"post": str, "blocks": str, "name": str, "district": str, "old_district": str},
-        keep_default_na=False,
-    )
-
-
 def load_neighborhoods() -> pd.DataFrame:
     """The 278 neighborhoods: name, districts (2023 and old), post, centroid, scatter circle,
     crime weights and sample block addresses (see scripts/build_neighborhood_table.py)."""
-    return _neighborhood_table().copy()
+    return neighborhoods.table().copy()
 
 
 def last_saturday(today: dt.date | None = None) -> dt.date:
@@ -446,7 +434,7 @@ def generate_demo(
         raise ValueError(f"end {end} is before start {start}")
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
-    nb = _neighborhood_table()
+    nb = neighborhoods.table()
     weight = nb["weight"].to_numpy(float)
     gun = nb["gun_weight"].to_numpy(float)
     place_p = {"all": weight / weight.sum(), "gun": gun / gun.sum()}
