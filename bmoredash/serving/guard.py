@@ -58,12 +58,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from jupyter_core.utils import ensure_async
 from tornado.ioloop import PeriodicCallback
 from traitlets import Bool, Float, Integer
 from traitlets.config import Configurable
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
+
+from bmoredash import style
 
 #: The cookie the light page's script sets; its presence means "this client runs scripts".
 JS_COOKIE = "bmoredash_js"
@@ -255,6 +258,7 @@ _PAGES = jinja2.Environment(
     autoescape=True,
     keep_trailing_newline=True,
 )
+_PAGES.globals["css_root"] = markupsafe.Markup(style.css_root())  # the colours every page shares
 SHELL_PAGE = _PAGES.get_template("guard_shell.html.j2").render(
     marker=SHELL_MARKER, cookie=JS_COOKIE
 )
