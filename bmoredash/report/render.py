@@ -60,16 +60,9 @@ def title_html(
     return render("title.html.j2", **text.title(district, week_start, week_end, demo, unit))
 
 
-def headline_html(
-    district: str,
-    week_end: date,
-    table: pd.DataFrame,
-    gaps: Mapping[str, str] | None = None,
-    *,
-    preliminary: bool = False,
-) -> str:
-    """The opening paragraph (``text.headline``)."""
-    line = text.headline(district, week_end, table, gaps, preliminary=preliminary)
+def headline_html(*args: Any, **keywords: Any) -> str:
+    """The opening paragraph: ``text.headline``'s sentences (same arguments), as HTML."""
+    line = text.headline(*args, **keywords)
     return render("headline.html.j2", line=line)
 
 
