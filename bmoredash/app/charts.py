@@ -12,7 +12,6 @@ shape or line weight.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -21,13 +20,13 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from bmoredash.app import html as app_html
 from bmoredash.style import (
     BACKGROUND,
     CONTEXT,
     CURRENT,
     HEAT,
     HIGHER,
-    HIGHLIGHT_ROW,
     LOWER,
     MAIN,
     PREVIOUS,
@@ -72,26 +71,19 @@ def html_table(
     ``highlight`` bolds the row whose index equals it (the chosen neighborhood).
     """
     formatters = formatters or {}
-    head = [html.escape(str(frame.index.name or ""))] if index else []
-    head += [html.escape(str(c)) for c in frame.columns]
+    head = [str(frame.index.name or "")] if index else []
+    head += [str(c) for c in frame.columns]
     rows = []
     columns = list(frame.columns)
     # Column by column, so an int column stays int beside a float one (iterrows would not).
     values_by_row = zip(*(frame[c].tolist() for c in columns), strict=True) if columns else []
     for key, values in zip(frame.index, values_by_row, strict=False):
-        style = f' style="font-weight:700;background:{HIGHLIGHT_ROW}"' if key == highlight else ""
-        cells = [f'<th scope="row">{html.escape(_cell(key, na))}</th>'] if index else []
-        for column, value in zip(columns, values, strict=True):
-            text = formatters[column](value) if column in formatters else _cell(value, na)
-            cells.append(f'<td style="text-align:right">{html.escape(text)}</td>')
-        rows.append(f"<tr{style}>{''.join(cells)}</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    header = "".join(f'<th scope="col">{h}</th>' for h in head)
-    return (
-        '<div class="bmd-table" style="max-height:420px;overflow:auto;max-width:100%">'
-        f'<table style="border-collapse:collapse;font-size:13px">{cap}'
-        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-    )
+        cells = [
+            formatters[column](value) if column in formatters else _cell(value, na)
+            for column, value in zip(columns, values, strict=True)
+        ]
+        rows.append({"key": _cell(key, na), "cells": cells, "highlight": key == highlight})
+    return app_html.render("table", caption=caption, head=head, rows=rows, index=index)
 
 
 # --------------------------------------------------------------------------------------
@@ -104,7 +96,7 @@ class ChartPanel:
 
     def __init__(self, title: str, figure: widgets.Widget, note: str = "") -> None:
         self.figure = figure
-        self.heading = widgets.HTML(f"<h3>{html.escape(title)}</h3>")
+        self.heading = widgets.HTML(app_html.render("chart_heading", title=title))
         self.note = widgets.HTML(note)
         self.table = widgets.HTML("", layout=widgets.Layout(display="none", max_width="100%"))
         self.toggle = widgets.ToggleButton(
