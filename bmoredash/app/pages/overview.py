@@ -11,8 +11,6 @@ their counts may still rise.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import pandas as pd
 
@@ -23,6 +21,7 @@ from bmoredash.aggregate import (
     Comparison,
     compare_counts,
 )
+from bmoredash.app import html as app_html
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -31,30 +30,23 @@ from bmoredash.schema import PART1_OFFENSES
 from bmoredash.vocabulary import OFFENSE_LABELS
 
 
+def card_values(comparison: Comparison, previous_label: str, unit: str = VICTIMS) -> dict:
+    """What one card shows: the count (of ``unit``), the count a year earlier, and the
+    change (or why not)."""
+    return {
+        "label": comparison.label,
+        "total": f"{comparison.total:,}",
+        "unit": unit,
+        "before": "" if comparison.why_not else f"{comparison.previous:,} in {previous_label}",
+        "change": comparison.describe(),
+        "left_out": "" if comparison.why_not else (comparison.left_out or ""),
+    }
+
+
 def card_html(comparison: Comparison, previous_label: str, unit: str = VICTIMS) -> str:
     """One card: the count (of ``unit``), the count a year earlier, and the change (or
     why not)."""
-    change = comparison.describe()
-    before = (
-        "" if comparison.why_not else f"{comparison.previous:,} in {html.escape(previous_label)}"
-    )
-    return (
-        f'<div class="bmd-card" role="group" aria-label="{html.escape(comparison.label)}">'
-        f'<div class="bmd-card-label">{html.escape(comparison.label)}</div>'
-        f'<div class="bmd-count" style="font-size:28px;font-weight:700">'
-        f"{comparison.total:,}</div>"
-        f'<div class="bmd-unit">{unit}</div>'
-        f'<div style="font-size:13px">{before}</div>'
-        f'<div class="bmd-change" style="font-size:14px;font-weight:600">{html.escape(change)}'
-        "</div>"
-        + (
-            f'<div class="bmd-left-out" style="font-size:12px">'
-            f"{html.escape(comparison.left_out)}</div>"
-            if comparison.left_out and not comparison.why_not
-            else ""
-        )
-        + "</div>"
-    )
+    return app_html.render("overview_card", card=card_values(comparison, previous_label, unit))
 
 
 def preliminary_line(view: FilteredView) -> str:
@@ -63,11 +55,7 @@ def preliminary_line(view: FilteredView) -> str:
     start = preliminary_start(view.context.data_through)
     if view.window.end < start:
         return ""
-    return (
-        f'<p class="bmd-preliminary" style="font-size:13px">The latest {PRELIMINARY_WEEKS} '
-        f"weeks (from {start:%b %-d}) are preliminary: crimes reported late are still being "
-        "added, so these counts may rise. See Methodology.</p>"
-    )
+    return app_html.render("preliminary_note", weeks=PRELIMINARY_WEEKS, start=f"{start:%b %-d}")
 
 
 class OverviewPage(BasePage):
@@ -107,31 +95,27 @@ class OverviewPage(BasePage):
         # A period the data cover in part is counted over its days with data: say so.
         window = view.window
         partial = view.context.coverage.missing(window.start, window.end, PART1_OFFENSES)
-        self.summary.value = (
-            f"<p><strong>{html.escape(view.place_label)}</strong>, "
-            f"{html.escape(view.period_label)}, compared with "
-            f"{html.escape(view.previous_label)}."
-            + (f" This period has days without data: {html.escape(partial)}." if partial else "")
-            + "</p>"
-            + preliminary_line(view)
-        )
-        cards = "".join(card_html(c, view.previous_label, view.unit) for c in self.comparisons)
-        self.cards.value = f'<div style="display:flex;flex-wrap:wrap">{cards}</div>'
+        self.summary.value = app_html.render(
+            "overview_summary",
+            place=view.place_label,
+            period=view.period_label,
+            previous=view.previous_label,
+            partial=partial or "",
+        ) + preliminary_line(view)
+        cards = [card_values(c, view.previous_label, view.unit) for c in self.comparisons]
+        self.cards.value = app_html.render("overview_cards", cards=cards)
 
         if view.is_default_offenses:
             self.selection_card.value = ""
         else:
             label = f"Your selection: {view.offense_label}"
             (mine,) = self.compare(view, {label: view.offenses}, rows="chosen")
-            self.selection_card.value = (
-                f'<div style="display:flex;flex-wrap:wrap">'
-                f"{card_html(mine, view.previous_label, view.unit)}</div>"
+            self.selection_card.value = app_html.render(
+                "overview_cards", cards=[card_values(mine, view.previous_label, view.unit)]
             )
 
-        self.note.value = (
-            f'<p style="font-size:13px">{html.escape(view.unit_note)} A change is only '
-            "described when either period has at least 10 events; smaller counts swing by "
-            f"chance. {html.escape(CHANGE_MEANING)} See Methodology.</p>"
+        self.note.value = app_html.render(
+            "overview_note", unit_note=view.unit_note, change_meaning=CHANGE_MEANING
         )
         by_offense = self.compare(view, {o: (o,) for o in PART1_OFFENSES})
         table = pd.DataFrame(
