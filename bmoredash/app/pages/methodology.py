@@ -4,13 +4,13 @@ serving (the store's own report)."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
 from bmoredash import coverage, official, text
+from bmoredash.app import html as app_html
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -41,7 +41,7 @@ def _data_from(manifest: dict[str, Any]) -> str | None:
 def quality_html(quality: dict[str, Any], manifest: dict[str, Any]) -> str:
     """The store's quality report and sources as tables (whatever keys they hold)."""
     if not quality and not manifest:
-        return "<p>No quality report is available for this data.</p>"
+        return app_html.render("quality_missing")
     parts = []
     facts = {
         "Rows in the store": manifest.get("rows"),
@@ -101,21 +101,14 @@ def official_html(frame: pd.DataFrame, cover: coverage.Coverage) -> str:
         )
     ]
     reasons = official.load_reasons()
-    items = "".join(
-        f"<li><strong>{html.escape(r.label)}.</strong> {html.escape(r.explanation)}"
-        + (f' (<a href="{html.escape(r.source_url)}">source</a>)' if r.source_url else "")
-        + "</li>"
-        for r in reasons.itertuples()
-    )
     sources = comparison.drop_duplicates("source_url")
-    links = "".join(
-        f'<li><a href="{html.escape(r.source_url)}">{html.escape(r.source)}</a></li>'
-        for r in sources.itertuples()
-        if r.source_url
+    parts.append(
+        app_html.render(
+            "official_reasons",
+            reasons=reasons.to_dict("records"),
+            sources=sources.to_dict("records"),
+        )
     )
-    parts.append(f"<p>Why counts differ:</p><ul>{items}</ul>")
-    parts.append(f"<details><summary>Sources of the official figures</summary><ul>{links}</ul>")
-    parts.append("</details>")
     return "".join(parts)
 
 
@@ -125,11 +118,11 @@ class MethodologyPage(BasePage):
 
     def build(self) -> widgets.Widget:
         quality = widgets.HTML(
-            "<h3>Data quality of this store</h3>"
+            app_html.render("section_heading", title="Data quality of this store")
             + quality_html(self.context.quality or {}, self.context.manifest or {})
         )
         compared = widgets.HTML(
-            "<h3>Our count next to the official one</h3>"
+            app_html.render("section_heading", title="Our count next to the official one")
             + official_html(self.context.frame, self.context.coverage)
         )
         return widgets.VBox(
