@@ -10,8 +10,6 @@ points, named in the note, and never flagged.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
@@ -26,6 +24,7 @@ from bmoredash.aggregate import (
     monthly_counts,
     weekly_counts,
 )
+from bmoredash.app import html as app_html
 from bmoredash.app.charts import ChartPanel, TimeSeriesChart, YearLinesChart, html_table
 from bmoredash.app.context import HISTORY_YEARS, FilteredView
 from bmoredash.app.pages import BasePage
@@ -50,7 +49,7 @@ HISTORY_WEEKS = FLAG_HISTORY_WEEKS
 
 FLAG_NOTE = (
     "Triangles mark notable weeks, pointing up = higher, down = lower than expected. "
-    + html.escape(FLAG_MEANING)
+    + FLAG_MEANING
     + " Weeks where neither the count nor its expectation reaches 10 are never marked, nor "
     "weeks with fewer than 8 weeks of data among the 52 before them."
 )
@@ -79,7 +78,7 @@ def _preliminary_note(preliminary: pd.Series) -> str:
     named = " and ".join(weeks) if len(weeks) < 3 else ", ".join(weeks[:-1]) + f" and {weeks[-1]}"
     return (
         f"Preliminary (dashed line, hollow points): the weeks ending {named}. "
-        f"{html.escape(PRELIMINARY_MEANING)} {html.escape(PRELIMINARY_FLAG_RULE)}"
+        f"{PRELIMINARY_MEANING} {PRELIMINARY_FLAG_RULE}"
     )
 
 
@@ -136,16 +135,23 @@ class TrendsPage(BasePage):
         )
         self.flags = preliminary_flags(self.flags, self.preliminary.to_numpy())
         self.series.update(self.counts, self.flags, self.preliminary.to_numpy())
-        self.series_panel.heading.value = (
-            f"<h3>{view.unit.capitalize()} by week, {html.escape(view.offense_label)}, "
-            f"{html.escape(view.place_label)}</h3>"
+        self.series_panel.heading.value = app_html.render(
+            "trends_heading",
+            unit=view.unit.capitalize(),
+            step="week",
+            offense=view.offense_label,
+            place=view.place_label,
         )
         higher, lower = int((self.flags == "higher").sum()), int((self.flags == "lower").sum())
-        self.series_panel.note.value = (
-            f'<p style="font-size:13px">{len(self.counts)} weeks ending Saturday '
-            f"{week_end:%b %-d, %Y} (the last complete week).{_gaps_note(self.counts, 'week')} "
-            f"{_preliminary_note(self.preliminary)} "
-            f"{FLAG_NOTE} Marked here: {higher} higher, {lower} lower.</p>"
+        self.series_panel.note.value = app_html.render(
+            "trends_weekly_note",
+            weeks=len(self.counts),
+            week_end=f"{week_end:%b %-d, %Y}",
+            gaps=_gaps_note(self.counts, "week"),
+            preliminary=_preliminary_note(self.preliminary),
+            flag_note=FLAG_NOTE,
+            higher=higher,
+            lower=lower,
         )
         table = pd.DataFrame(
             {
@@ -169,14 +175,18 @@ class TrendsPage(BasePage):
         self.counts, self.flags = counts, pd.Series("", index=counts.index)
         self.preliminary = pd.Series(False, index=counts.index, name="preliminary")
         self.series.update(counts, None)
-        self.series_panel.heading.value = (
-            f"<h3>{view.unit.capitalize()} by month, {html.escape(view.offense_label)}, "
-            f"{html.escape(view.place_label)}</h3>"
+        self.series_panel.heading.value = app_html.render(
+            "trends_heading",
+            unit=view.unit.capitalize(),
+            step="month",
+            offense=view.offense_label,
+            place=view.place_label,
         )
-        self.series_panel.note.value = (
-            f'<p style="font-size:13px">Calendar months from {window.start:%B %Y}. The last '
-            f"month ends {view.through:%b %-d} and may be partial."
-            f"{_gaps_note(counts, 'month')}</p>"
+        self.series_panel.note.value = app_html.render(
+            "trends_monthly_note",
+            start=f"{window.start:%B %Y}",
+            end=f"{view.through:%b %-d}",
+            gaps=_gaps_note(counts, "month"),
         )
         table = pd.DataFrame(
             {"count": counts.to_numpy()},
@@ -216,21 +226,10 @@ class TrendsPage(BasePage):
         self.cumulative = cumulative
         self.years.update(cumulative)
         span = f"{years[0]}–{last}" if len(years) > 1 else str(last)
-        self.years_panel.heading.value = (
-            f"<h3>Running total by day of year, {span}, through {view.through:%b %-d}</h3>"
+        self.years_panel.heading.value = app_html.render(
+            "trends_years_heading", span=span, through=f"{view.through:%b %-d}"
         )
-        self.years_panel.note.value = (
-            '<p style="font-size:13px">Each year is counted to the same day of the year, so '
-            "the lines compare like with like. The selected year is the thick orange-red "
-            "line, the year before it blue, earlier years grey. A line stops at the first "
-            "day the data do not cover."
-            + (
-                f" Not drawn, for lack of data from January 1: {', '.join(left_out)}."
-                if left_out
-                else ""
-            )
-            + "</p>"
-        )
+        self.years_panel.note.value = app_html.render("trends_years_note", left_out=left_out)
         # The table: the total at the end of each month, up to the cutoff.
         days = [d for d in month_end_days_of_year(last) if d < cutoff] + [cutoff]
         table = cumulative.loc[days].astype("Int64")
