@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import pandas as pd
 
 from bmoredash.aggregate import MIN_READABLE_COUNT, WEEKDAYS, hour_by_weekday, share_table
+from bmoredash.app import html as app_html
 from bmoredash.app.charts import BarChart, ChartPanel, HeatmapChart, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -62,17 +61,19 @@ class WhenWherePage(BasePage):
     def update(self, view: FilteredView) -> None:
         rows = view.current
         untimed = int((~rows["time_known"].to_numpy(dtype=bool)).sum())
-        self.summary.value = (
-            f"<p>{len(rows):,} {view.unit}: {html.escape(view.offense_label)}, "
-            f"{html.escape(view.place_label)}, {html.escape(view.period_label)}.</p>"
+        self.summary.value = app_html.render(
+            "when_where_summary",
+            count=f"{len(rows):,}",
+            unit=view.unit,
+            offense=view.offense_label,
+            place=view.place_label,
+            period=view.period_label,
         )
         table = hour_by_weekday(rows)
         self.hour_table = table
         self.heatmap.update(table.to_numpy())
-        self.heat_panel.note.value = (
-            f'<p style="font-size:13px">Darker cells: more {view.unit} in that hour. Times '
-            "are Baltimore (Eastern) time. "
-            f"{untimed:,} {view.unit} without a recorded time are left out of this chart.</p>"
+        self.heat_panel.note.value = app_html.render(
+            "when_where_heat_note", unit=view.unit, untimed=f"{untimed:,}"
         )
         shown = table.copy()
         shown.index = pd.Index(HOURS, name="hour")
@@ -89,9 +90,8 @@ class WhenWherePage(BasePage):
             self.shares[key] = shares
             chart.update([str(i).title() for i in shares.index], shares["count"].to_numpy())
             panel.set_table(_share_html(shares, f"{label}, counts and share", label))
-            rest = (
-                f"The {top} most common; the rest are summed as All other. "
-                if top is not None and len(shares) > top
-                else ""
+            panel.note.value = app_html.render(
+                "when_where_share_note",
+                top=top if top is not None and len(shares) > top else None,
+                share_note=SHARE_NOTE,
             )
-            panel.note.value = f'<p style="font-size:13px">{rest}{SHARE_NOTE}</p>'
