@@ -9,14 +9,13 @@ days without data there is no change to show, only why.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
 from bmoredash import vocabulary
 from bmoredash.aggregate import MIN_READABLE_COUNT, compare_counts, neighborhood_ranking
+from bmoredash.app import html as app_html
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -56,8 +55,8 @@ class NeighborhoodsPage(BasePage):
         where = (
             "citywide" if view.district == CITYWIDE else f"in the {view.district.title()} District"
         )
-        self.ranking_panel.heading.value = (
-            f"<h3>Neighborhoods {html.escape(where)}, ranked by {view.unit}</h3>"
+        self.ranking_panel.heading.value = app_html.render(
+            "neighborhoods_heading", where=where, unit=view.unit
         )
         if ranking["previous"].isna().all() and len(ranking):
             compared = f" ({view.why_not}): no change is shown" if view.why_not else ""
@@ -67,12 +66,14 @@ class NeighborhoodsPage(BasePage):
             compared = ""
         top = ranking.head(TOP_BARS)
         self.ranking_chart.update(list(top.index), top["count"].to_numpy())
-        self.ranking_panel.note.value = (
-            f'<p style="font-size:13px">The chart shows the top {min(TOP_BARS, len(ranking))} of '
-            f"{len(ranking)}; the table has them all. Counts: {html.escape(view.offense_label)}, "
-            f"{html.escape(view.period_label)}; previous: {html.escape(view.previous_label)}"
-            f"{html.escape(compared)}. "
-            "Rows without a neighborhood are left out.</p>"
+        self.ranking_panel.note.value = app_html.render(
+            "neighborhoods_ranking_note",
+            shown=min(TOP_BARS, len(ranking)),
+            total=len(ranking),
+            offense=view.offense_label,
+            period=view.period_label,
+            previous=view.previous_label,
+            compared=compared,
         )
         self.ranking_panel.set_table(
             html_table(
@@ -138,12 +139,11 @@ class NeighborhoodsPage(BasePage):
             few = f" No change is shown ({whys[0]})."
         elif whys[0]:
             few += f" The change is counted {whys[0]}."
-        self.compare_panel.note.value = (
-            '<p style="font-size:13px">Change in percent from the comparison period, so that '
-            "places of different sizes can be set side by side (negative = fewer). The table "
-            f"gives counts and weekly averages.{html.escape(few + hint)}</p>"
+        self.compare_panel.note.value = app_html.render(
+            "neighborhoods_compare_note", rest=few + hint
         )
-        self.summary.value = (
-            f"<p>{html.escape(view.offense_label[:1].upper() + view.offense_label[1:])}, "
-            f"{html.escape(view.period_label)}.</p>"
+        self.summary.value = app_html.render(
+            "neighborhoods_summary",
+            offense=view.offense_label[:1].upper() + view.offense_label[1:],
+            period=view.period_label,
         )
