@@ -11,7 +11,6 @@ when to call them. Drawing rules, from the house style:
 
 from __future__ import annotations
 
-import html
 import math
 import os
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ import pandas as pd
 from shapely.geometry import mapping, shape
 
 from bmoredash import style
+from bmoredash.app import html as app_html
 from bmoredash.schema import OFFENSES
 
 #: Environment variable choosing the map tiles: ``none``, ``openstreetmap`` or a URL template
@@ -30,7 +30,7 @@ from bmoredash.schema import OFFENSES
 TILES_ENV = "BMOREDASH_MAP_TILES"
 DEFAULT_TILES = "openstreetmap"
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+OSM_ATTRIBUTION = app_html.render("osm_attribution")
 
 CITY_CENTER = (39.2845, -76.6200)
 #: Fits the whole city in a map about 550 px tall (fractional zooms need zoom_snap).
@@ -213,22 +213,20 @@ def update_area_layer(
 def legend_html(top: int, label: str, low: int = 1) -> str:
     """A small HTML legend for the area colours (count range per class)."""
     if top <= 0:
-        return f'<div class="bmd-map-legend">No {html.escape(label)} in this view.</div>'
-
-    def swatch(color: str) -> str:
-        return (
-            f'<span style="display:inline-block;width:14px;height:12px;background:{color};'
-            f'border:1px solid {style.OUTLINE}"></span>'
-        )
-
-    cells = [f"{swatch(style.ZERO_FILL)} 0"]
+        return app_html.render("map_legend", cells=[], label=label)
+    cells = [{"color": style.ZERO_FILL, "span": "0"}]
     for color, (first, last) in zip(style.FILL_COLORS, class_bounds(low, top), strict=True):
         if last < first:
             continue
         span = f"{first:,}" if first == last else f"{first:,}–{last:,}"
-        cells.append(f"{swatch(color)} {span}")
-    title = html.escape(label[:1].upper() + label[1:])
-    return f'<div class="bmd-map-legend"><b>{title}</b>: ' + " &nbsp; ".join(cells) + "</div>"
+        cells.append({"color": color, "span": span})
+    return app_html.render(
+        "map_legend",
+        cells=cells,
+        title=label[:1].upper() + label[1:],
+        outline=style.OUTLINE,
+        label=label,
+    )
 
 
 def on_area_click(layer: ipyleaflet.GeoJSON, key: str, callback: Callable[[str], None]) -> None:
@@ -345,12 +343,15 @@ def points_layer(name: str = "Incidents (most recent)") -> ipyleaflet.GeoJSON:
 
 def popup_html(properties: Mapping[str, Any]) -> str:
     """Popup text for one incident: offense, date (and time), block."""
-    offense = html.escape(str(properties.get("offense", "")).title())
-    when = html.escape(str(properties.get("date", "")))
+    when = str(properties.get("date", ""))
     if properties.get("time"):
-        when += f" {html.escape(str(properties['time']))}"
-    block = html.escape(str(properties.get("block") or "block not published"))
-    return f"<b>{offense}</b><br>{when}<br>{block}"
+        when += f" {properties['time']}"
+    return app_html.render(
+        "map_popup",
+        offense=str(properties.get("offense", "")).title(),
+        when=when,
+        block=str(properties.get("block") or "block not published"),
+    )
 
 
 def heat_locations(

@@ -7,7 +7,6 @@ selected, so areas can be compared; the points and the heat follow every filter.
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ import pandas as pd
 from ipyleaflet import LayerGroup, LayersControl
 
 from bmoredash.aggregate import share_table
+from bmoredash.app import html as app_html
 from bmoredash.app import maps
 from bmoredash.app.pages import BasePage
 from bmoredash.schema import CITYWIDE
@@ -84,17 +84,13 @@ class MapPage(BasePage):
         self._dirty_levels: set[str] = set()
         return widgets.VBox(
             [
-                widgets.HTML(
-                    "<p>Click a district or neighborhood to filter the whole dashboard to it "
-                    "(click it again to go back to the whole city). Click a point for its "
-                    "offense, date and block.</p>"
-                ),
+                widgets.HTML(app_html.render("map_intro")),
                 self.boundary_note,
                 self.level,
                 self.map,
                 self.legend,
                 self.status,
-                widgets.HTML(f'<p class="bmd-note">{NO_RATE_NOTE}</p>'),
+                widgets.HTML(app_html.render("map_no_rate_note", note=NO_RATE_NOTE)),
             ]
         )
 
@@ -117,11 +113,7 @@ class MapPage(BasePage):
         missing = [label.lower() for label, data in self.areas.items() if not data]
         if not missing:
             return ""
-        return (
-            '<p class="bmd-boundary-note" role="note">'
-            f"The {html.escape(' and '.join(missing))} outlines could not be read, so the "
-            "map shows incident points and heat without them.</p>"
-        )
+        return app_html.render("map_boundary_note", missing=" and ".join(missing))
 
     # Interaction ----------------------------------------------------------------------
 
@@ -200,17 +192,13 @@ class MapPage(BasePage):
         total = len(rows)
         placed = int(mask.sum())
         shown = min(placed, maps.POINT_CAP)
-        parts = [
-            f"<b>{total:,}</b> {view.unit} ({html.escape(view.describe())}).",
-            f"The heat layer uses all {placed:,} with a location;"
-            if placed
-            else "None has a location to draw.",
-        ]
-        if placed:
-            if shown < placed:
-                parts.append(f"points show the {shown:,} most recent.")
-            else:
-                parts.append(f"points show all {shown:,}.")
-        if total > placed:
-            parts.append(f"{total - placed:,} have no published location and are not drawn.")
-        self.status.value = f'<p class="bmd-map-status">{" ".join(parts)}</p>'
+        self.status.value = app_html.render(
+            "map_status",
+            total=f"{total:,}",
+            unit=view.unit,
+            describe=view.describe(),
+            placed=f"{placed:,}" if placed else "",
+            shown=f"{shown:,}",
+            all_shown=shown >= placed,
+            unplaced=f"{total - placed:,}" if total > placed else "",
+        )
