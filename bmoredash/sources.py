@@ -20,7 +20,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from os import PathLike
@@ -470,6 +470,26 @@ def read_source(path: str | PathLike[str], name: str | None = None) -> SourceFra
     return frame
 
 
+def read_csv_rows(
+    path: str | PathLike[str], check_header: Callable[[list[str]], object]
+) -> tuple[pd.DataFrame, dict[int, tuple[str, str]]]:
+    """The rows of a CSV file (gzipped or not) under their normalised column names, and the
+    rows that are not rows (reason, raw text), for a dataset other than crime.
+
+    The same reading as ``read_source`` (one encoding per file, per-row set-aside) without
+    recognising a crime layout: ``check_header`` gets the header and raises when it is not
+    one of the caller's layouts. Raises EmptySourceError for an empty file.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n"):
+        raise EmptySourceError(f"{path}: the file is empty")
+    raw, problems = _frame_from_csv(data, path, path.name, check_header)
+    return raw.rename(columns=normalize_header), problems
+
+
 def read_records(records: list[dict], source: str) -> SourceFrame:
     """Rows handed over as dicts (ArcGIS ``features[].attributes``, epoch-ms dates)."""
     rows = [
@@ -585,7 +605,10 @@ _CSV_OPTIONS: dict[str, Any] = dict(dtype=str, keep_default_na=False, na_values=
 
 
 def _frame_from_csv(
-    data: bytes, path: Path, source: str
+    data: bytes,
+    path: Path,
+    source: str,
+    check_header: Callable[[list[str]], object] | None = None,
 ) -> tuple[pd.DataFrame, dict[int, tuple[str, str]]]:
     """The rows of a CSV file and the rows that are not rows (``SourceFrame.problems``).
 
@@ -601,11 +624,14 @@ def _frame_from_csv(
             return frame, {}
         except Exception:  # any trouble: the careful reader finds the rows and says why
             pass
-    return _careful_csv(data, path, source)
+    return _careful_csv(data, path, source, check_header)
 
 
 def _careful_csv(
-    data: bytes, path: Path, source: str
+    data: bytes,
+    path: Path,
+    source: str,
+    check_header: Callable[[list[str]], object] | None = None,
 ) -> tuple[pd.DataFrame, dict[int, tuple[str, str]]]:
     """Read a CSV record by record with the csv module, set aside the records that are
     not rows of the header, and let pandas' C reader read the rest.
@@ -627,7 +653,11 @@ def _careful_csv(
         header = next(reader, None)
         if not header:
             raise EmptySourceError(f"{path}: no header and no rows")
-        detect_layout(header, source=source)  # an unknown header stops here, not later
+        # an unknown header stops here, not later (another dataset brings its own check)
+        if check_header is None:
+            detect_layout(header, source=source)
+        else:
+            check_header(header)
         width = len(header)
         kept = lines[: reader.line_num]
         problems: dict[int, tuple[str, str]] = {}
