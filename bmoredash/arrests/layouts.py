@@ -8,10 +8,10 @@ records that are not rows) is ``sources``'; this module only names the columns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bmoredash.sources import UnknownLayoutError, normalize_header, printable
+from bmoredash.sources import Layout, UnknownLayoutError, normalize_header, printable
 
 #: Canonical raw arrest fields: what ``read`` works on, whatever the published column is.
 ARREST_FIELDS: dict[str, str] = {
@@ -37,16 +37,11 @@ ARREST_FIELDS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class ArrestLayout:
-    """One published arrest layout: the columns that identify it and where each goes."""
+class ArrestLayout(Layout):
+    """One published arrest layout (``columns`` map to ``ARREST_FIELDS``)."""
 
-    name: str
-    about: str
-    required: tuple[str, ...]
-    #: published column -> canonical raw field (``ARREST_FIELDS``).
-    columns: Mapping[str, str]
     #: True when the date column holds the date only and the time of day was not published.
-    date_only: bool
+    date_only: bool = False
 
 
 ARREST_LAYOUTS: dict[str, ArrestLayout] = {
