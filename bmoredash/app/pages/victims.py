@@ -8,12 +8,11 @@ victims is two rows. The page says how many incidents the victims belong to.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import pandas as pd
 
 from bmoredash.aggregate import MIN_CELL, VICTIMS, incident_count, victim_breakdown
+from bmoredash.app import html as app_html
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
@@ -73,15 +72,7 @@ class VictimsPage(BasePage):
             panel.widget.layout.max_width = "560px"
             self.charts[column], self.panels[column] = chart, panel
         explain = widgets.HTML(
-            '<p style="font-size:13px">Counting: BPD publishes one row per <em>victim</em>. '
-            "A shooting that wounds three people is three rows here and three in every count "
-            "on this dashboard, but one incident. Numbers of victims smaller than "
-            f"{MIN_CELL} are not shown (marked “{SUPPRESSED}”) so that no one can be "
-            "picked out, and neither is the next smallest number beside one, so that it "
-            "cannot be worked out by subtracting the others from the total; bars for them "
-            "are drawn at zero. When even that cannot protect a table of a few victims, the "
-            "table is not shown. See Methodology. Age, gender and race are as recorded by "
-            "police and may be missing or wrong.</p>"
+            app_html.render("victims_explain", min_cell=MIN_CELL, suppressed=SUPPRESSED)
         )
         grid = widgets.HBox(
             [p.widget for p in self.panels.values()],
@@ -105,11 +96,13 @@ class VictimsPage(BasePage):
             )
         else:
             among = f" in {incidents:,} incidents"
-        self.summary.value = (
-            f"<p><strong>{len(rows):,} victims</strong>{among}: "
-            f"{html.escape(self.group.value.lower())}, {html.escape(view.place_label)}, "
-            f"{html.escape(view.period_label)}. (This page uses its own choice above, "
-            "not the Offense filter.)</p>"
+        self.summary.value = app_html.render(
+            "victims_summary",
+            count=f"{len(rows):,}",
+            among=among,
+            group=self.group.value.lower(),
+            place=view.place_label,
+            period=view.period_label,
         )
         for column, heading in BREAKDOWNS.items():
             counts = shown_breakdown(rows, column)
@@ -117,9 +110,8 @@ class VictimsPage(BasePage):
             if len(counts) and counts.isna().all():
                 self.charts[column].update([], [])
                 self.panels[column].set_table("")
-                self.panels[column].note.value = (
-                    f'<p style="font-size:13px">Too few victims to show by {heading.lower()} '
-                    "without identifying someone.</p>"
+                self.panels[column].note.value = app_html.render(
+                    "victims_too_few", heading=heading.lower()
                 )
                 continue
             labels = [
@@ -136,8 +128,7 @@ class VictimsPage(BasePage):
             )
             hidden = int(counts.isna().sum())
             self.panels[column].note.value = (
-                f'<p style="font-size:13px">{hidden} group(s) not shown, to protect groups '
-                f"of fewer than {MIN_CELL} victims.</p>"
+                app_html.render("victims_hidden_note", hidden=hidden, min_cell=MIN_CELL)
                 if hidden
                 else ""
             )
