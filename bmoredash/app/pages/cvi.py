@@ -8,13 +8,13 @@ source and that source's date; an entry without a public source is marked "unver
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import pandas as pd
 from ipyleaflet import CircleMarker, GeoJSON
+from markupsafe import Markup
 
 from bmoredash import style
 from bmoredash.app import html as app_html
@@ -32,24 +32,21 @@ log = logging.getLogger(__name__)
 ALL_TYPES = "All types"
 NEAREST_COUNT = 5
 
-INTRO = (
-    "<p>Baltimore's <b>community violence intervention (CVI) ecosystem</b> is the set of "
-    "programs that try to stop shootings before they happen and help people and families "
-    "after violence: street outreach and violence interruption (Safe Streets), the Group "
-    "Violence Reduction Strategy, hospital- and school-based programs, youth programs and "
-    "victim services. The city's Mayor's Office of Neighborhood Safety and Engagement "
-    "(MONSE) coordinates much of it.</p>"
-    "<p>This list was put together by hand from public sources (city press releases, "
-    "program pages, news reports). Each entry links its source and says how old it is: "
-    "programs move, open and close, so check with the program before relying on it. "
-    "Listing is not an endorsement. In an emergency call 911.</p>"
-)
+INTRO = app_html.render("cvi_intro")
 
 
 def program_card(row: pd.Series, distance_km: float | None = None) -> str:
     """One program as an HTML block: name, type, area, description, source and date."""
     color = PROGRAM_TYPE_COLORS.get(row["type"], PROGRAM_OTHER)
     return app_html.render("program_card", row=row, distance_km=distance_km, color=color)
+
+
+def _cards(programs: pd.DataFrame, distances: bool = False) -> list[Markup]:
+    """The program cards of ``programs`` (rendered, for a template to place)."""
+    return [
+        Markup(program_card(row, row["distance_km"] if distances else None))
+        for _, row in programs.iterrows()
+    ]
 
 
 def programs_geojson(programs: pd.DataFrame) -> dict:
@@ -152,24 +149,24 @@ class CviPage(BasePage):
         )
 
     def _key_html(self) -> str:
+        present = set(self.programs["type"])
         items = [
-            f'<span style="display:inline-block;width:11px;height:11px;border-radius:6px;'
-            f'background:{PROGRAM_TYPE_COLORS[key]}"></span> {html.escape(label)}'
+            {"color": PROGRAM_TYPE_COLORS[key], "label": label}
             for key, label in cvi.PROGRAM_TYPES.items()
-            if key in set(self.programs["type"])
+            if key in present
         ]
-        return '<div class="bmd-cvi-key" style="font-size:90%">' + " &nbsp; ".join(items) + "</div>"
+        return app_html.render("cvi_key", items=items)
 
     def _program_clicked(self, **event) -> None:
         props = event.get("properties") or (event.get("feature") or {}).get("properties") or {}
-        text = f"<b>{html.escape(str(props.get('name', '')))}</b><br>"
-        text += html.escape(str(props.get("type_label", "")))
-        text += f"<br>{html.escape(str(props.get('area_served', '')))}"
-        if str(props.get("location_basis", "")).startswith("neighborhood"):
-            text += "<br><i>approximate: centre of the neighborhood</i>"
-        if props.get("verified") is False:
-            text += "<br><b>unverified</b>"
-        self.popup.value = text
+        self.popup.value = app_html.render(
+            "cvi_popup",
+            name=str(props.get("name", "")),
+            type_label=str(props.get("type_label", "")),
+            area_served=str(props.get("area_served", "")),
+            approximate=str(props.get("location_basis", "")).startswith("neighborhood"),
+            unverified=props.get("verified") is False,
+        )
 
     # Selection -------------------------------------------------------------------------
 
@@ -189,21 +186,13 @@ class CviPage(BasePage):
             if self.here not in self.map.layers:
                 self.map.add(self.here)
             near = cvi.nearest_programs(centre[0], centre[1], n=NEAREST_COUNT, programs=chosen)
-            cards = [program_card(row, row["distance_km"]) for _, row in near.iterrows()]
-            self.nearest.value = (
-                f'<h3 class="bmd-cvi-nearest">Nearest to {html.escape(view.neighborhood)}</h3>'
-                + ("".join(cards) if cards else "<p>No program of this type has a location.</p>")
-                + '<p class="bmd-muted bmd-small">Distances are straight-line, from the '
-                "centre of the neighborhood.</p>"
+            self.nearest.value = app_html.render(
+                "cvi_nearest", neighborhood=view.neighborhood, cards=_cards(near, distances=True)
             )
         else:
             if self.here in self.map.layers:
                 self.map.remove(self.here)
-            hint = (
-                "<p><i>Choose a neighborhood in the filter bar (or click one on the Map page) "
-                "to see the programs nearest to it.</i></p>"
-            )
-            self.nearest.value = hint
+            self.nearest.value = app_html.render("cvi_nearest_hint")
 
         if view.district != CITYWIDE:
             local = cvi.programs_for_district(
@@ -211,19 +200,19 @@ class CviPage(BasePage):
             )
             everywhere = cvi.citywide_programs(chosen)
             title = f"Programs in the {view.district.title()} District"
-            body = "".join(program_card(row) for _, row in local.iterrows()) or (
-                "<p>No program of this type is listed for this district.</p>"
-            )
-            body += "<h4>Citywide and statewide services</h4>" + "".join(
-                program_card(row) for _, row in everywhere.iterrows()
-            )
+            cards, citywide = _cards(local), _cards(everywhere)
             count = len(local) + len(everywhere)
         else:
             title = "All programs"
-            body = "".join(program_card(row) for _, row in chosen.iterrows())
+            cards, citywide = _cards(chosen), []
             count = len(chosen)
         unverified = int((~chosen["verified"]).sum())
-        tail = f" ({unverified} unverified)" if unverified else ""
-        self.listing.value = (
-            f'<h3 class="bmd-cvi-list">{html.escape(title)} — {count} listed{tail}</h3>{body}'
+        self.listing.value = app_html.render(
+            "cvi_listing",
+            title=title,
+            count=count,
+            unverified=unverified,
+            cards=cards,
+            citywide=citywide,
+            district=view.district != CITYWIDE,
         )
