@@ -114,10 +114,7 @@ class FilterBar:
             tooltip="Back to the latest year, citywide, all Part 1 offenses",
             layout=widgets.Layout(width="auto"),
         )
-        self.hint = widgets.HTML(
-            '<span class="bmd-hint">Offense: none selected means all Part 1 '
-            "offenses; Ctrl/Cmd-click or Shift+arrows to pick several.</span>"
-        )
+        self.hint = widgets.HTML(app_html.render("offense_hint"))
         self.note = widgets.HTML("")
 
         self.widget = widgets.VBox(

@@ -18,7 +18,6 @@ turns any exception raised by ``update`` into a friendly message (logged, no tra
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
@@ -56,7 +55,7 @@ FRIENDLY_ERROR = (
 def data_note_html(context: DashboardContext) -> str:
     """ "Data through <date>, updated weekly", with a demo banner when the store is demo."""
     through = f"{context.data_through:%B %-d, %Y}" if context.data_through else "unknown"
-    note = f'<p class="bmd-through">Data through {html.escape(through)}, updated weekly.</p>'
+    note = app_html.render("data_note", through=through)
     if context.is_demo:
         note = app_html.render("demo_banner", banner=DEMO_BANNER) + note
     return note
@@ -83,7 +82,7 @@ class BasePage:
         self.body = self.build()
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<h2>{html.escape(self.title)}</h2>"),
+                widgets.HTML(app_html.render("page_heading", title=self.title)),
                 self.header,
                 self.message,
                 self.body,
