@@ -268,6 +268,7 @@ FILTER_HOMES = {
     "clean/chain.py": "conforms published values and counts quality; selects no rows for a view",
     "clean/text.py": "finds missing-value markers in text; selects no rows",
     "reference/boundaries.py": "picks a district's outline polygon, not rows",
+    "arrests/read.py": "counts quality (arrest rows without a district); selects no rows",
 }
 FILTER_CODE = re.compile(
     r"""\[["'](?:district|neighborhood|offense)["']\][^\n]*\.isin\(|pc\.is_in\(|"""

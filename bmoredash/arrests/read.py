@@ -19,7 +19,7 @@ import pandas as pd
 
 from bmoredash.arrests.charges import charge_groups, unmapped_codes
 from bmoredash.arrests.layouts import ArrestLayout, detect_arrest_layout
-from bmoredash.config import CITY_TZ_NAME
+from bmoredash.clean import combine_date_and_time
 from bmoredash.schema import (
     CITY_BBOX,
     MAX_AGE,
@@ -228,31 +228,13 @@ def _when(view: pd.DataFrame, layout: ArrestLayout) -> tuple[pd.Series, pd.Serie
     (ArrestNumber ``21000024`` dated 2020-12-31, SOURCES.md section 4): the date is kept as
     published and the time left missing.
     """
-    text = _text_column(view, "date").fillna("")
-    day = text.str.extract(r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})", expand=False)
-    iso = pd.to_datetime(
-        day.where(day.str.contains("-", na=False)), format="%Y-%m-%d", errors="coerce"
-    )
-    us = pd.to_datetime(
-        day.where(day.str.contains("/", na=False)), format="%m/%d/%Y", errors="coerce"
-    )
-    date = iso.fillna(us).astype("datetime64[ns]")
+    # The clock rule is clean's (one home): Baltimore wall time, the same DST choices.
+    timed_layout = not layout.date_only and "time" in view
+    time = _text_column(view, "time").fillna("") if timed_layout else None
+    at, timed = combine_date_and_time(_text_column(view, "date").fillna(""), time)
+    date = at.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
     date = date.where(date >= pd.Timestamp(MIN_DATE))
-    if layout.date_only or "time" not in view:
-        return date, pd.Series(pd.NaT, index=view.index, dtype=f"datetime64[ns, {CITY_TZ_NAME}]")
-    clock = _text_column(view, "time").fillna("")
-    parts = clock.str.extract(r"^(\d{1,2}):(\d{2})$").astype(float)
-    valid = (parts[0] < 24) & (parts[1] < 60)
-    offset = pd.to_timedelta(parts[0].where(valid), unit="h") + pd.to_timedelta(
-        parts[1].where(valid), unit="m"
-    )
-    # NOTE: a wall-clock time in the repeated hour of the November change is taken as the
-    # first (daylight) one, and one in the skipped March hour is moved forward: the file
-    # gives no offset to tell them apart.
-    at = (date + offset).dt.tz_localize(
-        CITY_TZ_NAME, ambiguous=np.ones(len(date), dtype=bool), nonexistent="shift_forward"
-    )
-    return date, at.astype(f"datetime64[ns, {CITY_TZ_NAME}]")
+    return date, at.where(timed & date.notna())
 
 
 def _age(view: pd.DataFrame) -> pd.Series:
