@@ -478,3 +478,20 @@ def test_value_axes_end_on_round_numbers():
     assert nice_ticks(0, 0).tolist() == [0, 1]
     assert tick_format(nice_ticks(0, 19450)) == ",d"
     assert tick_format(nice_ticks(-0.8, 0)) == ",.1f"
+
+
+def test_a_card_with_days_left_out_shows_the_counts_its_change_is_made_of() -> None:
+    from bmoredash.aggregate import Comparison
+    from bmoredash.app.pages.overview import card_values
+
+    # 1,111 victims over every day with data, 1,110 on the days 2025 has too: the change
+    # (-56) is 1,110 against 1,166, and the card says both numbers.
+    matched = Comparison("Part 1 violent", 1110, 1166, left_out="leaving out May 12", whole=1111)
+    card = card_values(matched, "same days of 2025")
+    assert card["total"] == "1,111"
+    assert card["before"] == (
+        "1,166 in same days of 2025, against 1,110 this period on the days both have data"
+    )
+    assert card["change"].startswith("-56")
+    plain = Comparison("Part 1 violent", 1110, 1166)
+    assert card_values(plain, "same days of 2025")["before"] == "1,166 in same days of 2025"

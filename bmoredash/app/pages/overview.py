@@ -37,10 +37,19 @@ def card_values(comparison: Comparison, previous_label: str, unit: str = VICTIMS
         "label": comparison.label,
         "total": f"{comparison.total:,}",
         "unit": unit,
-        "before": "" if comparison.why_not else f"{comparison.previous:,} in {previous_label}",
+        "before": "" if comparison.why_not else _before(comparison, previous_label),
         "change": comparison.describe(),
         "left_out": "" if comparison.why_not else (comparison.left_out or ""),
     }
+
+
+def _before(comparison: Comparison, previous_label: str) -> str:
+    """The count a year earlier; when days without data were left out of both periods, also
+    this period's count on the same days, so the change adds up on the card."""
+    before = f"{comparison.previous:,} in {previous_label}"
+    if comparison.whole is None:
+        return before
+    return f"{before}, against {comparison.current:,} this period on the days both have data"
 
 
 def card_html(comparison: Comparison, previous_label: str, unit: str = VICTIMS) -> str:
