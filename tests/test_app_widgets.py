@@ -495,3 +495,23 @@ def test_a_card_with_days_left_out_shows_the_counts_its_change_is_made_of() -> N
     assert card["change"].startswith("-56")
     plain = Comparison("Part 1 violent", 1110, 1166)
     assert card_values(plain, "same days of 2025")["before"] == "1,166 in same days of 2025"
+
+
+def test_the_offense_table_shows_the_counts_its_changes_are_made_of() -> None:
+    from bmoredash.aggregate import Comparison
+    from bmoredash.app.pages.overview import SAME_DAYS, offense_table
+
+    robbery = Comparison("ROBBERY", 385, 425, left_out="leaving out May 12", whole=386)
+    larceny = Comparison("LARCENY", 1230, 1228, left_out="leaving out May 12", whole=1232)
+    table = offense_table([robbery, larceny])
+    assert list(table.columns) == [
+        "this period",
+        SAME_DAYS,
+        "comparison period",
+        "change",
+        "change %",
+    ]
+    assert table.loc["Robbery"].tolist() == [386, 385, 425, -40, "-9.4%"]
+    assert table.loc["Larceny"].tolist() == [1232, 1230, 1228, 2, "+0.2%"]
+    whole = offense_table([Comparison("ROBBERY", 386, 425)])
+    assert list(whole.columns) == ["this period", "comparison period", "change", "change %"]

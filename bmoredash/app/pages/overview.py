@@ -29,6 +29,9 @@ from bmoredash.coverage import PRELIMINARY_WEEKS, preliminary_start
 from bmoredash.schema import PART1_OFFENSES
 from bmoredash.vocabulary import OFFENSE_LABELS
 
+#: The Part 1 table's column of this period's counts on the days both periods have data.
+SAME_DAYS = "this period, days both have data"
+
 
 def card_values(comparison: Comparison, previous_label: str, unit: str = VICTIMS) -> dict:
     """What one card shows: the count (of ``unit``), the count a year earlier, and the
@@ -127,25 +130,36 @@ class OverviewPage(BasePage):
             "overview_note", unit_note=view.unit_note, change_meaning=CHANGE_MEANING
         )
         by_offense = self.compare(view, {o: (o,) for o in PART1_OFFENSES})
-        table = pd.DataFrame(
-            {
-                "this period": [c.total for c in by_offense],
-                "comparison period": [None if c.why_not else c.previous for c in by_offense],
-                "change": [None if c.why_not else c.change for c in by_offense],
-                "change %": [_percent_text(c) for c in by_offense],
-            },
-            index=pd.Index([OFFENSE_LABELS[c.label] for c in by_offense], name="Offense"),
-        )
+        table = offense_table(by_offense)
         why = next((c.why_not for c in by_offense if c.why_not), None)
         self.by_offense.value = html_table(
             table,
             caption=f"Part 1 {view.unit}, {view.period_label} vs {view.previous_label}"
             + (f" ({why})" if why else ""),
             formatters={
+                SAME_DAYS: _count,
                 "comparison period": _count,
                 "change": lambda v: "–" if _missing(v) else f"{int(v):+,d}",
             },
         )
+
+
+def offense_table(by_offense: list[Comparison]) -> pd.DataFrame:
+    """One row per offense: this period, the comparison period, the change. When days
+    without data were left out of both periods, this period's count on the remaining days
+    (what the change is made of) stands beside its whole count."""
+    columns = {"this period": [c.total for c in by_offense]}
+    if any(c.whole is not None for c in by_offense):
+        columns[SAME_DAYS] = [None if c.why_not else c.current for c in by_offense]
+    return pd.DataFrame(
+        {
+            **columns,
+            "comparison period": [None if c.why_not else c.previous for c in by_offense],
+            "change": [None if c.why_not else c.change for c in by_offense],
+            "change %": [_percent_text(c) for c in by_offense],
+        },
+        index=pd.Index([OFFENSE_LABELS[c.label] for c in by_offense], name="Offense"),
+    )
 
 
 def _percent_text(comparison: Comparison) -> str:
