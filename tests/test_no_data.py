@@ -523,4 +523,3 @@ def test_report_year_to_date_is_compared_on_matched_days() -> None:
     assert "ytd" not in agg.report_gaps(DATA_END, cov)
     html = report_text.offense_table_html(table, DATA_END, agg.report_gaps(DATA_END, cov))
     assert "Year to date 2026 and Same days 2025: counted leaving out Feb 10, 2025" in html
-
