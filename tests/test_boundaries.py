@@ -3,7 +3,6 @@ and the simplified copies shipped in the package used when a data directory has 
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import json
 from pathlib import Path
@@ -71,24 +70,6 @@ def test_install_rejects_bad_files(data_dir: Path, tmp_path: Path) -> None:
         boundaries.install_from({"police_districts_2023": bad}, data_dir)
     with pytest.raises(ValueError, match="unknown boundary keys"):
         boundaries.install_from({"wards": bad}, data_dir)
-
-
-def test_reference_sits_at_the_base_of_the_reading_order() -> None:
-    # clean, fetch and demo read the reference package (fetch: BOUNDARY_FILES), so it may
-    # itself import only the base: config, files, schema (and its own modules).
-    allowed = {"bmoredash.config", "bmoredash.files", "bmoredash.schema"}
-    folder = Path(boundaries.__file__).parent
-    for path in folder.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            elif isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            else:
-                continue
-            ours = [n for n in names if n.startswith("bmoredash") and n != "bmoredash"]
-            outside = [n for n in ours if not n.startswith("bmoredash.reference")]
-            assert not outside or any(n in allowed for n in outside), (path.name, outside)
 
 
 # --------------------------------------------------------------------------------------
