@@ -80,6 +80,14 @@ DISTRICTS: tuple[str, ...] = (
 UNKNOWN_DISTRICT = "UNKNOWN"
 CITYWIDE = "CITYWIDE"
 
+#: Which police district lines a district is read by: as published (1959-2022 lines before
+#: 2023, 2023 lines after), or every year by the 2023 or the 1959-2022 lines (by coordinates).
+DISTRICT_LINES: tuple[str, ...] = ("published", "2023", "pre2023")
+#: City Council districts (the lines in force since December 2024) and Maryland legislative
+#: districts in the city (2022 plan), as the area columns hold them.
+COUNCIL_DISTRICTS: tuple[str, ...] = tuple(str(n) for n in range(1, 15))
+LEGISLATIVE_DISTRICTS: tuple[str, ...] = ("40", "41", "43A", "45", "46")
+
 # NOTE: the same district is written NORTHEASTERN (Socrata 2012-2018), NORTHEAST
 # (2019-2022 exports), Northeast (Baltimore Sun), NE / NED (homicide lists, 2023 polygons).
 _DISTRICT_ALIASES: dict[str, str] = {

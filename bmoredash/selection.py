@@ -4,8 +4,13 @@ One home for the filter rule, so the store, the dashboard, the CSV download and 
 reports never disagree about what "Western, violent, 2024" means.
 
 The rule
-- Four dimensions: districts, neighborhoods, offenses and dates. A row is selected when it
-  matches every dimension.
+- Six dimensions: police districts, neighborhoods, City Council districts, legislative
+  districts, offenses and dates. A row is selected when it matches every dimension.
+- Police districts are read by one set of lines: ``published`` (the default: the district
+  as BPD published it, 1959-2022 lines before 2023 and 2023 lines after), or ``2023`` /
+  ``pre2023`` (every year by the same lines, each row placed by its coordinates; rows
+  without coordinates are ``UNKNOWN``). Council and legislative districts are always
+  placed by coordinates (``reference.areas``), ``UNKNOWN`` when a row has none.
 - **Not given means the default; empty is refused.** Places and dates default to all of
   them; offenses default to the Part 1 offenses (common assault only when named, or with
   the group ``all``). An empty list selects nothing, which no view means to ask, so it is
@@ -19,6 +24,8 @@ The rule
   ``other``, ``part1`` and ``all``.
 - Dates are Baltimore calendar dates, inclusive: ``start``/``end`` and/or ``years``
   (several years select each of them, cut to ``start``/``end`` when given).
+- The same selection applies to arrests (``store.load_arrests``): places and dates (the
+  arrest date), no offense dimension.
 
 Faces: ``parse`` for Python keywords and the command line (raises ``SelectionError``
 listing the valid values), the per-value parsers (``district_of`` ...) for the URL, which
@@ -44,7 +51,10 @@ from bmoredash import config, periods, schema
 from bmoredash.periods import Window
 from bmoredash.schema import (
     CITYWIDE,
+    COUNCIL_DISTRICTS,
+    DISTRICT_LINES,
     DISTRICTS,
+    LEGISLATIVE_DISTRICTS,
     OFFENSE_GROUPS,
     OFFENSES,
     PART1_OFFENSES,
@@ -52,6 +62,8 @@ from bmoredash.schema import (
 )
 from bmoredash.vocabulary import OFFENSE_LABELS
 
+#: The default police district lines: as published.
+PUBLISHED_LINES = DISTRICT_LINES[0]
 #: Group name for the Part 1 offenses (the default) and for every offense.
 PART1 = schema.PART1_GROUP
 ALL = schema.ALL_OFFENSES_GROUP
@@ -118,6 +130,49 @@ def neighborhood_of(raw: object, known: Iterable[str] | None = None) -> str:
     return name
 
 
+def _area_key(raw: object, words: tuple[str, ...]) -> str:
+    """``Council District 3`` -> ``3``: upper case, the area's words and spaces dropped."""
+    text = re.sub(r"[^A-Z0-9]+", " ", str(raw).upper()).split()
+    return "".join(w for w in text if w not in words)
+
+
+def council_of(raw: object) -> str:
+    """The Council district (``"1"``..``"14"``, or ``UNKNOWN``) for ``3``, ``District 3``,
+    ``Council District 3``."""
+    key = _area_key(raw, ("CITY", "COUNCIL", "DISTRICT", "CD"))
+    if key == UNKNOWN_DISTRICT or key.lstrip("0") in COUNCIL_DISTRICTS:
+        return key if key == UNKNOWN_DISTRICT else key.lstrip("0")
+    valid = ", ".join([*COUNCIL_DISTRICTS, UNKNOWN_DISTRICT])
+    raise SelectionError(f"unknown council district {str(raw).strip()!r}; valid: {valid}")
+
+
+def legislative_of(raw: object) -> str:
+    """The legislative district (``"40"``, ``"43A"``, ... or ``UNKNOWN``) for ``43a``,
+    ``District 43A``, ``Legislative District 43A``."""
+    key = _area_key(raw, ("MARYLAND", "LEGISLATIVE", "DISTRICT", "LD"))
+    if key == UNKNOWN_DISTRICT or key in LEGISLATIVE_DISTRICTS:
+        return key
+    valid = ", ".join([*LEGISLATIVE_DISTRICTS, UNKNOWN_DISTRICT])
+    raise SelectionError(f"unknown legislative district {str(raw).strip()!r}; valid: {valid}")
+
+
+def lines_of(raw: object) -> str:
+    """Which police district lines: ``published``, ``2023`` or ``pre2023`` (also
+    ``1959``, ``1959-2022``, ``old``, ``new``)."""
+    key = str(raw).strip().lower()
+    key = {"1959": "pre2023", "1959-2022": "pre2023", "old": "pre2023", "new": "2023"}.get(key, key)
+    if key not in DISTRICT_LINES:
+        raise SelectionError(
+            f"unknown district lines {str(raw).strip()!r}; valid: {', '.join(DISTRICT_LINES)}"
+        )
+    return key
+
+
+def district_column(lines: str) -> str:
+    """The column holding a row's police district by ``lines``."""
+    return "district" if lines == PUBLISHED_LINES else f"district_{lines}"
+
+
 def offense_choice(raw: object) -> str:
     """The canonical offense or group name for a typed value (``agg assault``, ``Violent``)."""
     key = _offense_key(str(raw))
@@ -175,15 +230,37 @@ def _as_list(values: Any, name: str) -> list[Any]:
 class Selection:
     """Which rows are asked for. ``None`` places or dates mean all of them.
 
-    ``districts`` are canonical district names (``UNKNOWN`` included when asked for);
-    ``neighborhoods`` canonical spellings; ``offenses`` canonical offenses; ``windows``
-    disjoint, sorted windows of Baltimore dates.
+    ``districts`` are canonical district names (``UNKNOWN`` included when asked for), read
+    by ``lines``; ``neighborhoods`` canonical spellings; ``councils`` and ``legislative``
+    district ids; ``offenses`` canonical offenses; ``windows`` disjoint, sorted windows of
+    Baltimore dates.
     """
 
     districts: tuple[str, ...] | None = None
     neighborhoods: tuple[str, ...] | None = None
     offenses: tuple[str, ...] = PART1_OFFENSES
     windows: tuple[Window, ...] | None = None
+    councils: tuple[str, ...] | None = None
+    legislative: tuple[str, ...] | None = None
+    lines: str = PUBLISHED_LINES
+
+    @property
+    def district_column(self) -> str:
+        """The column the district filter reads."""
+        return district_column(self.lines)
+
+    def place_filters(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(column, allowed values) for every place dimension that is not open."""
+        return [
+            (column, values)
+            for column, values in (
+                (self.district_column, self.districts),
+                ("neighborhood", self.neighborhoods),
+                ("council_district", self.councils),
+                ("legislative_district", self.legislative),
+            )
+            if values is not None
+        ]
 
     @classmethod
     def parse(
@@ -191,6 +268,9 @@ class Selection:
         *,
         districts: Any = None,
         neighborhoods: Any = None,
+        councils: Any = None,
+        legislative: Any = None,
+        lines: Any = None,
         offenses: Any = None,
         years: Any = None,
         start: Any = None,
@@ -218,18 +298,31 @@ class Selection:
         chosen = PART1_OFFENSES
         if offenses is not None:
             chosen = expand_offenses(_as_list(offenses, "offenses"))
-        return cls(place, hoods, chosen, _windows(years, start, end))
+        return cls(
+            place,
+            hoods,
+            chosen,
+            _windows(years, start, end),
+            councils=_ids(councils, "councils", council_of),
+            legislative=_ids(legislative, "legislative", legislative_of),
+            lines=PUBLISHED_LINES if lines is None else lines_of(lines),
+        )
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The selected rows of a frame of canonical rows (the reference implementation:
-        plain pandas, one mask per dimension)."""
-        mask = _isin(frame["offense"], self.offenses)
-        if self.districts is not None:
-            mask &= _isin(frame["district"], self.districts)
-        if self.neighborhoods is not None:
-            mask &= _isin(frame["neighborhood"], self.neighborhoods)
+        """The selected rows of a frame of canonical crime rows or arrest rows (the
+        reference implementation: plain pandas, one mask per dimension; arrests have no
+        offense dimension and are dated by their arrest date)."""
+        is_arrests = "arrest_date" in frame.columns
+        mask = np.ones(len(frame), dtype=bool)
+        if not is_arrests:
+            mask &= _isin(frame["offense"], self.offenses)
+        for column, values in self.place_filters():
+            mask &= _isin(frame[column], values)
         if self.windows is not None:
-            days = frame["occurred_at"].dt.tz_convert(config.CITY_TZ).dt.date
+            if is_arrests:
+                days = frame["arrest_date"].dt.date
+            else:
+                days = frame["occurred_at"].dt.tz_convert(config.CITY_TZ).dt.date
             inside = np.zeros(len(frame), dtype=bool)
             for window in self.windows:
                 inside |= ((days >= window.start) & (days <= window.end)).to_numpy(bool)
@@ -239,8 +332,14 @@ class Selection:
     def describe(self) -> str:
         """One line for messages and logs."""
         place = "citywide" if self.districts is None else ", ".join(self.districts)
+        if self.lines != PUBLISHED_LINES:
+            place += f" ({self.lines} lines)"
         if self.neighborhoods is not None:
             place += " / " + ", ".join(self.neighborhoods)
+        if self.councils is not None:
+            place += " / council " + ", ".join(self.councils)
+        if self.legislative is not None:
+            place += " / legislative " + ", ".join(self.legislative)
         what = "Part 1 offenses" if self.offenses == PART1_OFFENSES else ", ".join(self.offenses)
         when = "all dates" if self.windows is None else "; ".join(w.label() for w in self.windows)
         return f"{place}; {what}; {when}"
@@ -249,6 +348,13 @@ class Selection:
 def _isin(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:
     """True where the value (as text) is one of ``values``; missing values never match."""
     return column.astype("string").isin(values).fillna(False).to_numpy(bool, copy=True)
+
+
+def _ids(values: Any, name: str, parse_one: Any) -> tuple[str, ...] | None:
+    """Canonical area ids for one value or several (``None``: every area)."""
+    if values is None:
+        return None
+    return tuple(dict.fromkeys(parse_one(v) for v in _as_list(values, name)))
 
 
 def _windows(years: Any, start: Any, end: Any) -> tuple[Window, ...] | None:

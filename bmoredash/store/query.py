@@ -158,6 +158,16 @@ def _is_in(table: pa.Table, column: str, values: tuple[str, ...]) -> pa.ChunkedA
     return pc.is_in(table.column(column), value_set=pa.array(values, pa.string()))
 
 
+def filter_places(table: pa.Table, chosen: Selection) -> pa.Table:
+    """The rows of ``table`` in the selection's places (every place dimension; the rule is
+    ``Selection.place_filters``, shared by incidents and arrests)."""
+    mask = None
+    for column, values in chosen.place_filters():
+        part = _is_in(table, column, values)
+        mask = part if mask is None else pc.and_(mask, part)
+    return table if mask is None else table.filter(pc.fill_null(mask, False))
+
+
 def load_incidents(
     data_dir: str | os.PathLike[str] | None = None,
     selection: Selection | None = None,
@@ -188,18 +198,9 @@ def load_incidents(
     table = _with_live(config.data_dir(data_dir), _map_table)
     if chosen.windows is not None:
         table = _slice_by_time(table, _time_ranges(chosen.windows))
-    masks = []
-    if chosen.districts is not None:
-        masks.append(_is_in(table, "district", chosen.districts))
-    if chosen.neighborhoods is not None:
-        masks.append(_is_in(table, "neighborhood", chosen.neighborhoods))
+    table = filter_places(table, chosen)
     if set(chosen.offenses) != set(schema.OFFENSES):
-        masks.append(_is_in(table, "offense", chosen.offenses))
-    if masks:
-        mask = masks[0]
-        for m in masks[1:]:
-            mask = pc.and_(mask, m)
-        table = table.filter(pc.fill_null(mask, False))
+        table = table.filter(pc.fill_null(_is_in(table, "offense", chosen.offenses), False))
     if column_list is not None:
         table = table.select(column_list)
     # split_blocks keeps each column its own block, so nothing is consolidated (copied).
