@@ -98,3 +98,27 @@ def district_name(district: str) -> str:
 def place_name(district: str) -> str:
     """``Western District`` for a district, ``Baltimore City`` for CITYWIDE."""
     return CITY_NAME if district == CITYWIDE else district_name(district)
+
+
+#: The police district lines a district is read by (``schema.DISTRICT_LINES``).
+LINES_LABELS: dict[str, str] = {
+    "published": "lines as published",
+    "2023": "2023 lines",
+    "pre2023": "1959-2022 lines",
+}
+#: Rows placed in no Council or legislative district (no coordinates).
+UNASSIGNED_AREA_LABEL = "No location recorded"
+
+
+def council_name(council: str) -> str:
+    """``Council District 3`` for a Council district id (``"3"``)."""
+    if council == UNKNOWN_DISTRICT:
+        return UNASSIGNED_AREA_LABEL
+    return f"Council District {council}"
+
+
+def legislative_name(district: str) -> str:
+    """``Legislative District 43A`` for a Maryland legislative district id."""
+    if district == UNKNOWN_DISTRICT:
+        return UNASSIGNED_AREA_LABEL
+    return f"Legislative District {district}"
