@@ -87,6 +87,14 @@ DISTRICT_LINES: tuple[str, ...] = ("published", "2023", "pre2023")
 #: districts in the city (2022 plan), as the area columns hold them.
 COUNCIL_DISTRICTS: tuple[str, ...] = tuple(str(n) for n in range(1, 15))
 LEGISLATIVE_DISTRICTS: tuple[str, ...] = ("40", "41", "43A", "45", "46")
+#: The columns a row's coordinates place it in (``reference.areas``): the police district by
+#: each set of lines, the Council district and the legislative district.
+AREA_COLUMNS: tuple[str, ...] = (
+    "district_2023",
+    "district_pre2023",
+    "council_district",
+    "legislative_district",
+)
 
 # NOTE: the same district is written NORTHEASTERN (Socrata 2012-2018), NORTHEAST
 # (2019-2022 exports), Northeast (Baltimore Sun), NE / NED (homicide lists, 2023 polygons).
