@@ -24,7 +24,8 @@ The modules, in reading order (each imports only those before it):
 - ``comparisons``: a count now against a count before (``Comparison``);
 - ``privacy``: small cells hidden in demographic tables;
 - ``breakdowns``: by hour and weekday, shares, victims by group, neighborhoods;
-- ``report_table``: the weekly report table and its gaps.
+- ``report_table``: the weekly report table and its gaps;
+- ``rates``: counts per 1,000 residents (2020 Census, ``reference.population``).
 """
 
 from bmoredash.aggregate.breakdowns import (
@@ -80,6 +81,7 @@ from bmoredash.aggregate.counts import (
     why_not_compared,
 )
 from bmoredash.aggregate.privacy import MIN_CELL, hidden_cells, suppress_small_cells
+from bmoredash.aggregate.rates import per_1000
 from bmoredash.aggregate.report_table import (
     REPORT_ROWS,
     YTD_COLUMNS,
@@ -162,6 +164,7 @@ __all__ = [
     "overdispersed_cdf",
     "paired_dispersion",
     "percent_change",
+    "per_1000",
     "percent_readable",
     "poisson_cdf",
     "readable_percent",

@@ -1,0 +1,55 @@
+"""Counts per 1,000 residents: the one rule that turns a count per area into a rate.
+
+A rate is ``count / residents * 1000`` with residents from the shipped 2020 Census tables
+(``reference.population``). An area gets no rate (NaN, with the reason in ``note``) when it
+has fewer than ``population.MIN_RESIDENTS`` residents (parks, industrial areas: the rate
+would measure visitors, not residents), when it has no population figure (``UNKNOWN``, a
+name the table lacks), when its count is missing (no data is not zero), or when the level
+has no population source at all (legislative districts).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bmoredash.reference import population
+
+PER = 1_000
+
+NOTE_FEW_RESIDENTS = (
+    f"fewer than {population.MIN_RESIDENTS:,} residents (2020 Census): a rate would measure "
+    "visitors and workers, not residents"
+)
+NOTE_NO_FIGURE = "no population figure for this area"
+NOTE_NO_COUNT = "no data"
+
+
+def per_1000(counts: pd.Series, level: str) -> pd.DataFrame:
+    """``count``, ``residents``, ``rate`` (per 1,000 residents) and ``note`` per area.
+
+    ``counts`` is indexed by area name as the store spells it (e.g. ``value_counts`` of
+    ``district_2023``); the result keeps that index and order. ``note`` is empty where there
+    is a rate and says why where there is none.
+    """
+    counts = pd.Series(counts, dtype="float64")
+    frame = pd.DataFrame({"count": counts})
+    if level in population.NO_POPULATION:
+        frame["residents"] = np.nan
+        frame["rate"] = np.nan
+        frame["note"] = population.NO_POPULATION[level]
+        return frame
+    table = population.residents(level)
+    residents = table.reindex(counts.index.astype(str)).to_numpy(dtype="float64")
+    few = residents < population.MIN_RESIDENTS
+    unknown = np.isnan(residents)
+    frame["residents"] = pd.array(np.where(unknown, None, residents), dtype="Int64")
+    no_count = counts.isna().to_numpy()
+    usable = ~few & ~unknown & ~no_count
+    divisor = np.where(usable, residents, 1.0)
+    frame["rate"] = np.where(usable, counts.to_numpy() / divisor * PER, np.nan)
+    notes = np.select(
+        [unknown, few, no_count], [NOTE_NO_FIGURE, NOTE_FEW_RESIDENTS, NOTE_NO_COUNT], default=""
+    )
+    frame["note"] = notes
+    return frame
