@@ -283,6 +283,17 @@ def export(
         list[str] | None, typer.Option(help="a district or alias (repeat for more)")
     ] = None,
     neighborhood: Annotated[list[str] | None, typer.Option(help="a neighborhood")] = None,
+    council: Annotated[
+        list[str] | None, typer.Option(help="a City Council district, 1-14 (by coordinates)")
+    ] = None,
+    legislative: Annotated[
+        list[str] | None,
+        typer.Option(help="a Maryland legislative district: 40, 41, 43A, 45, 46"),
+    ] = None,
+    lines: Annotated[
+        str | None,
+        typer.Option(help="district lines: published (default), 2023 or pre2023 (1959-2022)"),
+    ] = None,
     offense: Annotated[
         list[str] | None,
         typer.Option(help="an offense or group: violent, property, other, part1, all"),
@@ -305,6 +316,9 @@ def export(
         chosen = Selection.parse(
             districts=district or None,
             neighborhoods=neighborhood or None,
+            councils=council or None,
+            legislative=legislative or None,
+            lines=lines,
             offenses=offense or None,
             years=year or None,
             start=start,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -38,8 +38,8 @@ from bmoredash.aggregate import (
     why_not_compared,
 )
 from bmoredash.coverage import from_manifest
-from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES, PART1_OFFENSES
-from bmoredash.selection import Selection
+from bmoredash.schema import AREA_COLUMNS, CITYWIDE, DISTRICTS, OFFENSES, PART1_OFFENSES
+from bmoredash.selection import PUBLISHED_LINES, Selection
 
 if TYPE_CHECKING:
     from bmoredash.app.state import FilterState
@@ -65,6 +65,10 @@ DASHBOARD_COLUMNS: tuple[str, ...] = (
     "district",
     "old_district",
     "neighborhood",
+    "district_2023",
+    "district_pre2023",
+    "council_district",
+    "legislative_district",
     "latitude",
     "longitude",
     "victim_age",
@@ -151,6 +155,13 @@ class DashboardContext:
         self.coverage = from_manifest({**known, **self.manifest})
         self._district = _Codes(self.frame["district"])
         self._neighborhood = _Codes(self.frame["neighborhood"])
+        # Every place column the selection can filter on, as codes (area columns are
+        # absent from a store written before they existed: such a store is rebuilt).
+        self._places = {
+            column: _Codes(self.frame[column])
+            for column in (*AREA_COLUMNS, "district", "neighborhood")
+            if column in self.frame.columns
+        }
         self._offense = _Codes(self.frame["offense"])
         self._boundaries: dict[str, dict | None] = {}
 
@@ -256,17 +267,15 @@ class DashboardContext:
         hi = int(np.searchsorted(self.day_numbers, _day_number(end), side="right"))
         return slice(lo, hi)
 
-    def place_mask(
-        self, districts: tuple[str, ...] | None, neighborhoods: tuple[str, ...] | None
-    ) -> np.ndarray | None:
-        """Rows in the districts and neighborhoods of a selection; None when both are open
-        (all rows)."""
+    def place_mask(self, chosen: Selection) -> np.ndarray | None:
+        """Rows in the places of a selection (``Selection.place_filters``, the one rule);
+        None when every place dimension is open (all rows)."""
         mask = None
-        if districts is not None:
-            mask = self._district.mask(districts)
-        if neighborhoods is not None:
-            hood = self._neighborhood.mask(neighborhoods)
-            mask = hood if mask is None else mask & hood
+        for column, values in chosen.place_filters():
+            if column not in self._places:
+                raise KeyError(f"the store has no {column} column: run bmoredash rebuild")
+            part = self._places[column].mask(values)
+            mask = part if mask is None else mask & part
         return mask
 
     def offense_mask(self, offenses: tuple[str, ...]) -> np.ndarray:
@@ -347,14 +356,20 @@ class FilteredView:
             state.year, state.start, state.end, context.data_through
         )
         self.through: date = self.window.end
+        self.council: str = state.council
+        self.legislative: str = state.legislative
+        self.lines: str = state.lines
         self.selection = Selection.parse(
             window=self.window,
             districts=self.district,
             neighborhoods=self.neighborhood or None,
+            councils=self.council or None,
+            legislative=self.legislative or None,
+            lines=self.lines,
             offenses=self.choice or None,
         )
         self.offenses: tuple[str, ...] = self.selection.offenses
-        self._place = context.place_mask(self.selection.districts, self.selection.neighborhoods)
+        self._place = context.place_mask(self.selection)
         self._masks: dict[tuple, np.ndarray] = {}
         self._cache: dict[tuple, pd.DataFrame] = {}
 
@@ -362,11 +377,27 @@ class FilteredView:
 
     @property
     def place_label(self) -> str:
-        """``Harlem Park (Western)``, ``Western District`` or ``Baltimore City``."""
+        """``Harlem Park (Western)``, ``Western District``, ``Baltimore City``, with the
+        council or legislative district and the district lines when chosen."""
         if self.neighborhood:
             where = "" if self.district == CITYWIDE else f" ({self.district.title()})"
-            return f"{self.neighborhood}{where}"
-        return vocabulary.place_name(self.district)
+            place = f"{self.neighborhood}{where}"
+        else:
+            place = vocabulary.place_name(self.district)
+        areas = [
+            vocabulary.council_name(self.council) if self.council else "",
+            vocabulary.legislative_name(self.legislative) if self.legislative else "",
+        ]
+        if any(areas):
+            chosen = ", ".join(a for a in areas if a)
+            place = (
+                chosen
+                if self.district == CITYWIDE and not self.neighborhood
+                else f"{place}, {chosen}"
+            )
+        if self.lines != PUBLISHED_LINES and self.district != CITYWIDE:
+            place += f" ({vocabulary.LINES_LABELS[self.lines]})"
+        return place
 
     @property
     def offense_label(self) -> str:
@@ -416,7 +447,9 @@ class FilteredView:
         if scope == "place":
             return self._place
         if scope == "district":
-            return self.context.place_mask(self.selection.districts, None)
+            return self.context.place_mask(
+                replace(self.selection, neighborhoods=None, councils=None, legislative=None)
+            )
         if scope == "city":
             return None
         raise ValueError(f"unknown scope {scope!r}; use place, district or city")

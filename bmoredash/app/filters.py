@@ -16,8 +16,22 @@ from bmoredash.aggregate import INCIDENTS, VICTIMS
 from bmoredash.app import html as app_html
 from bmoredash.app.context import DashboardContext
 from bmoredash.app.state import FilterState, neighborhood_options, range_problem
-from bmoredash.schema import CITYWIDE, DISTRICTS, OFFENSES
-from bmoredash.vocabulary import CITYWIDE_LABEL, GROUP_OPTION_LABELS, OFFENSE_LABELS
+from bmoredash.schema import (
+    CITYWIDE,
+    COUNCIL_DISTRICTS,
+    DISTRICT_LINES,
+    DISTRICTS,
+    LEGISLATIVE_DISTRICTS,
+    OFFENSES,
+)
+from bmoredash.vocabulary import (
+    CITYWIDE_LABEL,
+    GROUP_OPTION_LABELS,
+    LINES_LABELS,
+    OFFENSE_LABELS,
+    council_name,
+    legislative_name,
+)
 
 #: Offense options: the two groups first, then each offense in display order.
 OFFENSE_OPTIONS: tuple[tuple[str, str], ...] = (
@@ -27,6 +41,18 @@ OFFENSE_OPTIONS: tuple[tuple[str, str], ...] = (
 DISTRICT_OPTIONS: tuple[tuple[str, str], ...] = (
     (CITYWIDE_LABEL, CITYWIDE),
     *((d.title(), d) for d in DISTRICTS),
+)
+#: Council and legislative district options ("" = every one), and the district lines.
+COUNCIL_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("All", ""),
+    *((council_name(c), c) for c in COUNCIL_DISTRICTS),
+)
+LEGISLATIVE_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("All", ""),
+    *((legislative_name(d), d) for d in LEGISLATIVE_DISTRICTS),
+)
+LINES_OPTIONS: tuple[tuple[str, str], ...] = tuple(
+    (LINES_LABELS[lines].capitalize(), lines) for lines in DISTRICT_LINES
 )
 
 
@@ -90,6 +116,29 @@ class FilterBar:
             layout=_narrow(),
             style=_STYLE,
         )
+        self.lines = widgets.Dropdown(
+            description="District lines",
+            options=list(LINES_OPTIONS),
+            value=DISTRICT_LINES[0],
+            tooltip="Police districts as BPD published them (redrawn in 2023), or every year "
+            "by one set of lines, placing each row by its coordinates",
+            layout=_narrow(),
+            style=_STYLE,
+        )
+        self.council = widgets.Dropdown(
+            description="Council district",
+            options=list(COUNCIL_OPTIONS),
+            value="",
+            layout=_narrow(),
+            style=_STYLE,
+        )
+        self.legislative = widgets.Dropdown(
+            description="Legislative district",
+            options=list(LEGISLATIVE_OPTIONS),
+            value="",
+            layout=_narrow(),
+            style=_STYLE,
+        )
         self.offense = widgets.SelectMultiple(
             description="Offense",
             options=list(OFFENSE_OPTIONS),
@@ -125,6 +174,10 @@ class FilterBar:
                 ),
                 self.range_box,
                 widgets.HBox(
+                    [self.lines, self.council, self.legislative],
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+                widgets.HBox(
                     [
                         self.offense,
                         widgets.VBox(
@@ -141,7 +194,7 @@ class FilterBar:
             ),
         )
         self.widget.add_class("bmd-filters")
-        for box in (self.widget.children[0], self.range_box, self.widget.children[2]):
+        for box in (self.widget.children[0], self.range_box, *self.widget.children[2:4]):
             box.add_class("bmd-wrap")  # spacing between wrapped inputs (the shell's CSS)
 
         self.year.observe(self._on_year, "value")
@@ -151,6 +204,8 @@ class FilterBar:
         self.calendar_year.observe(self._on_calendar_year, "value")
         self.district.observe(self._on_district, "value")
         self.neighborhood.observe(self._on_neighborhood, "value")
+        for name in ("lines", "council", "legislative"):
+            getattr(self, name).observe(lambda change, n=name: self._on_area(n, change), "value")
         self.offense.observe(self._on_offense, "value")
         self.count.observe(self._on_count, "value")
         self.reset.on_click(lambda _: self.state.reset())
@@ -234,6 +289,11 @@ class FilterBar:
         self.note.value = ""
         self.state.neighborhood = match
 
+    def _on_area(self, trait: str, change: dict) -> None:
+        """The district lines, the Council or the legislative district (``trait``)."""
+        if not self._syncing:
+            setattr(self.state, trait, change["new"])
+
     def _on_offense(self, change: dict) -> None:
         if not self._syncing:
             self.state.offenses = tuple(change["new"])
@@ -262,6 +322,11 @@ class FilterBar:
                 neighborhood_options(ctx.neighborhoods_by_district, self.district.value)
             )
             self.neighborhood.value = state.neighborhood
+            self.lines.value = state.lines
+            self.council.value = state.council if state.council in COUNCIL_DISTRICTS else ""
+            self.legislative.value = (
+                state.legislative if state.legislative in LEGISLATIVE_DISTRICTS else ""
+            )
             valid = {v for _, v in OFFENSE_OPTIONS}
             self.offense.value = tuple(o for o in state.offenses if o in valid)
             self.count.value = state.count

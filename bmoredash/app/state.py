@@ -18,6 +18,7 @@ from bmoredash import schema, selection
 from bmoredash.aggregate import UNITS, VICTIMS
 from bmoredash.app.registry import DEFAULT_PAGE, PAGE_SLUGS
 from bmoredash.schema import CITYWIDE
+from bmoredash.selection import PUBLISHED_LINES
 
 #: Plausible years in a link when the data's own years are not known.
 YEAR_RANGE = range(1960, 2101)
@@ -75,13 +76,27 @@ class FilterState(traitlets.HasTraits):
     end = traitlets.Instance(date, allow_none=True)
     district = traitlets.Unicode(CITYWIDE)
     neighborhood = traitlets.Unicode("")
+    council = traitlets.Unicode("")
+    legislative = traitlets.Unicode("")
+    lines = traitlets.Unicode(PUBLISHED_LINES)
     offenses = traitlets.Tuple()
     count = traitlets.Unicode(VICTIMS)
     page = traitlets.Unicode(DEFAULT_PAGE)
     messages = traitlets.List(traitlets.Unicode())
 
     #: The traits that define the view (``page`` only chooses what is shown).
-    FILTER_TRAITS = ("year", "start", "end", "district", "neighborhood", "offenses", "count")
+    FILTER_TRAITS = (
+        "year",
+        "start",
+        "end",
+        "district",
+        "neighborhood",
+        "council",
+        "legislative",
+        "lines",
+        "offenses",
+        "count",
+    )
 
     @property
     def is_range(self) -> bool:
@@ -100,6 +115,9 @@ class FilterState(traitlets.HasTraits):
             self.end = None
             self.district = CITYWIDE
             self.neighborhood = ""
+            self.council = ""
+            self.legislative = ""
+            self.lines = PUBLISHED_LINES
             self.offenses = ()
             self.count = VICTIMS
 
@@ -114,6 +132,12 @@ class FilterState(traitlets.HasTraits):
             pairs.append(("district", self.district))
         if self.neighborhood:
             pairs.append(("neighborhood", self.neighborhood))
+        if self.council:
+            pairs.append(("council", self.council))
+        if self.legislative:
+            pairs.append(("legislative", self.legislative))
+        if self.lines != PUBLISHED_LINES:
+            pairs.append(("lines", self.lines))
         if self.is_range:
             pairs.append(("start", self.start.isoformat()))
             pairs.append(("end", self.end.isoformat()))
@@ -174,6 +198,18 @@ class FilterState(traitlets.HasTraits):
                 messages.append(
                     f"Ignored neighborhood {shown(raw_hood)}: no such neighborhood in {where}."
                 )
+
+        for key, parse_one, what in (
+            ("council", selection.council_of, "not one of the 14 Council districts"),
+            ("legislative", selection.legislative_of, "not a legislative district in the city"),
+            ("lines", selection.lines_of, "use published, 2023 or pre2023"),
+        ):
+            raw = last(key)
+            if raw:
+                try:
+                    setattr(state, key, parse_one(raw))
+                except selection.SelectionError:
+                    messages.append(f"Ignored {key} {shown(raw)}: {what}.")
 
         allowed_years = set(years) if years is not None else set(YEAR_RANGE)
         raw_start, raw_end = last("start"), last("end")
