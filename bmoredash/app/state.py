@@ -20,6 +20,11 @@ from bmoredash.app.registry import DEFAULT_PAGE, PAGE_SLUGS
 from bmoredash.schema import CITYWIDE
 from bmoredash.selection import PUBLISHED_LINES
 
+#: What the Overview, the Map and the Neighborhoods ranking show: counts, or rates per
+#: 1,000 residents (``aggregate.per_1000``).
+COUNTS, RATES = "counts", "rates"
+MEASURES = (COUNTS, RATES)
+
 #: Plausible years in a link when the data's own years are not known.
 YEAR_RANGE = range(1960, 2101)
 
@@ -67,7 +72,8 @@ class FilterState(traitlets.HasTraits):
     group names as chosen (``selection.offense_choice``); empty means every Part 1 offense.
     Values are read by the selection's parsers (``bmoredash.selection``), so a link
     accepts exactly the spellings the package and the command line accept.
-    ``count`` is what the counts count, ``victims`` or ``incidents`` (``aggregate.UNITS``).
+    ``count`` is what the counts count, ``victims`` or ``incidents`` (``aggregate.UNITS``);
+    ``measure`` whether places are compared by counts or by rates per 1,000 residents.
     ``messages`` collects what a link got wrong (not part of the query).
     """
 
@@ -81,6 +87,7 @@ class FilterState(traitlets.HasTraits):
     lines = traitlets.Unicode(PUBLISHED_LINES)
     offenses = traitlets.Tuple()
     count = traitlets.Unicode(VICTIMS)
+    measure = traitlets.Unicode(COUNTS)
     page = traitlets.Unicode(DEFAULT_PAGE)
     messages = traitlets.List(traitlets.Unicode())
 
@@ -96,6 +103,7 @@ class FilterState(traitlets.HasTraits):
         "lines",
         "offenses",
         "count",
+        "measure",
     )
 
     @property
@@ -120,6 +128,7 @@ class FilterState(traitlets.HasTraits):
             self.lines = PUBLISHED_LINES
             self.offenses = ()
             self.count = VICTIMS
+            self.measure = COUNTS
 
     # ----------------------------------------------------------------------------------
     # URL round trip
@@ -146,6 +155,8 @@ class FilterState(traitlets.HasTraits):
         pairs.extend(("offense", o) for o in self.offenses)
         if self.count != VICTIMS:
             pairs.append(("count", self.count))
+        if self.measure != COUNTS:
+            pairs.append(("measure", self.measure))
         if self.page != DEFAULT_PAGE:
             pairs.append(("page", self.page))
         return urlencode(pairs, quote_via=quote)
@@ -248,6 +259,7 @@ class FilterState(traitlets.HasTraits):
 
         for key, allowed, why in (
             ("count", UNITS, "use victims or incidents"),
+            ("measure", MEASURES, "use counts or rates"),
             ("page", PAGE_SLUGS, "no such page"),
         ):
             raw = last(key)
