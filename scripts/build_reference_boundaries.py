@@ -1,7 +1,7 @@
 """Build the simplified boundaries shipped in ``bmoredash/reference/data/boundaries/``.
 
 The dashboard and report maps need outlines on a fresh clone, without ``bmoredash fetch``;
-the full-detail files (about 8 MB) are too big to ship, so this script simplifies the shared
+the full-detail files are too big to ship, so this script simplifies the shared
 samples (``../shared/data/baltimore/boundaries/``) to about 1/30 of their size and keeps only
 the name, spelt as the store spells it. Run it again after a source file changes:
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,8 +39,9 @@ DECIMALS = 5  # about 1 m at Baltimore's latitude, far below the simplification 
 
 #: Coverage simplification tolerance in degrees (shapely.coverage_simplify,
 #: Visvalingam-Whyatt: roughly the side of the smallest triangle kept). 0.0003 deg is about
-#: 30 m: invisible at city zoom, still clear at neighborhood zoom, and all five files come to
-#: about 290 KB (0.0002: 350 KB; 0.0004: 250 KB but small neighborhoods lose their shape).
+#: 30 m: invisible at city zoom, still clear at neighborhood zoom, and the first five files
+#: come to about 290 KB (0.0002: 350 KB; 0.0004: 250 KB but small neighborhoods lose their
+#: shape); the Council and legislative districts add about 125 KB (410 KB in all).
 TOLERANCE = 0.0003
 
 
@@ -65,6 +67,23 @@ def _neighborhood_name(props: dict[str, Any]) -> str:
     return name
 
 
+def _council_name(props: dict[str, Any]) -> str:
+    """``"1"``..``"14"``: the 2024 layer has ``AREA_NAME``, mapbaltimore's 2011 one ``id``."""
+    raw = props.get("AREA_NAME", props.get("id"))
+    name = str(raw).replace("District", "").strip()
+    if not name.isdigit() or not 1 <= int(name) <= 14:
+        raise ValueError(f"council district {raw!r} is not 1..14")
+    return str(int(name))
+
+
+def _legislative_name(props: dict[str, Any]) -> str:
+    """``"40"``, ``"43A"``: the id as published, upper case, no spaces."""
+    name = "".join(str(props["id"]).split()).upper()
+    if not re.fullmatch(r"\d{2}[A-C]?", name):
+        raise ValueError(f"legislative district {props['id']!r} is not like 40 or 43A")
+    return name
+
+
 # NOTE: two copies of the 1959-2022 district lines are shared. Police_Districts.geojson (the
 # Trace/BuzzFeed shapefile, the first name install_from accepts) has two invalid polygons
 # (self-intersecting rings); mapbaltimore's copy has the same lines, repaired, so it is used.
@@ -81,6 +100,16 @@ SOURCES: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "neighborhoods": ("neighborhoods.geojson", _neighborhood_name),
     "csas": ("csas_mapbaltimore.geojson", _csa_name),
     "city": ("baltimore_city.geojson", _city_name),
+    "council_districts_2024": ("council_districts_2024.geojson", _council_name),
+    "council_districts_2011": ("council_districts_2011_mapbaltimore.geojson", _council_name),
+    "legislative_districts_2022": (
+        "legislative_districts_2022_mapbaltimore.geojson",
+        _legislative_name,
+    ),
+    "legislative_districts_2012": (
+        "legislative_districts_2012_mapbaltimore.geojson",
+        _legislative_name,
+    ),
 }
 
 #: Where each source came from, quoted from the shared folder's SOURCES.md (section 8).
@@ -96,6 +125,20 @@ ORIGINS: dict[str, str] = {
     "ecfd1bd5eb07b3ca0bb8b12b94e0bf08719c9f40 (BNIA Community Statistical Areas, 2010)",
     "city": "elipousson/mapbaltimore, data/baltimore_city.rda, commit "
     "43dab59e9fb581b30d88453c57cfd524dcf53f50 (Census Bureau county boundary)",
+    "council_districts_2024": "mjpost/baltimore-map, "
+    "data/Baltimore_City_Council_Districts.geojson, commit "
+    "8bdaaf29f9ccd689104dd73272a6388808f5e6ad (City GIS layer, the Council lines redrawn "
+    "after the 2020 Census, seated December 2024; land only; repository licence Apache-2.0)",
+    "council_districts_2011": "elipousson/mapbaltimore, data/council_districts.rda, commit "
+    "b3e739ad0de08db8a63e2a51ed9eda7ff279878a (the Council lines of 2011, used 2012-2024; "
+    "outlines only)",
+    "legislative_districts_2022": "elipousson/mapbaltimore, data/legislative_districts.rda, "
+    "commit c318cc36620e22f89545226e767dfc26baf89a6f (Maryland legislative districts, 2022 "
+    "plan, MD iMap MD_ElectionBoundaries_2022)",
+    "legislative_districts_2012": "elipousson/mapbaltimore, "
+    "data/legislative_districts_2012.rda, commit c318cc36620e22f89545226e767dfc26baf89a6f "
+    "(the 2012-2022 plan, MD iMap MD_ElectionBoundaries; District 46 repaired with "
+    "make_valid; outlines only)",
 }
 
 
@@ -182,10 +225,18 @@ published).
 | --- | --- | --- | --- |
 {rows}
 
-Licence: the `elipousson/mapbaltimore` package is MIT-licensed (Eli Pousson); the geometry is
-public data of Baltimore City (Open Baltimore), BNIA-JFI (CSAs) and the US Census Bureau
-(city line). Not for legal or survey use: simplification moves borders by up to about
-{tolerance * 1e5:.0f} m.
+Council districts: `1`..`14`; legislative districts: the district id as published (`40`,
+`43A`). The 2024 Council lines and the 2022 legislative plan are the ones rows are assigned
+to (`reference.areas`); the 2011 Council lines and the 2012 plan are outlines for maps only.
+The 2024 Council layer is land only (88.5% of the city polygon): a point on open water lies
+in no Council district.
+
+Licence: the `elipousson/mapbaltimore` package is MIT-licensed (Eli Pousson); the
+`mjpost/baltimore-map` repository (2024 Council lines) is Apache-2.0. The geometry is public
+data of Baltimore City (Open Baltimore / City GIS: police and Council districts), BNIA-JFI
+(CSAs), the Maryland Department of Planning (MD iMap: legislative districts) and the US
+Census Bureau (city line). Not for legal or survey use: simplification moves borders by up
+to about {tolerance * 1e5:.0f} m.
 """
     (out / "SOURCES.md").write_text(text, "utf-8")
 

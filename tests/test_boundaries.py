@@ -77,13 +77,18 @@ def test_install_rejects_bad_files(data_dir: Path, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------
 
 #: shipped key -> feature count (districts: 9 in both vintages; 278 neighborhoods; BNIA's
-#: 55 CSAs of 2010 + "Unassigned -- Jail"; one city line).
+#: 55 CSAs of 2010 + "Unassigned -- Jail"; one city line; 14 Council districts in both
+#: line sets; 5 legislative districts in the 2022 plan, 6 in the 2012 one).
 SHIPPED_COUNTS = {
     "police_districts_pre2023": 9,
     "police_districts_2023": 9,
     "neighborhoods": 278,
     "csas": 56,
     "city": 1,
+    "council_districts_2024": 14,
+    "council_districts_2011": 14,
+    "legislative_districts_2022": 5,
+    "legislative_districts_2012": 6,
 }
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_reference_boundaries.py"
 
@@ -142,13 +147,46 @@ def test_every_neighborhood_in_the_table_has_a_shipped_polygon() -> None:
 def test_shipped_boundaries_are_small() -> None:
     files = [boundaries.SHIPPED_DIR / name for name in boundaries.SHIPPED_FILES.values()]
     total = sum(path.stat().st_size for path in files)
-    assert total < 350 * 1024, f"shipped boundaries are {total / 1024:.0f} KB"
+    # measured: 410 KB (290 KB police districts, neighborhoods, CSAs and city; 125 KB the
+    # Council and legislative districts)
+    assert total < 450 * 1024, f"shipped boundaries are {total / 1024:.0f} KB"
     assert (boundaries.SHIPPED_DIR / "SOURCES.md").is_file()
 
 
 def test_shipped_boundaries_are_package_data() -> None:
     text = (SCRIPT.parent.parent / "pyproject.toml").read_text("utf-8")
     assert '"reference/data/*"' in text and '"reference/data/boundaries/*"' in text
+
+
+def test_council_and_legislative_names_are_normalised() -> None:
+    councils = [str(n) for n in range(1, 15)]
+    for vintage in boundaries.COUNCIL_VINTAGES:
+        names = [
+            f["properties"]["name"] for f in boundaries.load_council_districts(vintage)["features"]
+        ]
+        assert sorted(names, key=int) == councils, vintage
+    plan_2022 = boundaries.load_legislative_districts("2022")["features"]
+    assert [f["properties"]["name"] for f in plan_2022] == ["40", "41", "43A", "45", "46"]
+    plan_2012 = boundaries.load_legislative_districts("2012")["features"]
+    assert [f["properties"]["name"] for f in plan_2012] == ["40", "41", "43", "44A", "45", "46"]
+    with pytest.raises(ValueError, match="unknown Council lines"):
+        boundaries.load_council_districts("2020")
+    with pytest.raises(ValueError, match="unknown legislative plan"):
+        boundaries.load_legislative_districts("2002")
+
+
+def test_council_districts_cover_the_land_and_do_not_overlap() -> None:
+    city = shape(boundaries.load_city()["features"][0]["geometry"])
+    for vintage in boundaries.COUNCIL_VINTAGES:
+        shapes = [
+            shape(f["geometry"]) for f in boundaries.load_council_districts(vintage)["features"]
+        ]
+        union = shapely.union_all(shapes)
+        overlap = sum(s.area for s in shapes) - union.area
+        assert overlap / union.area < 0.001, vintage
+        # 2024: land only (88.5% of the city polygon, water left out); 2011: 99.8%
+        share = union.intersection(city).area / city.area
+        assert share > (0.87 if vintage == "2024" else 0.99), (vintage, share)
 
 
 def test_data_dir_files_win_over_the_shipped_ones(data_dir: Path, tmp_path: Path) -> None:

@@ -36,13 +36,18 @@ BOUNDARY_FILES: dict[str, str] = {
 VINTAGES = ("2023", "pre2023")
 
 #: Simplified outlines shipped in the package (``scripts/build_reference_boundaries.py``),
-#: drawn when the data directory has no boundary files: the standard files plus CSAs and the
-#: city line.
+#: drawn when the data directory has no boundary files: the standard files plus CSAs, the
+#: city line, the City Council districts (2024 and 2011 lines) and the Maryland legislative
+#: districts (2022 and 2012 plans; names "1".."14" and "40", "43A"...).
 SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "boundaries"
 SHIPPED_FILES: dict[str, str] = {
     **BOUNDARY_FILES,
     "csas": "csas.geojson",
     "city": "city.geojson",
+    "council_districts_2024": "council_districts_2024.geojson",
+    "council_districts_2011": "council_districts_2011.geojson",
+    "legislative_districts_2022": "legislative_districts_2022.geojson",
+    "legislative_districts_2012": "legislative_districts_2012.geojson",
 }
 
 # Local file names accepted by ``install_from`` for each standard file, first match wins
@@ -137,6 +142,28 @@ def load_csas() -> dict[str, Any]:
 def load_city() -> dict[str, Any]:
     """The city line (one feature), shipped only: the frame for a map with no tiles."""
     return load_shipped("city")
+
+
+COUNCIL_VINTAGES = ("2024", "2011")
+LEGISLATIVE_PLANS = ("2022", "2012")
+
+
+def load_council_districts(vintage: str = "2024") -> dict[str, Any]:
+    """The 14 City Council districts (``properties["name"]`` ``"1"``..``"14"``), shipped
+    only: the current (2024) lines, or the 2011 lines (outlines for maps)."""
+    if vintage not in COUNCIL_VINTAGES:
+        raise ValueError(f"unknown Council lines {vintage!r}; valid: {', '.join(COUNCIL_VINTAGES)}")
+    return load_shipped(f"council_districts_{vintage}")
+
+
+def load_legislative_districts(plan: str = "2022") -> dict[str, Any]:
+    """Maryland legislative districts in the city (``properties["name"]`` ``"40"``,
+    ``"43A"``...), shipped only: the 2022 plan, or the 2012 plan (outlines for maps)."""
+    if plan not in LEGISLATIVE_PLANS:
+        raise ValueError(
+            f"unknown legislative plan {plan!r}; valid: {', '.join(LEGISLATIVE_PLANS)}"
+        )
+    return load_shipped(f"legislative_districts_{plan}")
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
