@@ -11,10 +11,10 @@ age, sex and race tables count arrests, by the arrested person's age, sex and ra
 Rules borrowed, never rewritten:
 
 - which days: ``bmoredash.periods`` (year to date and the same days last year);
-- which rows of a window and how a change is judged: ``aggregate.in_window`` and
-  ``aggregate.compare_counts`` (the crime counts' chance rule, p < 0.01 against the
-  week-to-week swings of the two periods, and their small-numbers rule), on rows dated by
-  ``arrest_date`` (``comparison_rows``);
+- which rows: ``selection.Selection`` (it dates arrests by their arrest date);
+- how a change is judged: ``aggregate.compare_counts`` (the crime counts' chance rule,
+  p < 0.01 against the week-to-week swings of the two periods, and their small-numbers
+  rule), on rows dated by ``arrest_date`` (``comparison_rows``);
 - which cells are hidden: ``aggregate.suppress_small_cells``, the victims' privacy rule.
 
 By charge group, an arrest counts once in every group it holds a charge in, so the groups
@@ -41,6 +41,7 @@ from bmoredash.aggregate import (
 )
 from bmoredash.arrests.charges import CHARGE_GROUPS
 from bmoredash.coverage import Coverage
+from bmoredash.selection import Selection
 
 #: The measure every arrest counts in (``comparison_rows``), beside the charge groups.
 ALL_ARRESTS = "all"
@@ -124,9 +125,9 @@ def _arrest_days(frame: pd.DataFrame) -> pd.Series:
 
 
 def arrests_in_window(frame: pd.DataFrame, window: periods.Window) -> pd.DataFrame:
-    """The rows whose arrest date falls in ``window`` (``aggregate.in_window``'s rule)."""
-    dated = pd.DataFrame({"occurred_at": _arrest_days(frame).to_numpy()})
-    return frame.iloc[in_window(dated, window).index.to_numpy()]
+    """The rows whose arrest date falls in ``window`` (the selection rule,
+    ``Selection.apply``, which dates arrests by their arrest date)."""
+    return Selection.parse(window=window).apply(frame)
 
 
 def comparison_rows(frame: pd.DataFrame) -> pd.DataFrame:
