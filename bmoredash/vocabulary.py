@@ -80,6 +80,25 @@ CITYWIDE_LABEL = "Citywide"
 #: Rows whose district the source left blank or unrecognised.
 UNKNOWN_DISTRICT_LABEL = "District not recorded"
 
+#: Arrest charge groups (``arrests.CHARGE_GROUPS``) and the measure of every arrest.
+CHARGE_GROUP_LABELS: dict[str, str] = {
+    "all": "All arrests",
+    "violent": "Violent",
+    "weapons": "Weapons",
+    "drugs": "Drugs",
+    "property": "Property",
+    "warrants": "Warrants and court process",
+    "other": "Other",
+}
+#: The arrested person's race as published (one letter).
+ARREST_RACE_LABELS: dict[str, str] = {
+    "B": "Black",
+    "W": "White",
+    "A": "Asian",
+    "I": "American Indian",
+    "U": "Unknown",
+}
+
 #: The banner every view of demo data carries, and the short mark for page headers.
 DEMO_BANNER = (
     "Demo data: generated numbers for trying bmoredash, not Baltimore Police Department "
