@@ -46,13 +46,29 @@ def methodology_html() -> str:
     return _MARKDOWN.render(_source("methodology"))
 
 
+def arrests_html() -> str:
+    """What arrests measure and what they do not (``arrests.md``), for the Arrests page."""
+    return _MARKDOWN.render(_source("arrests"))
+
+
+def arrests_items(*labels: str) -> dict[str, str]:
+    """Bullet items of ``arrests.md`` by their bold label, as inline HTML (the weekly
+    report's arrests section repeats some in the page's words)."""
+    return _items("arrests", labels)
+
+
 def methodology_items(*labels: str) -> dict[str, str]:
     """Bullet items of the methodology by their bold label (``"Notable weeks"``), as inline
     HTML, for a footnote that repeats some rules in the same words. An unknown label is a
     KeyError naming the labels there are."""
+    return _items("methodology", labels)
+
+
+def _items(name: str, labels: tuple[str, ...]) -> dict[str, str]:
+    """Bullet items of ``<name>.md`` by their bold label, as inline HTML."""
     items: dict[str, list[str]] = {}
     current: list[str] | None = None
-    for line in _source("methodology").splitlines():
+    for line in _source(name).splitlines():
         match = _BULLET_LABEL.match(line)
         if match:
             current = [line[2:]]
@@ -63,5 +79,5 @@ def methodology_items(*labels: str) -> dict[str, str]:
             current = None
     missing = [label for label in labels if label not in items]
     if missing:
-        raise KeyError(f"no methodology item {missing}; there are {sorted(items)}")
+        raise KeyError(f"no {name} item {missing}; there are {sorted(items)}")
     return {label: _MARKDOWN.renderInline(" ".join(items[label])) for label in labels}
