@@ -379,7 +379,9 @@ def _formats(value: str) -> tuple[str, ...]:
 
 @app.command()
 def report(
-    district: Annotated[str, typer.Option(help="one of the nine districts or CITYWIDE")],
+    district: Annotated[
+        str, typer.Option(help="a district, CITYWIDE, or a Council district (COUNCIL-3)")
+    ],
     week_ending: Annotated[str, typer.Option(help="the Saturday ending the week (YYYY-MM-DD)")],
     data_dir: DataDirOption = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: ./reports)")] = None,
@@ -413,8 +415,16 @@ def reports(
     out: Annotated[Path | None, typer.Option(help="output folder (default: ./reports)")] = None,
     format: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf")] = "html,pdf",
     workers: Annotated[int | None, typer.Option(help="parallel reports (default: cores)")] = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            help="district: the nine districts and the city; council: the 14 "
+            "Council districts (rows placed by their coordinates)"
+        ),
+    ] = "district",
 ) -> None:
-    """Render the nine district reports and the citywide one, in parallel, plus an index."""
+    """Render the week's reports in parallel, plus an index: the nine district reports and
+    the citywide one, or (``--by council``) one per City Council district."""
     from bmoredash.report import render_batch
 
     with user_errors():
@@ -425,6 +435,7 @@ def reports(
             formats=_formats(format),
             workers=workers,
             progress=sys.stderr.isatty(),
+            by=by,
         )
     typer.echo(result.summary())
     raise typer.Exit(0 if result.ok else 1)

@@ -87,6 +87,9 @@ DISTRICT_LINES: tuple[str, ...] = ("published", "2023", "pre2023")
 #: districts in the city (2022 plan), as the area columns hold them.
 COUNCIL_DISTRICTS: tuple[str, ...] = tuple(str(n) for n in range(1, 15))
 LEGISLATIVE_DISTRICTS: tuple[str, ...] = ("40", "41", "43A", "45", "46")
+#: A place that is a Council district, where a place is one name (a report's place, its file
+#: name): ``COUNCIL-3``.
+COUNCIL_PLACE_PREFIX = "COUNCIL-"
 #: The columns a row's coordinates place it in (``reference.areas``): the police district by
 #: each set of lines, the Council district and the legislative district.
 AREA_COLUMNS: tuple[str, ...] = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bmoredash.schema import (
     ALL_OFFENSES_GROUP,
     CITYWIDE,
+    COUNCIL_PLACE_PREFIX,
     OTHER,
     PART1_GROUP,
     PROPERTY,
@@ -115,7 +116,10 @@ def district_name(district: str) -> str:
 
 
 def place_name(district: str) -> str:
-    """``Western District`` for a district, ``Baltimore City`` for CITYWIDE."""
+    """``Western District`` for a district, ``Baltimore City`` for CITYWIDE, ``Council
+    District 3`` for a Council place (``COUNCIL-3``)."""
+    if district.startswith(COUNCIL_PLACE_PREFIX):
+        return council_name(district.removeprefix(COUNCIL_PLACE_PREFIX))
     return CITY_NAME if district == CITYWIDE else district_name(district)
 
 
@@ -141,3 +145,11 @@ def legislative_name(district: str) -> str:
     if district == UNKNOWN_DISTRICT:
         return UNASSIGNED_AREA_LABEL
     return f"Legislative District {district}"
+
+#: What places are compared by (``app.state.MEASURES``): the rate switch's options.
+MEASURE_LABELS: dict[str, str] = {
+    "counts": "Counts",
+    "rates": "Per 1,000 residents",
+}
+#: What a rate is, wherever one is shown (legend, headings, cards).
+RATE_UNIT = "per 1,000 residents (2020 Census)"

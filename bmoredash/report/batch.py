@@ -28,8 +28,9 @@ from bmoredash import config, files, periods
 from bmoredash.report import render, text
 from bmoredash.report.data import read_summary
 from bmoredash.report.params import (
-    REPORT_PLACES,
+    REPORT_SETS,
     TEMPLATE,
+    ReportParameterError,
     ReportParams,
     check_district,
     check_template,
@@ -271,8 +272,10 @@ def render_batch(
     progress: bool = True,
     districts: Iterable[str] | None = None,
     template: Path = TEMPLATE,
+    by: str = "district",
 ) -> BatchResult:
-    """Render the week's reports (the nine districts and the city) in parallel.
+    """Render the week's reports in parallel: by ``district`` the nine districts and the
+    city, by ``council`` the 14 Council districts (``params.REPORT_SETS``).
 
     ``week_ending`` None means the last complete week of the data; ``workers`` defaults to
     the number of cores; ``districts`` narrows the set (tests). One report failing does
@@ -285,7 +288,9 @@ def render_batch(
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
-    places = [check_district(d) for d in (districts or REPORT_PLACES)]
+    if by not in REPORT_SETS:
+        raise ReportParameterError(f"reports by {by!r}? use {' or '.join(REPORT_SETS)}")
+    places = [check_district(d) for d in (districts or REPORT_SETS[by])]
     params = validate_params(places[0], week_ending, data_dir)
     chosen = _check_formats(formats)
     check_template(template)
@@ -360,7 +365,7 @@ def write_index(
     only what can be published."""
     failures = failures or {}
     rows: list[dict[str, Any]] = []
-    for place in REPORT_PLACES:
+    for place in (p for places in REPORT_SETS.values() for p in places):
         if place in failures:
             name = text.place_name(place)
             rows.append({"district": place, "place": name, "failed": failures[place]})

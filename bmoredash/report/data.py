@@ -23,8 +23,14 @@ from bmoredash import config, files, periods
 from bmoredash.coverage import Coverage, preliminary_flags, preliminary_weeks
 from bmoredash.reference import boundaries, cvi
 from bmoredash.report import text
-from bmoredash.report.params import ReportParams
-from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
+from bmoredash.report.params import ReportParams, place_keywords
+from bmoredash.schema import (
+    CITYWIDE,
+    COUNCIL_PLACE_PREFIX,
+    PART1_OFFENSES,
+    PROPERTY_OFFENSES,
+    VIOLENT_OFFENSES,
+)
 from bmoredash.selection import Selection
 
 TREND_MONTHS = 13
@@ -144,18 +150,24 @@ def _outlines(params: ReportParams) -> tuple[list[Ring], list[Ring], dict[str, t
     from one read of the district boundaries (``reference.boundaries.load_districts``)."""
     from shapely.geometry import shape
 
-    data = boundaries.load_districts(params.data_dir, BOUNDARY_VINTAGE)
+    council = params.district.startswith(COUNCIL_PLACE_PREFIX)
+    if council:
+        data = boundaries.load_council_districts()
+        key, place = "name", params.district.removeprefix(COUNCIL_PLACE_PREFIX)
+    else:
+        data = boundaries.load_districts(params.data_dir, BOUNDARY_VINTAGE)
+        key, place = "district", params.district
     outline: list[Ring] = []
     context: list[Ring] = []
     labels: dict[str, tuple[float, float]] = {}
     for feature in (data or {}).get("features", []):
-        name = feature["properties"]["district"]
+        name = feature["properties"][key]
         geometry = shape(feature["geometry"])
         if params.district == CITYWIDE:
             outline.extend(_exteriors(geometry))
             point = geometry.representative_point()
             labels[name] = (point.x, point.y)
-        elif name == params.district:
+        elif name == place:
             outline.extend(_exteriors(geometry))
         else:
             context.extend(_exteriors(geometry))
@@ -163,8 +175,11 @@ def _outlines(params: ReportParams) -> tuple[list[Ring], list[Ring], dict[str, t
 
 
 def _programs(district: str) -> pd.DataFrame | None:
-    """CVI programs serving the place (all of them for CITYWIDE); None if the list cannot
-    be read (the report then says so)."""
+    """CVI programs serving the place (all of them for CITYWIDE and for a Council district:
+    programs say which police districts they serve, not which Council districts); None if
+    the list cannot be read (the report then says so)."""
+    if district.startswith(COUNCIL_PLACE_PREFIX):
+        district = CITYWIDE
     try:
         return cvi.programs_for_district(district)
     except (OSError, ValueError, KeyError):
@@ -180,7 +195,7 @@ def _place_rows(params: ReportParams) -> tuple[pd.DataFrame, int]:
     ytd_before = agg.ytd_windows(week_end)[1]
     flag_history = periods.with_weeks_before(_trend_window(week_end), agg.FLAG_HISTORY_WEEKS + 1)
     load_start = min(ytd_before.start, flag_history.start)
-    chosen = Selection.parse(districts=params.district, start=load_start, end=week_end)
+    chosen = Selection.parse(**place_keywords(params.district), start=load_start, end=week_end)
     victims = load_incidents(params.data_dir, chosen, columns=_COLUMNS)
     place = agg.counted_rows(victims, params.count)
     left_out = agg.rows_without_incident(victims) if params.count == agg.INCIDENTS else 0

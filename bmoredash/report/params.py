@@ -19,13 +19,23 @@ from typing import Any
 from bmoredash import aggregate as agg
 from bmoredash import config, periods
 from bmoredash.coverage import Coverage, from_manifest
-from bmoredash.schema import CITYWIDE, DISTRICTS, PART1_OFFENSES
-from bmoredash.selection import SelectionError, district_of
+from bmoredash.schema import (
+    CITYWIDE,
+    COUNCIL_DISTRICTS,
+    COUNCIL_PLACE_PREFIX,
+    DISTRICTS,
+    PART1_OFFENSES,
+)
+from bmoredash.selection import SelectionError, council_of, district_of
 
 #: The single report template.
 TEMPLATE = config.PROJECT_DIR / "notebooks" / "district_report.ipynb"
 #: Every report of a week: the nine districts, then the city.
 REPORT_PLACES: tuple[str, ...] = (*DISTRICTS, CITYWIDE)
+#: The Council district reports (``bmoredash reports --by council``): ``COUNCIL-1`` ...
+COUNCIL_PLACES: tuple[str, ...] = tuple(f"{COUNCIL_PLACE_PREFIX}{c}" for c in COUNCIL_DISTRICTS)
+#: The sets of reports a batch renders, by what they are "by".
+REPORT_SETS: dict[str, tuple[str, ...]] = {"district": REPORT_PLACES, "council": COUNCIL_PLACES}
 #: The parameters the notebook declares and the batch passes, no more, no fewer.
 NOTEBOOK_PARAMETERS: tuple[str, ...] = (
     "district",
@@ -119,17 +129,31 @@ def default_week_ending(data_dir: str | os.PathLike[str] | None = None) -> date:
 
 def check_district(district: str) -> str:
     """The canonical place name for any spelling the selection rule accepts (``Western
-    District``, ``Northeastern``), or ReportParameterError listing the valid ones: a report
-    is for one of the nine districts or the city."""
+    District``, ``Northeastern``; a Council district as ``COUNCIL-3`` or ``Council District
+    3``), or ReportParameterError listing the valid ones: a report is for one of the nine
+    districts, a Council district or the city."""
+    text = str(district).strip()
     try:
-        name = district_of(district)
+        if text.upper().startswith(("COUNCIL", "CITY COUNCIL")):
+            name = f"{COUNCIL_PLACE_PREFIX}{council_of(text.upper().removeprefix('COUNCIL-'))}"
+        else:
+            name = district_of(text)
     except SelectionError:
         name = None
-    if name not in REPORT_PLACES:
+    if name not in (*REPORT_PLACES, *COUNCIL_PLACES):
         raise ReportParameterError(
-            f"unknown district {district!r}; valid: {', '.join(REPORT_PLACES)}"
+            f"unknown district {district!r}; valid: {', '.join(REPORT_PLACES)}, "
+            f"or a Council district COUNCIL-1 .. COUNCIL-14"
         )
     return name
+
+
+def place_keywords(place: str) -> dict[str, str]:
+    """The selection keywords of a report's place (``Selection.parse``): a district, the
+    city, or a Council district (rows placed by their coordinates)."""
+    if place.startswith(COUNCIL_PLACE_PREFIX):
+        return {"councils": place.removeprefix(COUNCIL_PLACE_PREFIX)}
+    return {"districts": place}
 
 
 def _as_week_end(value: date | str) -> date:
