@@ -37,7 +37,7 @@ from bmoredash.aggregate import (
     unit_note,
     why_not_compared,
 )
-from bmoredash.coverage import from_manifest
+from bmoredash.coverage import Coverage, from_manifest
 from bmoredash.schema import AREA_COLUMNS, CITYWIDE, DISTRICTS, OFFENSES, PART1_OFFENSES
 from bmoredash.selection import PUBLISHED_LINES, Selection
 
@@ -256,6 +256,29 @@ class DashboardContext:
 
             self._boundaries["neighborhoods"] = boundaries.load_neighborhoods(self.data_dir)
         return self._boundaries["neighborhoods"]
+
+    # ----------------------------------------------------------------------------------
+    # Arrests (lazy: only the Arrests page reads them)
+    # ----------------------------------------------------------------------------------
+
+    @cached_property
+    def arrests(self) -> pd.DataFrame:
+        """The store's arrest rows (``store.load_arrests``), read on the Arrests page's
+        first draw; empty when the store holds none (the page says "no arrest data")."""
+        if self.data_dir is None:
+            return pd.DataFrame()
+        from bmoredash import store
+
+        return store.load_arrests(self.data_dir)
+
+    @cached_property
+    def arrest_coverage(self) -> Coverage:
+        """Which days the arrests hold data (``store.read_arrest_coverage``; empty: none)."""
+        if self.data_dir is None:
+            return Coverage()
+        from bmoredash import store
+
+        return store.read_arrest_coverage(self.data_dir)
 
     # ----------------------------------------------------------------------------------
     # Cheap building blocks for views
