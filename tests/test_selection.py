@@ -18,13 +18,25 @@ import pytest
 
 from bmoredash import store
 from bmoredash.periods import Window
-from bmoredash.schema import DISTRICTS, OFFENSES, PART1_OFFENSES, VIOLENT_OFFENSES
+from bmoredash.schema import (
+    AREA_COLUMNS,
+    COUNCIL_DISTRICTS,
+    DISTRICT_LINES,
+    DISTRICTS,
+    LEGISLATIVE_DISTRICTS,
+    OFFENSES,
+    PART1_OFFENSES,
+    VIOLENT_OFFENSES,
+)
 from bmoredash.selection import (
     GROUPS,
     Selection,
     SelectionError,
+    council_of,
     district_of,
     expand_offenses,
+    legislative_of,
+    lines_of,
     neighborhood_of,
     offense_choice,
 )
@@ -134,6 +146,73 @@ N_SELECTIONS = 40
 SEED = 20261201
 
 
+@pytest.mark.parametrize(
+    ("parse_one", "typed", "canonical"),
+    [
+        (council_of, "3", "3"),
+        (council_of, 14, "14"),
+        (council_of, "Council District 7", "7"),
+        (council_of, "district 03", "3"),
+        (council_of, "unknown", "UNKNOWN"),
+        (legislative_of, "43a", "43A"),
+        (legislative_of, "Legislative District 40", "40"),
+        (lines_of, "1959", "pre2023"),
+        (lines_of, "2023", "2023"),
+        (lines_of, " Published ", "published"),
+    ],
+)
+def test_area_spellings(parse_one, typed: object, canonical: str) -> None:
+    assert parse_one(typed) == canonical
+
+
+@pytest.mark.parametrize(
+    ("keywords", "message"),
+    [
+        ({"councils": "15"}, "unknown council district '15'; valid: 1, 2,"),
+        ({"legislative": "43"}, "unknown legislative district '43'; valid: 40, 41, 43A"),
+        ({"lines": "2011"}, "unknown district lines '2011'; valid: published, 2023, pre2023"),
+        ({"councils": []}, "councils=[] selects nothing"),
+    ],
+)
+def test_bad_areas_are_refused_with_the_valid_values(keywords: dict, message: str) -> None:
+    with pytest.raises(SelectionError, match=re.escape(message)):
+        Selection.parse(**keywords)
+
+
+def test_district_lines_choose_the_column_the_district_filter_reads() -> None:
+    frame = pd.DataFrame(
+        {
+            "offense": ["HOMICIDE"] * 3,
+            "district": ["WESTERN", "WESTERN", "CENTRAL"],
+            "district_2023": ["WESTERN", "CENTRAL", "CENTRAL"],
+            "district_pre2023": ["SOUTHERN", "WESTERN", "UNKNOWN"],
+            "neighborhood": ["A", "B", "C"],
+            "council_district": ["9", "11", "UNKNOWN"],
+            "legislative_district": ["40", "40", "UNKNOWN"],
+        }
+    )
+    picked = {
+        lines: Selection.parse(districts="WESTERN", lines=lines).apply(frame).index.tolist()
+        for lines in DISTRICT_LINES
+    }
+    assert picked == {"published": [0, 1], "2023": [0], "pre2023": [1]}
+    assert Selection.parse(councils=["11", "UNKNOWN"]).apply(frame).index.tolist() == [1, 2]
+    assert Selection.parse(legislative="40", councils="9").apply(frame).index.tolist() == [0]
+
+
+def test_an_arrest_frame_is_selected_by_place_and_arrest_date() -> None:
+    arrests = pd.DataFrame(
+        {
+            "arrest_date": pd.to_datetime(["2024-12-31", "2025-01-01", "2025-03-01"]),
+            "district": ["WESTERN", "WESTERN", "EASTERN"],
+            "council_district": ["9", "9", "12"],
+        }
+    )
+    assert Selection.parse(years=2025).apply(arrests).index.tolist() == [1, 2]
+    assert Selection.parse(districts="Western", years=2025).apply(arrests).index.tolist() == [1]
+    assert Selection.parse(councils="12").apply(arrests).index.tolist() == [2]
+
+
 def _random_offenses(rng: random.Random) -> tuple[str, ...] | None:
     if rng.random() < 0.3:
         return None
@@ -179,6 +258,12 @@ def test_the_store_equals_the_reference_on_random_selections(
             keywords["neighborhoods"] = [n.upper() for n in rng.sample(hoods, rng.randint(1, 4))]
         if (offenses := _random_offenses(rng)) is not None:
             keywords["offenses"] = list(offenses)
+        if rng.random() < 0.3:
+            keywords["councils"] = rng.sample([*COUNCIL_DISTRICTS, "UNKNOWN"], rng.randint(1, 3))
+        if rng.random() < 0.2:
+            keywords["legislative"] = rng.sample(LEGISLATIVE_DISTRICTS, rng.randint(1, 2))
+        if rng.random() < 0.5:
+            keywords["lines"] = rng.choice(DISTRICT_LINES)
         if rng.random() < 0.5:
             keywords["years"] = rng.sample([2023, 2024, 2025, 2026], rng.randint(1, 2))
         if rng.random() < 0.7:
@@ -210,6 +295,9 @@ def test_the_dashboard_and_the_download_equal_the_reference(
         state = FilterState(
             district=district,
             neighborhood=neighborhood,
+            council=rng.choice(COUNCIL_DISTRICTS) if rng.random() < 0.3 else "",
+            legislative=rng.choice(LEGISLATIVE_DISTRICTS) if rng.random() < 0.2 else "",
+            lines=rng.choice(DISTRICT_LINES),
             offenses=_random_offenses(rng) or (),
             start=start,
             end=end,
@@ -271,8 +359,10 @@ FILTER_HOMES = {
     "arrests/read.py": "counts quality (arrest rows without a district); selects no rows",
 }
 FILTER_CODE = re.compile(
-    r"""\[["'](?:district|neighborhood|offense)["']\][^\n]*\.isin\(|pc\.is_in\(|"""
-    r"""\[["'](?:district|neighborhood|offense)["']\]\s*==""",
+    r"""\[["'](?:{places})["']\][^\n]*\.isin\(|pc\.is_in\(|"""
+    r"""\[["'](?:{places})["']\]\s*==""".replace(
+        "{places}", "|".join(["district", "neighborhood", "offense", *AREA_COLUMNS])
+    ),
 )
 
 
