@@ -113,6 +113,9 @@ def measure(shared: Path = SHARED) -> dict[str, object]:
     out["ARREST_SEX"] = {k: int(v) for k, v in d["Sex"].value_counts().items()}
     out["ARREST_RACE"] = {k: int(v) for k, v in d["Race"].value_counts().items()}
 
+    district = d.loc[~_blank(d["District"]), "District"].str.upper().value_counts().sort_index()
+    out["ARREST_DISTRICTS"] = {k: int(v) for k, v in district.items()}
+
     numbered = ~_blank(d["Arrest"])
     blank_charge = _blank(d["Charge"])
     kind = _place_kinds(d)

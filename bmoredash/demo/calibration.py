@@ -626,6 +626,18 @@ ARREST_COPY_GROUPS = {"unnumbered": {2: 64, 3: 17, 4: 6, 5: 1, 6: 3, 8: 1}, "num
 #: Rows identical to an earlier row (SOURCES.md section 4: 149).
 ARREST_DUPLICATES = 149
 
+#: Rows by District as published (1959-2022 lines, upper-cased): where the placed arrests are
+#: (Northeast 14.5%, Eastern 14.0%, Western 12.3% ... Northern 6.7%).
+ARREST_DISTRICTS = {"CENTRAL": 1389,
+                    "EASTERN": 1915,
+                    "NORTHEAST": 1978,
+                    "NORTHERN": 909,
+                    "NORTHWEST": 1057,
+                    "SOUTHEAST": 1646,
+                    "SOUTHERN": 1525,
+                    "SOUTHWEST": 1451,
+                    "WESTERN": 1683}
+
 #: Rows with an arrest number by charge group (project table), blank = no Charge code.
 ARREST_GROUP_ROWS = {"blank": 1542,
                      "drugs": 6388,
