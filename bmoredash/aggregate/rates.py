@@ -10,6 +10,8 @@ has no population source at all (legislative districts).
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -52,4 +54,40 @@ def per_1000(counts: pd.Series, level: str) -> pd.DataFrame:
         [unknown, few, no_count], [NOTE_NO_FIGURE, NOTE_FEW_RESIDENTS, NOTE_NO_COUNT], default=""
     )
     frame["note"] = notes
+    return frame
+
+
+#: The year the published ``district`` column switches to the 2023 lines.
+NEW_LINES_YEAR = 2023
+NOTE_SPANS_LINES = (
+    f"the period spans the {NEW_LINES_YEAR} redistricting and districts are as published: "
+    "choose District lines (2023 or 1959-2022) for a rate"
+)
+
+
+def district_level(lines: str, start: date, end: date) -> str | None:
+    """The population level of a police district count: ``district_2023`` when the rows
+    are read by the 2023 lines (``lines`` ``"2023"``, or as published for a period from
+    2023 on), ``district_pre2023`` for the 1959-2022 lines (``"pre2023"``, or as published
+    for a period before 2023); None for published districts of a period that spans both
+    (its counts mix two sets of lines, so no one population fits: ``NOTE_SPANS_LINES``)."""
+    if lines in ("2023", "pre2023"):
+        return f"district_{lines}"
+    if start.year >= NEW_LINES_YEAR:
+        return "district_2023"
+    if end.year < NEW_LINES_YEAR:
+        return "district_pre2023"
+    return None
+
+
+def district_rates(counts: pd.Series, lines: str, start: date, end: date) -> pd.DataFrame:
+    """``per_1000`` of police district counts at the level ``district_level`` picks; with
+    no level, every district without a rate and ``NOTE_SPANS_LINES`` as the note."""
+    level = district_level(lines, start, end)
+    if level is not None:
+        return per_1000(counts, level)
+    frame = pd.DataFrame({"count": pd.Series(counts, dtype="float64")})
+    frame["residents"] = pd.array([None] * len(frame), dtype="Int64")
+    frame["rate"] = np.nan
+    frame["note"] = NOTE_SPANS_LINES
     return frame

@@ -15,7 +15,13 @@ from bmoredash import selection, style
 from bmoredash.aggregate import INCIDENTS, VICTIMS
 from bmoredash.app import html as app_html
 from bmoredash.app.context import DashboardContext
-from bmoredash.app.state import FilterState, neighborhood_options, range_problem
+from bmoredash.app.state import (
+    COUNTS,
+    MEASURES,
+    FilterState,
+    neighborhood_options,
+    range_problem,
+)
 from bmoredash.schema import (
     CITYWIDE,
     COUNCIL_DISTRICTS,
@@ -28,6 +34,7 @@ from bmoredash.vocabulary import (
     CITYWIDE_LABEL,
     GROUP_OPTION_LABELS,
     LINES_LABELS,
+    MEASURE_LABELS,
     OFFENSE_LABELS,
     council_name,
     legislative_name,
@@ -336,3 +343,36 @@ class FilterBar:
 
 def _note(text: str) -> str:
     return app_html.status(text, caution=True)
+
+
+class MeasureToggle:
+    """The "Counts | Per 1,000 residents" switch, bound both ways to ``state.measure``.
+
+    The Overview, the Map and the Neighborhoods ranking each show one (built here once, so
+    the three read the same); a link's ``?measure=rates`` or a reset moves all of them.
+    """
+
+    def __init__(self, state: FilterState) -> None:
+        self.state = state
+        self.widget = widgets.ToggleButtons(
+            description="Show",
+            options=[(MEASURE_LABELS[m], m) for m in MEASURES],
+            value=state.measure if state.measure in MEASURES else COUNTS,
+            tooltips=[
+                "How many, as counted",
+                "Counts divided by the area's residents (2020 Census), times 1,000; areas "
+                "with few residents get no rate",
+            ],
+            style={**_STYLE, "button_width": "150px"},
+        )
+        self.widget.add_class("bmd-measure")
+        self.widget.observe(self._on_widget, "value")
+        state.observe(self._on_state, "measure")
+
+    def _on_widget(self, change: dict) -> None:
+        # NOTE: a trait set to its own value does not notify, so the echo stops here.
+        self.state.measure = change["new"]
+
+    def _on_state(self, change: dict) -> None:
+        if change["new"] in MEASURES:
+            self.widget.value = change["new"]

@@ -1,10 +1,13 @@
 """Page 6, Neighborhoods: the ranking for the current filters, and the chosen neighborhood
 against its district and the city.
 
-NOTE: without population figures a neighborhood's count cannot be set against the city's
-as a rate per resident; the comparison uses the average per week and the change from
-the comparison period, which mean the same at every scale. When the comparison period holds
-days without data there is no change to show, only why.
+The ranking is by count, or (the rate switch, ``state.measure``) by rate per 1,000
+residents (``aggregate.per_1000`` at the neighborhood level); neighborhoods without a rate
+(fewer than ``MIN_RESIDENTS`` residents: parks, industrial areas) are listed apart with
+the reason. The comparison of the chosen neighborhood with its district and the city uses
+the average per week and the change from the comparison period, which mean the same at
+every scale. When the comparison period holds days without data there is no change to
+show, only why.
 """
 
 from __future__ import annotations
@@ -12,16 +15,79 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
-from bmoredash import vocabulary
+from bmoredash import csv_out, vocabulary
 from bmoredash.aggregate import MIN_READABLE_COUNT, compare_counts, neighborhood_ranking
+from bmoredash.aggregate.rates import per_1000
 from bmoredash.app import html as app_html
+from bmoredash.app import sharing
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
+from bmoredash.app.filters import MeasureToggle
 from bmoredash.app.pages import BasePage
+from bmoredash.app.state import RATES
+from bmoredash.reference import population
 from bmoredash.schema import CITYWIDE
 
 TOP_BARS = 15
+#: The population level of a neighborhood rate.
+LEVEL = "neighborhood"
+#: Column names of the rate tables (the table view and the CSV).
+RATE, RESIDENTS, WHY = "rate per 1,000", "residents", "why no rate"
+
+
+def rate_ranking(ranking: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(ranked, apart) from a count ranking (``neighborhood_ranking``): ``ranked`` holds the
+    neighborhoods with a rate per 1,000 residents, highest first, with ``rank``, ``rate per
+    1,000``, ``count``, ``residents``, ``previous`` and ``change``; ``apart`` the ones
+    without a rate (``per_1000``'s rule), busiest first, with ``count``, ``residents`` and
+    ``why no rate``."""
+    rated = per_1000(ranking["count"], LEVEL)
+    table = ranking.drop(columns=["rank"], errors="ignore").copy()
+    table.insert(0, RATE, rated["rate"])
+    table.insert(2, RESIDENTS, rated["residents"])
+    has_rate = rated["rate"].notna().to_numpy()
+    ranked = table[has_rate].sort_values([RATE, "count"], ascending=False, kind="stable")
+    ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
+    ranked.attrs = dict(ranking.attrs)
+    apart = table.loc[~has_rate, ["count", RESIDENTS]].copy()
+    apart[WHY] = rated.loc[~has_rate, "note"]
+    return ranked, apart
+
+
+def ranking_csv(ranked: pd.DataFrame, apart: pd.DataFrame) -> pd.DataFrame:
+    """One CSV table of a rate ranking: every neighborhood with ``count``, ``residents``,
+    ``rate per 1,000`` (empty without one) and the reason where there is none."""
+    both = pd.concat([ranked, apart], sort=False)
+    both[WHY] = both[WHY].fillna("") if WHY in both else ""
+    columns = ["rank", "count", RESIDENTS, RATE, "previous", "change", WHY]
+    return both.reset_index()[["neighborhood", *[c for c in columns if c in both]]]
+
+
+def _rate(value: object) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value):,.1f}"
+
+
+def _residents(value: object) -> str:
+    return "no figure" if value is None or pd.isna(value) else f"{int(value):,d}"
+
+
+class RankingDownload(sharing.Download):
+    """The ranking on screen as a CSV (count, residents, rate and the reason for no rate)."""
+
+    def __init__(self, page: NeighborhoodsPage) -> None:
+        super().__init__(page.context, lambda: page.view)
+        self.page = page
+        self.button.description = "Download ranking (CSV)"
+        self.button.tooltip = "The neighborhoods ranked, as a CSV file"
+
+    def _on_click(self, _button: widgets.Button) -> None:
+        table = self.page.ranking_table()
+        view = self.page.view
+        name = sharing.file_name(view).replace("bmoredash-", "bmoredash-neighborhoods-", 1)
+        self.send_file(name, csv_out.to_csv(table))
+        self.note.value = app_html.status(f"{len(table):,} neighborhoods saved as {name}.")
 
 
 class NeighborhoodsPage(BasePage):
@@ -30,8 +96,12 @@ class NeighborhoodsPage(BasePage):
 
     def build(self) -> widgets.Widget:
         self.summary = widgets.HTML("")
+        self.measure = MeasureToggle(self.state)
         self.ranking_chart = BarChart(height="420px")
         self.ranking_panel = ChartPanel("Neighborhoods ranked", self.ranking_chart.figure)
+        #: Neighborhoods without a rate (rates only), with the reason.
+        self.apart = widgets.HTML("")
+        self.download = RankingDownload(self)
         self.compare_chart = BarChart(x_label="Change from comparison period (%)", height="200px")
         self.compare_panel = ChartPanel(
             "Compared with its district and the city", self.compare_chart.figure
@@ -39,10 +109,26 @@ class NeighborhoodsPage(BasePage):
         #: What was last drawn: the ranking table and the place comparison table.
         self.ranking = pd.DataFrame()
         self.comparison = pd.DataFrame()
+        #: With rates: the neighborhoods without a rate (else empty).
+        self.unrated = pd.DataFrame()
         return widgets.VBox(
-            [self.summary, self.compare_panel.widget, self.ranking_panel.widget],
+            [
+                self.summary,
+                self.measure.widget,
+                self.compare_panel.widget,
+                self.ranking_panel.widget,
+                self.apart,
+                self.download.widget,
+            ],
             layout=widgets.Layout(width="100%", min_width="0"),
         )
+
+    def ranking_table(self) -> pd.DataFrame:
+        """The ranking last drawn as the CSV holds it (with rates: count, residents, rate
+        and the reason for no rate, every neighborhood)."""
+        if self.state.measure == RATES:
+            return ranking_csv(self.ranking, self.unrated)
+        return self.ranking.reset_index()
 
     def update(self, view: FilteredView) -> None:
         scope_rows = view.rows(view.previous.start, view.window.end, scope="district")
@@ -50,13 +136,19 @@ class NeighborhoodsPage(BasePage):
         ranking = neighborhood_ranking(
             scope_rows, view.window, view.previous, coverage, view.offenses
         )
-        ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
+        rates = self.state.measure == RATES
+        if rates:
+            ranking, self.unrated = rate_ranking(ranking)
+        else:
+            ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
+            self.unrated = pd.DataFrame()
         self.ranking = ranking
         where = (
             "citywide" if view.district == CITYWIDE else f"in the {view.district.title()} District"
         )
+        unit = f"{view.unit} {vocabulary.RATE_UNIT}" if rates else view.unit
         self.ranking_panel.heading.value = app_html.render(
-            "neighborhoods_heading", where=where, unit=view.unit
+            "neighborhoods_heading", where=where, unit=unit
         )
         if ranking["previous"].isna().all() and len(ranking):
             compared = f" ({view.why_not}): no change is shown" if view.why_not else ""
@@ -65,7 +157,13 @@ class NeighborhoodsPage(BasePage):
         else:
             compared = ""
         top = ranking.head(TOP_BARS)
-        self.ranking_chart.update(list(top.index), top["count"].to_numpy())
+        value = RATE if rates else "count"
+        self.ranking_chart.update(list(top.index), top[value].to_numpy(dtype=float))
+        self.ranking_chart.value_axis.label = (
+            f"{view.unit} {vocabulary.RATE_UNIT}" if rates else "Count"
+        )
+        self.ranking_chart.bars.tooltip.formats = ["", ",.1f" if rates else ",.0f"]
+        self.ranking_chart.bars.tooltip.labels = ["", RATE if rates else "Count"]
         self.ranking_panel.note.value = app_html.render(
             "neighborhoods_ranking_note",
             shown=min(TOP_BARS, len(ranking)),
@@ -74,14 +172,43 @@ class NeighborhoodsPage(BasePage):
             period=view.period_label,
             previous=view.previous_label,
             compared=compared,
+        ) + (
+            app_html.render(
+                "rates_ranking_note",
+                unit=view.unit,
+                source=population.SOURCE_NOTES[LEVEL],
+                apart=len(self.unrated),
+                minimum=f"{population.MIN_RESIDENTS:,}",
+            )
+            if rates
+            else ""
         )
+        formatters = {"change": lambda v: "–" if pd.isna(v) else f"{int(v):+,d}"}
+        if rates:
+            formatters.update({RATE: _rate, RESIDENTS: _residents})
         self.ranking_panel.set_table(
             html_table(
                 ranking,
                 caption=f"Neighborhoods {where}",
                 highlight=view.neighborhood or None,
-                formatters={"change": lambda v: "–" if pd.isna(v) else f"{int(v):+,d}"},
+                formatters=formatters,
             )
+        )
+        self.apart.value = (
+            app_html.render(
+                "rates_apart",
+                count=len(self.unrated),
+                table=Markup(
+                    html_table(
+                        self.unrated,
+                        caption=f"Neighborhoods {where} without a rate",
+                        highlight=view.neighborhood or None,
+                        formatters={RESIDENTS: _residents},
+                    )
+                ),
+            )
+            if rates and len(self.unrated)
+            else ""
         )
         self._compare(view)
 
