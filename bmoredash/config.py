@@ -40,6 +40,9 @@ STORE_FILE = "incidents.arrow"
 QUARANTINE_FILE = "quarantine.parquet"
 MANIFEST_FILE = "manifest.json"
 QUALITY_FILE = "quality.json"
+#: The arrests table of a store version and its quarantined rows (``bmoredash.store``).
+ARRESTS_FILE = "arrests.arrow"
+ARRESTS_QUARANTINE_FILE = "arrests_quarantine.parquet"
 BOUNDARIES_DIR = "boundaries"
 #: Raw copies of every ingest and fetch (``bmoredash.ingest``), for ``bmoredash rebuild``.
 SNAPSHOTS_DIR = "snapshots"

@@ -1,5 +1,9 @@
 """Ingest: published files or fetched records -> sources -> clean -> snapshots -> the store.
 
+Arrest files (``arrests.detect_arrest_layout``) go the same way into the store's arrests
+table: read by ``arrests.read_arrests``, each a snapshot of its arrest dataset, merged by
+the same rules in the same write; crime and arrest files can come in one call.
+
 Everything or nothing: every file is read and cleaned before anything is written, and the
 store is written once, atomically. A file that cannot be read or cleaned stops the whole
 ingest with an error naming it, and the store stays as it was.
@@ -24,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bmoredash import clean, config, coverage, sources, store
+from bmoredash import arrests, clean, config, coverage, sources, store
 from bmoredash.files import TMP_PREFIX, atomic_write
 from bmoredash.snapshots import Snapshot
 
@@ -76,10 +80,10 @@ def ingest_paths(
     path_list = [Path(p) for p in paths]
     if not path_list:
         raise IngestError("no files to ingest")
-    frames = []
+    frames: list[sources.SourceFrame | arrests.ArrestFrame] = []
     for path in path_list:
         try:
-            frame = sources.read_source(path)
+            frame = read_any(path)
         except Exception as error:  # any failure names the file and stops the ingest
             raise IngestError(_naming(path, error)) from error
         frame.as_of = as_of
@@ -115,6 +119,22 @@ def ingest_frames(
         data_through=data_through,
         prefer=prefer,
     )
+
+
+def read_any(path: Path, name: str | None = None) -> sources.SourceFrame | arrests.ArrestFrame:
+    """A crime file (any layout of ``sources``) or an arrest file (``arrests``), told apart
+    by its header. Raises UnknownLayoutError naming both families when it is neither."""
+    try:
+        return sources.read_source(path, name=name)
+    except sources.UnknownLayoutError as crime_error:
+        try:
+            return arrests.read_arrests(path, name=name)
+        except sources.UnknownLayoutError as arrest_error:
+            # one line: what the crime layouts and the arrest layouts each expected
+            expected = str(arrest_error).split("expected one of: ", 1)[-1]
+            raise sources.UnknownLayoutError(
+                f"{crime_error}; nor an arrest layout ({expected})"
+            ) from None
 
 
 def _naming(path: Path, error: Exception) -> str:
@@ -254,8 +274,90 @@ def _snapshot_of(
     )
 
 
+def _arrest_snapshot_of(
+    frame: arrests.ArrestFrame, placeholder: str, raw: tuple[str, str] | None
+) -> Snapshot:
+    """The snapshot an arrest file or fetched layer is: its dataset, window and counts.
+
+    The same rule as a crime file's (``_snapshot_of``): a file covers its own first to last
+    arrest date (from the dataset's first published date on) except its gap days; a fetch
+    covers its query's window. Arrest snapshots have no offense scope.
+    """
+    dataset = sources.ARREST_DATASET_OF_LAYOUT[frame.layout]
+    published = pd.Timestamp(sources.DATASETS[dataset].published_from)
+    dates = frame.rows["arrest_date"]
+    in_range = dates[dates >= published]
+    if frame.window is not None:
+        start, end = frame.window
+        if start is None:
+            start = in_range.min().date() if len(in_range) else end
+    elif len(in_range):
+        start, end = in_range.min().date(), in_range.max().date()
+    else:
+        start = end = None
+    gaps: frozenset[dt.date] = frozenset()
+    if start is not None and end is not None:
+        per_day = in_range.value_counts().reindex(pd.date_range(start, end), fill_value=0)
+        gaps = frozenset(coverage.find_gap_days(per_day.sort_index()))
+    return Snapshot(
+        id=placeholder,
+        dataset=dataset,
+        layout=frame.layout,
+        source=frame.source,
+        as_of=frame.as_of or (end.isoformat() if end else ""),
+        sequence=0,
+        start=start,
+        end=end,
+        offenses=None,
+        sha256=raw[1] if raw else None,
+        raw=raw[0] if raw else None,
+        rows_read=int(frame.quality["rows_read"]),
+        rows_kept=len(frame.rows),
+        rows_quarantined=len(frame.quarantine),
+        outside_range=int((dates < published).sum()),
+        ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        gaps=gaps,
+    )
+
+
+def _arrest_batch(
+    results: list[tuple[arrests.ArrestFrame, Snapshot]],
+) -> store.TableBatch:
+    """The arrests of one ingest as the store takes them: rows with their area columns,
+    source and placeholder snapshot; quarantine; quality reports by source (with the
+    unmapped charge codes)."""
+    rows, quarantined = [], []
+    quality: dict[str, Any] = {}
+    for frame, snap in results:
+        kept = pd.concat([frame.rows, frame.areas], axis=1)
+        kept["source"] = frame.source
+        kept["snapshot"] = snap.id
+        rows.append(store.conform_arrests(kept))
+        quarantined.append(
+            pd.DataFrame(
+                {
+                    "source": frame.source,
+                    "row_number": frame.quarantine["row"].to_numpy(dtype="int64"),
+                    "reason": frame.quarantine["reason"].to_numpy(dtype=object),
+                    "raw": frame.quarantine["raw"].to_numpy(dtype=object),
+                }
+            )
+        )
+        report = {**frame.quality, "unmapped_codes": dict(frame.unmapped)}
+        # two files of one name: their counts added up under that name, as for crime
+        if frame.source in quality:
+            report = store.sum_reports([quality[frame.source], report])
+        quality[frame.source] = report
+    return store.TableBatch(
+        rows=store.concat_incidents(rows, store.ARREST_DTYPES),
+        quarantine=pd.concat(quarantined, ignore_index=True),
+        quality=quality,
+        snapshots=[snap for _, snap in results],
+    )
+
+
 def _ingest(
-    frames: list[sources.SourceFrame],
+    frames: list[sources.SourceFrame | arrests.ArrestFrame],
     paths: list[Path | None],
     data_dir: str | os.PathLike[str] | None,
     **options: Any,
@@ -266,7 +368,7 @@ def _ingest(
 
 
 def _clean_and_merge(
-    frames: list[sources.SourceFrame],
+    frames: list[sources.SourceFrame | arrests.ArrestFrame],
     paths: list[Path | None],
     data_dir: str | os.PathLike[str] | None,
     *,
@@ -285,8 +387,26 @@ def _clean_and_merge(
         )
     root = config.data_dir(data_dir)
     results = []
+    arrest_results: list[tuple[arrests.ArrestFrame, Snapshot]] = []
+    arrest_paths: list[Path | None] = []
     for i, (frame, path) in enumerate(zip(frames, paths, strict=True)):
         label = path if path is not None else Path(frame.source)
+        if isinstance(frame, arrests.ArrestFrame):
+            kept, quarantined = len(frame.rows), len(frame.quarantine)
+            if frame.quality["rows_read"] != kept + quarantined:
+                raise IngestError(
+                    f"{label}: {frame.quality['rows_read']} rows read but {kept} kept + "
+                    f"{quarantined} quarantined; nothing was written"
+                )
+            raw = keep_raw(root, frame.origin) if frame.origin is not None else None
+            placeholder = f"new-{i}"
+            if snapshot_facts is not None:
+                snap = Snapshot.from_dict({**snapshot_facts[i].to_dict(), "id": placeholder})
+            else:
+                snap = _arrest_snapshot_of(frame, placeholder, raw)
+            arrest_results.append((frame, snap))
+            arrest_paths.append(path)
+            continue
         try:
             result = clean.clean(frame, today=today)
         except Exception as error:
@@ -317,12 +437,15 @@ def _clean_and_merge(
         else:
             quality_by_source[frame.source] = result.quality
 
-    incidents = store.concat_incidents([r.incidents for _, _, r, _ in results])
-    quarantine = store.conform_quarantine(
-        pd.concat(
-            [store.conform_quarantine(r.quarantine) for _, _, r, _ in results], ignore_index=True
+    incidents = quarantine = None
+    if results:
+        incidents = store.concat_incidents([r.incidents for _, _, r, _ in results])
+        quarantine = store.conform_quarantine(
+            pd.concat(
+                [store.conform_quarantine(r.quarantine) for _, _, r, _ in results],
+                ignore_index=True,
+            )
         )
-    )
     try:
         outcome = store.merge_and_write(
             data_dir,
@@ -334,6 +457,7 @@ def _clean_and_merge(
             data_through=data_through,
             replace=replace,
             prefer=prefer,
+            arrests=_arrest_batch(arrest_results) if arrest_results else None,
         )
     except store.StoreOverlapError as error:
         raise IngestError(str(error)) from error
@@ -358,6 +482,30 @@ def _clean_and_merge(
                 "rows_kept": kept,
                 "rows_quarantined": read - kept,
                 "rows_served": _served(manifest, real),
+                "table": sources.INCIDENTS,
+            }
+        )
+    arrest_manifest = manifest.get("arrests") or {}
+    for (frame, snap), path in zip(arrest_results, arrest_paths, strict=True):
+        real = outcome.assigned[snap.id]
+        read, kept = int(frame.quality["rows_read"]), len(frame.rows)
+        summary_sources.append(
+            {
+                "source": frame.source,
+                "layout": frame.layout,
+                "dataset": snap.dataset,
+                "path": str(path) if path is not None else None,
+                "snapshot": real,
+                "window": [
+                    snap.start.isoformat() if snap.start else None,
+                    snap.end.isoformat() if snap.end else None,
+                ],
+                "offenses": None,
+                "rows_read": read,
+                "rows_kept": kept,
+                "rows_quarantined": read - kept,
+                "rows_served": _served(arrest_manifest, real),
+                "table": sources.ARRESTS,
             }
         )
     return {
@@ -369,8 +517,10 @@ def _clean_and_merge(
             for key in ("rows_read", "rows_kept", "rows_quarantined", "rows_served")
         },
         "superseded": outcome.superseded,
+        "arrests_superseded": outcome.arrests_superseded,
         "unchanged": outcome.unchanged,
         "rows": manifest["rows"],
+        "arrest_rows": int(arrest_manifest.get("rows", 0)),
         "data_through": manifest["data_through"],
         "manifest": manifest,
     }
@@ -393,17 +543,22 @@ def rebuild(
     """
     root = config.data_dir(data_dir)
     manifest = store.read_manifest(root)
-    snaps = [Snapshot.from_dict(s) for s in manifest.get("snapshots", [])]
+    listed = manifest.get("snapshots", []) + (manifest.get("arrests") or {}).get("snapshots", [])
+    snaps = [Snapshot.from_dict(s) for s in listed]
     if not snaps:
         raise IngestError(f"{root}: the store lists no snapshots to rebuild from")
-    frames, paths = [], []
+    frames: list[sources.SourceFrame | arrests.ArrestFrame] = []
+    paths: list[Path | None] = []
     for snap in sorted(snaps, key=lambda s: s.sequence):
         if not snap.raw or not (root / snap.raw).is_file():
             raise IngestError(
                 f"snapshot {snap.id} ({snap.source}): its raw copy {snap.raw or '(none)'} is "
                 "missing; nothing was written"
             )
-        frame = sources.read_source(root / snap.raw, name=snap.source)
+        if sources.DATASETS[snap.dataset].table == sources.ARRESTS:
+            frame = arrests.read_arrests(root / snap.raw, name=snap.source)
+        else:
+            frame = sources.read_source(root / snap.raw, name=snap.source)
         frames.append(frame)
         paths.append(root / snap.raw)
     return _ingest(

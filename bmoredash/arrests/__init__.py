@@ -34,6 +34,7 @@ from bmoredash.arrests.read import (
     ARREST_COLUMNS,
     QUARANTINE_REASONS,
     ArrestFrame,
+    read_arrest_records,
     read_arrests,
     split_incident_offense,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "detect_arrest_layout",
     "one_per_arrest",
     "people_breakdown",
+    "read_arrest_records",
     "read_arrests",
     "split_incident_offense",
     "unmapped_codes",

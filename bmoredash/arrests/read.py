@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from os import PathLike
 from pathlib import Path
 
@@ -19,8 +20,9 @@ import pandas as pd
 
 from bmoredash.arrests.charges import charge_groups, unmapped_codes
 from bmoredash.arrests.layouts import ArrestLayout, detect_arrest_layout
-from bmoredash.clean import combine_date_and_time
+from bmoredash.clean import combine_date_and_time, parse_timestamp
 from bmoredash.schema import (
+    AREA_COLUMNS,
     CITY_BBOX,
     MAX_AGE,
     MIN_AGE,
@@ -30,7 +32,7 @@ from bmoredash.schema import (
     canonical_neighborhood,
     official_crime_codes,
 )
-from bmoredash.sources import READ_REASONS, EmptySourceError, read_csv_rows
+from bmoredash.sources import READ_REASONS, UTC, EmptySourceError, read_rows, record_rows
 
 #: The canonical arrest columns, in order.
 ARREST_COLUMNS: tuple[str, ...] = (
@@ -85,18 +87,41 @@ class ArrestFrame:
     quality: dict[str, int] = field(default_factory=dict)
     #: charge codes the charge table does not know, with their row counts.
     unmapped: dict[str, int] = field(default_factory=dict)
+    #: the four area columns (``schema.AREA_COLUMNS``) of each kept row, same index.
+    areas: pd.DataFrame | None = None
+    #: what a fetch knows of its snapshot (as ``sources.SourceFrame``): the dates its query
+    #: covered, when it ran, and where the raw rows are kept; a file has none of them.
+    window: tuple[date | None, date] | None = None
+    as_of: str | None = None
+    origin: Path | None = None
 
 
-def read_arrests(path: str | PathLike[str]) -> ArrestFrame:
-    """Read a published arrest CSV (either layout, detected from its header).
+def read_arrests(path: str | PathLike[str], name: str | None = None) -> ArrestFrame:
+    """Read a published arrest CSV (either layout, detected from its header), or the JSON
+    raw copy of a fetched arrest layer. ``name``: the source name to record (default: the
+    file name).
 
     Raises ``sources.EmptySourceError`` for an empty file or a header without rows and
     ``sources.UnknownLayoutError`` for a header that is no arrest layout, each with a
     one-line message naming the file.
     """
     path = Path(path)
-    source = path.name
-    raw, problems = read_csv_rows(path, lambda header: detect_arrest_layout(header, source))
+    source = name or path.name
+    raw, problems = read_rows(path, lambda header: detect_arrest_layout(header, source))
+    frame = _read(raw, problems, source)
+    frame.origin = path
+    return frame
+
+
+def read_arrest_records(records: list[dict], source: str) -> ArrestFrame:
+    """Arrest rows handed over as dicts (the ArcGIS layer's ``features[].attributes``, dates
+    in epoch milliseconds), read as ``read_arrests`` reads a file."""
+    raw, problems = record_rows(records, source, lambda h: detect_arrest_layout(h, source))
+    return _read(raw, problems, source)
+
+
+def _read(raw: pd.DataFrame, problems: dict[int, tuple[str, str]], source: str) -> ArrestFrame:
+    """Rows as read (text, normalised column names) -> an ArrestFrame."""
     layout = detect_arrest_layout(raw.columns, source)
     if len(raw) == 0:
         raise EmptySourceError(
@@ -175,6 +200,14 @@ def read_arrests(path: str | PathLike[str]) -> ArrestFrame:
         quarantine=quarantine,
         quality=quality,
         unmapped=unmapped,
+        areas=_areas(rows["latitude"], rows["longitude"]),
+    )
+
+
+def _areas(latitude: pd.Series, longitude: pd.Series) -> pd.DataFrame:
+    """The area columns of each row, by its coordinates."""
+    return pd.DataFrame(
+        {name: UNKNOWN_DISTRICT for name in AREA_COLUMNS}, index=latitude.index, dtype=object
     )
 
 
@@ -231,10 +264,19 @@ def _when(view: pd.DataFrame, layout: ArrestLayout) -> tuple[pd.Series, pd.Serie
     # The clock rule is clean's (one home): Baltimore wall time, the same DST choices.
     timed_layout = not layout.date_only and "time" in view
     time = _text_column(view, "time").fillna("") if timed_layout else None
-    at, timed = combine_date_and_time(_text_column(view, "date").fillna(""), time)
-    date = at.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
-    date = date.where(date >= pd.Timestamp(MIN_DATE))
-    return date, at.where(timed & date.notna())
+    text = _text_column(view, "date").fillna("")
+    at, timed = combine_date_and_time(text, time)
+    # NOTE: the ArcGIS layer itself (REST, not the shapefile sample) sends ArrestDateTime
+    # as epoch milliseconds; like every ArcGIS date field (sources.CLOCKS) they are UTC
+    # instants, read with their time of day. Unverified against a live arrest: the layer
+    # could not be reached from here.
+    epoch = text.str.fullmatch(r"-?\d{11,}(?:\.0*)?").to_numpy(dtype=bool)
+    if epoch.any():
+        stamp, known = parse_timestamp(text[epoch], UTC)
+        at[epoch], timed[epoch] = stamp, known
+    day = at.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
+    day = day.where(day >= pd.Timestamp(MIN_DATE))
+    return day, at.where(timed & day.notna())
 
 
 def _age(view: pd.DataFrame) -> pd.Series:

@@ -1,5 +1,5 @@
-"""The store: one memory-mapped Arrow file of incidents, switched atomically with its
-manifest, quality report and quarantine. Re-exports only, so that ``bmoredash.store.X``
+"""The store: memory-mapped Arrow files of incidents and of arrests, switched atomically
+with their manifest, quality report and quarantines. Re-exports only, so that ``bmoredash.store.X``
 works for every public X. The modules, in reading order:
 
 - ``errors``: what the store raises;
@@ -11,7 +11,15 @@ works for every public X. The modules, in reading order:
 """
 
 from bmoredash.store.commit import STALE_AFTER_S, sweep_stale, write_store
-from bmoredash.store.conform import concat_incidents, conform_incidents, conform_quarantine
+from bmoredash.store.conform import (
+    ARREST_COLUMN_NAMES,
+    ARREST_DTYPES,
+    concat_incidents,
+    conform_arrests,
+    conform_incidents,
+    conform_quarantine,
+    empty_frame,
+)
 from bmoredash.store.errors import (
     StoreConflictError,
     StoreNotFoundError,
@@ -19,9 +27,13 @@ from bmoredash.store.errors import (
     StoreSchemaError,
 )
 from bmoredash.store.manifest import sum_reports
-from bmoredash.store.merge import MergeOutcome, merge_and_write
+from bmoredash.store.merge import MergeOutcome, TableBatch, merge_and_write
 from bmoredash.store.query import (
+    load_arrests,
     load_incidents,
+    read_arrest_coverage,
+    read_arrest_quality,
+    read_arrest_quarantine,
     read_coverage,
     read_manifest,
     read_quality,
@@ -30,17 +42,26 @@ from bmoredash.store.query import (
 )
 
 __all__ = [
+    "ARREST_COLUMN_NAMES",
+    "ARREST_DTYPES",
     "STALE_AFTER_S",
     "MergeOutcome",
     "StoreConflictError",
     "StoreNotFoundError",
     "StoreOverlapError",
     "StoreSchemaError",
+    "TableBatch",
     "concat_incidents",
+    "conform_arrests",
     "conform_incidents",
     "conform_quarantine",
+    "empty_frame",
+    "load_arrests",
     "load_incidents",
     "merge_and_write",
+    "read_arrest_coverage",
+    "read_arrest_quality",
+    "read_arrest_quarantine",
     "read_coverage",
     "read_manifest",
     "read_quality",

@@ -4,12 +4,14 @@ Layout of a data directory::
 
     manifest.json        the pointer: the manifest keys plus ``store_dir``, the live version
     store-000007/        one whole version: incidents.arrow, quarantine.parquet,
-                         quality.json and a copy of its manifest
+                         arrests.arrow, arrests_quarantine.parquet (an empty table
+                         when there are no arrests), quality.json and a copy of its
+                         manifest
     store-000006/        the version before, kept so that a reader that resolved the old
                          pointer a moment ago can still open its files
     .lock                serialises writers (readers never lock)
 
-Why this shape: the four files must change together, and a crash or a kill at any point
+Why this shape: the files must change together, and a crash or a kill at any point
 must leave the previous store readable and whole. A new version is written to a hidden
 temporary directory, fsynced and renamed into place; only then is ``manifest.json``
 replaced (``files.atomic_write``, ``os.replace``, atomic on POSIX). Until that replace,
@@ -36,7 +38,13 @@ import pyarrow.parquet as pq
 
 from bmoredash import config
 from bmoredash.files import TMP_PREFIX, atomic_write, fsync_path
-from bmoredash.store.conform import _arrow_table, conform_incidents, conform_quarantine
+from bmoredash.store.conform import (
+    ARREST_DTYPES,
+    _arrow_table,
+    conform_incidents,
+    conform_quarantine,
+    empty_frame,
+)
 from bmoredash.store.manifest import (
     SOURCE_KEYS,
     _build_manifest,
@@ -208,8 +216,16 @@ def _commit(
     quarantine: pd.DataFrame,
     quality_doc: dict[str, Any],
     manifest: dict[str, Any],
+    arrests: pa.Table | None = None,
+    arrests_quarantine: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """Write a new version beside the live one and switch the pointer (lock held)."""
+    """Write a new version beside the live one and switch the pointer (lock held).
+
+    Every version holds an arrests table: ``arrests`` (or an empty one) and its quarantine.
+    """
+    if arrests is None:
+        arrests = _arrow_table(empty_frame(ARREST_DTYPES), ARREST_DTYPES, "arrest_date")
+    arrests_quarantine = conform_quarantine(arrests_quarantine)
     _remove_stale(root)
     previous = _current_name(root)
     numbers = list(_versions(root).values())
@@ -222,6 +238,8 @@ def _commit(
     try:
         _write_arrow(tmp / config.STORE_FILE, table)
         _write_quarantine(tmp / config.QUARANTINE_FILE, quarantine)
+        _write_arrow(tmp / config.ARRESTS_FILE, arrests)
+        _write_quarantine(tmp / config.ARRESTS_QUARANTINE_FILE, arrests_quarantine)
         _write_json(tmp / config.QUALITY_FILE, quality_doc)
         _write_json(tmp / config.MANIFEST_FILE, manifest)
         fsync_path(tmp)

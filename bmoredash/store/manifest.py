@@ -72,14 +72,47 @@ def _rows_per_day(days: pd.Series, first: dt.date, last: dt.date) -> pd.Series:
     return per_day
 
 
+def _arrest_days(arrest_date: pd.Series) -> np.ndarray:
+    """Date ordinals of the arrests' calendar dates (naive, already Baltimore dates)."""
+    epoch_day = dt.date(1970, 1, 1).toordinal()
+    values = arrest_date.to_numpy().astype("datetime64[D]").astype(np.int64)
+    return (values + epoch_day).astype(np.int64)
+
+
+def _arrest_record(
+    arrests: pd.DataFrame, quarantine: pd.DataFrame, snapshots: list[Snapshot]
+) -> dict[str, Any]:
+    """The manifest's ``arrests`` key: rows, dates, quarantined rows, and the same snapshot,
+    coverage and per-dataset record as the incidents (``_snapshot_record``)."""
+    if len(arrests):
+        dates = arrests["arrest_date"]
+        first, last = dates.min().date().isoformat(), dates.max().date().isoformat()
+    else:
+        first = last = None
+    record = _snapshot_record(arrests, snapshots, [], days=_arrest_days(arrests["arrest_date"]))
+    record.pop("prefer")
+    return {
+        "rows": int(len(arrests)),
+        "first_date": first,
+        "last_date": last,
+        "quarantined": int(len(quarantine)),
+        **record,
+    }
+
+
 def _snapshot_record(
-    incidents: pd.DataFrame, snapshots: list[Snapshot], prefer: list[str]
+    incidents: pd.DataFrame,
+    snapshots: list[Snapshot],
+    prefer: list[str],
+    *,
+    days: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Manifest keys: snapshots (with rows served), preferences, coverage (spans and gap
-    days), and per dataset its spans with rows per day."""
+    days), and per dataset its spans with rows per day. ``days``: the rows' date ordinals
+    (default: from ``occurred_at``; the arrests pass their arrest dates)."""
     served = incidents["snapshot"].astype(object).value_counts().to_dict()
     spans = coverage_spans(snapshots)
-    days = pd.Series(_days(incidents["occurred_at"]))
+    days = pd.Series(_days(incidents["occurred_at"]) if days is None else days)
     # Gap days: those the snapshots lack inside their windows, plus those judged on every
     # row served on a day (one dataset serves each date and offense), over the runs of
     # dates covered for every offense. A sample (no covered date) has no window to judge.

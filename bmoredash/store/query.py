@@ -25,7 +25,15 @@ from bmoredash import config, coverage, schema
 from bmoredash.periods import Window
 from bmoredash.selection import Selection
 from bmoredash.snapshots import Snapshot
-from bmoredash.store.conform import _SORTED_KEY, _TYPES_MAPPER, _TZ, conform_quarantine
+from bmoredash.store.conform import (
+    _SORTED_KEY,
+    _TYPES_MAPPER,
+    _TZ,
+    ARREST_DTYPES,
+    _arrow_table,
+    conform_quarantine,
+    empty_frame,
+)
 from bmoredash.store.errors import StoreNotFoundError, StoreSchemaError
 
 _VERSION_RE = re.compile(r"^store-(\d+)$")
@@ -64,9 +72,10 @@ def _with_live(data_dir: Path, read: Any) -> Any:
     raise AssertionError("unreachable")
 
 
-def _map_table(version_dir: Path) -> pa.Table:
-    """The incidents of one version as a table over a memory map (no copy, shared pages)."""
-    source = pa.memory_map(str(version_dir / config.STORE_FILE), "r")
+def _map_table(version_dir: Path, name: str = config.STORE_FILE) -> pa.Table:
+    """A table of one version (default the incidents; ``config.ARRESTS_FILE`` the arrests)
+    over a memory map (no copy, shared pages)."""
+    source = pa.memory_map(str(version_dir / name), "r")
     return pa.ipc.open_file(source).read_all()
 
 
@@ -115,17 +124,20 @@ def _instant_ns(day: dt.date) -> int:
     return pd.Timestamp(day, tz=_TZ).value
 
 
-def _time_ranges(windows: tuple[Window, ...]) -> list[tuple[int, int]]:
-    """Half-open [begin, end) instants (UTC ns) of the windows' Baltimore days."""
+def _day_ns(day: dt.date) -> int:
+    """Midnight of ``day`` as a naive timestamp's nanoseconds (the arrests' calendar dates)."""
+    return pd.Timestamp(day).value
+
+
+def _time_ranges(windows: tuple[Window, ...], *, naive: bool = False) -> list[tuple[int, int]]:
+    """Half-open [begin, end) instants (UTC ns) of the windows' Baltimore days; with
+    ``naive``, the days' midnights as naive dates (a column of calendar dates)."""
+    begin = _day_ns if naive else _instant_ns
     ranges = []
     for window in windows:
-        lo = _NO_LOWER if window.start == dt.date.min else _instant_ns(window.start)
+        lo = _NO_LOWER if window.start == dt.date.min else begin(window.start)
         # the window's end is inclusive: the range stops at the midnight after it.
-        hi = (
-            _NO_UPPER
-            if window.end == dt.date.max
-            else _instant_ns(window.end + dt.timedelta(days=1))
-        )
+        hi = _NO_UPPER if window.end == dt.date.max else begin(window.end + dt.timedelta(days=1))
         ranges.append((lo, hi))
     return ranges
 
@@ -134,10 +146,12 @@ _NO_LOWER = np.iinfo(np.int64).min
 _NO_UPPER = np.iinfo(np.int64).max
 
 
-def _slice_by_time(table: pa.Table, ranges: list[tuple[int, int]]) -> pa.Table:
+def _slice_by_time(
+    table: pa.Table, ranges: list[tuple[int, int]], column: str = "occurred_at"
+) -> pa.Table:
     """Rows inside any of the ranges; a binary search when the file is sorted by time."""
-    times = table.column("occurred_at")
-    if (table.schema.metadata or {}).get(_SORTED_KEY) == b"occurred_at":
+    times = table.column(column)
+    if (table.schema.metadata or {}).get(_SORTED_KEY) == column.encode():
         # Zero-copy view of the int64 timestamps (one chunk, never null).
         stamps = times.combine_chunks().to_numpy(zero_copy_only=False).view("i8")
         parts = []
@@ -168,6 +182,72 @@ def filter_places(table: pa.Table, chosen: Selection) -> pa.Table:
     return table if mask is None else table.filter(pc.fill_null(mask, False))
 
 
+def select_rows(table: pa.Table, chosen: Selection, time_column: str) -> pa.Table:
+    """The rows of a store table in the selection's dates and places, as Arrow predicates
+    (the offense dimension is the caller's: arrests have none). ``time_column`` dates the
+    rows: ``occurred_at`` (instants) or ``arrest_date`` (naive calendar dates)."""
+    if chosen.windows is not None:
+        naive = table.schema.field(time_column).type.tz is None
+        table = _slice_by_time(table, _time_ranges(chosen.windows, naive=naive), time_column)
+    return filter_places(table, chosen)
+
+
+def load_arrests(
+    data_dir: str | os.PathLike[str] | None = None,
+    selection: Selection | None = None,
+    **keywords: Any,
+) -> pd.DataFrame:
+    """The selected arrest rows of the live store (one row per charge; ``arrests`` columns,
+    the area columns, source and snapshot), filtered before they become a DataFrame.
+
+    The selection's places and dates apply (dates: the arrest date, a Baltimore calendar
+    date; NOTE: most arrest rows have no time of day, so ``arrested_at`` cannot date them);
+    its offense dimension does not. A store without arrests gives an empty frame.
+    """
+    if selection is not None and keywords:
+        raise TypeError("give a selection or its keywords, not both")
+    chosen = selection if selection is not None else Selection.parse(**keywords)
+
+    def read(version_dir: Path) -> pa.Table:
+        if not (version_dir / config.ARRESTS_FILE).exists():
+            # a version written before the store held arrests
+            return _arrow_table(empty_frame(ARREST_DTYPES), ARREST_DTYPES, "arrest_date")
+        return _map_table(version_dir, config.ARRESTS_FILE)
+
+    table = select_rows(_with_live(config.data_dir(data_dir), read), chosen, "arrest_date")
+    return table.to_pandas(split_blocks=True, types_mapper=_TYPES_MAPPER)
+
+
+def read_arrest_coverage(data_dir: str | os.PathLike[str] | None = None) -> coverage.Coverage:
+    """The dates the live store has arrest data for (an empty Coverage without arrests)."""
+    return coverage.from_manifest(read_manifest(data_dir).get("arrests") or {})
+
+
+def read_arrest_quality(
+    data_dir: str | os.PathLike[str] | None = None, *, by_source: bool = False
+) -> dict[str, Any]:
+    """The arrests' quality counts over every source (``arrests.read_arrests`` keys), or
+    ``{source: counts}`` with ``by_source``; empty without arrests."""
+    doc = _with_live(
+        config.data_dir(data_dir),
+        lambda d: json.loads((d / config.QUALITY_FILE).read_text(encoding="utf-8")),
+    )
+    arrests = doc.get("arrests") or {}
+    return dict(arrests.get("by_source" if by_source else "total") or {})
+
+
+def read_arrest_quarantine(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Arrest rows kept out of the store: source, row_number, reason, raw (JSON)."""
+
+    def read(version_dir: Path) -> pd.DataFrame:
+        path = version_dir / config.ARRESTS_QUARANTINE_FILE
+        if not path.exists():
+            return conform_quarantine(None)
+        return conform_quarantine(pd.read_parquet(path, dtype_backend="pyarrow"))
+
+    return _with_live(config.data_dir(data_dir), read)
+
+
 def load_incidents(
     data_dir: str | os.PathLike[str] | None = None,
     selection: Selection | None = None,
@@ -195,10 +275,7 @@ def load_incidents(
                 f"unknown column(s) {unknown}; valid: {', '.join(schema.COLUMN_NAMES)}"
             )
 
-    table = _with_live(config.data_dir(data_dir), _map_table)
-    if chosen.windows is not None:
-        table = _slice_by_time(table, _time_ranges(chosen.windows))
-    table = filter_places(table, chosen)
+    table = select_rows(_with_live(config.data_dir(data_dir), _map_table), chosen, "occurred_at")
     if set(chosen.offenses) != set(schema.OFFENSES):
         table = table.filter(pc.fill_null(_is_in(table, "offense", chosen.offenses), False))
     if column_list is not None:
