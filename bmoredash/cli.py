@@ -290,10 +290,7 @@ def export(
         list[str] | None,
         typer.Option(help="a Maryland legislative district: 40, 41, 43A, 45, 46"),
     ] = None,
-    lines: Annotated[
-        str | None,
-        typer.Option(help="district lines: published (default), 2023 or pre2023 (1959-2022)"),
-    ] = None,
+    lines: Annotated[str | None, typer.Option(help=LINES_HELP)] = None,
     offense: Annotated[
         list[str] | None,
         typer.Option(help="an offense or group: violent, property, other, part1, all"),
@@ -369,6 +366,13 @@ def serve(
     raise typer.Exit(code or 0)
 
 
+#: The district-lines option of export, report and reports.
+LINES_HELP = (
+    "police district lines: published (the default: 1959-2022 lines before 2023, 2023 lines "
+    "after), or 2023 or pre2023 for every year (each row placed by its coordinates)"
+)
+
+
 def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
     unknown = set(chosen) - {"html", "pdf"}
@@ -389,6 +393,7 @@ def report(
     count: Annotated[
         str, typer.Option(help="victims, or incidents (one per BPD case number)")
     ] = "victims",
+    lines: Annotated[str, typer.Option(help=LINES_HELP)] = "published",
 ) -> None:
     """Render one weekly district report (HTML and PDF) with Papermill."""
     from bmoredash.report import render_report
@@ -401,6 +406,7 @@ def report(
             out_dir=config.reports_dir(out),
             formats=_formats(format),
             count=count,
+            lines=lines,
         )
     for path in result.outputs:
         typer.echo(f"wrote {path}")
@@ -422,6 +428,7 @@ def reports(
             "Council districts (rows placed by their coordinates)"
         ),
     ] = "district",
+    lines: Annotated[str, typer.Option(help=LINES_HELP)] = "published",
 ) -> None:
     """Render the week's reports in parallel, plus an index: the nine district reports and
     the citywide one, or (``--by council``) one per City Council district."""
@@ -436,6 +443,38 @@ def reports(
             workers=workers,
             progress=sys.stderr.isatty(),
             by=by,
+            lines=lines,
         )
     typer.echo(result.summary())
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def peers(
+    refresh: Annotated[
+        Path | None,
+        typer.Option(
+            "--refresh",
+            help="a newer Real-Time Crime Index scorecard CSV: checked, then used instead of "
+            "the shipped table",
+        ),
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Baltimore beside the 20 largest US cities (Real-Time Crime Index): which table is
+    used and its date; --refresh FILE replaces it (a bad file is refused, the table kept)."""
+    from bmoredash.reference import peers as peer_table
+
+    with user_errors():
+        if refresh is not None:
+            path, rows = peer_table.refresh(refresh, config.data_dir(data_dir))
+            typer.echo(f"wrote {len(rows)} rows from {refresh} to {path}")
+            missing = peer_table.missing_agencies(rows)
+            if missing:
+                typer.echo(f"  not in the file: {', '.join(missing)}")
+        scorecard = peer_table.load(config.data_dir(data_dir))
+    kind = "shipped" if scorecard.shipped else "data directory's"
+    typer.echo(
+        f"peer-city table: {kind} {scorecard.path} ({peer_table.CITATION}), "
+        f"data of {scorecard.last_updated:%B %-d, %Y}"
+    )

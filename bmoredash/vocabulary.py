@@ -129,6 +129,13 @@ LINES_LABELS: dict[str, str] = {
     "2023": "2023 lines",
     "pre2023": "1959-2022 lines",
 }
+#: What reading a district by one set of lines means, for a report's title or a page note.
+LINES_NOTES: dict[str, str] = {
+    "2023": "Districts by the 2023 lines for every year: each crime placed by its "
+    "coordinates; crimes published without coordinates are not in any district.",
+    "pre2023": "Districts by the 1959-2022 lines for every year: each crime placed by its "
+    "coordinates; crimes published without coordinates are not in any district.",
+}
 #: Rows placed in no Council or legislative district (no coordinates).
 UNASSIGNED_AREA_LABEL = "No location recorded"
 
@@ -146,6 +153,7 @@ def legislative_name(district: str) -> str:
         return UNASSIGNED_AREA_LABEL
     return f"Legislative District {district}"
 
+
 #: What places are compared by (``app.state.MEASURES``): the rate switch's options.
 MEASURE_LABELS: dict[str, str] = {
     "counts": "Counts",
@@ -153,3 +161,9 @@ MEASURE_LABELS: dict[str, str] = {
 }
 #: What a rate is, wherever one is shown (legend, headings, cards).
 RATE_UNIT = "per 1,000 residents (2020 Census)"
+
+
+#: The Real-Time Crime Index's crime types the peer-city page shows (``reference.peers``).
+PEER_MEASURE_LABELS: dict[str, str] = {"murder": "Murder", "violent_crime": "Violent crime"}
+#: The index's national aggregate (``Full Sample``), named for a reader.
+NATIONAL_SAMPLE_LABEL = "National sample"

@@ -38,6 +38,7 @@ from bmoredash.report.params import (
     validate_params,
 )
 from bmoredash.report.pdf import PdfPrinter
+from bmoredash.selection import PUBLISHED_LINES
 from bmoredash.serving import hooks
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
@@ -103,7 +104,12 @@ def execute_notebook(
             str(template),
             str(notebook),
             parameters=notebook_parameters(
-                params.district, params.week_end, params.data_dir, params.count, summary_path
+                params.district,
+                params.week_end,
+                params.data_dir,
+                params.count,
+                summary_path,
+                params.lines,
             ),
             kernel_name="python3",
             progress_bar=False,
@@ -124,12 +130,13 @@ def _render(
     template: Path = TEMPLATE,
 ) -> ReportResult:
     """Execute, export, print one report and keep its summary for the index; failures are
-    returned, not raised. A count of incidents is written beside the victims' report as
-    ``<place>-incidents.*``."""
+    returned, not raised. A count of incidents, or a report by other district lines, is
+    written beside the default report (``ReportParams.stem``: ``<place>-incidents.*``,
+    ``<place>-pre2023.*``)."""
     started = time.perf_counter()
     district, week_end = params.district, params.week_end
     result = ReportResult(district, week_end, ok=False)
-    stem = district if params.count == agg.VICTIMS else f"{district}-{params.count}"
+    stem = params.stem
     notebook = _audit_week_dir(week_dir) / f"{stem}.ipynb"
     summary_path = _summary_path(week_dir, stem)
     summary_path.unlink(missing_ok=True)  # a failed run leaves no older numbers behind
@@ -184,6 +191,7 @@ def render_report(
     formats: Iterable[str] = FORMATS,
     template: Path = TEMPLATE,
     count: str = agg.VICTIMS,
+    lines: str = PUBLISHED_LINES,
 ) -> ReportResult:
     """Render one report to ``<out_dir>/<week_ending>/<district>.{html,pdf}`` (the executed
     notebook to ``<out_dir>-audit/<week_ending>/``, not published) and
@@ -194,7 +202,7 @@ def render_report(
     rendering raises RuntimeError naming the kernel's error; the executed notebook is
     kept in the audit folder to show where.
     """
-    params = validate_params(district, week_ending, data_dir, count)
+    params = validate_params(district, week_ending, data_dir, count, lines)
     chosen = _check_formats(formats)
     check_template(template)
     week_dir = config.reports_dir(out_dir) / params.week_end.isoformat()
@@ -273,6 +281,7 @@ def render_batch(
     districts: Iterable[str] | None = None,
     template: Path = TEMPLATE,
     by: str = "district",
+    lines: str = PUBLISHED_LINES,
 ) -> BatchResult:
     """Render the week's reports in parallel: by ``district`` the nine districts and the
     city, by ``council`` the 14 Council districts (``params.REPORT_SETS``).
@@ -291,7 +300,7 @@ def render_batch(
     if by not in REPORT_SETS:
         raise ReportParameterError(f"reports by {by!r}? use {' or '.join(REPORT_SETS)}")
     places = [check_district(d) for d in (districts or REPORT_SETS[by])]
-    params = validate_params(places[0], week_ending, data_dir)
+    params = validate_params(places[0], week_ending, data_dir, lines=lines)
     chosen = _check_formats(formats)
     check_template(template)
     week_dir = config.reports_dir(out_dir) / params.week_end.isoformat()

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import aggregate as agg
-from bmoredash import config, files, periods
+from bmoredash import arrests, config, files, periods
 from bmoredash.coverage import Coverage, preliminary_flags, preliminary_weeks
 from bmoredash.reference import boundaries, cvi
 from bmoredash.report import text
@@ -35,7 +35,8 @@ from bmoredash.selection import Selection
 
 TREND_MONTHS = 13
 HOUR_WEEKS = 13
-#: The district boundaries the maps draw (the store's districts are the 2023 ones).
+#: The district boundaries the maps draw (the store's districts are the 2023 ones), unless
+#: the report reads every year by the 1959-2022 lines.
 BOUNDARY_VINTAGE = "2023"
 _COLUMNS = [
     "occurred_at",
@@ -77,6 +78,9 @@ class ReportData:
     generated_at: str
     #: Victim rows without a case number, left out of a count of incidents.
     left_out: int = 0
+    #: The arrests section (``ArrestCounts``); None when the store holds no arrest data
+    #: for the week, and the report then has no arrests section.
+    arrests: ArrestCounts | None = None
 
     @property
     def district(self) -> str:
@@ -155,7 +159,8 @@ def _outlines(params: ReportParams) -> tuple[list[Ring], list[Ring], dict[str, t
         data = boundaries.load_council_districts()
         key, place = "name", params.district.removeprefix(COUNCIL_PLACE_PREFIX)
     else:
-        data = boundaries.load_districts(params.data_dir, BOUNDARY_VINTAGE)
+        vintage = "pre2023" if params.lines == "pre2023" else BOUNDARY_VINTAGE
+        data = boundaries.load_districts(params.data_dir, vintage)
         key, place = "district", params.district
     outline: list[Ring] = []
     context: list[Ring] = []
@@ -195,11 +200,42 @@ def _place_rows(params: ReportParams) -> tuple[pd.DataFrame, int]:
     ytd_before = agg.ytd_windows(week_end)[1]
     flag_history = periods.with_weeks_before(_trend_window(week_end), agg.FLAG_HISTORY_WEEKS + 1)
     load_start = min(ytd_before.start, flag_history.start)
-    chosen = Selection.parse(**place_keywords(params.district), start=load_start, end=week_end)
+    chosen = Selection.parse(
+        **place_keywords(params.district), lines=params.lines, start=load_start, end=week_end
+    )
     victims = load_incidents(params.data_dir, chosen, columns=_COLUMNS)
     place = agg.counted_rows(victims, params.count)
     left_out = agg.rows_without_incident(victims) if params.count == agg.INCIDENTS else 0
     return place, left_out
+
+
+@dataclass(frozen=True)
+class ArrestCounts:
+    """Arrests in the report's place (``bmoredash.arrests``: one arrest number is one
+    arrest), all arrests then each charge group (``arrests.MEASURES``): this week against
+    the week before, and the year to date against the same days of last year."""
+
+    week: list[agg.Comparison]
+    ytd: list[agg.Comparison]
+
+
+def _arrests(params: ReportParams) -> ArrestCounts | None:
+    """The arrests section's counts, or None when the store's arrests do not cover every
+    day of the report's week (no arrest data is not zero arrests)."""
+    from bmoredash.store import load_arrests, read_arrest_coverage
+
+    coverage = read_arrest_coverage(params.data_dir)
+    week, before = agg.week_window(params.week_end), agg.week_window(params.week_end, 1)
+    if not coverage.covers(week.start, week.end):
+        return None
+    ytd_now, ytd_before = agg.ytd_windows(params.week_end)
+    start = min(before.start, ytd_before.start)
+    chosen = Selection.parse(**place_keywords(params.district), start=start, end=week.end)
+    rows = load_arrests(params.data_dir, chosen)
+    return ArrestCounts(
+        week=arrests.compare_arrests(rows, week, before, coverage),
+        ytd=arrests.compare_arrests(rows, ytd_now, ytd_before, coverage),
+    )
 
 
 def write_summary(data: ReportData, path: str | os.PathLike[str] | None) -> None:
@@ -264,4 +300,5 @@ def load_report_data(params: ReportParams) -> ReportData:
         programs=_programs(params.district),
         generated_at=datetime.now(config.CITY_TZ).strftime("%Y-%m-%d %H:%M %Z"),
         left_out=left_out,
+        arrests=_arrests(params),
     )

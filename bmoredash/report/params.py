@@ -26,7 +26,13 @@ from bmoredash.schema import (
     DISTRICTS,
     PART1_OFFENSES,
 )
-from bmoredash.selection import SelectionError, council_of, district_of
+from bmoredash.selection import (
+    PUBLISHED_LINES,
+    SelectionError,
+    council_of,
+    district_of,
+    lines_of,
+)
 
 #: The single report template.
 TEMPLATE = config.PROJECT_DIR / "notebooks" / "district_report.ipynb"
@@ -43,6 +49,7 @@ NOTEBOOK_PARAMETERS: tuple[str, ...] = (
     "data_dir",
     "count",
     "summary_path",
+    "lines",
 )
 
 
@@ -53,14 +60,27 @@ class ReportParameterError(ValueError):
 
 @dataclass(frozen=True)
 class ReportParams:
-    """Validated parameters: canonical place, the Saturday ending the week, the store, and
-    what the counts count (``aggregate.UNITS``)."""
+    """Validated parameters: canonical place, the Saturday ending the week, the store, what
+    the counts count (``aggregate.UNITS``) and the police district lines the place is read
+    by (``selection.lines_of``)."""
 
     district: str
     week_end: date
     data_dir: Path
     manifest: dict[str, Any]
     count: str = agg.VICTIMS
+    lines: str = PUBLISHED_LINES
+
+    @property
+    def stem(self) -> str:
+        """The report's file name without extension: the place, then what differs from the
+        default report (``WESTERN``, ``WESTERN-incidents``, ``WESTERN-pre2023``)."""
+        parts = [self.district]
+        if self.count != agg.VICTIMS:
+            parts.append(self.count)
+        if self.lines != PUBLISHED_LINES:
+            parts.append(self.lines)
+        return "-".join(parts)
 
     @property
     def data_through(self) -> date:
@@ -82,11 +102,12 @@ def notebook_parameters(
     data_dir: Path,
     count: str = agg.VICTIMS,
     summary_path: Path | None = None,
+    lines: str = PUBLISHED_LINES,
 ) -> dict[str, str]:
     """The values papermill injects, one per ``NOTEBOOK_PARAMETERS``; ``summary_path`` is
     where the notebook writes the headline numbers for the week's index ("" : nowhere)."""
     summary = "" if summary_path is None else str(summary_path)
-    values = (district, week_end.isoformat(), str(data_dir), count, summary)
+    values = (district, week_end.isoformat(), str(data_dir), count, summary, lines)
     return dict(zip(NOTEBOOK_PARAMETERS, values, strict=True))
 
 
@@ -206,16 +227,19 @@ def validate_params(
     week_ending: date | str | None = None,
     data_dir: str | os.PathLike[str] | None = None,
     count: str = agg.VICTIMS,
+    lines: str = PUBLISHED_LINES,
 ) -> ReportParams:
     """Check the notebook's parameters against the store; the first thing a report does.
 
     ``week_ending`` None or "" means the last complete week; ``data_dir`` None or "" means
-    the configured store; ``count`` is victims or incidents. Raises ReportParameterError
-    (a ValueError) with a message that says what is valid.
+    the configured store; ``count`` is victims or incidents; ``lines`` the police district
+    lines (published, 2023 or pre2023). Raises ReportParameterError (a ValueError) with a
+    message that says what is valid.
     """
     place = check_district(district)
     try:
         unit = agg.check_unit(str(count).strip().lower())
+        chosen_lines = lines_of(lines or PUBLISHED_LINES)
     except ValueError as error:
         raise ReportParameterError(str(error)) from None
     root, manifest = _manifest(data_dir or None)
@@ -224,4 +248,4 @@ def validate_params(
         if week_ending in (None, "")
         else check_week(week_ending, manifest)
     )
-    return ReportParams(place, week_end, root, manifest, unit)
+    return ReportParams(place, week_end, root, manifest, unit, chosen_lines)

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from bmoredash import files, style
 from bmoredash.aggregate import VICTIMS
 from bmoredash.report import figures, text
+from bmoredash.selection import PUBLISHED_LINES
 from bmoredash.text import methodology_items
 from bmoredash.vocabulary import DEMO_BANNER, DEMO_MARK, place_name
 
@@ -54,10 +55,16 @@ def render(name: str, **values: Any) -> str:
 
 
 def title_html(
-    district: str, week_start: date, week_end: date, demo: bool, unit: str = VICTIMS
+    district: str,
+    week_start: date,
+    week_end: date,
+    demo: bool,
+    unit: str = VICTIMS,
+    lines: str = PUBLISHED_LINES,
 ) -> str:
     """The title block, with ``vocabulary.DEMO_BANNER`` first when the data is synthetic."""
-    return render("title.html.j2", **text.title(district, week_start, week_end, demo, unit))
+    words = text.title(district, week_start, week_end, demo, unit, lines)
+    return render("title.html.j2", **words)
 
 
 def headline_html(*args: Any, **keywords: Any) -> str:

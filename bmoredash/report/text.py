@@ -31,9 +31,11 @@ from bmoredash.coverage import (
     spans_of_days,
 )
 from bmoredash.schema import CITYWIDE, PART1_OFFENSES, PROPERTY_OFFENSES, VIOLENT_OFFENSES
+from bmoredash.selection import PUBLISHED_LINES
 from bmoredash.vocabulary import (
     CITYWIDE_LABEL,
     DEMO_BANNER,
+    LINES_NOTES,
     OFFENSE_PLURALS,
     PROPERTY_TOTAL,
     TOTAL_LABELS,
@@ -273,13 +275,20 @@ def headline(
 
 
 def title(
-    district: str, week_start: date, week_end: date, demo: bool, unit: str = VICTIMS
+    district: str,
+    week_start: date,
+    week_end: date,
+    demo: bool,
+    unit: str = VICTIMS,
+    lines: str = PUBLISHED_LINES,
 ) -> dict[str, Any]:
     """The title block's words (``templates/title.html.j2``): the place, the week, what the
-    counts count, and ``vocabulary.DEMO_BANNER`` when the data is synthetic."""
+    counts count, the district lines when not as published, and ``vocabulary.DEMO_BANNER``
+    when the data is synthetic."""
     return {
         "banner": DEMO_BANNER if demo else None,
         "unit": unit,
+        "lines": None if lines == PUBLISHED_LINES else LINES_NOTES[lines],
         "place": place_name(district),
         "week_end": long_date(week_end),
         "first_day": short_date(week_start),
@@ -600,3 +609,116 @@ def map_caption(total: int, shown: int, has_outline: bool, unit: str = VICTIMS) 
             "District boundaries are not installed in the data directory, so no outline is drawn."
         )
     return " ".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# Arrests
+# --------------------------------------------------------------------------------------
+
+#: The arrests table's number columns, in order (each cell carries ``data-col``).
+ARREST_TABLE_COLUMNS: tuple[str, ...] = (
+    "this_week",
+    "previous_week",
+    "ytd",
+    "last_ytd",
+    "ytd_change",
+)
+
+
+@dataclass(frozen=True)
+class ArrestRow:
+    #: ``arrests.MEASURES`` key: ``all`` or a charge group.
+    measure: str
+    label: str
+    total: bool
+    #: ``ARREST_TABLE_COLUMNS`` -> the cell's text.
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ArrestTable:
+    """``templates/arrests_table.html.j2``: the opening sentences, headings, one row per
+    measure (all arrests, then each charge group) and why some counts are "no data"."""
+
+    sentence: str
+    headings: dict[str, str]
+    rows: list[ArrestRow]
+    notes: list[str] = field(default_factory=list)
+
+
+def _change_cell(comparison: aggregate.Comparison) -> str:
+    """``−12 (−8.1%)`` with the verdict words of the offense table, or ``no comparison``."""
+    if comparison.why_not:
+        return NO_COMPARISON
+    verdict = aggregate.chance_verdict(comparison)
+    return (
+        signed(comparison.change)
+        + _percent_part(comparison.percent)
+        + _VERDICT_CELL.get(verdict, "")
+    )
+
+
+def _arrest_noun(n: float) -> str:
+    return f"{count(n)} {'arrest' if n == 1 else 'arrests'}"
+
+
+def arrests(
+    week: list[aggregate.Comparison],
+    ytd: list[aggregate.Comparison],
+    week_end: date,
+    district: str,
+) -> ArrestTable:
+    """The arrests section from ``report.data.ArrestCounts`` (this week against the week
+    before, the year to date against the same days of last year; ``arrests.MEASURES``
+    order): the opening sentences and the table by charge group."""
+    now, before = periods.ytd_windows(week_end)
+    same_days = periods.same_days_label(before)
+    headings = {
+        "this_week": "This week",
+        "previous_week": "Previous week",
+        "ytd": f"Year to date {now.end.year}",
+        "last_ytd": f"Same days {before.end.year}",
+        "ytd_change": "Change",
+    }
+    rows = []
+    for this, year in zip(week, ytd, strict=True):
+        cells = {
+            "this_week": count(this.total),
+            "previous_week": NO_DATA if this.why_not else count(this.previous),
+            "ytd": count(year.total),
+            "last_ytd": NO_DATA if year.why_not else count(year.previous),
+            "ytd_change": _change_cell(year),
+        }
+        label = vocabulary.CHARGE_GROUP_LABELS[this.label]
+        rows.append(ArrestRow(this.label, label, this.label == "all", cells))
+    everything, year = week[0], ytd[0]
+    place = "the city" if district == CITYWIDE else f"the {place_name(district)}"
+    sentences = [
+        f"In the week ending {long_date(week_end)}, police made "
+        f"{_arrest_noun(everything.total)} in {place}"
+        + (f" ({count(everything.previous)} the week before)." if not everything.why_not else ".")
+    ]
+    if year.why_not:
+        sentences.append(
+            f"Year to date, {_arrest_noun(year.total)}; there is {NO_COMPARISON} with the "
+            f"{same_days} ({_reason(year.why_not)})."
+        )
+    else:
+        pct = year.percent
+        if pct is None:
+            trend = f"against {count(year.previous)} over the {same_days}"
+        elif round(pct, 1) == 0:
+            trend = f"about the same as the {count(year.previous)} over the {same_days}"
+        else:
+            word = "more" if pct > 0 else "fewer"
+            trend = f"{abs(pct):.1f}% {word} than the {count(year.previous)} over the {same_days}"
+        chance = _CHANCE.get(aggregate.chance_verdict(year), "")
+        sentences.append(f"Year to date, {_arrest_noun(year.total)}, {trend}{chance}.")
+    notes = [
+        f"{headings[key]}: {why}"
+        for key, comparison in (("previous_week", everything), ("last_ytd", year))
+        if (why := comparison.why_not)
+    ]
+    if year.left_out and not year.why_not:
+        notes.append(f"{headings['ytd']} and {headings['last_ytd']}: counted {year.left_out}")
+    return ArrestTable(" ".join(sentences), headings, rows, notes)
