@@ -82,13 +82,18 @@ def _echo_summary(summary: dict[str, Any]) -> None:
             f"{window[0]} to {window[1]}]: {source.get('rows_read', 0):,} read, "
             f"{source.get('rows_kept', 0):,} kept, {quarantined:,} quarantined, "
             f"{source.get('rows_served', 0):,} served"
+            + (" (arrests)" if source.get("table") == "arrests" else "")
         )
     if summary.get("unchanged"):
         typer.echo(f"  already in the store, unchanged: {', '.join(summary['unchanged'])}")
     if summary.get("superseded"):
         typer.echo(f"  {summary['superseded']:,} rows of earlier snapshots replaced")
+    if summary.get("arrests_superseded"):
+        typer.echo(f"  {summary['arrests_superseded']:,} arrest rows of earlier snapshots replaced")
     if "rows" in summary:
         typer.echo(f"store now holds {summary['rows']:,} rows")
+    if summary.get("arrest_rows"):
+        typer.echo(f"store now holds {summary['arrest_rows']:,} arrest rows")
 
 
 @app.command()
@@ -133,7 +138,8 @@ def ingest(
         typer.Option(help="when the files were downloaded (default: each file's last date)"),
     ] = None,
 ) -> None:
-    """Read published crime files (any known layout), clean them and merge into the store.
+    """Read published crime or arrest files (any known layout), clean them and merge into
+    the store (arrest files into its arrests table).
 
     Each file is a snapshot of its dataset: for the dates it covers it replaces what an
     older snapshot of the same dataset said. Two datasets over the same dates stop the
@@ -185,8 +191,13 @@ def fetch(
         float,
         typer.Option(min=1, help="give up after this many seconds in all (each read: 60 s)"),
     ] = 1800.0,
+    dataset: Annotated[
+        str,
+        typer.Option(help="what to fetch: crime (Part 1 crime) or arrests (BPD arrests)"),
+    ] = "crime",
 ) -> None:
-    """Fetch Part 1 crime from Open Baltimore (ArcGIS REST) into the store.
+    """Fetch Part 1 crime (or, with --dataset arrests, arrests) from Open Baltimore
+    (ArcGIS REST) into the store.
 
     Exit status: 0 done; 1 nothing stored (a download, check or store failed: one
     "error:" line); 2 bad usage; 3 the crime data was stored but the boundaries failed.
@@ -198,7 +209,11 @@ def fetch(
     deadline = fetching.Deadline(timeout)
     with user_errors():
         summary = fetching.fetch_to_store(
-            target, urls=url or None, since=_parse_date(since, "--since"), deadline=deadline
+            target,
+            urls=url or None,
+            since=_parse_date(since, "--since"),
+            deadline=deadline,
+            dataset=dataset,
         )
         _echo_summary(summary)
     try:
@@ -222,16 +237,18 @@ def info(
     ] = False,
 ) -> None:
     """Show what the store holds: snapshots, rows, dates covered, gap days, data quality."""
-    from bmoredash.store import read_manifest, read_quality, sweep_stale
+    from bmoredash.store import read_arrest_quality, read_manifest, read_quality, sweep_stale
 
     target = config.data_dir(data_dir)
     with user_errors():
         manifest = read_manifest(target)
         quality = read_quality(target)
+        arrest_quality = read_arrest_quality(target)
         for path in sweep_stale(target):
             typer.echo(f"removed {path.name}, left by a write that was killed", err=True)
     if as_json:
-        typer.echo(json.dumps({"manifest": manifest, "quality": quality}, indent=2, default=str))
+        doc = {"manifest": manifest, "quality": quality, "arrest_quality": arrest_quality}
+        typer.echo(json.dumps(doc, indent=2, default=str))
         return
     kind = f"{DEMO_MARK} (synthetic)" if manifest.get("demo") else "real data"
     typer.echo(f"store: {target} ({kind}, schema v{manifest.get('schema_version')})")
@@ -267,13 +284,36 @@ def info(
         str(first) if first == last else f"{first} to {last}" for first, last in spans_of_days(gaps)
     ]
     typer.echo(f"gap days (no data): {', '.join(runs) if runs else 'none'}")
+
+    def echo_quality(report: dict[str, Any]) -> None:
+        for key, value in report.items():
+            if isinstance(value, dict):
+                shown = ", ".join(f"{k} {v:,}" for k, v in list(value.items())[:8]) or "none"
+                typer.echo(f"  {key}: {shown}")
+            else:
+                typer.echo(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
+
     typer.echo("quality:")
-    for key, value in quality.items():
-        if isinstance(value, dict):
-            shown = ", ".join(f"{k} {v:,}" for k, v in list(value.items())[:8]) or "none"
-            typer.echo(f"  {key}: {shown}")
-        else:
-            typer.echo(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
+    echo_quality(quality)
+    arrests = manifest.get("arrests") or {}
+    held = f" from {arrests['first_date']} to {arrests['last_date']}" if arrests.get("rows") else ""
+    typer.echo(f"arrests: {arrests.get('rows', 0):,} rows (one per charge){held}")
+    for snap in arrests.get("snapshots", []):
+        typer.echo(
+            f"  {snap['id']} {snap['dataset']} {snap.get('start')} to {snap.get('end')} "
+            f"(as of {snap.get('as_of')}): {snap['source']}, {snap.get('rows_read', 0):,} read, "
+            f"{snap.get('rows_kept', 0):,} kept, {snap.get('rows_served', 0):,} served; "
+            f"raw copy {snap.get('raw') or 'none'}"
+        )
+    arrest_cover = arrests.get("coverage") or {}
+    for span in arrest_cover.get("spans", []):
+        typer.echo(f"arrests covered: {span['start']} to {span['end']} by {span['dataset']}")
+    if arrests.get("rows"):
+        gaps = [date.fromisoformat(d) for d in arrest_cover.get("gap_days", [])]
+        runs = [str(a) if a == b else f"{a} to {b}" for a, b in spans_of_days(gaps)]
+        typer.echo(f"arrest gap days (no data): {', '.join(runs) if runs else 'none'}")
+        typer.echo("arrest quality:")
+        echo_quality(arrest_quality)
 
 
 @app.command()

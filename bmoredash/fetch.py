@@ -63,6 +63,35 @@ DEFAULT_URLS: tuple[str, ...] = (PART1_URL,)
 
 #: The date field of both crime layers (esriFieldTypeDate, epoch milliseconds, UTC).
 DATE_FIELD = "CrimeDateTime"
+
+#: BPD arrests, one row per charge: the egis layer behind Open Baltimore's "BPD Arrests"
+#: (fields ArrestNumber, Age, Gender, Race, ArrestDateTime, ArrestLocation,
+#: IncidentOffence, IncidentLocation, Charge, ChargeDescription, District, Post,
+#: Neighborhood, GeoLocation). NOTE (unverified): seen in public code that reads it as
+#: the live feed (SOURCES.md section 9 lists it too); not fetched from here.
+ARRESTS_URL = (
+    "https://egis.baltimorecity.gov/egis/rest/services/GeoSpatialized_Tables/Arrest/FeatureServer/0"
+)
+#: The arrests layer's date field (epoch milliseconds).
+ARREST_DATE_FIELD = "ArrestDateTime"
+
+
+@dataclass(frozen=True)
+class FetchDataset:
+    """What ``bmoredash fetch --dataset NAME`` reads: default layers and their date field."""
+
+    name: str
+    urls: tuple[str, ...]
+    date_field: str
+    #: the store table its rows go to (``sources.INCIDENTS`` / ``sources.ARRESTS``)
+    table: str
+
+
+#: ``--dataset`` choices; ``crime`` is the default.
+FETCH_DATASETS: dict[str, FetchDataset] = {
+    "crime": FetchDataset("crime", DEFAULT_URLS, DATE_FIELD, "incidents"),
+    "arrests": FetchDataset("arrests", (ARRESTS_URL,), ARREST_DATE_FIELD, "arrests"),
+}
 #: Days re-read before ``since`` so late reports and BPD revisions of recent rows arrive.
 OVERLAP_DAYS = 14
 
@@ -683,8 +712,13 @@ def fetch_to_store(
     retry: RetryPolicy | None = None,
     progress: bool | None = None,
     replace: bool = False,
+    dataset: str = "crime",
 ) -> dict:
     """Download every layer in ``urls`` into memory, then ingest them all in one go.
+
+    ``dataset`` (``FETCH_DATASETS``: ``crime``, ``arrests``) says which default layers
+    ``urls`` replaces, which date field ``since`` filters on and which reader and store
+    table the rows go to.
 
     Nothing is written unless every layer arrived whole. Each layer is a snapshot covering
     ``since`` minus the overlap (or its first row) to today: it replaces what the store
@@ -698,10 +732,13 @@ def fetch_to_store(
     """
     # Later modules, imported here (fetch sits before them in the reading order); before
     # the download, so a broken install fails in a second, not after an hour of paging.
-    from bmoredash import ingest, sources
+    from bmoredash import arrests, ingest, sources
 
+    if dataset not in FETCH_DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}; known: {', '.join(FETCH_DATASETS)}")
+    chosen = FETCH_DATASETS[dataset]
     target = config.data_dir(data_dir)
-    layer_urls = [layer_url(u) for u in (urls or DEFAULT_URLS)]
+    layer_urls = [layer_url(u) for u in (urls or chosen.urls)]
     started = datetime.now(UTC)
     window = (window_start(since, overlap_days), started.astimezone(config.CITY_TZ).date())
     fetched: dict[str, list[dict]] = {}
@@ -712,6 +749,7 @@ def fetch_to_store(
                 url,
                 since=since,
                 overlap_days=overlap_days,
+                date_field=chosen.date_field,
                 deadline=deadline,
                 max_rows=max_rows,
                 retry=retry,
@@ -725,7 +763,10 @@ def fetch_to_store(
         for url, records in fetched.items():
             if not records:
                 continue
-            frame = sources.read_records(records, source=url)
+            if chosen.table == sources.ARRESTS:
+                frame = arrests.read_arrest_records(records, source=url)
+            else:
+                frame = sources.read_records(records, source=url)
             name = f"{url.rsplit('/', 3)[-3]}-{started:%Y%m%dT%H%M%SZ}.json"
             frame.origin = ingest.keep_records(target, records, name)
             frame.window = window
@@ -737,7 +778,8 @@ def fetch_to_store(
     return {
         **summary,
         "layers": {url: len(records) for url, records in fetched.items()},
-        "where": since_where(since, overlap_days=overlap_days),
+        "where": since_where(since, overlap_days=overlap_days, date_field=chosen.date_field),
+        "dataset": dataset,
     }
 
 
@@ -748,10 +790,12 @@ def stored_note(summary: Mapping[str, Any]) -> str:
         for s in summary.get("sources") or []
         if isinstance(s, Mapping)
     ]
+    what = "arrest" if summary.get("dataset") == "arrests" else "crime"
     if not parts:
-        return "no new crime rows (nothing in the window)"
-    held = f"; the store holds {summary['rows']:,} rows" if "rows" in summary else ""
-    return "crime data stored: " + ", ".join(parts) + held
+        return f"no new {what} rows (nothing in the window)"
+    key, unit = ("arrest_rows", "arrest rows") if what == "arrest" else ("rows", "rows")
+    held = f"; the store holds {summary[key]:,} {unit}" if key in summary else ""
+    return f"{what} data stored: " + ", ".join(parts) + held
 
 
 # --------------------------------------------------------------------------------------
