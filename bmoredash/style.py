@@ -76,6 +76,9 @@ FILL_COLORS: tuple[str, ...] = (
     "#4a1486",
 )
 ZERO_FILL = BACKGROUND
+#: Areas without a rate per resident (too few residents, no figure): a neutral grey that
+#: is no class of the scale (drawn with a dashed outline).
+NO_RATE_FILL = CONTEXT
 OUTLINE = MUTED
 OUTLINE_SELECTED = "#111111"
 OUTLINE_HOVER = OKABE_ITO["black"]

@@ -221,10 +221,9 @@ def test_without_any_data_dir_the_map_draws_the_shipped_outlines_and_says_so(
     assert page.message.value == ""
 
 
-def test_no_rate_is_claimed_without_population(frame: pd.DataFrame, tmp_path: Path) -> None:
+def test_counts_say_they_are_not_rates(frame: pd.DataFrame, tmp_path: Path) -> None:
     page, _, _ = page_for(frame, tmp_path)
-    text = " ".join(getattr(w, "value", "") for w in page.body.children if hasattr(w, "value"))
-    assert "no population figures" in text
+    assert "Colours show counts, not rates" in page.rate_note.value
 
 
 def test_map_needs_no_tiles() -> None:

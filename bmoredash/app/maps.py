@@ -24,6 +24,7 @@ from shapely.geometry import mapping, shape
 from bmoredash import style
 from bmoredash.app import html as app_html
 from bmoredash.schema import OFFENSES
+from bmoredash.vocabulary import RATE_UNIT
 
 #: Environment variable choosing the map tiles: ``none``, ``openstreetmap`` or a URL template
 #: such as ``https://tiles.example.org/{z}/{x}/{y}.png``.
@@ -158,13 +159,22 @@ def fill_color(count: int, top: int, low: int = 1) -> str:
 
 def area_style(count: int, top: int, selected: bool, low: int = 1) -> dict[str, Any]:
     """Leaflet path style of one area."""
-    return {
-        "fillColor": fill_color(count, top, low),
+    return path_style(fill_color(count, top, low), selected)
+
+
+def path_style(fill: str, selected: bool, dashed: bool = False) -> dict[str, Any]:
+    """Leaflet path style of an area filled with ``fill`` (``dashed``: an area without a
+    rate, so the grey reads as "no rate" beside the scale's colours)."""
+    result = {
+        "fillColor": fill,
         "fillOpacity": 0.6,
         "color": style.OUTLINE_SELECTED if selected else style.OUTLINE,
         "weight": 3.5 if selected else 1,
         "opacity": 1,
     }
+    if dashed:
+        result["dashArray"] = "4 3"
+    return result
 
 
 def area_layer(areas: Mapping[str, Any], name: str) -> ipyleaflet.GeoJSON:
@@ -220,6 +230,104 @@ def legend_html(top: int, label: str, low: int = 1) -> str:
             continue
         span = f"{first:,}" if first == last else f"{first:,}–{last:,}"
         cells.append({"color": color, "span": span})
+    return app_html.render(
+        "map_legend",
+        cells=cells,
+        title=label[:1].upper() + label[1:],
+        outline=style.OUTLINE,
+        label=label,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Areas by rate per 1,000 residents
+# --------------------------------------------------------------------------------------
+
+
+def rate_bounds(low: float, top: float) -> list[tuple[float, float]]:
+    """Equal-interval classes (one decimal) from the lowest to the highest non-zero rate."""
+    if top <= 0:
+        return []
+    low = min(max(low, 0.0), top)
+    steps = len(style.FILL_COLORS)
+    width = (top - low) / steps
+    return [(round(low + width * i, 1), round(low + width * (i + 1), 1)) for i in range(steps)]
+
+
+def rate_fill(rate: float, top: float, low: float = 0.0) -> str:
+    """The fill for ``rate`` on equal intervals from ``low`` to ``top``: zero is white,
+    no rate (NaN) is ``style.NO_RATE_FILL``."""
+    if rate is None or math.isnan(rate):
+        return style.NO_RATE_FILL
+    if rate <= 0 or top <= 0:
+        return style.ZERO_FILL
+    steps = len(style.FILL_COLORS)
+    if top <= low:
+        return style.FILL_COLORS[-1]
+    step = int((rate - low) / (top - low) * steps)
+    return style.FILL_COLORS[min(max(step, 0), steps - 1)]
+
+
+def update_rate_layer(
+    layer: ipyleaflet.GeoJSON,
+    areas: Mapping[str, Any],
+    key: str,
+    rated: pd.DataFrame,
+    selected: str | None = None,
+    label: str = "incidents",
+) -> tuple[float, float]:
+    """Colour ``layer``'s areas by rate per 1,000 residents in place.
+
+    ``rated`` is ``aggregate.per_1000``'s table (``count``, ``residents``, ``rate``,
+    ``note``) indexed by area name; an area it lacks or gives no rate is drawn grey with a
+    dashed outline, and its tooltip says why. Each feature carries ``count``, ``rate``
+    (None without one), ``note`` and ``tooltip``. Returns (lowest, highest) non-zero rate
+    among the drawn areas: the colour scale.
+    """
+    names = [f["properties"][key] for f in areas["features"]]
+    drawn = rated.reindex(names)
+    positive = drawn["rate"][drawn["rate"] > 0]
+    low = float(positive.min()) if len(positive) else 0.0
+    top = float(positive.max()) if len(positive) else 0.0
+    features = []
+    for feature in areas["features"]:
+        name = feature["properties"][key]
+        row = drawn.loc[name]
+        count = 0 if pd.isna(row["count"]) else int(row["count"])
+        rate = None if pd.isna(row["rate"]) else float(row["rate"])
+        note = "" if pd.isna(row["note"]) else str(row["note"])
+        props = {
+            key: name,
+            "name": name,
+            "count": count,
+            "rate": rate,
+            "note": note,
+            "tooltip": (
+                f"{name}: {count:,} {label}, {rate:,.1f} {RATE_UNIT}"
+                if rate is not None
+                else f"{name}: {count:,} {label}; no rate: {note}"
+            ),
+            "style": path_style(
+                rate_fill(math.nan if rate is None else rate, top, low),
+                selected is not None and name == selected,
+                dashed=rate is None,
+            ),
+        }
+        features.append({"type": "Feature", "properties": props, "geometry": feature["geometry"]})
+    layer.data = {"type": "FeatureCollection", "features": features}
+    return low, top
+
+
+def rate_legend_html(low: float, top: float, label: str, no_rate: int = 0) -> str:
+    """The legend of a rate map: a rate span per class, zero, and the grey "no rate"
+    swatch when ``no_rate`` areas have none."""
+    cells = []
+    if top > 0:
+        cells.append({"color": style.ZERO_FILL, "span": "0"})
+        for color, (first, last) in zip(style.FILL_COLORS, rate_bounds(low, top), strict=True):
+            cells.append({"color": color, "span": f"{first:,.1f}–{last:,.1f}"})
+    if no_rate:
+        cells.append({"color": style.NO_RATE_FILL, "span": f"no rate ({no_rate:,})"})
     return app_html.render(
         "map_legend",
         cells=cells,

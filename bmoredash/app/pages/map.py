@@ -2,12 +2,18 @@
 
 Clicking an area sets the District or Neighborhood filter (click it again to clear). The
 area colours count the selected period and offenses in every area, whatever place is
-selected, so areas can be compared; the points and the heat follow every filter.
+selected, so areas can be compared; the points and the heat follow every filter. With the
+rate switch (``state.measure``) the colours are rates per 1,000 residents
+(``aggregate.per_1000``); areas without a rate are grey with a dashed outline, and a note
+says why. Police districts are drawn and counted by the view's district lines
+(``rates.district_level``: the 2023 outlines for the 2023 lines, the 1959-2022 ones for the
+old lines, as published by the period).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -15,10 +21,16 @@ import pandas as pd
 from ipyleaflet import LayerGroup, LayersControl
 
 from bmoredash.aggregate import share_table
+from bmoredash.aggregate.rates import district_level, district_rates, per_1000
 from bmoredash.app import html as app_html
 from bmoredash.app import maps
+from bmoredash.app.filters import MeasureToggle
 from bmoredash.app.pages import BasePage
+from bmoredash.app.state import RATES
+from bmoredash.reference import population
 from bmoredash.schema import CITYWIDE
+from bmoredash.selection import district_column
+from bmoredash.vocabulary import RATE_UNIT
 
 if TYPE_CHECKING:
     from bmoredash.app.context import FilteredView
@@ -28,12 +40,15 @@ log = logging.getLogger(__name__)
 DISTRICTS_LABEL = "Police districts"
 NEIGHBORHOODS_LABEL = "Neighborhoods"
 
-NO_RATE_NOTE = (
-    "Colours show counts, not rates: bmoredash has no population figures for police "
-    "districts or neighborhoods, so no rate per 1,000 residents is shown. Larger or busier "
-    "areas (downtown, commercial corridors) have more incidents partly because more people "
-    "live, work and shop there."
-)
+#: Names a rate note lists before "and N more".
+NAMES_SHOWN = 12
+
+
+def district_vintage(lines: str, start: date, end: date) -> str:
+    """The district outlines for the view's lines and period (``rates.district_level``;
+    the 2023 outlines when a published period spans both sets of lines)."""
+    level = district_level(lines, start, end)
+    return "2023" if level is None else level.removeprefix("district_")
 
 
 class MapPage(BasePage):
@@ -43,8 +58,11 @@ class MapPage(BasePage):
     def build(self) -> widgets.Widget:
         self.map = maps.base_map(maps.tiles_setting(), layout=widgets.Layout(height="560px"))
         self.map.add_class("bmd-map")
+        self.measure = MeasureToggle(self.state)
+        #: Simplified district outlines per vintage (the 1959-2022 ones read when needed).
+        self._district_areas: dict[str, dict | None] = {"2023": self._simplified("district")}
         self.areas: dict[str, dict | None] = {
-            DISTRICTS_LABEL: self._simplified("district"),
+            DISTRICTS_LABEL: self._district_areas["2023"],
             NEIGHBORHOODS_LABEL: self._simplified("neighborhood"),
         }
         self.area_layers = {}
@@ -79,6 +97,10 @@ class MapPage(BasePage):
         )
         self.level.observe(self._level_changed, "value")
         self.legend = widgets.HTML("")
+        #: What the colours are (counts, or rates and the areas without one).
+        self.rate_note = widgets.HTML(app_html.render("map_no_rate_note"))
+        #: The area table last coloured (rates: ``per_1000``'s columns; counts: ``count``).
+        self.area_table = pd.DataFrame()
         self.status = widgets.HTML("")
         self.boundary_note = widgets.HTML(self._boundary_note())
         self._dirty_levels: set[str] = set()
@@ -86,26 +108,35 @@ class MapPage(BasePage):
             [
                 widgets.HTML(app_html.render("map_intro")),
                 self.boundary_note,
-                self.level,
+                widgets.HBox(
+                    [self.level, self.measure.widget],
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+                ),
                 self.map,
                 self.legend,
+                self.rate_note,
                 self.status,
-                widgets.HTML(app_html.render("map_no_rate_note", note=NO_RATE_NOTE)),
             ]
         )
 
     # Boundaries ---------------------------------------------------------------------
 
-    def _simplified(self, key: str) -> dict | None:
+    def _simplified(self, key: str, vintage: str = "2023") -> dict | None:
         try:
             if key == "district":
-                data = self.context.districts_geojson("2023")
+                data = self.context.districts_geojson(vintage)
             else:
                 data = self.context.neighborhoods_geojson()
         except Exception:  # a broken boundary file must not take the map down
             log.exception("could not read %s boundaries", key)
             return None
         return maps.simplify_areas(data, key) if data else None
+
+    def _districts(self, vintage: str) -> dict | None:
+        """District outlines of ``vintage``, simplified once."""
+        if vintage not in self._district_areas:
+            self._district_areas[vintage] = self._simplified("district", vintage)
+        return self._district_areas[vintage]
 
     def _boundary_note(self) -> str:
         """Says when an outline could not be read (the package ships simplified ones, so
@@ -162,15 +193,61 @@ class MapPage(BasePage):
             self.legend.value = ""
             return
         key = "district" if label == DISTRICTS_LABEL else "neighborhood"
-        counts = share_table(self._all_places(view, key), key)["count"].to_dict()
+        start, end = view.window.start, view.window.end
         if key == "district":
+            self.areas[label] = self._districts(district_vintage(view.lines, start, end))
             selected = view.district if view.district != CITYWIDE else None
+            column = district_column(view.lines)
         else:
             selected = view.neighborhood or None
+            column = key
+        areas = self.areas[label]
+        if not areas:
+            self.legend.value = ""
+            return
+        counts = share_table(self._all_places(view, column), column)["count"]
         noun = f"{view.unit}, {view.period_label}"
-        top, low = maps.update_area_layer(layer, self.areas[label], key, counts, selected, noun)
-        self.legend.value = maps.legend_html(top, f"{label.lower()} — {noun}", low)
+        if self.state.measure == RATES:
+            names = [f["properties"][key] for f in areas["features"]]
+            # NOTE: every outline gets a count: an area without rows in the period had none.
+            counts = counts.reindex(names, fill_value=0)
+            if key == "district":
+                rated = district_rates(counts, view.lines, start, end)
+                level = district_level(view.lines, start, end)
+            else:
+                rated, level = per_1000(counts, "neighborhood"), "neighborhood"
+            self.area_table = rated
+            low, top = maps.update_rate_layer(layer, areas, key, rated, selected, view.unit)
+            no_rate = rated[rated["rate"].isna()].sort_values("count", ascending=False)
+            title = f"{label.lower()} — {view.unit} {RATE_UNIT}, {view.period_label}"
+            self.legend.value = maps.rate_legend_html(low, top, title, len(no_rate))
+            self.rate_note.value = self._rate_note(view, label, level, no_rate)
+        else:
+            self.area_table = counts.to_frame("count")
+            top, low = maps.update_area_layer(layer, areas, key, counts.to_dict(), selected, noun)
+            self.legend.value = maps.legend_html(top, f"{label.lower()} — {noun}", low)
+            self.rate_note.value = app_html.render("map_no_rate_note")
         self._dirty_levels.discard(label)
+
+    def _rate_note(
+        self, view: FilteredView, label: str, level: str | None, no_rate: pd.DataFrame
+    ) -> str:
+        """What the rate colours divide by, and which areas have no rate and why."""
+        groups = [
+            {
+                "names": list(names.index[:NAMES_SHOWN]),
+                "more": max(0, len(names) - NAMES_SHOWN),
+                "reason": reason,
+            }
+            for reason, names in no_rate.groupby("note", sort=False)
+        ]
+        return app_html.render(
+            "rates_map_note",
+            unit=view.unit,
+            areas=label.lower(),
+            source=population.SOURCE_NOTES[level] if level else "",
+            groups=groups,
+        )
 
     def update(self, view: FilteredView) -> None:
         self._dirty_levels = set(self.area_layers)
