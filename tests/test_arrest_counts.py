@@ -250,3 +250,19 @@ def test_real_sample_people_recounted(sample: tuple[pd.DataFrame, date]) -> None
         elif not pd.isna(race[code]):
             assert race[code] == n, code
     assert int(race.fillna(0).sum()) <= _plain_arrests(rows)
+
+
+def test_people_tables_do_not_depend_on_row_order_or_dtype() -> None:
+    """Complementary suppression breaks ties by position: the order is fixed by count,
+    then name, so categorical (store) and plain (reader) columns hide the same cells."""
+    rows = [{"arrest_id": f"B{i}", "arrest_date": "2026-03-02", "race": "B"} for i in range(9)]
+    rows += [{"arrest_id": f"I{i}", "arrest_date": "2026-03-02", "race": "I"} for i in range(4)]
+    rows += [{"arrest_id": f"A{i}", "arrest_date": "2026-03-02", "race": "A"} for i in range(4)]
+    rows += [{"arrest_id": "U", "arrest_date": "2026-03-02", "race": "U"}]
+    frame = arrest_rows(rows)
+    plain = arrests.people_breakdown(frame, "race")
+    flipped = frame.iloc[::-1].assign(race=lambda f: f["race"].astype("category"))
+    assert list(plain.index) == ["B", "A", "I", "U"]
+    assert plain.equals(arrests.people_breakdown(flipped, "race"))
+    # U (1) is hidden; A and I tie at 4 and the first by name, A, is hidden with it.
+    assert plain.isna().tolist() == [False, True, False, True]

@@ -33,7 +33,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("map", "Map", "map", "MapPage"),
     PageSpec("when-where", "When and where", "when_where", "WhenWherePage"),
     PageSpec("victims", "Victims", "victims", "VictimsPage"),
+    PageSpec("arrests", "Arrests", "arrests", "ArrestsPage"),
     PageSpec("neighborhoods", "Neighborhoods", "neighborhoods", "NeighborhoodsPage"),
+    PageSpec("since-2012", "Since 2012", "since_2012", "Since2012Page"),
+    PageSpec("peers", "Baltimore among US cities", "peers", "PeersPage"),
     PageSpec("methodology", "Methodology", "methodology", "MethodologyPage"),
     PageSpec("cvi", "Violence intervention (CVI)", "cvi", "CviPage"),
 )

@@ -190,8 +190,8 @@ def people_breakdown(frame: pd.DataFrame, column: str) -> pd.Series:
     published: ``B``, ``W``, ``A``, ``I``, ``U``), small cells hidden (<NA>) by
     ``aggregate.suppress_small_cells``, the rule of the victims' tables. Every arrest is
     counted, a missing value as ``Unknown`` (race: ``U``, the published code for unknown),
-    so the cells add up to ``arrest_count``. Every age group is listed; other values only
-    when they hold arrests."""
+    so the cells add up to ``arrest_count``. Every age group is listed, in age order; other
+    values only when they hold arrests, most first (ties by name)."""
     if column not in PEOPLE_COLUMNS:
         raise ValueError(f"no people breakdown by {column!r}; use one of {PEOPLE_COLUMNS}")
     arrests = one_per_arrest(frame)
@@ -203,4 +203,9 @@ def people_breakdown(frame: pd.DataFrame, column: str) -> pd.Series:
     counts = value_counts(values)
     if column == "age_group":
         counts = counts.reindex([*AGE_LABELS, UNKNOWN], fill_value=0)
+    else:
+        # Most arrests first, ties by name: the hidden cells must not depend on the order
+        # the rows came in (complementary suppression breaks ties by position).
+        order = sorted(counts.index, key=lambda value: (-int(counts[value]), str(value)))
+        counts = counts.reindex(order)
     return suppress_small_cells(counts.astype(int))
