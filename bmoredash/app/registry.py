@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("victims", "Victims", "victims", "VictimsPage"),
     PageSpec("arrests", "Arrests", "arrests", "ArrestsPage"),
     PageSpec("neighborhoods", "Neighborhoods", "neighborhoods", "NeighborhoodsPage"),
+    PageSpec("since-2012", "Since 2012", "since_2012", "Since2012Page"),
+    PageSpec("peers", "Baltimore among US cities", "peers", "PeersPage"),
     PageSpec("methodology", "Methodology", "methodology", "MethodologyPage"),
     PageSpec("cvi", "Violence intervention (CVI)", "cvi", "CviPage"),
 )
