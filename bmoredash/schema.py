@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the four area columns (issue 11)
 
 # --------------------------------------------------------------------------------------
 # Columns
@@ -51,6 +51,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("location", "string", "block address as published"),
     Column("latitude", "float32", "WGS84, inside the city, else missing"),
     Column("longitude", "float32", "WGS84, inside the city, else missing"),
+    Column("district_2023", "category", "police district by the 2023 lines, from the point"),
+    Column(
+        "district_pre2023", "category", "police district by the 1959-2022 lines, from the point"
+    ),
+    Column("council_district", "category", "City Council district (2024 lines), 1..14"),
+    Column("legislative_district", "category", "Maryland legislative district (2022 plan)"),
     Column("victim_age", "Int16", "0-110, else missing"),
     Column("victim_gender", "category", "Male / Female / Unknown"),
     Column("victim_race", "category", "as published, Unknown when missing"),

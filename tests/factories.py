@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import config, schema, store
+from bmoredash.reference.areas import assign_areas
 
 #: A value for every canonical column a test does not give (a Western District street
 #: robbery). ``snapshot`` stays empty: rows written with ``write_store`` have none.
@@ -74,6 +75,13 @@ def canonical_rows(
         frame["incident_id"] = frame["record_id"].astype(str).str.split("-").str[0]
     if "offense_group" not in frame.columns:
         frame["offense_group"] = [schema.OFFENSES[o] for o in frame["offense"]]
+    missing_areas = [c for c in schema.AREA_COLUMNS if c not in frame.columns]
+    if missing_areas:
+        lat = frame["latitude"].astype("float32").reset_index(drop=True)
+        lon = frame["longitude"].astype("float32").reset_index(drop=True)
+        areas = assign_areas(lat, lon)
+        for name in missing_areas:
+            frame[name] = areas[name].array
     when = frame["occurred_at"]
     if not isinstance(when.dtype, pd.DatetimeTZDtype):
         frame["occurred_at"] = pd.to_datetime(when).dt.tz_localize(

@@ -35,6 +35,7 @@ from bmoredash.clean.people import (
     upper_or_unknown,
 )
 from bmoredash.clean.places import (
+    areas_of,
     choose_districts,
     expand_truncated_neighborhoods,
     locate,
@@ -85,7 +86,15 @@ def _quarantine_frame(
 
 # Category columns whose categories are fixed (so frames of several sources concatenate).
 _FIXED_CATEGORIES = frozenset(
-    {"offense", "offense_group", "district", "old_district", "inside_outside", "victim_gender"}
+    {
+        "offense",
+        "offense_group",
+        "district",
+        "old_district",
+        "inside_outside",
+        "victim_gender",
+        *schema.AREA_COLUMNS,
+    }
 )
 
 
@@ -127,6 +136,8 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
     reasons[(offenses["offense"].isna() & reasons.isna()).to_numpy()] = "unmapped_offense"
 
     lat, lon, repaired = locate(view)
+    # placed by the coordinates as stored (float32), so a recount from the store agrees
+    areas = areas_of(lat.astype("float32"), lon.astype("float32"))
     district, old_district = choose_districts(view)
     age, age_cleared = clean_age(published("age"))
     neighborhood, expanded = expand_truncated_neighborhoods(
@@ -149,6 +160,7 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
             "location": as_text(published("location")),
             "latitude": lat.astype("float32"),
             "longitude": lon.astype("float32"),
+            **{name: areas[name] for name in schema.AREA_COLUMNS},
             "victim_age": age,
             "victim_gender": normalize_gender(published("gender")),
             "victim_race": published_or_unknown(published("race")),

@@ -1,5 +1,5 @@
 """Places: coordinates (from text or a point, repaired, inside the city box), districts,
-neighborhoods (truncated names expanded) and posts."""
+neighborhoods (truncated names expanded), posts, and the areas the coordinates fall in."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pandas as pd
 
 from bmoredash import schema
 from bmoredash.clean.text import TEXT, _categorical, _map_distinct, _numbers, _spread_float, as_text
+from bmoredash.reference.areas import assign_areas
 from bmoredash.reference.neighborhoods import known_neighborhoods
 
 DISTRICT_CATEGORIES: tuple[str, ...] = (*schema.DISTRICTS, schema.UNKNOWN_DISTRICT)
@@ -213,3 +214,14 @@ def normalize_post(values: pd.Series) -> pd.Categorical:
     """
     codes, mapped = _map_distinct(values, lambda v: re.sub(r"\.0+$", "", v) if v else None)
     return _categorical(codes, mapped)
+
+
+def areas_of(lat: pd.Series, lon: pd.Series) -> pd.DataFrame:
+    """The four area columns (``schema.AREA_COLUMNS``) from the repaired coordinates.
+
+    NOTE: the published district follows the lines in force when the row was written (the
+    1959-2022 lines before 2023) and no layout names a Council or legislative district, so
+    these come from the point alone (``reference.areas``); a row without coordinates is
+    ``UNKNOWN`` in all four.
+    """
+    return assign_areas(lat, lon)
