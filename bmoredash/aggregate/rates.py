@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from bmoredash.reference import population
+from bmoredash.schema import CITYWIDE
 
 PER = 1_000
 
@@ -25,6 +26,20 @@ NOTE_FEW_RESIDENTS = (
 )
 NOTE_NO_FIGURE = "no population figure for this area"
 NOTE_NO_COUNT = "no data"
+
+
+#: The whole city as a level of its own (one area, ``schema.CITYWIDE``): the sum of the
+#: neighborhood table, which covers every block (585,708 in 2020).
+CITY = "city"
+
+
+def residents_table(level: str) -> pd.Series:
+    """Residents per area of ``level`` (``population.residents``), or the city total for
+    ``CITY``."""
+    if level == CITY:
+        total = int(population.residents("neighborhood").sum())
+        return pd.Series({CITYWIDE: total}, name="residents")
+    return population.residents(level)
 
 
 def per_1000(counts: pd.Series, level: str) -> pd.DataFrame:
@@ -41,7 +56,7 @@ def per_1000(counts: pd.Series, level: str) -> pd.DataFrame:
         frame["rate"] = np.nan
         frame["note"] = population.NO_POPULATION[level]
         return frame
-    table = population.residents(level)
+    table = residents_table(level)
     residents = table.reindex(counts.index.astype(str)).to_numpy(dtype="float64")
     few = residents < population.MIN_RESIDENTS
     unknown = np.isnan(residents)
@@ -91,3 +106,37 @@ def district_rates(counts: pd.Series, lines: str, start: date, end: date) -> pd.
     frame["rate"] = np.nan
     frame["note"] = NOTE_SPANS_LINES
     return frame
+
+
+NOTE_COMBINED = "no population figure for a combination of areas: choose one kind of area"
+
+
+def place_level(
+    *,
+    district: str,
+    neighborhood: str,
+    council: str,
+    legislative: str,
+    lines: str,
+    start: date,
+    end: date,
+) -> tuple[str | None, str, str]:
+    """(level, area, note) of a chosen place for ``per_1000``: the city (``CITY``), a
+    neighborhood (within its district too), a police district (``district_level``), or a
+    Council district. ``level`` is None when no population fits, ``note`` saying why: a
+    legislative district (no source), a combination of kinds of area (a district and a
+    Council district), or published districts over a period spanning both sets of lines.
+    Empty strings (and ``CITYWIDE``) mean "not chosen"."""
+    if legislative:
+        return None, legislative, population.NO_POPULATION["legislative_district"]
+    if neighborhood and not council:
+        return "neighborhood", neighborhood, ""
+    chosen_district = district not in ("", CITYWIDE)
+    if chosen_district and council:
+        return None, district, NOTE_COMBINED
+    if council:
+        return "council_district", council, ""
+    if chosen_district:
+        level = district_level(lines, start, end)
+        return level, district, "" if level else NOTE_SPANS_LINES
+    return CITY, CITYWIDE, ""

@@ -6,7 +6,10 @@ numbers always mean the same thing. When the comparison period holds days withou
 card shows no change, only why (``aggregate.compare_counts``). A change reads "up" or
 "down" only when it is beyond chance; otherwise the card says it is within chance.
 When the period ends in the preliminary weeks (``coverage.preliminary_start``), a line says
-their counts may still rise.
+their counts may still rise. With the rate switch (``state.measure``) each card adds the
+rate per 1,000 residents of the place in both periods (``aggregate.per_1000``; the place's
+population by ``rates.place_level``, which may differ between the periods when districts
+are as published and the 2023 lines came between them), or says why there is none.
 """
 
 from __future__ import annotations
@@ -21,11 +24,15 @@ from bmoredash.aggregate import (
     Comparison,
     compare_counts,
 )
+from bmoredash.aggregate.rates import CITY, per_1000, place_level
 from bmoredash.app import html as app_html
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
+from bmoredash.app.filters import MeasureToggle
 from bmoredash.app.pages import BasePage
+from bmoredash.app.state import RATES
 from bmoredash.coverage import PRELIMINARY_WEEKS, preliminary_start
+from bmoredash.reference import population
 from bmoredash.schema import PART1_OFFENSES
 from bmoredash.vocabulary import OFFENSE_LABELS
 
@@ -43,6 +50,7 @@ def card_values(comparison: Comparison, previous_label: str, unit: str = VICTIMS
         "before": "" if comparison.why_not else _before(comparison, previous_label),
         "change": comparison.describe(),
         "left_out": "" if comparison.why_not else (comparison.left_out or ""),
+        "previous_label": previous_label,
     }
 
 
@@ -61,6 +69,96 @@ def card_html(comparison: Comparison, previous_label: str, unit: str = VICTIMS) 
     return app_html.render("overview_card", card=card_values(comparison, previous_label, unit))
 
 
+#: Where the city's residents come from (the neighborhood table covers every block).
+CITY_SOURCE = "2020 Census blocks, the city total"
+#: A place's population for a rate: (level, area, why there is none).
+Place = tuple[str | None, str, str]
+
+
+def rate_text(rate: float) -> str:
+    """A rate per 1,000 as a card shows it: two decimals under 1 (a city's homicides are
+    a fraction of one per 1,000), else one."""
+    return f"{rate:.2f}" if rate < 1 else f"{rate:,.1f}"
+
+
+def _rate(count: int, place: Place) -> float | None:
+    """``count`` per 1,000 residents of ``place`` by ``per_1000`` (None without a rate)."""
+    level, area, _ = place
+    if level is None:
+        return None
+    rate = per_1000(pd.Series([count], index=[area]), level)["rate"].iloc[0]
+    return None if pd.isna(rate) else float(rate)
+
+
+def _why_none(count: int, place: Place) -> str:
+    level, area, note = place
+    if level is None:
+        return note
+    return str(per_1000(pd.Series([count], index=[area]), level)["note"].iloc[0])
+
+
+def card_rates(comparison: Comparison, now: Place, before: Place) -> dict:
+    """The rates one card adds: this period's (on its whole count), the comparison
+    period's, and this period's on the days both have data when days were left out (so
+    the two rates compare like the counts do); ``note`` says why a rate is missing."""
+    rate_now = _rate(comparison.total, now)
+    compared = not comparison.why_not
+    rate_before = _rate(comparison.previous, before) if compared else None
+    matched = _rate(comparison.current, now) if compared and comparison.whole is not None else None
+    note = ""
+    if rate_now is None:
+        note = _why_none(comparison.total, now)
+    elif compared and rate_before is None:
+        note = _why_none(comparison.previous, before)
+    return {
+        "now": "" if rate_now is None else rate_text(rate_now),
+        "before": "" if rate_before is None else rate_text(rate_before),
+        "matched": "" if matched is None else rate_text(matched),
+        "note": note,
+    }
+
+
+def view_places(view: FilteredView) -> tuple[Place, Place]:
+    """The view's place as a population (``rates.place_level``) in its period and in the
+    comparison period."""
+    places = []
+    for window in (view.window, view.previous):
+        places.append(
+            place_level(
+                district=view.district,
+                neighborhood=view.neighborhood,
+                council=view.council,
+                legislative=view.legislative,
+                lines=view.lines,
+                start=window.start,
+                end=window.end,
+            )
+        )
+    return places[0], places[1]
+
+
+def rates_note(view: FilteredView, now: Place, before: Place) -> str:
+    """One line under the cards: whose residents the rates divide by and their source, or
+    why the place has no rate."""
+    residents = []
+    for place, period in ((now, view.period_label), (before, view.previous_label)):
+        level, area, _ = place
+        if level is None or _why_none(0, place):
+            continue
+        figure = per_1000(pd.Series([0], index=[area]), level)["residents"].iloc[0]
+        source = CITY_SOURCE if level == CITY else population.SOURCE_NOTES[level]
+        residents.append({"count": f"{int(figure):,}", "period": period, "source": source})
+    if len(residents) == 2 and residents[0]["count"] == residents[1]["count"]:
+        residents = residents[:1]
+        residents[0]["period"] = ""
+    return app_html.render(
+        "rates_overview_note",
+        place=view.place_label,
+        residents=residents,
+        note=_why_none(0, now),
+    )
+
+
 def preliminary_line(view: FilteredView) -> str:
     """A short line when the period's last days fall in the preliminary weeks
     (``coverage.preliminary_start``), else nothing."""
@@ -76,14 +174,25 @@ class OverviewPage(BasePage):
 
     def build(self) -> widgets.Widget:
         self.summary = widgets.HTML("")
+        self.measure = MeasureToggle(self.state)
         self.cards = widgets.HTML("")
+        #: With rates: whose residents the rates divide by (else empty).
+        self.rates_note = widgets.HTML("")
         self.selection_card = widgets.HTML("")
         self.by_offense = widgets.HTML("")
         #: The headline comparisons last drawn (homicides, shootings, violent, property).
         self.comparisons: list[Comparison] = []
         self.note = widgets.HTML("")
         return widgets.VBox(
-            [self.summary, self.cards, self.selection_card, self.note, self.by_offense],
+            [
+                self.summary,
+                self.measure.widget,
+                self.cards,
+                self.rates_note,
+                self.selection_card,
+                self.note,
+                self.by_offense,
+            ],
             layout=widgets.Layout(width="100%", min_width="0"),
         )
 
@@ -114,17 +223,24 @@ class OverviewPage(BasePage):
             previous=view.previous_label,
             partial=partial or "",
         ) + preliminary_line(view)
+        rates = self.state.measure == RATES
+        places = view_places(view) if rates else None
         cards = [card_values(c, view.previous_label, view.unit) for c in self.comparisons]
+        if places is not None:
+            for card, comparison in zip(cards, self.comparisons, strict=True):
+                card["rates"] = card_rates(comparison, *places)
         self.cards.value = app_html.render("overview_cards", cards=cards)
+        self.rates_note.value = rates_note(view, *places) if places is not None else ""
 
         if view.is_default_offenses:
             self.selection_card.value = ""
         else:
             label = f"Your selection: {view.offense_label}"
             (mine,) = self.compare(view, {label: view.offenses}, rows="chosen")
-            self.selection_card.value = app_html.render(
-                "overview_cards", cards=[card_values(mine, view.previous_label, view.unit)]
-            )
+            card = card_values(mine, view.previous_label, view.unit)
+            if places is not None:
+                card["rates"] = card_rates(mine, *places)
+            self.selection_card.value = app_html.render("overview_cards", cards=[card])
 
         self.note.value = app_html.render(
             "overview_note", unit_note=view.unit_note, change_meaning=CHANGE_MEANING
