@@ -330,3 +330,43 @@ def test_calibration_is_what_the_script_measures() -> None:
         assert getattr(calibration, name) == value, name
     # VALIDATION: SOURCES.md section 4
     assert measured["ARREST_ROWS"] == 27_195 and measured["ARREST_DUPLICATES"] == 149
+
+
+# --------------------------------------------------------------------------------------
+# Wired into the demo: `bmoredash demo` stores the arrests
+# --------------------------------------------------------------------------------------
+
+
+def test_bmoredash_demo_stores_the_arrests(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bmoredash import store
+    from bmoredash.cli import app
+
+    data = tmp_path / "data"
+    args = ["demo", "--data-dir", str(data), "--start", "2026-10-04", "--end", "2026-11-21"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+
+    csv_path = data / "raw" / "demo_arrests.csv"
+    assert data / demo.DEMO_ARRESTS_CSV == csv_path
+    csv = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    no_date = pd.to_datetime(csv["ArrestDate"], format="%m/%d/%Y", errors="coerce").isna()
+    stored = store.load_arrests(data)
+    assert len(stored) == len(csv) - int(no_date.sum())
+    assert len(store.read_arrest_quarantine(data)) == int(no_date.sum())
+    # seven weeks at 2026's volume (2020's: 13,883 a year)
+    assert len(csv) == pytest.approx(13_883 * 49 / 365, rel=0.1)
+    # labelled demo: the manifest, and the arrests' source is the demo file
+    assert store.read_manifest(data)["demo"] is True
+    assert set(stored["source"]) == {"demo_arrests.csv"}
+    # the same quirks as the file: recounted from the CSV
+    quality = store.read_arrest_quality(data)
+    assert quality["without_district"] == int((csv["District"] == "").sum())
+    assert quality["without_arrest_number"] == int((csv["Arrest"] == "").sum())
+    assert (stored["district"].astype(str) == "UNKNOWN").sum() == (csv["District"] == "").sum()
+    covered = store.read_arrest_coverage(data)
+    assert covered.first_day() == date(2026, 10, 4) and covered.last_day() == date(2026, 11, 21)
+    assert covered.covers(date(2026, 10, 4), date(2026, 11, 21))
+    # the crime rows are still there beside them (2026: 45,200 victim rows, 13,883 arrests)
+    assert len(store.load_incidents(data, offenses="all")) > 3 * len(stored)

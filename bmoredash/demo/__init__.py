@@ -29,12 +29,13 @@ from bmoredash.demo.generator import (
     multi_victim_share,
     year_targets,
 )
-from bmoredash.demo.writer import DEMO_CSV, write_csv, write_demo
+from bmoredash.demo.writer import DEMO_ARRESTS_CSV, DEMO_CSV, write_csv, write_demo
 
 __all__ = [
     "ARREST_RAW_COLUMNS",
     "DEFAULT_SEED",
     "DEFAULT_START",
+    "DEMO_ARRESTS_CSV",
     "DEMO_CSV",
     "RAW_COLUMNS",
     "CODE_TABLE",

@@ -1,4 +1,4 @@
-"""Writing the demo: the generated frame as the published CSV (``write_csv``) and into a
+"""Writing the demo: the generated frames as the published CSVs (``write_csv``) and into a
 store (``write_demo``), never over real data (the store guard)."""
 
 from __future__ import annotations
@@ -14,11 +14,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bmoredash import config
+from bmoredash.demo.arrests import generate_arrests
 from bmoredash.demo.generator import DEFAULT_SEED, DEFAULT_START, generate_demo, last_saturday
 from bmoredash.files import atomic_write
 
 #: Where ``write_demo`` puts the CSV, relative to the data directory.
 DEMO_CSV = Path("raw") / "demo_part1_crime.csv"
+#: Where ``write_demo`` puts the arrest CSV (legacy BPD_Arrests.csv layout); its name is
+#: the arrests' source name in the store, so it says demo.
+DEMO_ARRESTS_CSV = Path("raw") / "demo_arrests.csv"
 
 
 def _csv_field(values: pd.Series) -> pa.Array:
@@ -78,14 +82,16 @@ def write_demo(
     end: dt.date | None = None,
     start: dt.date = DEFAULT_START,
 ) -> Path:
-    """Generate the demo CSV into ``<data_dir>/raw/`` and ingest it as demo data.
+    """Generate the demo CSVs (crime, ``DEMO_CSV``; arrests, ``DEMO_ARRESTS_CSV``) into
+    ``<data_dir>/raw/`` and ingest both, in one write, as demo data.
 
-    The CSV goes through the same reader, cleaner and store as a real download; the
+    The CSVs go through the same readers, cleaner and store as real downloads; the
     manifest says ``demo: true`` and ``data_through`` = ``end``. An existing demo store is
     replaced (also one of an older schema); any other store is never touched
-    (StoreConflictError). Returns the CSV path.
+    (StoreConflictError). ``scale`` multiplies the crime rows only (arrests keep their
+    measured volume). Returns the crime CSV's path.
     """
-    from bmoredash import ingest, sources, store
+    from bmoredash import arrests, ingest, sources, store
 
     target = config.data_dir(data_dir)
     if _holds_other_data(target):
@@ -98,6 +104,8 @@ def write_demo(
     csv_path = target / DEMO_CSV
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     write_csv(frame, csv_path)
-    source = sources.read_source(csv_path)
-    ingest.ingest_frames([source], target, demo=True, data_through=end, replace=True)
+    arrests_path = target / DEMO_ARRESTS_CSV
+    write_csv(generate_arrests(start=start, end=end, seed=seed), arrests_path)
+    frames = [sources.read_source(csv_path), arrests.read_arrests(arrests_path)]
+    ingest.ingest_frames(frames, target, demo=True, data_through=end, replace=True)
     return csv_path
