@@ -224,7 +224,7 @@ def fetch(
             written = fetching.fetch_boundaries(target, deadline=deadline)
             typer.echo(f"fetched {len(written)} boundary files")
     except (OSError, ValueError, RuntimeError) as error:
-        note = fetching.stored_note(summary)
+        note = fetching.stored_note(summary, dataset)
         typer.secho(f"error: boundaries failed ({error}); {note}", fg=typer.colors.RED, err=True)
         raise typer.Exit(3) from None
 

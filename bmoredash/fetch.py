@@ -732,7 +732,7 @@ def fetch_to_store(
     """
     # Later modules, imported here (fetch sits before them in the reading order); before
     # the download, so a broken install fails in a second, not after an hour of paging.
-    from bmoredash import arrests, ingest, sources
+    from bmoredash import ingest, sources
 
     if dataset not in FETCH_DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; known: {', '.join(FETCH_DATASETS)}")
@@ -763,7 +763,9 @@ def fetch_to_store(
         for url, records in fetched.items():
             if not records:
                 continue
-            if chosen.table == sources.ARRESTS:
+            if chosen.table == "arrests":
+                from bmoredash import arrests
+
                 frame = arrests.read_arrest_records(records, source=url)
             else:
                 frame = sources.read_records(records, source=url)
@@ -779,18 +781,17 @@ def fetch_to_store(
         **summary,
         "layers": {url: len(records) for url, records in fetched.items()},
         "where": since_where(since, overlap_days=overlap_days, date_field=chosen.date_field),
-        "dataset": dataset,
     }
 
 
-def stored_note(summary: Mapping[str, Any]) -> str:
-    """One line on what a ``fetch_to_store`` summary put in the store."""
+def stored_note(summary: Mapping[str, Any], dataset: str = "crime") -> str:
+    """One line on what a ``fetch_to_store`` summary (of ``dataset``) put in the store."""
     parts = [
         f"{s.get('rows_read', 0):,} rows in snapshot {s.get('snapshot')}"
         for s in summary.get("sources") or []
         if isinstance(s, Mapping)
     ]
-    what = "arrest" if summary.get("dataset") == "arrests" else "crime"
+    what = "arrest" if dataset == "arrests" else "crime"
     if not parts:
         return f"no new {what} rows (nothing in the window)"
     key, unit = ("arrest_rows", "arrest rows") if what == "arrest" else ("rows", "rows")

@@ -577,3 +577,46 @@ def part1_records(n: int = 2500, *, seed: int = 20250101, shuffle: bool = True) 
     if shuffle:
         rng.shuffle(rows)
     return rows
+
+
+# --------------------------------------------------------------------------------------
+# Arrest rows in the ArcGIS layer's attribute form, from the real sample
+# --------------------------------------------------------------------------------------
+
+#: Sample columns that are numbers in the layer (the rest are text).
+_ARREST_INTS = ("RowID", "Age")
+_ARREST_FLOATS = ("Latitude", "Longitude")
+#: The sample's hour of day given to each arrest (its time of day was lost): local noon,
+#: so the UTC instant and the Baltimore date agree whatever the clock reading.
+ARREST_HOUR = 12
+
+
+def arrest_records(path: Any, n: int | None = None) -> list[dict]:
+    """The first ``n`` rows of the real ArcGIS-generation arrest sample
+    (``more_arrests_usf_rows_*.csv``) as layer attributes: blank -> None, RowID and Age
+    integers, coordinates floats, ``ArrestDateTime`` epoch milliseconds (UTC) of noon in
+    Baltimore on the row's date; the empty ``Shape`` column dropped."""
+    import csv
+
+    rows: list[dict] = []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for i, record in enumerate(csv.DictReader(handle)):
+            if n is not None and i >= n:
+                break
+            row: dict[str, Any] = {}
+            for key, value in record.items():
+                if key == "Shape":
+                    continue
+                text = value if value.strip() else None
+                if text is not None and key in _ARREST_INTS:
+                    row[key] = int(text)
+                elif text is not None and key in _ARREST_FLOATS:
+                    row[key] = float(text)
+                elif key == "ArrestDateTime" and text is not None:
+                    day = date.fromisoformat(text)
+                    local = datetime(day.year, day.month, day.day, ARREST_HOUR, tzinfo=_CITY_TZ)
+                    row[key] = int(local.timestamp() * 1000)
+                else:
+                    row[key] = text
+            rows.append(row)
+    return rows
