@@ -208,3 +208,38 @@ def test_a_year_is_whole_only_through_its_last_day(demo_store: Path, through: da
     assert _cell(table, 2024, "ROBBERY")["status"] == "whole"
     if through.year == 2025:
         assert _cell(table, 2025, "ROBBERY")["covered_days"] == 1
+
+
+def test_the_since_2012_page_draws_whole_years_on_the_line_and_marks_nibrs(
+    demo_store: Path,
+) -> None:
+    from bmoredash.app.context import DashboardContext, FilteredView
+    from bmoredash.app.pages.since_2012 import Since2012Page, yearly_table
+    from bmoredash.app.state import FilterState
+    from bmoredash.schema import PART1_OFFENSES
+
+    context = DashboardContext.from_store(demo_store)
+    state = FilterState(district="WESTERN")
+    page = Since2012Page(context, state)
+    page.refresh(FilteredView(context, state))
+    assert page.message.value == ""
+    chart = page.yearly_chart
+    # 2024 is whole: on the line at mid-year; 2025 and 2026 (gap days) are hollow points.
+    assert list(pd.DatetimeIndex(chart.points.x)) == [pd.Timestamp("2024-07-01")]
+    assert list(pd.DatetimeIndex(chart.hollow.x).year) == [2025, 2026]
+    assert list(chart.hollow_labels.text) == ["363 of 365 days", "324 of 365 days"]
+    # The data start Jan 1, 2024: of the three breaks only NIBRS (2025) falls inside.
+    assert list(chart.rule_labels.text) == ["2025: NIBRS"]
+    assert chart.rules.visible
+    assert "2025: NIBRS" in page.yearly_panel.note.value
+    # The figures drawn are the package's, for Western's rows.
+    frame = store.load_incidents(demo_store, offenses="all")
+    western = frame[frame["district"].astype(str) == "WESTERN"]
+    expected = long_run.yearly_totals(
+        western, context.coverage, list(PART1_OFFENSES), context.data_through
+    )
+    total = expected[(expected["offense"] == "TOTAL") & (expected["year"] == 2024)]
+    assert list(chart.points.y) == list(total["count"])
+    assert yearly_table(expected, list(PART1_OFFENSES)).equals(
+        yearly_table(page.totals, list(PART1_OFFENSES))
+    )

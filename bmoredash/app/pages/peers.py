@@ -76,9 +76,9 @@ def figures_table(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
                 f"rate {last}": rate_text(row["rate_last"]),
                 f"count {before}": count_text(row["count_before"]),
                 f"count {last}": count_text(row["count_last"]),
-                "year to date": f"{row['ytd_window']} {ytd - 1} vs {ytd}",
-                f"{ytd - 1}": count_text(row["ytd_before"]),
-                f"{ytd}": count_text(row["ytd_now"]),
+                "year to date, months": row["ytd_window"],
+                f"{ytd - 1} to date": count_text(row["ytd_before"]),
+                f"{ytd} to date": count_text(row["ytd_now"]),
                 "change": change,
                 "change %": percent,
                 "note": row["note"],
@@ -138,6 +138,8 @@ class SlopeChart:
         nation = rates[(figures["agency"] == peers.NATIONAL).to_numpy()][0]
         top = np.nanmax(rates) if np.isfinite(rates).any() else 1.0
         with self.figure.hold_sync():
+            # The years in their order (an ordinal scale keeps the order it first saw).
+            self.x_scale.domain = years
             self.y_scale.max = float(top) * 1.1
             with self.cities.hold_sync():
                 self.cities.x = years
@@ -185,6 +187,13 @@ class PeersPage(BasePage):
             self.scorecard = peers.load(view.context.data_dir)
             self.figures = peers.city_figures(self.scorecard)
         scorecard, measure = self.scorecard, self.measure.value
+        # The page's data are the index's, not the store's: its own date, and no demo banner.
+        self.header.value = app_html.render(
+            "peers_header",
+            updated=f"{scorecard.last_updated:%B %-d, %Y}",
+            citation=peers.CITATION,
+            demo=view.context.is_demo,
+        )
         label = PEER_MEASURE_LABELS[measure]
         chosen = self.figures[self.figures["measure"] == measure]
         self.intro.value = app_html.render(

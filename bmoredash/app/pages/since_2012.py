@@ -29,7 +29,7 @@ from bmoredash.aggregate.long_run import (
     yearly_totals,
 )
 from bmoredash.app import html as app_html
-from bmoredash.app.charts import ChartPanel, figure_layout, html_table
+from bmoredash.app.charts import ChartPanel, figure_layout, html_table, nice_ticks, tick_format
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
 from bmoredash.series_breaks import BREAKS, SeriesBreak
@@ -90,7 +90,9 @@ class LongRunChart:
     """Counts on a date axis: a line through the points that count (gaps where there is
     none), hollow points apart from it, and dashed rules at the series' breaks."""
 
-    def __init__(self, y_label: str) -> None:
+    def __init__(self, y_label: str, tick_month: int = 1) -> None:
+        #: Year ticks fall on the 1st of this month (7: mid-year, under yearly points).
+        self.tick_month = tick_month
         self.x_scale = bq.DateScale()
         self.y_scale = bq.LinearScale(min=0)
         scales = {"x": self.x_scale, "y": self.y_scale}
@@ -117,7 +119,7 @@ class LongRunChart:
             align="middle", y_offset=-12,
         )  # fmt: skip
         self.rules = bq.Lines(
-            x=np.zeros((1, 2), dtype="datetime64[ns]"),
+            x=np.array([[np.datetime64(BREAKS[0].when, "ns")] * 2], dtype="datetime64[ns]"),
             y=np.zeros((1, 2)),
             scales=scales,
             colors=[MUTED],
@@ -129,10 +131,9 @@ class LongRunChart:
             x=empty_x, y=empty_y, scales=scales, text=[], colors=[MUTED], font_size=11,
             align="start", x_offset=4,
         )  # fmt: skip
-        axes = [
-            bq.Axis(scale=self.x_scale, num_ticks=8, tick_format="%Y"),
-            bq.Axis(scale=self.y_scale, side="left", label=y_label, tick_format=",d"),
-        ]
+        self.y_axis = bq.Axis(scale=self.y_scale, side="left", label=y_label, tick_format=",d")
+        self.x_axis = bq.Axis(scale=self.x_scale, tick_format="%Y")
+        axes = [self.x_axis, self.y_axis]
         marks = [self.rules, self.rule_labels, self.line, self.points, self.hollow]
         self.figure = bq.Figure(
             marks=[*marks, self.hollow_labels],
@@ -167,8 +168,24 @@ class LongRunChart:
             self.hollow_labels.x, self.hollow_labels.y = hx, hy
             self.hollow_labels.text = list(hollow_text or [])
         values = np.concatenate([y[finite], hy[np.isfinite(hy)]])
-        top = float(values.max()) * 1.15 if len(values) and values.max() > 0 else 1.0
-        self.y_scale.max = top
+        ticks = nice_ticks(0.0, float(values.max()) * 1.15 if len(values) else 0.0)
+        top = float(ticks[-1])
+        with self.y_axis.hold_sync():
+            self.y_scale.min, self.y_scale.max = 0.0, top
+            self.y_axis.tick_values = ticks
+            self.y_axis.tick_format = tick_format(ticks)
+        # The drawn span, with room either side for the points' labels (the scale would
+        # otherwise reach back to 1970 for an empty mark).
+        dates = np.concatenate([x, hx])
+        if len(dates):
+            pad = np.timedelta64(200, "D")
+            self.x_scale.min = pd.Timestamp(dates.min() - pad).to_pydatetime()
+            self.x_scale.max = pd.Timestamp(dates.max() + pad).to_pydatetime()
+            first, last = pd.Timestamp(self.x_scale.min), pd.Timestamp(self.x_scale.max)
+            ticks = [pd.Timestamp(y, self.tick_month, 1) for y in range(first.year, last.year + 1)]
+            shown = [t for t in ticks if first <= t <= last]
+            step = max(1, len(shown) // 8)  # at most about 8 labels
+            self.x_axis.tick_values = np.array(shown[::step], dtype="datetime64[ns]")
         breaks = breaks or []
         when = np.array([np.datetime64(b.when, "ns") for b in breaks], dtype="datetime64[ns]")
         with self.rules.hold_sync():
@@ -189,7 +206,7 @@ class Since2012Page(BasePage):
 
     def build(self) -> widgets.Widget:
         self.summary = widgets.HTML("")
-        self.yearly_chart = LongRunChart("Total")
+        self.yearly_chart = LongRunChart("Total", tick_month=7)
         self.yearly_panel = ChartPanel("Yearly totals", self.yearly_chart.figure)
         self.rolling_chart = LongRunChart(f"{ROLLING_MONTHS}-month total")
         self.rolling_panel = ChartPanel("Rolling 12-month total", self.rolling_chart.figure)
