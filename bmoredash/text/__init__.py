@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 
 from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING, MIN_CELL, MIN_READABLE_COUNT
 from bmoredash.coverage import PRELIMINARY_MEANING
+from bmoredash.reference.population import MIN_RESIDENTS
 
 #: Values the Markdown may name, each from the module whose rule it is.
 FACTS: dict[str, object] = {
@@ -26,6 +27,7 @@ FACTS: dict[str, object] = {
     "flag_meaning": FLAG_MEANING,
     "change_meaning": CHANGE_MEANING,
     "preliminary_meaning": PRELIMINARY_MEANING,
+    "min_residents": f"{MIN_RESIDENTS:,}",
 }
 
 # NOTE: html=False: a stray "<" in a fact is escaped, never markup.
