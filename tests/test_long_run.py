@@ -147,6 +147,11 @@ def test_the_breaks_are_those_the_methodology_names() -> None:
     text = methodology_html()
     for item in BREAKS:
         assert f"<strong>{item.label}.</strong>" in text
+    # The Methodology's Markdown names the table's facts, never the dates themselves.
+    raw = (Path(methodology_html.__code__.co_filename).parent / "methodology.md").read_text()
+    for key in BREAKS_BY_KEY:
+        assert f"**{{{{ breaks.{key}.label }}}}.**" in raw
+    assert "**2021: new records system.**" not in raw
 
 
 # --------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING, MIN_CELL, MIN_READABLE_COUNT
 from bmoredash.coverage import PRELIMINARY_MEANING
 from bmoredash.reference.population import MIN_RESIDENTS
+from bmoredash.series_breaks import BREAKS_BY_KEY
 
 #: Values the Markdown may name, each from the module whose rule it is.
 FACTS: dict[str, object] = {
@@ -28,6 +29,8 @@ FACTS: dict[str, object] = {
     "change_meaning": CHANGE_MEANING,
     "preliminary_meaning": PRELIMINARY_MEANING,
     "min_residents": f"{MIN_RESIDENTS:,}",
+    # The breaks in the series (series_breaks), which the Since 2012 chart marks too.
+    "breaks": BREAKS_BY_KEY,
 }
 
 # NOTE: html=False: a stray "<" in a fact is escaped, never markup.
