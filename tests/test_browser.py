@@ -195,6 +195,41 @@ def test_the_count_switch_counts_incidents_and_says_so(
     assert "count=incidents" in page.url
 
 
+def test_council_and_legislative_filters_and_district_lines(
+    page, server: Server, incidents, through
+) -> None:
+    """The Council dropdown narrows the cards to the rows placed in that district; a link
+    reads districts by the 1959-2022 lines; both are recounted here from the stored columns
+    with a plain mask."""
+    page.goto(server.url + "/")
+    wait_for_app(page)
+    wait_for_counts(page, ytd_cards(incidents, through))
+    council = page.locator(".bmd-filters .widget-dropdown", has_text="Council district")
+    council.locator("select").select_option(label="Council District 9")
+    ytd = (incidents["occurred_at"].dt.date >= date(through.year, 1, 1)) & (
+        incidents["occurred_at"].dt.date <= through
+    )
+    in_nine = incidents[ytd & (incidents["council_district"].astype(str) == "9")]
+    expected = aggregate.headline_counts(in_nine).to_dict()
+    wait_for_counts(page, {label: int(n) for label, n in expected.items()})
+    assert "Council District 9" in page.locator(".bmd-page-overview").inner_text()
+    assert "council=9" in page.url
+
+    page.goto(f"{server.url}/?district=WESTERN&lines=pre2023&legislative=40")
+    wait_for_app(page)
+    old_western = incidents[
+        ytd
+        & (incidents["district_pre2023"].astype(str) == "WESTERN")
+        & (incidents["legislative_district"].astype(str) == "40")
+    ]
+    expected = aggregate.headline_counts(old_western).to_dict()
+    assert expected != ytd_cards(incidents, through, "WESTERN")
+    wait_for_counts(page, {label: int(n) for label, n in expected.items()})
+    text = page.locator(".bmd-page-overview").inner_text()
+    assert "Legislative District 40" in text and "1959-2022 lines" in text
+    assert_no_leak(page)
+
+
 def test_every_hostile_link_renders_a_dashboard(page, server: Server) -> None:
     from tests.test_hostile_links import BROWSER_LINKS
 
