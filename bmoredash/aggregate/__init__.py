@@ -25,7 +25,8 @@ The modules, in reading order (each imports only those before it):
 - ``privacy``: small cells hidden in demographic tables;
 - ``breakdowns``: by hour and weekday, shares, victims by group, neighborhoods;
 - ``report_table``: the weekly report table and its gaps;
-- ``rates``: counts per 1,000 residents (2020 Census, ``reference.population``).
+- ``rates``: counts per 1,000 residents (2020 Census, ``reference.population``);
+- ``long_run``: yearly totals with partial years marked, rolling 12-month totals.
 """
 
 from bmoredash.aggregate.breakdowns import (
@@ -80,6 +81,7 @@ from bmoredash.aggregate.counts import (
     weekly_counts,
     why_not_compared,
 )
+from bmoredash.aggregate.long_run import rolling_totals, yearly_totals
 from bmoredash.aggregate.privacy import MIN_CELL, hidden_cells, suppress_small_cells
 from bmoredash.aggregate.rates import per_1000
 from bmoredash.aggregate.report_table import (
@@ -170,6 +172,7 @@ __all__ = [
     "readable_percent",
     "report_gaps",
     "report_windows",
+    "rolling_totals",
     "rows_without_incident",
     "same_day_last_year",
     "share_table",
@@ -183,6 +186,7 @@ __all__ = [
     "week_window",
     "weekly_counts",
     "weekly_offense_table",
+    "yearly_totals",
     "why_not_compared",
     "ytd_comparison",
     "ytd_windows",
