@@ -21,8 +21,8 @@ import pandas as pd
 from bmoredash.arrests.charges import charge_groups, unmapped_codes
 from bmoredash.arrests.layouts import ArrestLayout, detect_arrest_layout
 from bmoredash.clean import combine_date_and_time, parse_timestamp
+from bmoredash.reference.areas import assign_areas
 from bmoredash.schema import (
-    AREA_COLUMNS,
     CITY_BBOX,
     MAX_AGE,
     MIN_AGE,
@@ -200,14 +200,8 @@ def _read(raw: pd.DataFrame, problems: dict[int, tuple[str, str]], source: str) 
         quarantine=quarantine,
         quality=quality,
         unmapped=unmapped,
-        areas=_areas(rows["latitude"], rows["longitude"]),
-    )
-
-
-def _areas(latitude: pd.Series, longitude: pd.Series) -> pd.DataFrame:
-    """The area columns of each row, by its coordinates."""
-    return pd.DataFrame(
-        {name: UNKNOWN_DISTRICT for name in AREA_COLUMNS}, index=latitude.index, dtype=object
+        # the crime rows' rule (one home): placed by coordinates in the shipped outlines
+        areas=assign_areas(rows["latitude"], rows["longitude"]),
     )
 
 
