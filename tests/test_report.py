@@ -699,3 +699,132 @@ def test_cli_report_with_a_bad_district_says_what_is_valid(
     assert result.exit_code == 1
     assert "unknown district 'gotham'; valid: CENTRAL" in result.output
     assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------------------
+# The arrests section: only when the store has arrest data for the week
+# --------------------------------------------------------------------------------------
+
+ARREST_HEADER = (
+    "Arrest,Age,Sex,Race,ArrestDate,ArrestTime,ArrestLocation,IncidentOffense,"
+    "IncidentLocation,Charge,ChargeDescription,District,Post,Neighborhood,Longitude,"
+    "Latitude,Location 1"
+)
+#: Charge codes of the shipped table (reference/data/charge_groups.csv) and their groups.
+ARREST_CODES = {
+    "1 1415": "violent",
+    "1 5203": "weapons",
+    "1 0018": "drugs",
+    "1 1166": "property",
+    "1 0087": "warrants",
+}
+#: (arrest number, "" for none; arrest date; charge code) in the Western District.
+WESTERN_ARRESTS: list[tuple[str, str, str]] = [
+    ("26000001", "2026-11-16", "1 1415"),  # this week: one arrest, two charges
+    ("26000001", "2026-11-16", "1 5203"),
+    ("26000002", "2026-11-21", "1 0018"),  # the week's last day
+    ("", "2026-11-19", "1 0087"),  # no arrest number: an arrest of its own
+    ("26000003", "2026-11-10", "1 1166"),  # the week before
+    ("26000004", "2026-03-01", "1 1415"),  # earlier this year
+    ("25000001", "2025-02-01", "1 1415"),  # last year to date
+    ("25000002", "2025-11-21", "1 0018"),  # its last day
+    ("25000003", "2025-11-22", "1 0018"),  # after it
+]
+
+
+def arrest_csv(path: Path) -> pd.DataFrame:
+    """A legacy-layout arrest file: the Western arrests above and eight Southern drug
+    arrests every day from 2025-01-01 to the data's last day (so the arrests cover every
+    day: a file with fewer on a typical day is a sample, ``coverage.find_gap_days``).
+    Returns the rows as (arrest, date, code, district) for counting by hand."""
+    rows = [(a, d, c, "Western") for a, d, c in WESTERN_ARRESTS]
+    days = pd.date_range("2025-01-01", DATA_THROUGH.isoformat(), freq="D")
+    rows += [
+        (f"S{i:05d}-{k}", f"{d:%Y-%m-%d}", "1 0018", "Southern")
+        for i, d in enumerate(days)
+        for k in range(8)
+    ]
+    lines = [ARREST_HEADER]
+    for arrest, day, code, district in rows:
+        when = date.fromisoformat(day)
+        lines.append(f"{arrest},30,M,B,{when:%m/%d/%Y},12:00,,,,{code},CHARGE,{district},,,,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return pd.DataFrame(rows, columns=["arrest", "day", "code", "district"])
+
+
+def hand_arrests(rows: pd.DataFrame, district: str, first: str, last: str) -> int:
+    """Arrests by hand: distinct numbers plus each row without one."""
+    keep = (rows["day"] >= first) & (rows["day"] <= last)
+    if district != "CITYWIDE":
+        keep &= rows["district"] == district.title()
+    chosen = rows[keep]
+    return int(
+        chosen.loc[chosen["arrest"] != "", "arrest"].nunique() + (chosen["arrest"] == "").sum()
+    )
+
+
+@pytest.fixture(scope="module")
+def arrests_report(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[report.ReportResult, pd.DataFrame]:
+    from bmoredash import ingest
+
+    data_dir = tmp_path_factory.mktemp("with-arrests") / "data"
+    write_fixture_store(data_dir)
+    rows = arrest_csv(data_dir.parent / "arrests.csv")
+    ingest.ingest_paths([data_dir.parent / "arrests.csv"], data_dir)
+    out = tmp_path_factory.mktemp("arrest-reports")
+    return report.render_report("WESTERN", "2026-11-21", data_dir=data_dir, out_dir=out), rows
+
+
+@pytest.mark.slow
+def test_arrests_section_only_with_arrest_data(
+    rendered: dict[str, report.ReportResult],
+    arrests_report: tuple[report.ReportResult, pd.DataFrame],
+) -> None:
+    assert 'data-table="arrests"' not in rendered["WESTERN"].html.read_text(encoding="utf-8")
+    result, rows = arrests_report
+    html = result.html.read_text(encoding="utf-8")
+    cells = {
+        measure: dict(re.findall(r'<td[^>]* data-col="(\w+)"[^>]*>([^<]*)</td>', body))
+        for measure, body in re.findall(
+            r'<tr[^>]* data-measure="(\w+)"[^>]*>(.*?)</tr>', html, re.S
+        )
+    }
+    want = {
+        "this_week": hand_arrests(rows, "WESTERN", "2026-11-15", "2026-11-21"),
+        "previous_week": hand_arrests(rows, "WESTERN", "2026-11-08", "2026-11-14"),
+        "ytd": hand_arrests(rows, "WESTERN", "2026-01-01", "2026-11-21"),
+        "last_ytd": hand_arrests(rows, "WESTERN", "2025-01-01", "2025-11-21"),
+    }
+    assert want == {"this_week": 3, "previous_week": 1, "ytd": 5, "last_ytd": 2}  # by hand
+    assert {k: number(cells["all"][k]) for k in want} == want
+    # By charge group: arrest 26000001 counts under violent and under weapons.
+    assert number(cells["violent"]["this_week"]) == 1
+    assert number(cells["weapons"]["this_week"]) == 1
+    assert number(cells["warrants"]["this_week"]) == 1
+    assert number(cells["property"]["previous_week"]) == 1
+    assert cells["all"]["ytd_change"] == "+3 too few to judge"
+    text = html_lib.unescape(re.sub(r"\s+", " ", html))
+    assert (
+        "In the week ending Saturday, November 21, 2026, police made 3 arrests in the "
+        "Western District (1 the week before)." in text
+    )
+    assert "An arrest is one arrest number." in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_arrests_section_numbers_in_the_pdf(
+    arrests_report: tuple[report.ReportResult, pd.DataFrame],
+) -> None:
+    result, rows = arrests_report
+    text = pdf_text(result.pdf)
+    line = next(ln for ln in text.splitlines() if re.match(r"\s*All arrests\s+\d", ln))
+    numbers = [number(n) for n in re.findall(r"[+\u2212-]?\d[\d,]*", line.split("All arrests")[1])]
+    assert numbers[:4] == [
+        hand_arrests(rows, "WESTERN", "2026-11-15", "2026-11-21"),
+        hand_arrests(rows, "WESTERN", "2026-11-08", "2026-11-14"),
+        hand_arrests(rows, "WESTERN", "2026-01-01", "2026-11-21"),
+        hand_arrests(rows, "WESTERN", "2025-01-01", "2025-11-21"),
+    ]

@@ -230,7 +230,9 @@ def _arrests(params: ReportParams) -> ArrestCounts | None:
         return None
     ytd_now, ytd_before = agg.ytd_windows(params.week_end)
     start = min(before.start, ytd_before.start)
-    chosen = Selection.parse(**place_keywords(params.district), start=start, end=week.end)
+    chosen = Selection.parse(
+        **place_keywords(params.district), lines=params.lines, start=start, end=week.end
+    )
     rows = load_arrests(params.data_dir, chosen)
     return ArrestCounts(
         week=arrests.compare_arrests(rows, week, before, coverage),

@@ -23,7 +23,7 @@ from bmoredash import files, style
 from bmoredash.aggregate import VICTIMS
 from bmoredash.report import figures, text
 from bmoredash.selection import PUBLISHED_LINES
-from bmoredash.text import methodology_items
+from bmoredash.text import arrests_items, methodology_items
 from bmoredash.vocabulary import DEMO_BANNER, DEMO_MARK, place_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -92,6 +92,29 @@ def neighborhoods_html(week: pd.DataFrame, ytd: pd.DataFrame, week_end: date) ->
 def programs_html(programs: pd.DataFrame | None, district: str) -> str:
     """The CVI programs serving the place, or a plain note (``text.programs``)."""
     return render("programs.html.j2", **text.programs(programs, district))
+
+
+#: Items of ``bmoredash/text/arrests.md`` the arrests section repeats in the Arrests page's
+#: words, by their bold label.
+ARREST_NOTES: tuple[str, ...] = (
+    "An arrest is one arrest number",
+    "What police did, not what happened",
+)
+
+
+def arrests_html(counts: Any, week_end: date, district: str) -> str:
+    """The arrests section (``templates/arrests_table.html.j2``) from
+    ``report.data.ArrestCounts``, or nothing when the store has no arrest data for the
+    week (``counts`` None)."""
+    if counts is None:
+        return ""
+    notes = [Markup(item) for item in arrests_items(*ARREST_NOTES).values()]
+    return render(
+        "arrests_table.html.j2",
+        table=text.arrests(counts.week, counts.ytd, week_end, district),
+        columns=text.ARREST_TABLE_COLUMNS,
+        notes=notes,
+    )
 
 
 def figure_html(fig: Any, alt: str, caption: str = "") -> str:
