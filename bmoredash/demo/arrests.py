@@ -320,7 +320,6 @@ def generate_arrests(
 
 def _text_frame(cols: dict[str, np.ndarray], nb: pd.DataFrame) -> pd.DataFrame:
     """The drawn rows as the legacy file's text columns."""
-    n = len(cols["day"])
     kind = cols["place_kind"]
     placed = kind == PLACE_KINDS.index("placed")
     default = kind == PLACE_KINDS.index("default_point")
@@ -340,20 +339,25 @@ def _text_frame(cols: dict[str, np.ndarray], nb: pd.DataFrame) -> pd.DataFrame:
     hour_text = pc.if_else(pa.array(cols["short_time"]), _digits(hour), _digits(hour, 2))
     time_text = _join(hour_text, ":", _digits(minute, 2))
 
+    # Place columns as an index into a short list of values, "" first (no place).
+    k = len(nb)
     new_lines = day >= np.datetime64(NEW_LINES_FROM)
-    district = np.where(
-        new_lines, nb["district"].to_numpy()[place], nb["old_district"].to_numpy()[place]
-    )
-    district = np.where(named, np.char.title(district.astype(str)), "")
-    post = np.where(named, nb["post"].astype(str).to_numpy()[place], "")
+    district_values = [
+        "",
+        *nb["old_district"].astype(str).str.title(),
+        *nb["district"].astype(str).str.title(),
+    ]
+    district = np.where(named, 1 + place + k * new_lines, 0)
+    post_values = ["", *nb["post"].astype(str)]
     # NOTE: the legacy file title-cases names word by word (Butcher'S Hill, Mcelderry Park).
-    hood = np.where(named, np.char.title(nb["name"].to_numpy(dtype=str)[place]), "")
+    hood_values = ["", *nb["name"].astype(str).str.title()]
+    named_place = np.where(named, 1 + place, 0)
 
     blocks = [b.split("|") if b else [""] for b in nb["blocks"]]
     block_offset = np.cumsum([0] + [len(b) for b in blocks])
     block = block_offset[place] + (cols["block_u"] * np.diff(block_offset)[place]).astype(np.int64)
-    block_text = np.asarray([x for b in blocks for x in b], dtype=object)[block]
-    location = np.where(named, block_text, "")
+    block_values = ["", *(x for b in blocks for x in b)]
+    location = np.where(named, 1 + block, 0)
 
     center_lat = nb["center_lat"].to_numpy()[place]
     center_lon = nb["center_lon"].to_numpy()[place]
@@ -383,23 +387,19 @@ def _text_frame(cols: dict[str, np.ndarray], nb: pd.DataFrame) -> pd.DataFrame:
         "Race": pd.Categorical.from_codes(cols["race"], categories=list(ARREST_RACE)),
         "ArrestDate": date_text,
         "ArrestTime": time_text,
-        "ArrestLocation": location,
+        "ArrestLocation": _by_index(block_values, location),
         "IncidentOffense": _by_index([UNKNOWN_OFFENSE, *_INCIDENT_TEXT], incident + 1),
-        "IncidentLocation": location,
+        "IncidentLocation": _by_index(block_values, location),
         "Charge": _by_index(["", *_CODE_TEXT], charge + 1),
         "ChargeDescription": _by_index([UNKNOWN_CHARGE, *_DESCRIPTION_TEXT], charge + 1),
-        "District": district,
-        "Post": post,
-        "Neighborhood": hood,
+        "District": _by_index(district_values, district),
+        "Post": _by_index(post_values, named_place),
+        "Neighborhood": _by_index(hood_values, named_place),
         "Longitude": longitude,
         "Latitude": latitude,
         "Location 1": location_1,
     }
     columns = {
         k: pd.array(v, dtype="str") if isinstance(v, pa.Array) else v for k, v in frame.items()
-    }
-    columns = {
-        k: (_by_index(v, np.arange(n)) if isinstance(v, np.ndarray) else v)
-        for k, v in columns.items()
     }
     return pd.DataFrame(columns, columns=list(ARREST_RAW_COLUMNS))
