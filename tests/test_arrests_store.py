@@ -296,6 +296,32 @@ def test_a_newer_snapshot_serves_its_dates(data_dir: Path, tmp_path: Path) -> No
     assert again["arrest_rows"] == len(january) - 100
 
 
+def test_two_arrest_datasets_over_the_same_dates(data_dir: Path) -> None:
+    """The legacy CSV (2017-01-01 to 2018-02-17) and the ArcGIS sample (2014-2020) are two
+    datasets of the same arrests: never both counted, until --prefer ranks them."""
+    legacy, arcgis = require_shared("arrests", LEGACY), require_shared("arrests", ARCGIS)
+    ingest.ingest_paths([legacy], data_dir)
+    before = _files(data_dir)
+    with pytest.raises(ingest.IngestError, match="arrests_legacy .* and arrests_arcgis"):
+        ingest.ingest_paths([arcgis], data_dir)
+    assert _files(data_dir) == before
+    summary = ingest.ingest_paths([arcgis], data_dir, prefer=["arrests_legacy"])
+    rows = store.load_arrests(data_dir)
+    legacy_dates = _raw_dates(LEGACY, _raw(LEGACY))
+    arcgis_dates = _raw_dates(ARCGIS, _raw(ARCGIS))
+    legacy_days = set(store.read_manifest(data_dir)["arrests"]["snapshots"][0]["gaps"])
+    first, last = legacy_dates.min(), legacy_dates.max()
+    # the ArcGIS rows on the legacy file's covered dates are left out, the rest served; on
+    # the legacy file's gap days (2017-11-23) the ArcGIS file serves
+    on_legacy = (arcgis_dates >= first) & (arcgis_dates <= last)
+    on_legacy &= ~arcgis_dates.dt.strftime("%Y-%m-%d").isin(legacy_days)
+    legacy_served = ~legacy_dates.dt.strftime("%Y-%m-%d").isin(legacy_days)
+    expected = int(legacy_served.sum()) + int((~on_legacy).sum())
+    assert summary["arrest_rows"] == len(rows) == expected
+    print(f"legacy gap days {sorted(legacy_days)}; {expected:,} rows served")
+    assert store.read_manifest(data_dir)["prefer"] == ["arrests_legacy"]
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
