@@ -357,6 +357,7 @@ FILTER_HOMES = {
     "clean/text.py": "finds missing-value markers in text; selects no rows",
     "reference/boundaries.py": "picks a district's outline polygon, not rows",
     "arrests/read.py": "counts quality (arrest rows without a district); selects no rows",
+    "app/pages/since_2012.py": "picks one offense's line out of the yearly totals table, not rows",
 }
 FILTER_CODE = re.compile(
     r"""\[["'](?:{places})["']\][^\n]*\.isin\(|pc\.is_in\(|"""

@@ -23,6 +23,7 @@ import pandas as pd
 from bmoredash.aggregate.counts import event_dates, monthly_counts
 from bmoredash.coverage import Coverage
 from bmoredash.periods import Window, calendar_year, date_of_day_of_year, month_end_days_of_year
+from bmoredash.selection import Selection
 
 #: The status of a year: every day covered, some days, none.
 WHOLE = "whole"
@@ -69,7 +70,7 @@ def yearly_totals(
     days = pd.date_range(first, last, freq="D")
     upto = days <= pd.Timestamp(through)
     # Rows per day and offense over the whole range (0 where none).
-    rows = frame[frame["offense"].astype(str).isin(chosen)]
+    rows = Selection(offenses=tuple(chosen)).apply(frame)
     dated = pd.DataFrame(
         {"day": event_dates(rows).to_numpy(), "offense": rows["offense"].astype(str)}
     )
@@ -122,7 +123,7 @@ def rolling_totals(
         return pd.Series([], index=pd.DatetimeIndex([]), dtype=float, name="rolling")
     start = min(firsts)
     window = Window(date(start.year, start.month, 1), end)
-    rows = frame[frame["offense"].astype(str).isin(chosen)]
+    rows = Selection(offenses=tuple(chosen)).apply(frame)
     monthly = monthly_counts(rows, window, coverage, chosen).astype(float)
     rolling = monthly.rolling(months, min_periods=months).sum()
     rolling.index = monthly.index + pd.offsets.MonthEnd(0)
