@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -266,3 +267,89 @@ def test_people_tables_do_not_depend_on_row_order_or_dtype() -> None:
     assert plain.equals(arrests.people_breakdown(flipped, "race"))
     # U (1) is hidden; A and I tie at 4 and the first by name, A, is hidden with it.
     assert plain.isna().tolist() == [False, True, False, True]
+
+
+# --------------------------------------------------------------------------------------
+# From the store (its dtypes) and on the Arrests page (no data is not zero)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def legacy_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding only the legacy arrest sample (2017-01-01 to 2018-02-17)."""
+    from bmoredash import ingest
+
+    path = require_shared("arrests", "BPD_Arrests.csv")
+    data_dir = tmp_path_factory.mktemp("arrest-store") / "data"
+    ingest.ingest_paths([path], data_dir)
+    return data_dir
+
+
+def test_stored_arrests_count_as_read(legacy_store: Path) -> None:
+    """The store's dtypes (string ids, categories, Int16 ages) count as the reader's do."""
+    from bmoredash import store
+
+    stored = store.load_arrests(legacy_store)
+    read = read_arrests(require_shared("arrests", "BPD_Arrests.csv")).rows
+    assert arrests.arrest_count(stored) == arrests.arrest_count(read) == 27_188
+    assert arrests.by_charge_group(stored).equals(arrests.by_charge_group(read))
+    assert arrests.by_place(stored, "neighborhood").equals(arrests.by_place(read, "neighborhood"))
+    for column in arrests.PEOPLE_COLUMNS:
+        assert arrests.people_breakdown(stored, column).equals(
+            arrests.people_breakdown(read, column)
+        ), column
+    through = date(2018, 2, 17)
+    pairs = zip(
+        arrests.ytd_comparison(stored, through), arrests.ytd_comparison(read, through), strict=True
+    )
+    for a, b in pairs:
+        assert (a.label, a.current, a.previous) == (b.label, b.current, b.previous)
+
+
+def _page(data_dir: Path, **filters: Any) -> Any:
+    from bmoredash.app.context import DashboardContext, FilteredView
+    from bmoredash.app.pages.arrests import ArrestsPage
+    from bmoredash.app.state import FilterState
+
+    context = DashboardContext.from_store(data_dir)
+    page = ArrestsPage(context, FilterState())
+    page.refresh(FilteredView(context, FilterState(**filters)))
+    assert page.message.value == "", "the page drew without its error message"
+    return page
+
+
+def test_page_says_no_arrest_data_for_a_period_the_arrests_do_not_cover(
+    legacy_store: Path,
+) -> None:
+    page = _page(legacy_store)  # this year to date: the sample ends in 2018
+    assert "No arrest data for" in page.no_data.value
+    assert "cover Jan 1, 2017 to Feb 17, 2018" in page.no_data.value
+    assert page.content.layout.display == "none"
+    assert page.summary.value == "" and page.comparisons == []
+
+    page = _page(legacy_store, year=2017, district="WESTERN")
+    read = read_arrests(require_shared("arrests", "BPD_Arrests.csv")).rows
+    day = read["arrest_date"].dt.year
+    western = read[(day == 2017) & (read["district"] == "WESTERN")]
+    plain = int(western["arrest_id"].nunique() + western["arrest_id"].isna().sum())
+    assert page.no_data.value == ""
+    assert f'<span class="bmd-arrests-count">{plain:,}</span>' in page.summary.value
+    # 2016 holds no arrest data: a comparison with it is "no data", never zero arrests.
+    assert page.comparisons[0].why_not == "no comparison: data start Jan 1, 2017"
+    assert "no data Nov 23, 2017" in page.summary.value  # the sample's one gap day
+
+
+def test_page_says_no_arrest_data_for_a_store_without_arrests(tmp_path: Path) -> None:
+    from bmoredash import store
+    from tests.factories import canonical_rows
+
+    rows = canonical_rows(
+        [{"record_id": f"R{i}", "occurred_at": f"2026-03-0{i + 1} 12:00"} for i in range(3)]
+    )
+    source = {"source": "hand", "layout": "test", "rows_read": 3, "rows_kept": 3}
+    store.write_store(tmp_path, rows, None, {}, [source], demo=False)
+    page = _page(tmp_path)
+    assert "No arrest data." in page.no_data.value
+    assert "This store holds no arrests" in page.no_data.value
+    assert page.content.layout.display == "none"
+    assert page.groups is None and page.places is None
