@@ -257,6 +257,11 @@ def test_crime_and_arrests_keep_each_other(tmp_path: Path) -> None:
     ingest.ingest_paths([crime], two)
     crime_before = store.load_incidents(two, offenses="all")
     quality_before = store.read_quality(two)
+    # a store without arrests: an empty table, no coverage, no quality counts
+    assert len(store.load_arrests(two)) == 0
+    assert list(store.load_arrests(two).columns) == list(store.ARREST_COLUMN_NAMES)
+    assert store.read_arrest_coverage(two).spans == ()
+    assert store.read_arrest_quality(two) == {}
     ingest.ingest_paths([arrest], two)
     pd.testing.assert_frame_equal(store.load_incidents(two, offenses="all"), crime_before)
     assert store.read_quality(two)["rows_read"] == quality_before["rows_read"]

@@ -359,10 +359,11 @@ def merge_and_write(
             old_arrest_quality, batch_in.quality, batch_in.snapshots
         )
         manifest["arrests"] = _arrest_record(arrest_rows, arrest_q, arrest.snapshots)
-        arrest_total["rows_served"] = int(len(arrest_rows))
-        arrest_total["rows_superseded"] = int(
-            sum(s.rows_kept for s in arrest.snapshots) - len(arrest_rows)
-        )
+        if arrest.snapshots:
+            arrest_total["rows_served"] = int(len(arrest_rows))
+            arrest_total["rows_superseded"] = int(
+                sum(s.rows_kept for s in arrest.snapshots) - len(arrest_rows)
+            )
         unmapped = arrest_total.get("unmapped_codes")
         if isinstance(unmapped, dict):
             # distinct codes over every source, not a sum of per-source counts
