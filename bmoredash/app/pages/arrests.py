@@ -101,6 +101,8 @@ class ArrestsPage(BasePage):
             panel.widget.layout.flex = "1 1 320px"
             panel.widget.layout.max_width = "560px"
             self.people_charts[column], self.people_panels[column] = chart, panel
+        #: The last place's arrests (every date), by its place filters.
+        self._place: tuple[tuple | None, pd.DataFrame] = (None, pd.DataFrame())
         #: What the page last drew, for tests and the table views.
         self.comparisons: list[Comparison] = []
         self.groups: pd.DataFrame | None = None
@@ -155,7 +157,10 @@ class ArrestsPage(BasePage):
         self.no_data.value = ""
         self.content.layout.display = None
 
-        rows = place_arrests(view)
+        place = tuple(view.selection.place_filters())
+        if self._place[0] != place:  # a change of period alone keeps the place's rows
+            self._place = (place, place_arrests(view))
+        rows = self._place[1]
         now = arrests.arrests_in_window(rows, window)
         before = arrests.arrests_in_window(rows, previous)
         column = place_column(view)
