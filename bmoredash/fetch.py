@@ -1,7 +1,8 @@
 """Download Open Baltimore layers over the ArcGIS REST query protocol.
 
-Crime rows come from a FeatureServer layer, page by page, and are handed to
-``sources.read_records`` and ``ingest.ingest_frames`` only once every page has arrived and
+Crime rows (or arrest rows: ``FETCH_DATASETS``, ``bmoredash fetch --dataset arrests``) come
+from a FeatureServer layer, page by page, and are handed to ``sources.read_records`` (arrests:
+``arrests.read_arrest_records``) and ``ingest.ingest_frames`` only once every page has arrived and
 the total agrees with the layer's own count: a failed or short download leaves the store
 exactly as it was. Boundaries (police districts, neighborhoods) come as GeoJSON into
 ``config.boundaries_dir``.

@@ -94,7 +94,7 @@ def ingest_paths(
 
 
 def ingest_frames(
-    frames: Iterable[sources.SourceFrame],
+    frames: Iterable[sources.SourceFrame | arrests.ArrestFrame],
     data_dir: str | os.PathLike[str] | None = None,
     *,
     demo: bool = False,
@@ -103,9 +103,10 @@ def ingest_frames(
     replace: bool = False,
     prefer: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Clean frames already read (the fetcher, the demo generator) and merge them in one
-    write. ``data_through`` is what the manifest will say (demo: the last Saturday);
-    default the last occurred date. Returns the same summary as ``ingest_paths``."""
+    """Clean frames already read (the fetcher, the demo generator; crime frames and arrest
+    frames, which go to the arrests table) and merge them in one write. ``data_through``
+    is what the manifest will say (demo: the last Saturday); default the last occurred
+    date. Returns the same summary as ``ingest_paths``."""
     frame_list = list(frames)
     if not frame_list:
         raise IngestError("no frames to ingest")
