@@ -195,6 +195,14 @@ def month_end_days_of_year(year: int) -> tuple[int, ...]:
     return tuple(d.timetuple().tm_yday for d in ends)
 
 
+def last_complete_month_end(through: date) -> date:
+    """The last day of the last calendar month that ends on or before ``through`` (rolling
+    12-month totals end on a whole month)."""
+    if (through + timedelta(days=1)).day == 1:
+        return through
+    return through.replace(day=1) - timedelta(days=1)
+
+
 def date_of_day_of_year(year: int, day_of_year: int) -> date:
     """The date that is day ``day_of_year`` (1 = Jan 1) of ``year``."""
     return date(year, 1, 1) + timedelta(days=day_of_year - 1)

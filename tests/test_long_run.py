@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bmoredash import store
+from bmoredash import periods, store
 from bmoredash.aggregate import long_run
 from bmoredash.coverage import Coverage, Span, from_manifest
 from bmoredash.series_breaks import BREAKS, BREAKS_BY_KEY
@@ -106,10 +106,10 @@ def test_no_data_at_all_gives_no_years() -> None:
 
 
 def test_last_complete_month_end() -> None:
-    assert long_run.last_complete_month_end(date(2021, 9, 30)) == date(2021, 9, 30)
-    assert long_run.last_complete_month_end(date(2026, 11, 21)) == date(2026, 10, 31)
-    assert long_run.last_complete_month_end(date(2026, 1, 15)) == date(2025, 12, 31)
-    assert long_run.last_complete_month_end(date(2024, 2, 29)) == date(2024, 2, 29)
+    assert periods.last_complete_month_end(date(2021, 9, 30)) == date(2021, 9, 30)
+    assert periods.last_complete_month_end(date(2026, 11, 21)) == date(2026, 10, 31)
+    assert periods.last_complete_month_end(date(2026, 1, 15)) == date(2025, 12, 31)
+    assert periods.last_complete_month_end(date(2024, 2, 29)) == date(2024, 2, 29)
 
 
 def test_rolling_totals_only_where_twelve_months_are_covered() -> None:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from bmoredash.aggregate.counts import event_dates, monthly_counts
 from bmoredash.coverage import Coverage
-from bmoredash.periods import Window, calendar_year, date_of_day_of_year, month_end_days_of_year
+from bmoredash.periods import Window, calendar_year, last_complete_month_end
 from bmoredash.selection import Selection
 
 #: The status of a year: every day covered, some days, none.
@@ -94,14 +94,6 @@ def yearly_totals(
             records.append((year, key, float(count), length, n_covered, _status(n_covered, length)))
     result = pd.DataFrame.from_records(records, columns=list(YEARLY_COLUMNS))
     return result.astype({"year": int, "days": int, "covered_days": int})
-
-
-def last_complete_month_end(through: date) -> date:
-    """The last day of the last calendar month that ends on or before ``through``."""
-    ends = [d for d in month_end_days_of_year(through.year) if d <= through.timetuple().tm_yday]
-    if not ends:
-        return calendar_year(through.year - 1).end
-    return date_of_day_of_year(through.year, ends[-1])
 
 
 def rolling_totals(
