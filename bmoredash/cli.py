@@ -40,18 +40,21 @@ DataDirOption = Annotated[
 ]
 
 
-#: The longest error message printed (a message quoting a file's content is cut).
+#: The longest error line printed, prefix included (a message quoting a file's content is cut).
 MAX_ERROR_CHARS = 1_000
+_CUT = "… (cut)"
+_ERROR_PREFIX = "error: "
 
 
 def printable(text: str, limit: int = MAX_ERROR_CHARS) -> str:
     """``text`` safe for a terminal: control characters other than a line break escaped
-    (data can hold escape sequences), cut to ``limit`` characters."""
+    (data can hold escape sequences), cut to at most ``limit`` characters, the cut mark
+    included."""
     safe = "".join(
         c if c == "\n" or c.isprintable() else c.encode("unicode_escape").decode("ascii")
         for c in text[: limit + 1]
     )
-    return safe if len(text) <= limit else safe[:limit] + "… (cut)"
+    return safe if len(safe) <= limit else safe[: limit - len(_CUT)] + _CUT
 
 
 @contextmanager
@@ -60,7 +63,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (OSError, ValueError, RuntimeError) as error:
-        typer.secho(f"error: {printable(str(error))}", fg=typer.colors.RED, err=True)
+        message = printable(str(error), MAX_ERROR_CHARS - len(_ERROR_PREFIX))
+        typer.secho(f"{_ERROR_PREFIX}{message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
 
 
