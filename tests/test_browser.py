@@ -102,7 +102,8 @@ def wait_for_counts(tab, expected: dict[str, int], timeout_ms: float = 60_000) -
 
 def district_select(tab):
     """The District dropdown of the filter bar."""
-    return tab.locator(".bmd-filters .widget-dropdown", has_text="District").locator("select")
+    label = tab.get_by_text("District", exact=True)
+    return tab.locator(".bmd-filters .widget-dropdown").filter(has=label).locator("select")
 
 
 def ytd_cards(incidents: pd.DataFrame, through: date, district: str | None = None) -> dict:
