@@ -40,7 +40,7 @@ from bmoredash.vocabulary import OFFENSE_LABELS
 TOTAL_LABEL = "All chosen offenses"
 #: The days column of the yearly table.
 DAYS_LABEL = "days with data"
-_MARGIN = {"top": 36, "bottom": 36, "left": 56, "right": 28}
+_MARGIN = {"top": 36, "bottom": 36, "left": 56, "right": 110}
 
 
 def count_text(value: float) -> str:
@@ -164,9 +164,6 @@ class LongRunChart:
         hy = hollow.to_numpy(dtype=float)
         with self.hollow.hold_sync():
             self.hollow.x, self.hollow.y = hx, hy
-        with self.hollow_labels.hold_sync():
-            self.hollow_labels.x, self.hollow_labels.y = hx, hy
-            self.hollow_labels.text = list(hollow_text or [])
         values = np.concatenate([y[finite], hy[np.isfinite(hy)]])
         ticks = nice_ticks(0.0, float(values.max()) * 1.15 if len(values) else 0.0)
         top = float(ticks[-1])
@@ -186,6 +183,13 @@ class LongRunChart:
             shown = [t for t in ticks if first <= t <= last]
             step = max(1, len(shown) // 8)  # at most about 8 labels
             self.x_axis.tick_values = np.array(shown[::step], dtype="datetime64[ns]")
+        with self.hollow_labels.hold_sync():
+            # Neighbouring partial years (the last two, often) alternate above and below
+            # their points, so their labels do not run into each other.
+            below = np.arange(len(hy)) % 2 == 1
+            self.hollow_labels.x = hx
+            self.hollow_labels.y = np.where(below, hy - top * 0.12, hy)
+            self.hollow_labels.text = list(hollow_text or [])
         breaks = breaks or []
         when = np.array([np.datetime64(b.when, "ns") for b in breaks], dtype="datetime64[ns]")
         with self.rules.hold_sync():
@@ -194,9 +198,9 @@ class LongRunChart:
                 self.rules.y = np.tile([0.0, top], (len(breaks), 1))
             self.rules.visible = bool(breaks)
         with self.rule_labels.hold_sync():
-            # Staggered, so labels of nearby breaks do not overlap.
+            # Staggered on three levels, so labels of nearby breaks do not overlap.
             self.rule_labels.x = when
-            self.rule_labels.y = np.array([top * (0.97 - 0.07 * (i % 2)) for i in range(len(when))])
+            self.rule_labels.y = np.array([top * (0.97 - 0.07 * (i % 3)) for i in range(len(when))])
             self.rule_labels.text = [b.label for b in breaks]
 
 
