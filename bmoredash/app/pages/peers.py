@@ -113,7 +113,7 @@ class SlopeChart:
             marker="circle", marker_size=36, labels=[""], tooltip=tooltip,
         )  # fmt: skip
         self.names = bq.Label(
-            x=[], y=[], scales=scales, text=[], colors=[CURRENT, MAIN], font_size=12,
+            x=[], y=[], scales=scales, text=[], colors=[CURRENT, MAIN], default_size=12,
             font_weight="bold", align="start", x_offset=8,
         )  # fmt: skip
         self.y_axis = bq.Axis(

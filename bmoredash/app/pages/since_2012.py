@@ -115,7 +115,7 @@ class LongRunChart:
             tooltip=tooltip,
         )
         self.hollow_labels = bq.Label(
-            x=empty_x, y=empty_y, scales=scales, text=[], colors=[MUTED], font_size=11,
+            x=empty_x, y=empty_y, scales=scales, text=[], colors=[MUTED], default_size=11,
             align="middle", y_offset=-12,
         )  # fmt: skip
         self.rules = bq.Lines(
@@ -128,7 +128,7 @@ class LongRunChart:
             visible=False,
         )
         self.rule_labels = bq.Label(
-            x=empty_x, y=empty_y, scales=scales, text=[], colors=[MUTED], font_size=11,
+            x=empty_x, y=empty_y, scales=scales, text=[], colors=[MUTED], default_size=11,
             align="start", x_offset=4,
         )  # fmt: skip
         self.y_axis = bq.Axis(scale=self.y_scale, side="left", label=y_label, tick_format=",d")
