@@ -15,6 +15,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -145,6 +147,22 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(
         executable_path=str(require_chromium()), args=list(CHROMIUM_ARGS), headless=True
     )
+
+
+#: How long a browser test waits for the page (a kernel starts under load in CI).
+TIMEOUT_MS = 120_000
+
+
+@contextmanager
+def new_tab(browser, width: int = 1280, height: int = 900) -> Iterator:
+    """One tab in a fresh browser context (no cache or cookies from other tests)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(TIMEOUT_MS)
+        yield tab
+    finally:
+        context.close()
 
 
 def wait_for_app(page, timeout_ms: float = 120_000) -> float:

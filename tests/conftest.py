@@ -61,3 +61,37 @@ def dashboard_server():
 
     with Server(demo_store()) as running:
         yield running
+
+
+# --------------------------------------------------------------------------------------
+# Browser tests: the shared server, one Chromium per module, a fresh tab per test
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(dashboard_server):
+    """The shared dashboard server, once Chromium is known to be there (else a printed
+    skip). Modules with a server of their own (fetch, load guard) override this name."""
+    from browser_support import require_chromium
+
+    require_chromium()
+    return dashboard_server
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from browser_support import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    from browser_support import new_tab
+
+    with new_tab(browser) as tab:
+        yield tab

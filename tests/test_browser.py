@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 import time
-from contextlib import contextmanager
 from datetime import date
 
 import pandas as pd
 import pytest
 from browser_support import (
     LEAK_MARKERS,
+    TIMEOUT_MS,
     Server,
-    launch_chromium,
-    require_chromium,
+    new_tab,
     screenshot,
     wait_for_app,
 )
@@ -31,41 +30,6 @@ from bmoredash.selection import select_rows
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HEADLINES = ("Homicides", "Non-fatal shootings", "Part 1 violent", "Part 1 property")
-TIMEOUT_MS = 120_000
-
-
-@pytest.fixture(scope="module")
-def server(dashboard_server: Server) -> Server:
-    require_chromium()
-    return dashboard_server
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@contextmanager
-def new_tab(browser):
-    """One tab in a fresh browser context (no cache or cookies from other tests)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(TIMEOUT_MS)
-        yield tab
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def page(browser, server: Server):
-    with new_tab(browser) as tab:
-        yield tab
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from browser_support import Server, launch_chromium, require_chromium, screenshot
+from browser_support import Server, screenshot
 
 from bmoredash import store
 from bmoredash.aggregate.long_run import rolling_totals, yearly_totals
@@ -26,39 +26,11 @@ from bmoredash.selection import select_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-TIMEOUT_MS = 120_000
 #: Every cell of a table, row by row (header row first), as the page holds it.
 ROWS_JS = (
     "t => Array.from(t.querySelectorAll('tr')).map("
     "r => Array.from(r.querySelectorAll('th,td')).map(c => c.textContent.trim()))"
 )
-
-
-@pytest.fixture(scope="module")
-def server(dashboard_server: Server) -> Server:
-    require_chromium()
-    return dashboard_server
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, server: Server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(TIMEOUT_MS)
-        yield tab
-    finally:
-        context.close()
 
 
 def expected_rows(frame: pd.DataFrame) -> list[list[str]]:

@@ -6,12 +6,11 @@ pandas (the server's demo rows and the shipped population CSVs).
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pandas as pd
 import pytest
-from browser_support import LEAK_MARKERS, Server, launch_chromium, require_chromium, screenshot
+from browser_support import LEAK_MARKERS, TIMEOUT_MS, Server, screenshot
 
 from bmoredash import store
 from bmoredash.app.pages import FRIENDLY_ERROR
@@ -20,43 +19,9 @@ from bmoredash.schema import PART1_OFFENSES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-TIMEOUT_MS = 120_000
 #: Part 1 property offenses, the "Part 1 property" card's (FBI UCR Part I).
 PROPERTY = ("BURGLARY", "LARCENY", "LARCENY FROM AUTO", "AUTO THEFT", "ARSON")
 POPULATION = PACKAGE_DIR / "reference" / "data" / "population"
-
-
-@pytest.fixture(scope="module")
-def server(dashboard_server: Server) -> Server:
-    require_chromium()
-    return dashboard_server
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@contextmanager
-def new_tab(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(TIMEOUT_MS)
-        yield tab
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def page(browser, server: Server):
-    with new_tab(browser) as tab:
-        yield tab
 
 
 @pytest.fixture(scope="module")
