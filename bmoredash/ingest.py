@@ -465,50 +465,20 @@ def _clean_and_merge(
     manifest = outcome.manifest
     summary_sources = []
     for frame, path, result, snap in results:
-        read, kept = len(frame.raw), len(result.incidents)
-        real = outcome.assigned[snap.id]
         summary_sources.append(
-            {
-                "source": frame.source,
-                "layout": frame.layout,
-                "dataset": snap.dataset,
-                "path": str(path) if path is not None else None,
-                "snapshot": real,
-                "window": [
-                    snap.start.isoformat() if snap.start else None,
-                    snap.end.isoformat() if snap.end else None,
-                ],
-                "offenses": sorted(snap.offenses) if snap.offenses is not None else None,
-                "rows_read": read,
-                "rows_kept": kept,
-                "rows_quarantined": read - kept,
-                "rows_served": _served(manifest, real),
-                "table": sources.INCIDENTS,
-            }
-        )
+            _source_summary(
+                frame, path, snap, outcome.assigned[snap.id], manifest, sources.INCIDENTS,
+                read=len(frame.raw), kept=len(result.incidents),
+            )
+        )  # fmt: skip
     arrest_manifest = manifest.get("arrests") or {}
     for (frame, snap), path in zip(arrest_results, arrest_paths, strict=True):
-        real = outcome.assigned[snap.id]
-        read, kept = int(frame.quality["rows_read"]), len(frame.rows)
         summary_sources.append(
-            {
-                "source": frame.source,
-                "layout": frame.layout,
-                "dataset": snap.dataset,
-                "path": str(path) if path is not None else None,
-                "snapshot": real,
-                "window": [
-                    snap.start.isoformat() if snap.start else None,
-                    snap.end.isoformat() if snap.end else None,
-                ],
-                "offenses": None,
-                "rows_read": read,
-                "rows_kept": kept,
-                "rows_quarantined": read - kept,
-                "rows_served": _served(arrest_manifest, real),
-                "table": sources.ARRESTS,
-            }
-        )
+            _source_summary(
+                frame, path, snap, outcome.assigned[snap.id], arrest_manifest, sources.ARRESTS,
+                read=int(frame.quality["rows_read"]), kept=len(frame.rows),
+            )
+        )  # fmt: skip
     return {
         "data_dir": str(root),
         "demo": manifest["demo"],
@@ -524,6 +494,37 @@ def _clean_and_merge(
         "arrest_rows": int(arrest_manifest.get("rows", 0)),
         "data_through": manifest["data_through"],
         "manifest": manifest,
+    }
+
+
+def _source_summary(
+    frame: Any,
+    path: Path | None,
+    snap: Snapshot,
+    snapshot_id: str,
+    manifest: dict[str, Any],
+    table: str,
+    *,
+    read: int,
+    kept: int,
+) -> dict[str, Any]:
+    """One file's line of the ingest summary (crime or arrests: ``table``)."""
+    return {
+        "source": frame.source,
+        "layout": frame.layout,
+        "dataset": snap.dataset,
+        "path": str(path) if path is not None else None,
+        "snapshot": snapshot_id,
+        "window": [
+            snap.start.isoformat() if snap.start else None,
+            snap.end.isoformat() if snap.end else None,
+        ],
+        "offenses": sorted(snap.offenses) if snap.offenses is not None else None,
+        "rows_read": read,
+        "rows_kept": kept,
+        "rows_quarantined": read - kept,
+        "rows_served": _served(manifest, snapshot_id),
+        "table": table,
     }
 
 

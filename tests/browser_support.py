@@ -165,6 +165,32 @@ def new_tab(browser, width: int = 1280, height: int = 900) -> Iterator:
         context.close()
 
 
+#: A table's rows as the visitor reads them: each cell's text, header row first.
+ROWS_JS = (
+    "t => Array.from(t.querySelectorAll('tr')).map("
+    "r => Array.from(r.querySelectorAll('th,td')).map(c => c.textContent.trim()))"
+)
+
+
+def wait_for_table(tab, table, expected: list[list[str]], timeout_ms: float = 60_000) -> None:
+    """Wait until ``table`` holds ``expected`` (the kernel answers asynchronously)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if table.count() and table.evaluate(ROWS_JS) == expected:
+            return
+        tab.wait_for_timeout(250)
+    assert table.evaluate(ROWS_JS) == expected
+
+
+def assert_no_error(tab) -> None:
+    """Neither the page's friendly error message nor a traceback reached the visitor."""
+    from bmoredash.app.pages import FRIENDLY_ERROR
+
+    html = tab.content()
+    assert FRIENDLY_ERROR not in html, "a page showed its error message"
+    assert "Traceback (most recent call last)" not in html
+
+
 def wait_for_app(page, timeout_ms: float = 120_000) -> float:
     """Wait until the first headline number is drawn; seconds it took."""
     started = time.perf_counter()

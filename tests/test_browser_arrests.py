@@ -12,10 +12,9 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from browser_support import Server, screenshot
+from browser_support import Server, assert_no_error, screenshot, wait_for_table
 
 from bmoredash import arrests, store
-from bmoredash.app.pages import FRIENDLY_ERROR
 from bmoredash.app.pages.arrests import comparison_table
 from bmoredash.periods import ytd_windows
 from bmoredash.selection import Selection
@@ -23,13 +22,8 @@ from bmoredash.vocabulary import CHARGE_GROUP_LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+
 #: Every cell of a table, row by row (header row first), as the page holds it.
-ROWS_JS = (
-    "t => Array.from(t.querySelectorAll('tr')).map("
-    "r => Array.from(r.querySelectorAll('th,td')).map(c => c.textContent.trim()))"
-)
-
-
 @pytest.fixture(scope="module")
 def stored(server: Server) -> tuple[pd.DataFrame, date]:
     through = date.fromisoformat(store.read_manifest(server.data_dir)["data_through"])
@@ -50,22 +44,6 @@ def expected_rows(frame: pd.DataFrame) -> list[list[str]]:
         for k, row in zip(frame.index, frame.astype(object).values.tolist(), strict=True)
     ]
     return [head, *body]
-
-
-def wait_for_table(tab, table, expected: list[list[str]], timeout_ms: float = 60_000) -> None:
-    """Wait until ``table`` holds ``expected`` (the kernel answers asynchronously)."""
-    deadline = pd.Timestamp.now() + pd.Timedelta(milliseconds=timeout_ms)
-    while pd.Timestamp.now() < deadline:
-        if table.count() and table.evaluate(ROWS_JS) == expected:
-            return
-        tab.wait_for_timeout(250)
-    assert table.evaluate(ROWS_JS) == expected
-
-
-def assert_no_error(tab) -> None:
-    html = tab.content()
-    assert FRIENDLY_ERROR not in html, "a page showed its error message"
-    assert "Traceback (most recent call last)" not in html
 
 
 @pytest.mark.parametrize("district", [None, "WESTERN"])

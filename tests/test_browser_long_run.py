@@ -12,11 +12,10 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from browser_support import Server, screenshot
+from browser_support import ROWS_JS, Server, assert_no_error, screenshot, wait_for_table
 
 from bmoredash import store
 from bmoredash.aggregate.long_run import rolling_totals, yearly_totals
-from bmoredash.app.pages import FRIENDLY_ERROR
 from bmoredash.app.pages.peers import figures_table
 from bmoredash.app.pages.since_2012 import rolling_table, yearly_table
 from bmoredash.coverage import from_manifest
@@ -26,13 +25,8 @@ from bmoredash.selection import select_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+
 #: Every cell of a table, row by row (header row first), as the page holds it.
-ROWS_JS = (
-    "t => Array.from(t.querySelectorAll('tr')).map("
-    "r => Array.from(r.querySelectorAll('th,td')).map(c => c.textContent.trim()))"
-)
-
-
 def expected_rows(frame: pd.DataFrame) -> list[list[str]]:
     """A table view's rows as ``charts.html_table`` writes them: header, then index + cells."""
     head = [str(frame.index.name or ""), *[str(c) for c in frame.columns]]
@@ -41,22 +35,6 @@ def expected_rows(frame: pd.DataFrame) -> list[list[str]]:
         for k, row in zip(frame.index, frame.values.tolist(), strict=True)
     ]
     return [head, *body]
-
-
-def wait_for_table(tab, table, expected: list[list[str]], timeout_ms: float = 60_000) -> None:
-    """Wait until ``table`` holds ``expected`` (the kernel answers asynchronously)."""
-    deadline = pd.Timestamp.now() + pd.Timedelta(milliseconds=timeout_ms)
-    while pd.Timestamp.now() < deadline:
-        if table.count() and table.evaluate(ROWS_JS) == expected:
-            return
-        tab.wait_for_timeout(250)
-    assert table.evaluate(ROWS_JS) == expected
-
-
-def assert_no_error(tab) -> None:
-    html = tab.content()
-    assert FRIENDLY_ERROR not in html, "a page showed its error message"
-    assert "Traceback (most recent call last)" not in html
 
 
 def test_since_2012_shows_the_yearly_and_rolling_totals_the_package_counts(

@@ -59,7 +59,9 @@ ARREST_COLUMN_NAMES: tuple[str, ...] = tuple(ARREST_DTYPES)
 
 
 def _conform(frame: pd.DataFrame, dtypes: dict[str, str], what: str) -> pd.DataFrame:
-    """``frame`` with exactly the columns of ``dtypes`` in order, in the store's dtypes."""
+    """``frame`` with exactly the columns of ``dtypes`` in order, in the store's dtypes (the
+    one conversion of the incidents and the arrests). A naive time is refused unless the
+    column holds no time at all."""
     missing = [c for c in dtypes if c not in frame.columns]
     extra = [c for c in frame.columns if c not in dtypes]
     if missing or extra:
@@ -128,30 +130,7 @@ def conform_incidents(frame: pd.DataFrame) -> pd.DataFrame:
     if "snapshot" not in frame.columns and "source" in frame.columns:
         # rows written directly (write_store) belong to their source
         frame = frame.assign(snapshot=frame["source"])
-    missing = [c for c in schema.COLUMN_NAMES if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in schema.DTYPES]
-    if missing or extra:
-        raise ValueError(f"incidents do not match the schema: missing {missing}, extra {extra}")
-    out = {}
-    for name, kind in schema.DTYPES.items():
-        col = frame[name]
-        if kind == "category":
-            out[name] = (
-                col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category")
-            )
-        elif kind == "string":
-            out[name] = col.astype(_STRING_DTYPE)
-        elif kind == "datetime":
-            if not isinstance(col.dtype, pd.DatetimeTZDtype):
-                raise ValueError(f"{name} must be timezone-aware (got {col.dtype})")
-            out[name] = col.dt.tz_convert(_TZ).astype(_DATETIME_DTYPE)
-        elif kind == "bool":
-            if col.isna().any():
-                raise ValueError(f"{name} has missing values; it must be True or False")
-            out[name] = col.astype(bool)
-        else:  # float32, Int16
-            out[name] = col.astype(kind)
-    conformed = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    conformed = _conform(frame, schema.DTYPES, "incidents")
     for key in ("record_id", "occurred_at"):
         if conformed[key].isna().any():
             raise ValueError(f"incidents have rows without {key}")
