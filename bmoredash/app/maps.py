@@ -230,13 +230,7 @@ def legend_html(top: int, label: str, low: int = 1) -> str:
             continue
         span = f"{first:,}" if first == last else f"{first:,}–{last:,}"
         cells.append({"color": color, "span": span})
-    return app_html.render(
-        "map_legend",
-        cells=cells,
-        title=label[:1].upper() + label[1:],
-        outline=style.OUTLINE,
-        label=label,
-    )
+    return _legend_html(cells, label)
 
 
 # --------------------------------------------------------------------------------------
@@ -328,13 +322,7 @@ def rate_legend_html(low: float, top: float, label: str, no_rate: int = 0) -> st
             cells.append({"color": color, "span": f"{first:,.1f}–{last:,.1f}"})
     if no_rate:
         cells.append({"color": style.NO_RATE_FILL, "span": f"no rate ({no_rate:,})"})
-    return app_html.render(
-        "map_legend",
-        cells=cells,
-        title=label[:1].upper() + label[1:],
-        outline=style.OUTLINE,
-        label=label,
-    )
+    return _legend_html(cells, label)
 
 
 def on_area_click(layer: ipyleaflet.GeoJSON, key: str, callback: Callable[[str], None]) -> None:
@@ -495,3 +483,14 @@ def update_heat_layer(layer: ipyleaflet.Heatmap, locations: list[list[float]]) -
     # percentile cell shows where incidents concentrate without painting the whole city.
     layer.max = float(np.percentile(weights, 95)) if weights else 1.0
     layer.locations = locations
+
+
+def _legend_html(cells: list[dict[str, str]], label: str) -> str:
+    """The legend's swatches (colour, span) under its label (counts and rates alike)."""
+    return app_html.render(
+        "map_legend",
+        cells=cells,
+        title=label[:1].upper() + label[1:],
+        outline=style.OUTLINE,
+        label=label,
+    )
