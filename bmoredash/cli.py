@@ -109,7 +109,7 @@ def demo(
     start: Annotated[str, typer.Option(help="first day")] = "2012-01-01",
 ) -> None:
     """Write the deterministic demo dataset and ingest it (labelled demo everywhere)."""
-    from bmoredash.demo import write_demo
+    from bmoredash.demo import DEMO_ARRESTS_CSV, write_demo
 
     target = config.data_dir(data_dir)
     with user_errors():
@@ -120,7 +120,8 @@ def demo(
             end=_parse_date(end, "--end"),
             start=_parse_date(start, "--start"),
         )
-    typer.echo(f"demo data written to {csv_path} and ingested into {target}")
+    arrests_path = target / DEMO_ARRESTS_CSV
+    typer.echo(f"demo data written to {csv_path} and {arrests_path} and ingested into {target}")
 
 
 @app.command()

@@ -26,7 +26,7 @@ class PageSpec:
         return getattr(module, self.class_name)
 
 
-#: Navigation order. Map is page 3 and CVI page 8 (last).
+#: Navigation order (the CVI page last).
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "Overview", "overview", "OverviewPage"),
     PageSpec("trends", "Trends", "trends", "TrendsPage"),
