@@ -115,6 +115,15 @@ def district_name(district: str) -> str:
     return f"{district.title()} District"
 
 
+def place_subject(district: str) -> str:
+    """The place inside a sentence: ``the city``, ``the Western District``, ``Council
+    District 9`` (a Council district's name takes no article)."""
+    if district == CITYWIDE:
+        return "the city"
+    name = place_name(district)
+    return name if district.startswith(COUNCIL_PLACE_PREFIX) else f"the {name}"
+
+
 def place_name(district: str) -> str:
     """``Western District`` for a district, ``Baltimore City`` for CITYWIDE, ``Council
     District 3`` for a Council place (``COUNCIL-3``)."""

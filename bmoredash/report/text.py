@@ -41,6 +41,7 @@ from bmoredash.vocabulary import (
     TOTAL_LABELS,
     VIOLENT_TOTAL,
     place_name,
+    place_subject,
 )
 
 #: How an offense is named in tables (offenses and the report's group totals).
@@ -229,8 +230,7 @@ def headline(
     latest week always is), said in plain words after its counts.
     """
     gaps = gaps or {}
-    place = place_name(district)
-    subject = "the city" if district == CITYWIDE else f"the {place}"
+    subject = place_subject(district)
     it = "the city" if district == CITYWIDE else "the district"
     v, p = table.loc[VIOLENT_TOTAL], table.loc[PROPERTY_TOTAL]
     if missing(v["this_week"]) or missing(p["this_week"]):
@@ -692,7 +692,7 @@ def arrests(
         label = vocabulary.CHARGE_GROUP_LABELS[this.label]
         rows.append(ArrestRow(this.label, label, this.label == "all", cells))
     everything, year = week[0], ytd[0]
-    place = "the city" if district == CITYWIDE else f"the {place_name(district)}"
+    place = place_subject(district)
     sentences = [
         f"In the week ending {long_date(week_end)}, police made "
         f"{_arrest_noun(everything.total)} in {place}"
