@@ -734,6 +734,8 @@ def test_clean_end_to_end_on_beta_rows() -> None:
         "rows_kept": 3,
         "identical_rows_kept": 0,
         "ungeocoded": 1,
+        "no_council_district": 1,  # the row without coordinates
+        "no_legislative_district": 1,
         "coordinates_repaired": 1,
         "unknown_district": 0,
         "ages_cleared": 2,

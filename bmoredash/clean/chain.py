@@ -193,6 +193,10 @@ def clean(frame: SourceFrame, *, today: date | None = None) -> CleanResult:
         identical_rows_kept=int(identical_rows(raw, row_id)[keep].sum()),
         outside_plausible_range=int((kept["occurred_at"] < plausible_start(frame.layout)).sum()),
         ungeocoded=int(kept["latitude"].isna().sum()),
+        no_council_district=int((kept["council_district"] == schema.UNKNOWN_DISTRICT).sum()),
+        no_legislative_district=int(
+            (kept["legislative_district"] == schema.UNKNOWN_DISTRICT).sum()
+        ),
         coordinates_repaired=int(repaired.to_numpy()[keep].sum()),
         unknown_district=int((kept["district"] == schema.UNKNOWN_DISTRICT).sum()),
         ages_cleared=int(age_cleared.to_numpy()[keep].sum()),

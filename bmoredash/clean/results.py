@@ -19,6 +19,10 @@ class QualityReport:
     rows_kept: int = 0
     identical_rows_kept: int = 0
     ungeocoded: int = 0
+    #: Rows placed in no Council / legislative district: without coordinates, or with a
+    #: point outside every outline (the harbour, the city's edge).
+    no_council_district: int = 0
+    no_legislative_district: int = 0
     coordinates_repaired: int = 0
     unknown_district: int = 0
     ages_cleared: int = 0

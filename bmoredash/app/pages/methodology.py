@@ -23,6 +23,8 @@ QUALITY_LABELS: dict[str, str] = {
     "identical_rows_kept": "Rows identical to another, kept (several victims of one crime)",
     "outside_plausible_range": "Rows dated before their dataset starts (late reports)",
     "ungeocoded": "Rows without usable coordinates",
+    "no_council_district": "Rows in no Council district (no coordinates, or a point outside)",
+    "no_legislative_district": "Rows in no legislative district (no coordinates, or outside)",
     "coordinates_repaired": "Coordinates repaired",
     "unknown_district": "Rows with an unknown district",
     "ages_cleared": "Implausible ages cleared",
