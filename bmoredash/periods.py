@@ -49,6 +49,12 @@ class Window:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def stop(self) -> date:
+        """The first day after the window (its end is inclusive): a time is inside when it
+        falls before this day's midnight."""
+        return self.end + timedelta(days=1)
+
     def label(self) -> str:
         """The window's real dates: ``Jan 1, 2022 – Dec 31, 2023``."""
         return f"{self.start:%b %-d, %Y} – {self.end:%b %-d, %Y}"

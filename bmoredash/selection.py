@@ -319,13 +319,16 @@ class Selection:
         for column, values in self.place_filters():
             mask &= _isin(frame[column], values)
         if self.windows is not None:
-            if is_arrests:
-                days = frame["arrest_date"].dt.date
-            else:
-                days = frame["occurred_at"].dt.tz_convert(config.CITY_TZ).dt.date
+            wall = _baltimore_wall_time(frame["arrest_date" if is_arrests else "occurred_at"])
             inside = np.zeros(len(frame), dtype=bool)
             for window in self.windows:
-                inside |= ((days >= window.start) & (days <= window.end)).to_numpy(bool)
+                # A window's days run from its first midnight to the midnight after its end.
+                part = ~np.isnat(wall)
+                if window.start != date.min:
+                    part &= wall >= np.datetime64(window.start, "ns")
+                if window.end != date.max:
+                    part &= wall < np.datetime64(window.stop, "ns")
+                inside |= part
             mask &= inside
         return frame[mask]
 
@@ -343,6 +346,14 @@ class Selection:
         what = "Part 1 offenses" if self.offenses == PART1_OFFENSES else ", ".join(self.offenses)
         when = "all dates" if self.windows is None else "; ".join(w.label() for w in self.windows)
         return f"{place}; {what}; {when}"
+
+
+def _baltimore_wall_time(stamps: pd.Series) -> np.ndarray:
+    """Baltimore wall-clock times as naive datetime64 (a naive column, such as an arrest
+    date, already is one): comparing them with midnights gives Baltimore calendar days."""
+    if isinstance(stamps.dtype, pd.DatetimeTZDtype):
+        stamps = stamps.dt.tz_convert(config.CITY_TZ).dt.tz_localize(None)
+    return stamps.to_numpy(dtype="datetime64[ns]")
 
 
 def _isin(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:

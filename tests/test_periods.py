@@ -372,9 +372,7 @@ _ALLOWED = {
     "bmoredash/periods.py": "the one home of the period rule",
     "bmoredash/clean/dates.py": "parsing timestamps (date + time of day, the fetch's end)",
     "bmoredash/fetch.py": "overlap of a download window",
-    "bmoredash/store/query.py": "time slices of a load (the day after the end, in UTC)",
     "bmoredash/app/context.py": "day numbers of rows (fast path)",
-    "bmoredash/report_figures.py": "bar widths (drawing, not a window)",
 }
 
 
@@ -390,6 +388,8 @@ def test_no_comparison_date_arithmetic_outside_periods():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             found += [f"{name}:{number}: {line.strip()}" for p in _WINDOW_ARITHMETIC if p in line]
     assert not found, "ask bmoredash.periods instead:\n" + "\n".join(found)
+    for name in _ALLOWED:
+        assert (root / name).exists(), f"{name} is allowed date arithmetic but is gone"
 
 
 def test_the_chosen_period_and_what_it_is_compared_with() -> None:

@@ -137,7 +137,7 @@ def _time_ranges(windows: tuple[Window, ...], *, naive: bool = False) -> list[tu
     for window in windows:
         lo = _NO_LOWER if window.start == dt.date.min else begin(window.start)
         # the window's end is inclusive: the range stops at the midnight after it.
-        hi = _NO_UPPER if window.end == dt.date.max else begin(window.end + dt.timedelta(days=1))
+        hi = _NO_UPPER if window.end == dt.date.max else begin(window.stop)
         ranges.append((lo, hi))
     return ranges
 
