@@ -40,7 +40,7 @@ from bmoredash.vocabulary import OFFENSE_LABELS
 TOTAL_LABEL = "All chosen offenses"
 #: The days column of the yearly table.
 DAYS_LABEL = "days with data"
-_MARGIN = {"top": 36, "bottom": 36, "left": 56, "right": 110}
+_MARGIN = {"top": 36, "bottom": 36, "left": 56, "right": 28}
 
 
 def count_text(value: float) -> str:
@@ -175,7 +175,7 @@ class LongRunChart:
         # otherwise reach back to 1970 for an empty mark).
         dates = np.concatenate([x, hx])
         if len(dates):
-            pad = np.timedelta64(200, "D")
+            pad = np.timedelta64(330, "D")  # room for a label centred on the last point
             self.x_scale.min = pd.Timestamp(dates.min() - pad).to_pydatetime()
             self.x_scale.max = pd.Timestamp(dates.max() + pad).to_pydatetime()
             first, last = pd.Timestamp(self.x_scale.min), pd.Timestamp(self.x_scale.max)
