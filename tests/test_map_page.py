@@ -307,3 +307,31 @@ def _event(feature: dict) -> dict:
     """The message jupyter-leaflet sends to the kernel when a feature is clicked."""
     coords = feature["geometry"]["coordinates"]
     return {"feature": feature, "properties": feature["properties"], "coordinates": coords}
+
+
+def test_area_colours_stay_inside_the_chosen_council_and_legislative_district(
+    demo_store: Path,
+) -> None:
+    """With Legislative District 43A chosen, each district's colour counts only its rows
+    inside 43A (recounted from the stored columns), and rates are withheld: a district's
+    residents are not those of its part inside 43A."""
+    from bmoredash import store
+
+    context = DashboardContext.from_store(demo_store)
+    state = FilterState(legislative="43A")
+    page = MapPage(context, state)
+    view = FilteredView(context, state)
+    page.refresh(view)
+    rows = store.load_incidents(demo_store, start=view.window.start, end=view.window.end)
+    inside = rows[rows["legislative_district"].astype(str) == "43A"]
+    expected = inside["district"].astype(str).value_counts()
+    features = page.area_layers[DISTRICTS_LABEL].data["features"]
+    got = {f["properties"]["district"]: f["properties"]["count"] for f in features}
+    assert got == {d: int(expected.get(d, 0)) for d in DISTRICTS}
+    assert sum(got.values()) == len(inside) - int((inside["district"] == "UNKNOWN").sum())
+    assert 0 in got.values()  # 43A does not reach every district
+
+    state.measure = "rates"
+    page.refresh(FilteredView(context, state))
+    assert page.area_table["rate"].isna().all()
+    assert "combination of areas" in page.rate_note.value

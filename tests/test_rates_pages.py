@@ -253,3 +253,22 @@ def test_measure_round_trips_through_the_link_and_the_switch(context) -> None:
     assert page.measure.widget.value == RATES
     assert RATE in page.ranking.columns
     assert "measure=rates" in app.link.html.value
+
+
+def test_inside_a_council_district_neighborhoods_count_their_part_and_get_no_rate(
+    context, rows
+) -> None:
+    """Council District 12 chosen: each neighborhood counts its rows inside District 12
+    (recounted from the stored columns); its residents are those of the whole neighborhood,
+    so no neighborhood gets a rate, and the page says why."""
+    _, page = app_for(context, "page=neighborhoods&council=12")
+    inside = rows[rows["council_district"].astype(str) == "12"]
+    hood = page.ranking.index[0]
+    assert page.ranking.loc[hood, "count"] == count(
+        inside, THIS_YEAR, PART1_OFFENSES, neighborhood=hood
+    )
+    assert "inside Council District 12" in page.ranking_panel.heading.value
+    _, page = app_for(context, "page=neighborhoods&council=12&measure=rates")
+    assert page.ranking.empty
+    assert (page.unrated[WHY] == rates.NOTE_COMBINED).all()
+    assert hood in page.unrated.index

@@ -470,12 +470,16 @@ class FilteredView:
         if scope == "place":
             return self._place
         if scope == "district":
+            # the neighborhoods of the district, inside the chosen Council/legislative district
+            return self.context.place_mask(replace(self.selection, neighborhoods=None))
+        if scope == "areas":
+            # every district and neighborhood, inside the chosen Council/legislative district
             return self.context.place_mask(
-                replace(self.selection, neighborhoods=None, councils=None, legislative=None)
+                replace(self.selection, districts=None, neighborhoods=None)
             )
         if scope == "city":
             return None
-        raise ValueError(f"unknown scope {scope!r}; use place, district or city")
+        raise ValueError(f"unknown scope {scope!r}; use place, district, areas or city")
 
     def _mask(self, offenses: tuple[str, ...], scope: str) -> np.ndarray:
         key = (offenses, scope)

@@ -17,11 +17,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 from ipyleaflet import LayerGroup, LayersControl
 
 from bmoredash.aggregate import share_table
-from bmoredash.aggregate.rates import district_level, district_rates, per_1000
+from bmoredash.aggregate.rates import NOTE_COMBINED, district_level, district_rates, per_1000
 from bmoredash.app import html as app_html
 from bmoredash.app import maps
 from bmoredash.app.filters import MeasureToggle
@@ -183,9 +184,10 @@ class MapPage(BasePage):
     # Refresh ---------------------------------------------------------------------------
 
     def _all_places(self, view: FilteredView, key: str) -> pd.DataFrame:
-        """Column ``key`` of the period's rows of the chosen offenses in every place (area
-        colours compare); only that column is cut, the counts need no other."""
-        return view.column(key, scope="city").to_frame()
+        """Column ``key`` of the period's rows of the chosen offenses in every district or
+        neighborhood (area colours compare), inside the chosen Council or legislative
+        district; only that column is cut, the counts need no other."""
+        return view.column(key, scope="areas").to_frame()
 
     def _update_areas(self, view: FilteredView, label: str) -> None:
         layer = self.area_layers.get(label)
@@ -216,6 +218,9 @@ class MapPage(BasePage):
                 level = district_level(view.lines, start, end)
             else:
                 rated, level = per_1000(counts, "neighborhood"), "neighborhood"
+            if view.council or view.legislative:
+                # an area's residents are not those of its part inside the chosen district
+                rated = rated.assign(rate=np.nan, note=NOTE_COMBINED)
             self.area_table = rated
             low, top = maps.update_rate_layer(layer, areas, key, rated, selected, view.unit)
             no_rate = rated[rated["rate"].isna()].sort_values("count", ascending=False)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from bmoredash import csv_out, vocabulary
 from bmoredash.aggregate import MIN_READABLE_COUNT, compare_counts, neighborhood_ranking
-from bmoredash.aggregate.rates import per_1000
+from bmoredash.aggregate.rates import NOTE_COMBINED, per_1000
 from bmoredash.app import html as app_html
 from bmoredash.app import sharing
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
@@ -37,13 +37,16 @@ LEVEL = "neighborhood"
 RATE, RESIDENTS, WHY = "rate per 1,000", "residents", "why no rate"
 
 
-def rate_ranking(ranking: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def rate_ranking(ranking: pd.DataFrame, partial: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(ranked, apart) from a count ranking (``neighborhood_ranking``): ``ranked`` holds the
     neighborhoods with a rate per 1,000 residents, highest first, with ``rank``, ``rate per
     1,000``, ``count``, ``residents``, ``previous`` and ``change``; ``apart`` the ones
     without a rate (``per_1000``'s rule), busiest first, with ``count``, ``residents`` and
-    ``why no rate``."""
+    ``why no rate``. ``partial``: the counts are of the parts of the neighborhoods inside a
+    Council or legislative district, whose residents are not known, so none gets a rate."""
     rated = per_1000(ranking["count"], LEVEL)
+    if partial:
+        rated = rated.assign(rate=np.nan, note=NOTE_COMBINED)
     table = ranking.drop(columns=["rank"], errors="ignore").copy()
     table.insert(0, RATE, rated["rate"])
     table.insert(2, RESIDENTS, rated["residents"])
@@ -138,7 +141,7 @@ class NeighborhoodsPage(BasePage):
         )
         rates = self.state.measure == RATES
         if rates:
-            ranking, self.unrated = rate_ranking(ranking)
+            ranking, self.unrated = rate_ranking(ranking, bool(view.council or view.legislative))
         else:
             ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
             self.unrated = pd.DataFrame()
@@ -146,6 +149,12 @@ class NeighborhoodsPage(BasePage):
         where = (
             "citywide" if view.district == CITYWIDE else f"in the {view.district.title()} District"
         )
+        inside = [
+            vocabulary.council_name(view.council) if view.council else "",
+            vocabulary.legislative_name(view.legislative) if view.legislative else "",
+        ]
+        if any(inside):
+            where += ", inside " + " and ".join(a for a in inside if a)
         unit = f"{view.unit} {vocabulary.RATE_UNIT}" if rates else view.unit
         self.ranking_panel.heading.value = app_html.render(
             "neighborhoods_heading", where=where, unit=unit
