@@ -357,7 +357,15 @@ def _baltimore_wall_time(stamps: pd.Series) -> np.ndarray:
 
 
 def _isin(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:
-    """True where the value (as text) is one of ``values``; missing values never match."""
+    """True where the value (as text) is one of ``values``; missing values never match.
+
+    A categorical column is matched on its categories, then read through its codes (code
+    -1, a missing value, lands on the appended False): converting every row to text first
+    cost about 60 ms a column on the 700,000-row demo."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        names = np.asarray(column.cat.categories.astype(str))
+        lookup = np.append(np.isin(names, list(values)), False)
+        return lookup[column.cat.codes.to_numpy()]
     return column.astype("string").isin(values).fillna(False).to_numpy(bool, copy=True)
 
 

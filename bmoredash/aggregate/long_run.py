@@ -81,13 +81,15 @@ def yearly_totals(
         .to_numpy(dtype=np.int64)
     )  # fmt: skip
     year_of = days.year.to_numpy()
+    wanted: list[tuple[str, list[str]]] = [(o, [o]) for o in chosen] + [(TOTAL, chosen)]
+    # Which days each count may use, over the whole range at once (not year by year).
+    usable = {key: coverage.mask(days, counted) & upto for key, counted in wanted}
     records = []
     for year in years:
         in_year = year_of == year
         length = int(in_year.sum())
-        wanted: list[tuple[str, list[str]]] = [(o, [o]) for o in chosen] + [(TOTAL, chosen)]
         for key, counted in wanted:
-            covered = coverage.mask(days[in_year], counted) & upto[in_year]
+            covered = usable[key][in_year]
             columns = [chosen.index(o) for o in counted]
             n_covered = int(covered.sum())
             count = daily[in_year][covered][:, columns].sum() if n_covered else np.nan
