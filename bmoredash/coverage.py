@@ -74,6 +74,18 @@ def _as_day(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+#: ``date(1970, 1, 1).toordinal()``: day 0 of numpy's datetime64[D].
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _ordinals(days: Sequence[Any] | pd.DatetimeIndex) -> np.ndarray:
+    """Proleptic ordinals of ``days``; a DatetimeIndex (naive, as calendar days) at once,
+    any other sequence day by day."""
+    if isinstance(days, pd.DatetimeIndex) and days.tz is None:
+        return days.to_numpy(dtype="datetime64[D]").astype(np.int64) + _EPOCH_ORDINAL
+    return np.array([_as_day(d).toordinal() for d in days], dtype=np.int64)
+
+
 def _offense_set(offenses: Iterable[str] | None) -> frozenset[str] | None:
     return frozenset(offenses) if offenses is not None else None
 
@@ -93,7 +105,7 @@ class Coverage:
         self, days: Sequence[Any] | pd.DatetimeIndex, offenses: Iterable[str] | None = None
     ) -> np.ndarray:
         """True per day that is covered for ``offenses`` (None: every offense)."""
-        ordinals = np.array([_as_day(d).toordinal() for d in days], dtype=np.int64)
+        ordinals = _ordinals(days)
         covered = np.zeros(len(ordinals), dtype=bool)
         for span in self._spans_for(offenses):
             covered |= (ordinals >= span.start.toordinal()) & (ordinals <= span.end.toordinal())
