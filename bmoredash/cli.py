@@ -1,4 +1,5 @@
-"""The ``bmoredash`` command line: demo, ingest, fetch, info, export, serve, report, reports.
+"""The ``bmoredash`` command line: demo, ingest, fetch, info, export, serve, report, reports,
+publish.
 
 Each command is a thin wrapper over a package function; errors a user can fix are printed
 as one line on stderr with a non-zero exit code, never as a traceback.
@@ -23,7 +24,7 @@ from bmoredash.vocabulary import DEMO_MARK
 app = typer.Typer(
     help=(
         "Baltimore Part 1 crime data: demo, ingest, fetch, rebuild, info, export, serve, "
-        "report, reports."
+        "report, reports, publish."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -492,6 +493,23 @@ def reports(
         )
     typer.echo(result.summary())
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def publish(
+    out: Annotated[Path, typer.Option(help="folder of the static site (replaced whole)")],
+    data_dir: DataDirOption = None,
+    explorer_url: Annotated[
+        str, typer.Option(help="the dashboard's address, for the pages' Explore links")
+    ] = "/dashboard/",
+) -> None:
+    """Write the static site: a front page, a page per police district, Council district
+    and neighborhood, with a CSV beside each (switched into place when all are written)."""
+    from bmoredash.publish import publish as publish_site
+
+    with user_errors():
+        result = publish_site(config.data_dir(data_dir), out, explorer_url=explorer_url)
+    typer.echo(result.summary())
 
 
 @app.command()

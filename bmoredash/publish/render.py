@@ -1,0 +1,221 @@
+"""HTML from the templates in ``bmoredash/publish/templates``, and the trend chart as SVG.
+
+Why plain templates and inline CSS: a static page must read whole from any web server with
+JavaScript off and nothing fetched from elsewhere, so each page carries its stylesheet
+(``style.css_root()`` then ``templates/site.css``) and links only to files of the site.
+Python hands the templates words and numbers; Jinja2 escapes every value.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from bmoredash import aggregate as agg
+from bmoredash import config, periods, style
+from bmoredash.publish.data import (
+    CITY,
+    COUNCIL,
+    DISTRICT,
+    NEIGHBORHOOD,
+    PageData,
+    SiteData,
+    shown_total,
+)
+from bmoredash.report import figures
+from bmoredash.report.text import count, short_date
+from bmoredash.vocabulary import CITY_NAME, DEMO_BANNER, TOTAL_LABELS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The trend chart's file, beside the front page.
+TREND_FILE = "trend.svg"
+#: How each kind of page names itself above its title.
+KIND_LABELS: dict[str, str] = {
+    DISTRICT: "Police district",
+    COUNCIL: "City Council district",
+    NEIGHBORHOOD: "Neighborhood",
+}
+#: The front page's lists of places, in order.
+GROUP_TITLES: dict[str, str] = {
+    DISTRICT: "Police districts",
+    COUNCIL: "City Council districts",
+    NEIGHBORHOOD: "Neighborhoods",
+}
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The site's templates, every value escaped (``.html.j2``)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@functools.cache
+def site_css() -> str:
+    """``templates/site.css``, inlined in every page (one file less to fetch)."""
+    return (TEMPLATES / "site.css").read_text(encoding="utf-8")
+
+
+def root_of(path: str) -> str:
+    """The relative way back to the site's root from a page (``../`` from ``district/x``)."""
+    return "../" * (len(PurePosixPath(path).parts) - 1)
+
+
+def csv_path(path: str) -> str:
+    """The CSV beside a page: ``district/western.html`` -> ``district/western.csv``."""
+    return str(PurePosixPath(path).with_suffix(".csv"))
+
+
+def explore_link(explorer_url: str, query: str) -> str:
+    """The dashboard with the page's selection (``FilterState.to_query``) in its URL."""
+    return f"{explorer_url}?{query}" if query else explorer_url
+
+
+@dataclass(frozen=True)
+class TableView:
+    """The offense table as the template lays it out: headings, then rows of cell texts."""
+
+    headings: list[str]
+    rows: list[dict[str, Any]]
+
+
+def table_view(table: pd.DataFrame) -> TableView:
+    """Cell texts of an offense table (``data.offense_table``): counts with thousands
+    separators, ``no data`` for a count not made."""
+    rows = []
+    for record in table.itertuples(index=False):
+        label, *numbers, change = record
+        rows.append(
+            {
+                "label": label,
+                "total": label in TOTAL_LABELS.values(),
+                "cells": [count(n) for n in numbers] + [change],
+            }
+        )
+    return TableView([str(c) for c in table.columns], rows)
+
+
+def card(comparison: agg.Comparison, previous_label: str, total: int | None) -> dict[str, Any]:
+    """One headline card: the year's count, the same days of last year, the change in the
+    words of ``Comparison.describe`` (as the dashboard's Overview card says them)."""
+    before = ""
+    if not comparison.why_not:
+        before = f"{comparison.previous:,} in the {previous_label}"
+        if comparison.whole is not None:
+            before += f", against {comparison.current:,} this year on the days both have data"
+    return {
+        "label": comparison.label,
+        "total": count(total),
+        "total_value": "" if total is None else str(total),
+        "previous_value": "" if comparison.why_not else str(comparison.previous),
+        "before": before,
+        "change": comparison.describe(),
+    }
+
+
+def page_values(page: PageData, data: SiteData, explorer_url: str) -> dict[str, Any]:
+    """What ``index.html.j2`` and ``place.html.j2`` show of one page."""
+    place = page.place
+    previous_label = periods.same_days_label(data.same_days)
+    return {
+        "name": place.name,
+        "kind": KIND_LABELS.get(place.kind, ""),
+        "period": periods.ytd_label(data.ytd),
+        "previous_label": previous_label,
+        "cards": [
+            card(c, previous_label, shown_total(c, data.ytd, data.coverage))
+            for c in page.headline.values()
+        ],
+        "left_out": page.left_out,
+        "table": table_view(page.table),
+        "csv": PurePosixPath(csv_path(place.path)).name,
+        "explore": explore_link(explorer_url, place.query),
+    }
+
+
+def _render(name: str, path: str, data: SiteData, title: str, **values: Any) -> str:
+    return (
+        environment()
+        .get_template(name)
+        .render(
+            title=title,
+            css_root=Markup(style.css_root()),
+            site_css=Markup(site_css()),
+            banner=DEMO_BANNER if data.demo else None,
+            root=root_of(path),
+            city=CITY_NAME,
+            through=short_date(data.through),
+            generated=datetime.now(config.CITY_TZ).strftime("%Y-%m-%d %H:%M %Z"),
+            **values,
+        )
+    )
+
+
+def trend_caption(week_end: date) -> str:
+    return (
+        f"Part 1 violent and property crimes per week, weeks ending Saturday, through the "
+        f"week ending {short_date(week_end)}. Grey bands: weeks without complete data (no "
+        f"data is not zero); hatched bars: recent weeks whose counts may still rise; ▲ ▼: "
+        f"weeks notably higher or lower than the same weeks of earlier years."
+    )
+
+
+def index_html(data: SiteData, explorer_url: str) -> str:
+    """The front page."""
+    city = next(p for p in data.pages if p.place.kind == CITY)
+    groups = [
+        {
+            "title": title,
+            "links": [{"name": p.place.name, "href": p.place.path} for p in data.by_kind(kind)],
+        }
+        for kind, title in GROUP_TITLES.items()
+    ]
+    trend = {
+        "src": TREND_FILE,
+        "alt": f"Weekly Part 1 violent and property crimes in {CITY_NAME}, 13 months",
+        "caption": trend_caption(data.trend_week_end),
+    }
+    return _render(
+        "index.html.j2",
+        city.place.path,
+        data,
+        f"{CITY_NAME}: Part 1 crime, year to date",
+        page=page_values(city, data, explorer_url),
+        groups=groups,
+        trend=trend,
+    )
+
+
+def place_html(page: PageData, data: SiteData, explorer_url: str) -> str:
+    """The page of one district, Council district or neighborhood."""
+    return _render(
+        "place.html.j2",
+        page.place.path,
+        data,
+        f"{page.place.name}: Part 1 crime, year to date",
+        page=page_values(page, data, explorer_url),
+    )
+
+
+def page_html(page: PageData, data: SiteData, explorer_url: str) -> str:
+    """A page's HTML: the front page for the city, else a place page."""
+    if page.place.kind == CITY:
+        return index_html(data, explorer_url)
+    return place_html(page, data, explorer_url)
+
+
+def trend_svg(data: SiteData) -> bytes:
+    """The citywide weekly trend (the weekly report's chart) as an SVG file."""
+    return figures.svg_bytes(figures.trend_chart(data.trend, data.trend_week_end))

@@ -1,0 +1,149 @@
+"""The whole static site, written aside and switched into place in one step.
+
+Why aside: a web server keeps serving ``site/`` while the weekly publish runs, and a
+publish can fail half-way (a full disk, a bad store, a page over its size budget). Every
+file is written into a temporary folder beside ``out_dir``; only when all of them are
+there does the folder take ``out_dir``'s place. On Linux the two folders are exchanged
+with one ``renameat2(RENAME_EXCHANGE)`` call, so a reader sees the old site or the new one,
+never a mix and never nothing; elsewhere two renames leave ``out_dir`` missing for a
+moment. A failed publish removes its temporary folder and leaves the previous site whole.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bmoredash import csv_out
+from bmoredash.files import TMP_PREFIX
+from bmoredash.publish import render
+from bmoredash.publish.data import SiteData, load_site_data
+
+#: The most one page may weigh (its HTML; the trend chart is a file of its own): a news
+#: reader on a phone must get the numbers fast.
+MAX_PAGE_BYTES = 300 * 1024
+#: The file that marks a folder as a published site: only such a folder is replaced.
+MARKER = ".bmoredash-site"
+#: The explorer's address when none is given: the dashboard beside the site.
+DEFAULT_EXPLORER_URL = "/dashboard/"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish wrote: pages, bytes of every file, the largest page, seconds."""
+
+    out_dir: Path
+    pages: int
+    total_bytes: int
+    largest_page: str
+    largest_page_bytes: int
+    seconds: float
+
+    def summary(self) -> str:
+        return (
+            f"wrote {self.pages} pages to {self.out_dir}: {self.total_bytes / 1024:,.0f} KB in "
+            f"all, largest {self.largest_page} ({self.largest_page_bytes / 1024:,.1f} KB), "
+            f"{self.seconds:.1f} s"
+        )
+
+
+def write_site(data: SiteData, folder: Path, explorer_url: str) -> dict[str, int]:
+    """Every page, its CSV and the trend chart into ``folder``; page path -> bytes.
+
+    Raises ``ValueError`` when a page is over ``MAX_PAGE_BYTES``.
+    """
+    sizes: dict[str, int] = {}
+    for page in data.pages:
+        path = page.place.path
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        html = render.page_html(page, data, explorer_url).encode("utf-8")
+        if len(html) > MAX_PAGE_BYTES:
+            raise ValueError(
+                f"{path} is {len(html) / 1024:.0f} KB, over the {MAX_PAGE_BYTES // 1024} KB "
+                f"a page may weigh"
+            )
+        target.write_bytes(html)
+        csv_out.to_csv(page.table, folder / render.csv_path(path))
+        sizes[path] = len(html)
+    (folder / render.TREND_FILE).write_bytes(render.trend_svg(data))
+    (folder / MARKER).write_text(f"data through {data.through.isoformat()}\n", encoding="utf-8")
+    return sizes
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2``); False where it is unavailable."""
+    at_fdcwd, rename_exchange = -100, 2
+    libc = ctypes.CDLL(None, use_errno=True)
+    call = getattr(libc, "renameat2", None)
+    if call is None:
+        return False
+    done = call(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    """Refuse to replace a file, or a folder that holds something other than a site (a
+    mistyped ``--out`` must never delete someone's folder)."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise ValueError(f"{out_dir} is a file, not a folder for the site")
+    if any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise ValueError(
+            f"{out_dir} holds files that are not a published site; give an empty or new folder"
+        )
+
+
+def switch_into_place(built: Path, out_dir: Path) -> None:
+    """Make ``built`` the site at ``out_dir``, removing the previous site."""
+    if not out_dir.exists():
+        built.rename(out_dir)
+        return
+    if _exchange(built, out_dir):
+        shutil.rmtree(built)  # now the previous site
+        return
+    old = out_dir.with_name(f"{TMP_PREFIX}{out_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    out_dir.rename(old)
+    built.rename(out_dir)
+    shutil.rmtree(old)
+
+
+def publish(
+    data_dir: str | os.PathLike[str] | None,
+    out_dir: str | os.PathLike[str],
+    explorer_url: str = DEFAULT_EXPLORER_URL,
+) -> PublishResult:
+    """Render the static site from the store in ``data_dir`` into ``out_dir`` (see the
+    module docstring): the front page, a page per police district, Council district and
+    neighborhood, a CSV beside each, and the trend chart."""
+    started = time.perf_counter()
+    out = Path(out_dir).absolute()
+    _check_replaceable(out)
+    data = load_site_data(data_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    built = Path(tempfile.mkdtemp(dir=out.parent, prefix=f"{TMP_PREFIX}{out.name}."))
+    try:
+        sizes = write_site(data, built, explorer_url)
+        built.chmod(0o755)  # mkdtemp makes it private; a web server must read it
+        total = sum(f.stat().st_size for f in built.rglob("*") if f.is_file())
+        switch_into_place(built, out)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        raise
+    largest = max(sizes, key=sizes.__getitem__)
+    return PublishResult(
+        out, len(sizes), total, largest, sizes[largest], time.perf_counter() - started
+    )
