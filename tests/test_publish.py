@@ -1,0 +1,404 @@
+"""The static site (``bmoredash publish``): its numbers recounted with plain pandas, every page
+small and self-contained, a CSV beside each page equal to its table, a failed publish
+leaving the previous site whole, and the pages read in Chromium with JavaScript off from a
+plain static server, with no request leaving 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+import time
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pytest
+from conftest import DEMO_END
+
+from bmoredash import store
+from bmoredash.app.state import FilterState
+from bmoredash.publish import publish, render
+from bmoredash.publish import site as site_module
+
+#: An explorer on another host, so that the test can tell its links from the site's own.
+EXPLORER = "https://explorer.test/dashboard/"
+THROUGH = date.fromisoformat(DEMO_END)
+YTD = (date(THROUGH.year, 1, 1), THROUGH)
+SAME_DAYS = (date(THROUGH.year - 1, 1, 1), THROUGH.replace(year=THROUGH.year - 1))
+HEADLINE = {
+    "Homicides": {"HOMICIDE"},
+    "Non-fatal shootings": {"SHOOTING"},
+    "Part 1 violent": {"HOMICIDE", "SHOOTING", "RAPE", "ROBBERY", "AGG. ASSAULT"},
+    "Part 1 property": {"BURGLARY", "LARCENY", "LARCENY FROM AUTO", "AUTO THEFT", "ARSON"},
+}
+#: 1 front page + 9 police districts + 14 Council districts + the neighborhoods.
+FIXED_PAGES = 1 + 9 + 14
+
+
+@pytest.fixture(scope="module")
+def site(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("published") / "site"
+    result = publish(demo_store, out, explorer_url=EXPLORER)
+    print(result.summary())
+    return out
+
+
+@pytest.fixture(scope="module")
+def gaps(demo_store: Path, raw: pd.DataFrame) -> set[date]:
+    found = _days_without_data(demo_store, raw)
+    assert found == {date(2025, 8, 15), date(2025, 12, 31), date(2026, 5, 12)}
+    return found
+
+
+@pytest.fixture(scope="module")
+def raw(demo_store: Path) -> pd.DataFrame:
+    """Every row of the store, with its Baltimore calendar day (plain pandas)."""
+    rows = store.load_incidents(demo_store, offenses="all")
+    rows["day"] = rows["occurred_at"].dt.tz_localize(None).dt.normalize().dt.date
+    return rows
+
+
+def _days_without_data(demo_store: Path, raw: pd.DataFrame) -> set[date]:
+    """The days the store records as without data (partial days: the manifest's
+    ``gap_days``), each checked by hand to hold under a third of a usual day's rows."""
+    gaps = {date.fromisoformat(d) for d in store.read_manifest(demo_store)["coverage"]["gap_days"]}
+    per_day = raw.groupby("day").size()
+    for day in gaps:
+        assert per_day.get(day, 0) < per_day.median() / 3, day
+    return gaps
+
+
+def recount(
+    raw: pd.DataFrame, gaps: set[date], place: pd.Series, offenses: set[str]
+) -> dict[str, int]:
+    """A headline card recounted: the year's whole count, and last year's count on the days
+    both years have data (a day without data in either year is left out of both)."""
+    chosen = raw[place.to_numpy() & raw["offense"].astype(str).isin(offenses).to_numpy()]
+    day = chosen["day"]
+    now = chosen[(day >= YTD[0]) & (day <= YTD[1])]
+    before = chosen[(day >= SAME_DAYS[0]) & (day <= SAME_DAYS[1])]
+    dropped_now = {d for d in gaps if YTD[0] <= d <= YTD[1]}
+    dropped_now |= {d.replace(year=YTD[1].year) for d in gaps if SAME_DAYS[0] <= d <= SAME_DAYS[1]}
+    dropped_before = {d.replace(year=SAME_DAYS[1].year) for d in dropped_now}
+    return {
+        "total": len(now),
+        "current": int((~now["day"].isin(dropped_now)).sum()),
+        "previous": int((~before["day"].isin(dropped_before)).sum()),
+    }
+
+
+_CARD = re.compile(
+    r'data-measure="(?P<label>[^"]+)" data-total="(?P<total>\d*)" data-previous="(?P<previous>\d*)"'
+)
+
+
+def cards(html: str) -> dict[str, tuple[int, int]]:
+    return {m["label"]: (int(m["total"]), int(m["previous"])) for m in _CARD.finditer(html)}
+
+
+@pytest.mark.parametrize(
+    ("path", "column", "value"),
+    [
+        ("index.html", None, None),
+        ("district/western.html", "district", "WESTERN"),
+        ("council/9.html", "council_district", "9"),
+    ],
+)
+def test_headline_numbers_equal_a_plain_pandas_recount(
+    site: Path,
+    raw: pd.DataFrame,
+    gaps: set[date],
+    path: str,
+    column: str | None,
+    value: str | None,
+) -> None:
+    place = (
+        pd.Series(True, index=raw.index) if column is None else raw[column].astype(str).eq(value)
+    )
+    shown = cards((site / path).read_text(encoding="utf-8"))
+    assert list(shown) == list(HEADLINE)
+    for label, offenses in HEADLINE.items():
+        counted = recount(raw, gaps, place, offenses)
+        assert shown[label] == (counted["total"], counted["previous"]), label
+
+
+def test_the_gap_days_are_left_out_of_the_change(
+    site: Path, raw: pd.DataFrame, gaps: set[date]
+) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    counted = recount(raw, gaps, pd.Series(True, index=raw.index), HEADLINE["Part 1 violent"])
+    assert counted["current"] < counted["total"]
+    assert f"against {counted['current']:,} this year on the days both have data" in html
+    assert "May 12, 2026" in html
+
+
+def test_a_page_for_every_place(site: Path, raw: pd.DataFrame) -> None:
+    hoods = {str(n) for n in raw["neighborhood"].dropna().unique()} - {"Unknown"}
+    assert len(hoods) == 278
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(list((site / "district").glob("*.html"))) == 9
+    assert sorted(p.stem for p in (site / "council").glob("*.html")) == sorted(
+        str(n) for n in range(1, 15)
+    )
+    assert len(list((site / "neighborhood").glob("*.html"))) == 278
+    assert len(pages) == FIXED_PAGES + 278
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for page in pages:
+        if page != "index.html":
+            assert f'href="{page}"' in index, page
+
+
+_LINK = re.compile(r'(?:src|href)="([^"]*)"')
+
+
+def test_every_page_is_small_and_self_contained(site: Path) -> None:
+    pages = list(site.rglob("*.html"))
+    assert len(pages) == FIXED_PAGES + 278
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert page.stat().st_size < 300 * 1024, page
+        assert "<script" not in html.lower()
+        assert "@import" not in html and "url(" not in html
+        assert "Demo data: generated numbers" in html  # the demo banner
+        assert "Data through Nov 21, 2026" in html
+        explore = [link for link in _LINK.findall(html) if "://" in link or link.startswith("//")]
+        assert len(explore) == 1 and explore[0].startswith(EXPLORER), page
+        for link in _LINK.findall(html):
+            if link not in explore:
+                assert (page.parent / link).resolve().is_file(), f"{page}: {link}"
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "state"),
+    [
+        ("index.html", "", {}),
+        ("district/western.html", "district=WESTERN", {"district": "WESTERN"}),
+        ("council/9.html", "council=9", {"council": "9"}),
+        (
+            "neighborhood/harlem-park.html",
+            "neighborhood=Harlem%20Park",
+            {"neighborhood": "Harlem Park"},
+        ),
+    ],
+)
+def test_explore_links_open_the_dashboard_on_the_same_selection(
+    site: Path, path: str, query: str, state: dict[str, str]
+) -> None:
+    html = (site / path).read_text(encoding="utf-8")
+    href = EXPLORER + (f"?{query}" if query else "")
+    assert f'<a href="{href}">Explore these numbers</a>' in html
+    restored = FilterState.from_query(query)
+    assert restored.messages == []
+    for name, value in state.items():
+        assert getattr(restored, name) == value
+
+
+class _TableReader(HTMLParser):
+    """The rows of a page's offense table, as the cells' texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._inside = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "table" and ("class", "offenses") in attrs:
+            self._inside = True
+        elif self._inside and tag == "tr":
+            self.rows.append([])
+        elif self._inside and tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._inside = False
+        elif self._cell is not None and tag in ("th", "td"):
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _as_csv_cell(text: str) -> str:
+    """A page's cell as the CSV holds it: a count without separators, nothing for no data."""
+    if text == "no data":
+        return ""
+    return text.replace(",", "") if re.fullmatch(r"[\d,]+", text) else text
+
+
+def test_the_csv_beside_each_page_equals_its_table(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        reader = _TableReader()
+        reader.feed(page.read_text(encoding="utf-8"))
+        shown = [[_as_csv_cell(cell) for cell in row] for row in reader.rows]
+        with page.with_suffix(".csv").open(encoding="utf-8", newline="") as handle:
+            # csv_out writes a text cell that starts like a formula with a leading apostrophe.
+            written = [[cell.removeprefix("'") for cell in row] for row in csv.reader(handle)]
+        assert len(shown) == 13, page  # the heading and 12 rows
+        assert shown == written, page
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_failed_publish_leaves_the_previous_site_whole(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    publish(demo_store, out)
+    before = _files(out)
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("template broke")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(render, "place_html", broken)
+        with pytest.raises(RuntimeError, match="template broke"):
+            publish(demo_store, out, explorer_url=EXPLORER)
+    with monkeypatch.context() as patch:
+        patch.setattr(site_module, "MAX_PAGE_BYTES", 2_000)
+        with pytest.raises(ValueError, match="over the 1 KB a page may weigh"):
+            publish(demo_store, out, explorer_url=EXPLORER)
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary folder left
+
+    publish(demo_store, out, explorer_url=EXPLORER)  # a good publish replaces the site
+    after = _files(out)
+    assert set(after) == set(before)
+    assert EXPLORER.encode() in after["index.html"]
+    assert EXPLORER.encode() not in before["index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_publish_refuses_a_folder_that_is_not_a_site(demo_store: Path, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a published site"):
+        publish(demo_store, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_cli_publish_prints_pages_size_and_seconds(
+    site: Path, demo_store: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from bmoredash.cli import app
+
+    out = tmp_path / "site"
+    result = CliRunner().invoke(app, ["publish", "--out", str(out), "--data-dir", str(demo_store)])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(
+        rf"wrote 302 pages to {re.escape(str(out))}: [\d,]+ KB in all, largest index\.html "
+        r"\([\d.]+ KB\), [\d.]+ s\n",
+        result.output,
+    )
+    bad = CliRunner().invoke(
+        app, ["publish", "--out", str(out), "--data-dir", str(tmp_path / "none")]
+    )
+    assert bad.exit_code == 1
+    assert "No bmoredash store" in bad.output
+
+
+# --------------------------------------------------------------------------------------
+# In Chromium, from a plain static server, JavaScript off
+# --------------------------------------------------------------------------------------
+
+
+class StaticServer:
+    """``python -m http.server`` serving the published site on 127.0.0.1."""
+
+    def __init__(self, folder: Path) -> None:
+        from browser_support import free_port
+
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while not self._listening():
+            assert self.process.poll() is None, "http.server exited"
+            assert time.monotonic() < deadline, "http.server did not start"
+            time.sleep(0.05)
+
+    def _listening(self) -> bool:
+        import socket
+
+        with socket.socket() as sock:
+            return sock.connect_ex(("127.0.0.1", self.port)) == 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(site: Path):
+    """The static site on a plain server (overrides the dashboard server of conftest, so
+    conftest's ``browser`` fixture launches Chromium for it)."""
+    from browser_support import require_chromium
+
+    require_chromium()
+    running = StaticServer(site)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def static_tab(browser):
+    """A tab with JavaScript off, recording the URL of every request it makes."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    tab = context.new_page()
+    tab.requested = []
+    tab.on("request", lambda request: tab.requested.append(request.url))
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["index.html", "district/western.html"])
+def test_pages_read_in_chromium_with_javascript_off_and_nothing_fetched_elsewhere(
+    server: StaticServer, site: Path, static_tab, path: str
+) -> None:
+    from browser_support import SCREENSHOT_DIR
+
+    response = static_tab.goto(f"{server.url}/{path}", wait_until="load")
+    assert response is not None and response.status == 200
+    first = static_tab.locator(".card .count").first
+    assert first.is_visible()
+    homicides = cards((site / path).read_text(encoding="utf-8"))["Homicides"][0]
+    assert first.inner_text() == f"{homicides:,}"
+    if path == "index.html":
+        chart = static_tab.locator("figure.chart img")
+        assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    hosts = {urlsplit(url).hostname for url in static_tab.requested}
+    assert hosts == {"127.0.0.1"}, static_tab.requested
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    static_tab.screenshot(
+        path=str(SCREENSHOT_DIR / f"publish_{Path(path).stem}.png"), full_page=True
+    )
