@@ -5,13 +5,16 @@ What is measured, in one run:
 1. ``publish``: the whole static site (front page, 9 police districts, 14 Council
    districts, every neighborhood, a CSV beside each, the trend SVG) written to a temporary
    folder; median seconds of N runs, pages, total size, the largest page.
-2. Reference: what one view costs on the dashboard path, in-process: the kernel's data
+2. The first number on screen in headless Chromium for the static front page, served by
+   ``python -m http.server`` (a fresh browser context per visit: nothing cached), median
+   of N visits. Issue 12's goal: <= 0.3 s.
+3. Reference: what one view costs on the dashboard path, in-process: the kernel's data
    load (``app.context.load_context``, once per kernel) and building the app on one
    page's selection (``build_app(query="district=WESTERN")``), median of N.
 
 Issue 12's goal: ``publish`` of every page on full-size demo data <= 60 s on 2 cores.
 
-Run: ``python benchmarks/bench_publish.py [--data-dir DIR] [--runs N]``. Without
+Run: ``python benchmarks/bench_publish.py [--data-dir DIR] [--runs N] [--visits N]``. Without
 ``--data-dir`` a full-size demo store is generated once in ``$TMPDIR/bmoredash-bench-650k``
 (the store ``bench_dashboard.py`` uses).
 """
@@ -19,12 +22,16 @@ Run: ``python benchmarks/bench_publish.py [--data-dir DIR] [--runs N]``. Without
 from __future__ import annotations
 
 import argparse
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bmoredash import demo, store
+from bmoredash.config import CHROMIUM, CHROMIUM_ARGS
 from bmoredash.publish import publish
 
 
@@ -41,15 +48,60 @@ def ensure_store(data_dir: Path | None) -> Path:
     return path
 
 
-def time_publish(data_dir: Path, runs: int) -> tuple[list[float], object]:
-    """Seconds of each publish (each into a fresh folder), and the last result."""
+def time_publish(data_dir: Path, runs: int, folder: Path) -> tuple[list[float], object]:
+    """Seconds of each publish (into ``folder``, replaced each time), and the last result."""
     seconds, result = [], None
-    with tempfile.TemporaryDirectory(prefix="bmoredash-bench-site-") as folder:
-        for run in range(runs):
-            started = time.perf_counter()
-            result = publish(data_dir, Path(folder) / f"site-{run}")
-            seconds.append(time.perf_counter() - started)
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = publish(data_dir, folder)
+        seconds.append(time.perf_counter() - started)
     return seconds, result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def first_number_seconds(site: Path, visits: int) -> list[float]:
+    """Seconds from navigation to the first headline number visible, per visit, with the
+    site on a plain static server."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while not listening(port):
+            time.sleep(0.05)
+        seconds = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True
+            )
+            for _ in range(visits):
+                context = browser.new_context()
+                tab = context.new_page()
+                started = time.perf_counter()
+                tab.goto(f"http://127.0.0.1:{port}/index.html", wait_until="commit")
+                tab.wait_for_selector(".card .count", state="visible")
+                seconds.append(time.perf_counter() - started)
+                context.close()
+            browser.close()
+        return seconds
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def time_dashboard_view(data_dir: Path, runs: int) -> tuple[float, list[float]]:
@@ -72,12 +124,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3, help="runs of each path (median)")
+    parser.add_argument("--visits", type=int, default=10, help="Chromium visits (median)")
     args = parser.parse_args()
     data_dir = ensure_store(args.data_dir)
     rows = store.read_manifest(data_dir).get("rows", 0)
     print(f"store: {data_dir} ({rows:,} rows), {args.runs} runs each\n")
 
-    seconds, result = time_publish(data_dir, args.runs)
+    scratch = tempfile.TemporaryDirectory(prefix="bmoredash-bench-site-")
+    site = Path(scratch.name) / "site"
+    seconds, result = time_publish(data_dir, args.runs, site)
     median = statistics.median(seconds)
     print("publish (static site, every page):")
     print(f"  median {median:.2f} s of {', '.join(f'{s:.2f}' for s in seconds)}")
@@ -87,6 +142,18 @@ def main() -> None:
         f"{median / result.pages * 1000:.1f} ms a page; goal <= 60 s: "
         f"{'met' if median <= 60 else 'NOT met'}"
     )
+
+    if CHROMIUM.exists():
+        visits = first_number_seconds(site, args.visits)
+        first = statistics.median(visits)
+        print("first number on screen, static front page, Chromium:")
+        print(
+            f"  median {first:.3f} s of {', '.join(f'{v:.3f}' for v in visits)}; goal <= 0.3 s: "
+            f"{'met' if first <= 0.3 else 'NOT met'}"
+        )
+    else:
+        print(f"(no Chromium at {CHROMIUM}: first number not measured)")
+    scratch.cleanup()
 
     load, builds = time_dashboard_view(data_dir, args.runs)
     print("reference (dashboard, in-process, one view: district=WESTERN):")
