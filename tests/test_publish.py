@@ -402,3 +402,34 @@ def test_pages_read_in_chromium_with_javascript_off_and_nothing_fetched_elsewher
     static_tab.screenshot(
         path=str(SCREENSHOT_DIR / f"publish_{Path(path).stem}.png"), full_page=True
     )
+
+
+def test_publish_without_the_folder_exchange_still_replaces_the_site(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where ``renameat2`` is missing, two renames replace the site and nothing is left."""
+    monkeypatch.setattr(site_module, "_exchange", lambda first, second: False)
+    out = tmp_path / "site"
+    publish(demo_store, out)
+    publish(demo_store, out, explorer_url=EXPLORER)
+    assert EXPLORER in (out / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_year_without_data_reads_no_data_not_zero() -> None:
+    from bmoredash import aggregate as agg
+    from bmoredash.coverage import Coverage, Span
+    from bmoredash.publish.data import TABLE_MEASURES, offense_table
+
+    ytd, same_days = agg.ytd_windows(THROUGH)
+    # Data start Mar 1 of this year: neither year to date is whole, nothing is compared.
+    coverage = Coverage(spans=(Span(date(THROUGH.year, 3, 1), THROUGH),))
+    why = f"no comparison: data start Mar 1, {THROUGH.year}"
+    compared = {label: agg.Comparison(label, 0, 0, why_not=why) for label in TABLE_MEASURES}
+    table = offense_table(compared, ytd, same_days, coverage)
+    assert list(table.columns) == ["Offense", "2026 year to date", "Same days of 2025", "Change"]
+    assert table["2026 year to date"].isna().all()
+    assert table["Same days of 2025"].isna().all()
+    assert set(table["Change"]) == {why}
+    view = render.table_view(table)
+    assert {cell for row in view.rows for cell in row["cells"][:-1]} == {"no data"}
