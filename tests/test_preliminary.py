@@ -104,6 +104,6 @@ def test_the_report_drops_lower_on_its_preliminary_week(monkeypatch) -> None:
     monkeypatch.setattr(report.agg, "weekly_counts", lambda *a, **k: frame_weeks.copy())
     trend = report.agg.Window(date(2025, 10, 19), date(2026, 11, 21))
     no_rows = pd.DataFrame({"offense": pd.Series(dtype=str)})
-    table = report._weekly_with_flags(no_rows, trend, None, date(2026, 11, 23))
+    table = report.weekly_with_flags(no_rows, trend, None, date(2026, 11, 23))
     assert report.agg.flag_weeks(frame_weeks).iloc[-1] == "lower"  # the raw test fires
     assert table["violent_flag"].iloc[-1] == "" and bool(table["preliminary"].iloc[-1])

@@ -25,7 +25,7 @@ from bmoredash import aggregate as agg
 from bmoredash import config, periods, store
 from bmoredash.app.state import FilterState
 from bmoredash.coverage import Coverage, from_manifest
-from bmoredash.report.data import TREND_MONTHS, _weekly_with_flags
+from bmoredash.report.data import TREND_MONTHS, weekly_with_flags
 from bmoredash.report.text import TABLE_ORDER
 from bmoredash.schema import COUNCIL_DISTRICTS, DISTRICTS, UNKNOWN_NEIGHBORHOOD
 from bmoredash.selection import Selection
@@ -245,5 +245,5 @@ def load_site_data(data_dir: str | os.PathLike[str] | None = None) -> SiteData:
     )
     year_rows = Selection.parse(start=same_days.start, end=through).apply(rows)
     pages = [page_data(p, year_rows, ytd, same_days, coverage) for p in places(rows)]
-    trend = _weekly_with_flags(rows, trend_window, coverage, through)
+    trend = weekly_with_flags(rows, trend_window, coverage, through)
     return SiteData(manifest, coverage, through, ytd, same_days, pages, trend, week_end)

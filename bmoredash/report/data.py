@@ -119,7 +119,7 @@ def _trend_window(week_end: date) -> agg.Window:
     return periods.weeks_covering_months(week_end, TREND_MONTHS)
 
 
-def _weekly_with_flags(
+def weekly_with_flags(
     frame: pd.DataFrame, trend: agg.Window, coverage: Coverage, data_through: date | None = None
 ) -> pd.DataFrame:
     """Weekly violent/property counts over ``trend`` with flags against each week's
@@ -283,7 +283,7 @@ def load_report_data(params: ReportParams) -> ReportData:
         week=week,
         offense_table=table,
         gaps=agg.report_gaps(week_end, coverage),
-        trend=_weekly_with_flags(place, _trend_window(week_end), coverage, params.data_through),
+        trend=weekly_with_flags(place, _trend_window(week_end), coverage, params.data_through),
         week_points=points,
         week_total=int(agg.count_by_offense(this_week).sum()),
         outline=outline,
