@@ -502,13 +502,26 @@ def publish(
     explorer_url: Annotated[
         str, typer.Option(help="the dashboard's address, for the pages' Explore links")
     ] = "/dashboard/",
+    reports_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--reports-dir",
+            help="the weekly reports folder to archive with an Atom feed (default: ./reports)",
+        ),
+    ] = None,
 ) -> None:
     """Write the static site: a front page, a page per police district, Council district
-    and neighborhood, with a CSV beside each (switched into place when all are written)."""
+    and neighborhood, with a CSV beside each, and the weekly reports archive with its Atom
+    feed when the reports folder holds weeks (switched into place when all are written)."""
     from bmoredash.publish import publish as publish_site
 
     with user_errors():
-        result = publish_site(config.data_dir(data_dir), out, explorer_url=explorer_url)
+        result = publish_site(
+            config.data_dir(data_dir),
+            out,
+            explorer_url=explorer_url,
+            reports_dir=config.reports_dir(reports_dir),
+        )
     typer.echo(result.summary())
 
 

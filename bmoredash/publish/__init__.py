@@ -7,6 +7,8 @@ One job per module:
   ``aggregate`` (no rule of its own);
 - ``render``: the Jinja2 templates (``templates/``) -> HTML, CSV beside each table, the
   trend chart as an SVG file;
+- ``archive``: the weekly reports (``bmoredash reports``) copied in, their archive page
+  and Atom feed;
 - ``site``: the whole site, written aside and switched into place atomically.
 """
 

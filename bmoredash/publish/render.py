@@ -42,6 +42,8 @@ KIND_LABELS: dict[str, str] = {
     COUNCIL: "City Council district",
     NEIGHBORHOOD: "Neighborhood",
 }
+#: The Atom feed's name where a page links it.
+FEED_LINK_TITLE = "Weekly Part 1 crime reports (Atom)"
 #: The front page's lists of places, in order.
 GROUP_TITLES: dict[str, str] = {
     DISTRICT: "Police districts",
@@ -52,10 +54,11 @@ GROUP_TITLES: dict[str, str] = {
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The site's templates, every value escaped (``.html.j2``)."""
+    """The site's templates, every value escaped (``.html.j2``; ``.atom.j2`` for XML: the
+    same five characters)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "atom.j2")),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -145,7 +148,16 @@ def page_values(page: PageData, data: SiteData, explorer_url: str) -> dict[str, 
     }
 
 
-def _render(name: str, path: str, data: SiteData, title: str, **values: Any) -> str:
+def _render(
+    name: str,
+    path: str,
+    data: SiteData,
+    title: str,
+    feed: dict[str, str] | None = None,
+    **values: Any,
+) -> str:
+    """A page from ``base.html.j2``; ``feed``: its ``<link rel="alternate">`` to the Atom
+    feed (title, href relative to the page)."""
     return (
         environment()
         .get_template(name)
@@ -158,6 +170,7 @@ def _render(name: str, path: str, data: SiteData, title: str, **values: Any) -> 
             city=CITY_NAME,
             through=short_date(data.through),
             generated=datetime.now(config.CITY_TZ).strftime("%Y-%m-%d %H:%M %Z"),
+            feed=feed,
             **values,
         )
     )
@@ -172,8 +185,9 @@ def trend_caption(week_end: date) -> str:
     )
 
 
-def index_html(data: SiteData, explorer_url: str) -> str:
-    """The front page."""
+def index_html(data: SiteData, explorer_url: str, reports: dict[str, str] | None = None) -> str:
+    """The front page; ``reports`` (``archive.front_links``): its links to the weekly
+    reports archive and feed, None when the site has no reports."""
     city = next(p for p in data.pages if p.place.kind == CITY)
     groups = [
         {
@@ -192,9 +206,11 @@ def index_html(data: SiteData, explorer_url: str) -> str:
         city.place.path,
         data,
         f"{CITY_NAME}: Part 1 crime, year to date",
+        feed=None if reports is None else {"title": FEED_LINK_TITLE, "href": reports["feed"]},
         page=page_values(city, data, explorer_url),
         groups=groups,
         trend=trend,
+        reports=reports,
     )
 
 
@@ -209,10 +225,24 @@ def place_html(page: PageData, data: SiteData, explorer_url: str) -> str:
     )
 
 
-def page_html(page: PageData, data: SiteData, explorer_url: str) -> str:
-    """A page's HTML: the front page for the city, else a place page."""
+def archive_html(data: SiteData, archive: dict[str, Any]) -> str:
+    """The weekly reports archive (``archive.page_values``), at ``reports/index.html``."""
+    return _render(
+        "archive.html.j2",
+        "reports/index.html",
+        data,
+        f"{CITY_NAME}: weekly Part 1 crime reports",
+        feed={"title": FEED_LINK_TITLE, "href": archive["feed"]},
+        archive=archive,
+    )
+
+
+def page_html(
+    page: PageData, data: SiteData, explorer_url: str, reports: dict[str, str] | None = None
+) -> str:
+    """A page's HTML: the front page for the city (with ``reports``), else a place page."""
     if page.place.kind == CITY:
-        return index_html(data, explorer_url)
+        return index_html(data, explorer_url, reports)
     return place_html(page, data, explorer_url)
 
 

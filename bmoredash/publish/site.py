@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bmoredash import csv_out
 from bmoredash.files import TMP_PREFIX
+from bmoredash.publish import archive as reports_archive
 from bmoredash.publish import render
 from bmoredash.publish.data import SiteData, load_site_data
 
@@ -44,34 +45,57 @@ class PublishResult:
     largest_page: str
     largest_page_bytes: int
     seconds: float
+    #: Weeks of reports in the archive, and week folders skipped as incomplete.
+    weeks: int = 0
+    skipped_weeks: int = 0
 
     def summary(self) -> str:
-        return (
+        text = (
             f"wrote {self.pages} pages to {self.out_dir}: {self.total_bytes / 1024:,.0f} KB in "
             f"all, largest {self.largest_page} ({self.largest_page_bytes / 1024:,.1f} KB), "
             f"{self.seconds:.1f} s"
         )
+        if self.weeks or self.skipped_weeks:
+            text += (
+                f"; reports archive: {self.weeks} week(s), {self.skipped_weeks} incomplete "
+                f"week folder(s) skipped (no index.html)"
+            )
+        return text
 
 
-def write_site(data: SiteData, folder: Path, explorer_url: str) -> dict[str, int]:
-    """Every page, its CSV and the trend chart into ``folder``; page path -> bytes.
+def _check_size(path: str, size: int) -> None:
+    if size > MAX_PAGE_BYTES:
+        raise ValueError(
+            f"{path} is {size / 1024:.0f} KB, over the {MAX_PAGE_BYTES // 1024} KB a page may weigh"
+        )
+
+
+def write_site(
+    data: SiteData,
+    folder: Path,
+    explorer_url: str,
+    archive: reports_archive.Archive | None = None,
+) -> dict[str, int]:
+    """Every page, its CSV and the trend chart into ``folder``, and the weekly reports
+    archive when ``archive`` holds weeks; page path -> bytes.
 
     Raises ``ValueError`` when a page is over ``MAX_PAGE_BYTES``.
     """
     sizes: dict[str, int] = {}
+    reports = None if archive is None else reports_archive.front_links(archive)
     for page in data.pages:
         path = page.place.path
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        html = render.page_html(page, data, explorer_url).encode("utf-8")
-        if len(html) > MAX_PAGE_BYTES:
-            raise ValueError(
-                f"{path} is {len(html) / 1024:.0f} KB, over the {MAX_PAGE_BYTES // 1024} KB "
-                f"a page may weigh"
-            )
+        html = render.page_html(page, data, explorer_url, reports).encode("utf-8")
+        _check_size(path, len(html))
         target.write_bytes(html)
         csv_out.to_csv(page.table, folder / render.csv_path(path))
         sizes[path] = len(html)
+    if archive:
+        for path, size in reports_archive.write_archive(archive, data, folder).items():
+            _check_size(path, size)
+            sizes[path] = size
     (folder / render.TREND_FILE).write_bytes(render.trend_svg(data))
     (folder / MARKER).write_text(f"data through {data.through.isoformat()}\n", encoding="utf-8")
     return sizes
@@ -125,18 +149,22 @@ def publish(
     data_dir: str | os.PathLike[str] | None,
     out_dir: str | os.PathLike[str],
     explorer_url: str = DEFAULT_EXPLORER_URL,
+    reports_dir: str | os.PathLike[str] | None = None,
 ) -> PublishResult:
     """Render the static site from the store in ``data_dir`` into ``out_dir`` (see the
     module docstring): the front page, a page per police district, Council district and
-    neighborhood, a CSV beside each, and the trend chart."""
+    neighborhood, a CSV beside each, and the trend chart; with ``reports_dir`` (the folder
+    ``bmoredash reports`` writes; None or no week folders: no archive) the weekly reports
+    archive and its Atom feed (``archive``)."""
     started = time.perf_counter()
     out = Path(out_dir).absolute()
     _check_replaceable(out)
+    archive = reports_archive.scan(reports_dir)
     data = load_site_data(data_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(dir=out.parent, prefix=f"{TMP_PREFIX}{out.name}."))
     try:
-        sizes = write_site(data, built, explorer_url)
+        sizes = write_site(data, built, explorer_url, archive)
         built.chmod(0o755)  # mkdtemp makes it private; a web server must read it
         total = sum(f.stat().st_size for f in built.rglob("*") if f.is_file())
         switch_into_place(built, out)
@@ -145,5 +173,12 @@ def publish(
         raise
     largest = max(sizes, key=sizes.__getitem__)
     return PublishResult(
-        out, len(sizes), total, largest, sizes[largest], time.perf_counter() - started
+        out,
+        len(sizes),
+        total,
+        largest,
+        sizes[largest],
+        time.perf_counter() - started,
+        len(archive.weeks),
+        len(archive.skipped),
     )
