@@ -266,3 +266,29 @@ def test_cli_publish_reports_dir(demo_store: Path, reports: Path, tmp_path: Path
     bad = CliRunner().invoke(app, [*args, "--reports-dir", str(a_file)])
     assert bad.exit_code == 1
     assert "is a file, not a folder of weekly reports" in bad.output
+
+
+def test_feed_values_are_xml_escaped_and_file_names_read_as_places(tmp_path: Path) -> None:
+    from datetime import date
+
+    from bmoredash.publish import archive
+
+    summary = city_summary(NEWER) | {"place": 'Fells Point & "Canton" <East>'}
+    week = archive.Week(
+        date(2026, 11, 21),
+        tmp_path,
+        ("index.html", "COUNCIL-9-incidents.pdf"),
+        WRITTEN[NEWER],
+        summary,
+    )
+    feed = ET.fromstring(archive.feed_xml(archive.Archive(tmp_path, (week,), ()), demo=False))
+    text = feed.find(f"{ATOM}entry/{ATOM}summary").text
+    assert text.startswith('Fells Point & "Canton" <East>, week ending Nov 21, 2026: ')
+    assert feed.findtext(f"{ATOM}title") == "Baltimore City: weekly Part 1 crime reports"
+    files = archive.page_values(archive.Archive(tmp_path, (week,), ()))["weeks"][0]["files"]
+    assert files == [
+        {
+            "href": "2026-11-21/COUNCIL-9-incidents.pdf",
+            "label": "Council District 9, incidents (PDF)",
+        }
+    ]
