@@ -111,6 +111,13 @@ def district_rates(counts: pd.Series, lines: str, start: date, end: date) -> pd.
 NOTE_COMBINED = "no population figure for a combination of areas: choose one kind of area"
 
 
+def without_rates(rated: pd.DataFrame) -> pd.DataFrame:
+    """``per_1000``'s table with every rate withheld (``NOTE_COMBINED``): for areas counted
+    only inside another kind of area (a Council or legislative district), whose residents
+    there are not known."""
+    return rated.assign(rate=np.nan, note=NOTE_COMBINED)
+
+
 def place_level(
     *,
     district: str,

@@ -17,12 +17,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
-import numpy as np
 import pandas as pd
 from ipyleaflet import LayerGroup, LayersControl
 
 from bmoredash.aggregate import share_table
-from bmoredash.aggregate.rates import NOTE_COMBINED, district_level, district_rates, per_1000
+from bmoredash.aggregate.rates import district_level, district_rates, per_1000, without_rates
 from bmoredash.app import html as app_html
 from bmoredash.app import maps
 from bmoredash.app.filters import MeasureToggle
@@ -220,7 +219,7 @@ class MapPage(BasePage):
                 rated, level = per_1000(counts, "neighborhood"), "neighborhood"
             if view.council or view.legislative:
                 # an area's residents are not those of its part inside the chosen district
-                rated = rated.assign(rate=np.nan, note=NOTE_COMBINED)
+                rated = without_rates(rated)
             self.area_table = rated
             low, top = maps.update_rate_layer(layer, areas, key, rated, selected, view.unit)
             no_rate = rated[rated["rate"].isna()].sort_values("count", ascending=False)

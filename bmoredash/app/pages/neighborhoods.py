@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from bmoredash import csv_out, vocabulary
 from bmoredash.aggregate import MIN_READABLE_COUNT, compare_counts, neighborhood_ranking
-from bmoredash.aggregate.rates import NOTE_COMBINED, per_1000
+from bmoredash.aggregate.rates import per_1000, without_rates
 from bmoredash.app import html as app_html
 from bmoredash.app import sharing
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
@@ -46,7 +46,7 @@ def rate_ranking(ranking: pd.DataFrame, partial: bool = False) -> tuple[pd.DataF
     Council or legislative district, whose residents are not known, so none gets a rate."""
     rated = per_1000(ranking["count"], LEVEL)
     if partial:
-        rated = rated.assign(rate=np.nan, note=NOTE_COMBINED)
+        rated = without_rates(rated)
     table = ranking.drop(columns=["rank"], errors="ignore").copy()
     table.insert(0, RATE, rated["rate"])
     table.insert(2, RESIDENTS, rated["residents"])
