@@ -8,6 +8,8 @@ writes a colour.
 
 from __future__ import annotations
 
+import math
+
 from bmoredash.schema import PROPERTY, VIOLENT
 
 #: Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -125,3 +127,31 @@ def css_root() -> str:
     """The ``:root { --name: colour; ... }`` rule every stylesheet starts from."""
     body = " ".join(f"--{name}: {value};" for name, value in CSS_VARIABLES.items())
     return f":root {{ {body} }}"
+
+
+# The map's fill scale (the dashboard's map and the published site's) -------------------
+
+
+def class_bounds(low: int, top: int) -> list[tuple[int, int]]:
+    """Equal-interval classes from the lowest to the highest non-zero count (inclusive)."""
+    if top <= 0:
+        return []
+    low = max(1, min(low, top))
+    steps = len(FILL_COLORS)
+    edges = [low + (top - low + 1) * i / steps for i in range(steps + 1)]
+    bounds = []
+    for i in range(steps):
+        first, last = math.ceil(edges[i]), math.ceil(edges[i + 1]) - 1
+        bounds.append((first, max(first, last) if i == steps - 1 else last))
+    bounds[-1] = (bounds[-1][0], top)
+    return bounds
+
+
+def fill_color(count: int, top: int, low: int = 1) -> str:
+    """The fill for ``count`` on equal intervals from ``low`` to ``top`` (zero is white)."""
+    if count <= 0 or top <= 0:
+        return ZERO_FILL
+    for color, (first, last) in zip(FILL_COLORS, class_bounds(low, top), strict=True):
+        if first <= count <= last:
+            return color
+    return FILL_COLORS[0] if count < top else FILL_COLORS[-1]

@@ -236,16 +236,16 @@ def test_map_needs_no_tiles() -> None:
 
 
 def test_fill_colours_and_legend() -> None:
-    assert maps.fill_color(0, 10) == style.ZERO_FILL
-    assert maps.fill_color(10, 10) == style.FILL_COLORS[-1]
-    assert maps.fill_color(1, 700) == style.FILL_COLORS[0]
+    assert style.fill_color(0, 10) == style.ZERO_FILL
+    assert style.fill_color(10, 10) == style.FILL_COLORS[-1]
+    assert style.fill_color(1, 700) == style.FILL_COLORS[0]
     legend = maps.legend_html(70, "incidents")
     assert "61–70" in legend and "1–10" in legend
     # the scale runs from the quietest to the busiest area, so close counts still differ
-    assert maps.fill_color(500, 900, low=500) == style.FILL_COLORS[0]
-    assert maps.fill_color(899, 900, low=500) == style.FILL_COLORS[-1]
+    assert style.fill_color(500, 900, low=500) == style.FILL_COLORS[0]
+    assert style.fill_color(899, 900, low=500) == style.FILL_COLORS[-1]
     assert "844–900" in maps.legend_html(900, "incidents", low=500)
-    bounds = maps.class_bounds(500, 900)
+    bounds = style.class_bounds(500, 900)
     assert bounds[0][0] == 500 and bounds[-1][1] == 900
     assert all(b[0] == a[1] + 1 for a, b in zip(bounds, bounds[1:], strict=False))
     assert "No incidents" in maps.legend_html(0, "incidents")

@@ -24,6 +24,7 @@ from shapely.geometry import mapping, shape
 from bmoredash import style
 from bmoredash.app import html as app_html
 from bmoredash.schema import OFFENSES
+from bmoredash.style import class_bounds, fill_color
 from bmoredash.vocabulary import RATE_UNIT
 
 #: Environment variable choosing the map tiles: ``none``, ``openstreetmap`` or a URL template
@@ -130,31 +131,6 @@ def simplify_areas(data: Mapping[str, Any], key: str, tolerance: float = SIMPLIF
             }
         )
     return {"type": "FeatureCollection", "features": features}
-
-
-def class_bounds(low: int, top: int) -> list[tuple[int, int]]:
-    """Equal-interval classes from the lowest to the highest non-zero count (inclusive)."""
-    if top <= 0:
-        return []
-    low = max(1, min(low, top))
-    steps = len(style.FILL_COLORS)
-    edges = [low + (top - low + 1) * i / steps for i in range(steps + 1)]
-    bounds = []
-    for i in range(steps):
-        first, last = math.ceil(edges[i]), math.ceil(edges[i + 1]) - 1
-        bounds.append((first, max(first, last) if i == steps - 1 else last))
-    bounds[-1] = (bounds[-1][0], top)
-    return bounds
-
-
-def fill_color(count: int, top: int, low: int = 1) -> str:
-    """The fill for ``count`` on equal intervals from ``low`` to ``top`` (zero is white)."""
-    if count <= 0 or top <= 0:
-        return style.ZERO_FILL
-    for color, (first, last) in zip(style.FILL_COLORS, class_bounds(low, top), strict=True):
-        if first <= count <= last:
-            return color
-    return style.FILL_COLORS[0] if count < top else style.FILL_COLORS[-1]
 
 
 def area_style(count: int, top: int, selected: bool, low: int = 1) -> dict[str, Any]:
