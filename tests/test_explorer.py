@@ -1,0 +1,159 @@
+"""The static site's "Explore these numbers" link opens the explorer on the page's selection,
+with the deployment settings (forked kernels from a preheated pool): the dashboard's
+headline cards show the static page's counts and name the same place.
+
+One published site (``bmoredash publish`` on the suite's demo store, explorer at ``/``) and
+one explorer (``Server(fork_kernels=True, preheat=True, pool_size=1)``) for the module.
+"""
+
+from __future__ import annotations
+
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import psutil
+import pytest
+from browser_support import Server, new_tab, require_chromium, wait_for_app
+
+from bmoredash.app.state import FilterState
+from bmoredash.publish import publish
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+EXPLORE_TEXT = "Explore these numbers"
+DASHBOARD_CARDS = ".bmd-card"
+
+
+class StaticPage(HTMLParser):
+    """What a static place page shows: its title (``h1``), its headline cards (measure ->
+    the count's text in ``.card .count``) and the href of its "Explore these numbers" link."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = ""
+        self.cards: dict[str, str] = {}
+        self.explore: list[str] = []
+        self._in: str | None = None
+        self._measure: str | None = None
+        self._href: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        if tag == "section" and "card" in classes:
+            self._measure = found.get("data-measure")
+        elif tag == "p" and "count" in classes and self._measure is not None:
+            self._in, self._text = "count", ""
+        elif tag == "h1":
+            self._in, self._text = "h1", ""
+        elif tag == "a":
+            self._in, self._text, self._href = "a", "", found.get("href")
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        text = " ".join(self._text.split())
+        if tag == "p" and self._in == "count":
+            assert self._measure is not None
+            self.cards[self._measure] = text
+        elif tag == "h1" and self._in == "h1":
+            self.title = text
+        elif tag == "a" and self._in == "a" and text == EXPLORE_TEXT and self._href:
+            self.explore.append(self._href)
+        elif tag == "section":
+            self._measure = None
+        if tag in ("p", "h1", "a"):
+            self._in = None
+
+
+def read_page(path: Path) -> StaticPage:
+    page = StaticPage()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def site(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("explorer-site") / "site"
+    publish(demo_store, out, explorer_url="/")
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(demo_store: Path):
+    """The explorer as deployed: forked kernels, one waiting with the notebook run."""
+    require_chromium()
+    with Server(demo_store, fork_kernels=True, preheat=True, pool_size=1) as explorer:
+        deadline = time.monotonic() + 120
+        while "Kernel pool of dashboard.ipynb is filled" not in explorer.log_text():
+            assert time.monotonic() < deadline, explorer.log_text()[-3000:]
+            time.sleep(0.5)
+        yield explorer
+
+
+def dashboard_cards(tab) -> dict[str, str]:
+    """The Overview's headline cards as the visitor reads them (label -> count)."""
+    return tab.eval_on_selector_all(
+        DASHBOARD_CARDS,
+        "cards => Object.fromEntries(cards.map(c => [c.getAttribute('aria-label'), "
+        "c.querySelector('.bmd-count').textContent.trim()]))",
+    )
+
+
+def wait_for_cards(tab, expected: dict[str, str], timeout_s: float = 60) -> None:
+    """Wait until the cards read ``expected`` (the kernel answers asynchronously)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and dashboard_cards(tab) != expected:
+        tab.wait_for_timeout(250)
+    assert dashboard_cards(tab) == expected
+
+
+def kernel_processes(server: Server) -> tuple[list[str], int]:
+    """(command lines of kernels started the usual way, ``ipykernel_launcher`` as a process
+    of its own; how many kernels the fork server has forked and are alive)."""
+    assert server.process is not None
+    usual, forked = [], 0
+    for child in psutil.Process(server.process.pid).children():
+        try:
+            command = " ".join(child.cmdline())
+            if "ipykernel_launcher" in command:
+                usual.append(command)
+            elif "bmoredash.serving.fork_kernels" in command:
+                forked += len(child.children())
+        except psutil.Error:
+            continue
+    return usual, forked
+
+
+@pytest.mark.parametrize(
+    ("page_path", "state"),
+    [
+        ("council/9.html", FilterState(council="9")),
+        ("district/eastern.html", FilterState(district="EASTERN")),
+    ],
+    ids=["council-9", "eastern-district"],
+)
+def test_explore_link_opens_the_static_pages_numbers_on_a_forked_preheated_kernel(
+    browser, server: Server, site: Path, page_path: str, state: FilterState
+) -> None:
+    static = read_page(site / page_path)
+    assert static.explore == [f"/?{state.to_query()}"], "one link, to the page's selection"
+    assert len(static.cards) == 4 and all(static.cards.values()), static.cards
+
+    with new_tab(browser) as tab:
+        tab.goto(server.url + static.explore[0])
+        wait_for_app(tab)
+        wait_for_cards(tab, static.cards)
+        place = tab.locator(".bmd-page-overview strong").first.inner_text().strip()
+        assert place == static.title, "the Overview names the static page's place"
+
+    log = server.log_text()
+    assert "Using pre-heated kernel" in log
+    assert "could not fork" not in log
+    usual, forked = kernel_processes(server)
+    assert usual == [], "every kernel is a fork"
+    assert forked >= 1, "the visitor's kernel is a child of the fork server"
