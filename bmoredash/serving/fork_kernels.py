@@ -55,10 +55,15 @@ def _die_with_parent() -> None:
 
 
 def _warm_up() -> None:
-    """What every kernel would otherwise do for itself: imports and the store."""
+    """What every kernel would otherwise do for itself: imports and the store. With
+    ``--preheat`` each pooled kernel imports ``voila.utils`` to wait for its visitor's link
+    (``hooks.current_query_string``: ~750 modules, ~4 s, ~40 MB private per fork, measured
+    with ``benchmarks/bench_explorer.py``), so the forks share that import too."""
     import gc
 
     import ipykernel.kernelapp  # noqa: F401
+    import voila.utils  # noqa: F401
+    import websockets.asyncio.client  # noqa: F401 - what voila.utils connects with
 
     import bmoredash.app as dashboard
 
