@@ -131,8 +131,13 @@ def week_endings(days: pd.Series) -> pd.Series:
     return days + pd.to_timedelta((WEEK_ENDS_ON - days.dt.day_of_week) % 7, unit="D")
 
 
+@lru_cache(maxsize=128)
 def week_ends_index(window: Window) -> pd.DatetimeIndex:
-    """The Saturdays ending each week that holds a day of ``window``, oldest first."""
+    """The Saturdays ending each week that holds a day of ``window``, oldest first.
+
+    Cached: pandas builds a weekly range a day at a time (~6 ms for five years), and a
+    publish or a filter change asks for the same window hundreds of times; an index is
+    immutable, so sharing it is safe."""
     return pd.date_range(week_ending(window.start), week_ending(window.end), freq="W-SAT")
 
 

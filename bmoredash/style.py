@@ -116,6 +116,7 @@ CSS_VARIABLES: dict[str, str] = {
     "demo-ink": DEMO_INK,
     "demo-background": DEMO_BACKGROUND,
     "demo-border": DEMO_BORDER,
+    "no-data": NO_DATA,
     "violent": VIOLENT_COLOR,
     "property": PROPERTY_COLOR,
     "higher": HIGHER,

@@ -26,6 +26,8 @@ from bmoredash.publish import site as site_module
 
 #: An explorer on another host, so that the test can tell its links from the site's own.
 EXPLORER = "https://explorer.test/dashboard/"
+#: The site's public address, for the embed code.
+SITE_URL = "https://site.test/"
 THROUGH = date.fromisoformat(DEMO_END)
 YTD = (date(THROUGH.year, 1, 1), THROUGH)
 SAME_DAYS = (date(THROUGH.year - 1, 1, 1), THROUGH.replace(year=THROUGH.year - 1))
@@ -37,12 +39,14 @@ HEADLINE = {
 }
 #: 1 front page + 9 police districts + 14 Council districts + the neighborhoods.
 FIXED_PAGES = 1 + 9 + 14
+#: Each page has two embeddable cards (numbers, trend) under embed/.
+EMBED_KINDS = ("numbers", "trend")
 
 
 @pytest.fixture(scope="module")
 def site(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("published") / "site"
-    result = publish(demo_store, out, explorer_url=EXPLORER)
+    result = publish(demo_store, out, explorer_url=EXPLORER, site_url=SITE_URL)
     print(result.summary())
     return out
 
@@ -139,7 +143,11 @@ def test_the_gap_days_are_left_out_of_the_change(
 def test_a_page_for_every_place(site: Path, raw: pd.DataFrame) -> None:
     hoods = {str(n) for n in raw["neighborhood"].dropna().unique()} - {"Unknown"}
     assert len(hoods) == 278
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    pages = sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if p.relative_to(site).parts[0] != "embed"
+    )
     assert len(list((site / "district").glob("*.html"))) == 9
     assert sorted(p.stem for p in (site / "council").glob("*.html")) == sorted(
         str(n) for n in range(1, 15)
@@ -157,16 +165,19 @@ _LINK = re.compile(r'(?:src|href)="([^"]*)"')
 
 def test_every_page_is_small_and_self_contained(site: Path) -> None:
     pages = list(site.rglob("*.html"))
-    assert len(pages) == FIXED_PAGES + 278
+    assert len(pages) == (FIXED_PAGES + 278) * (1 + len(EMBED_KINDS))
     for page in pages:
+        embed = page.relative_to(site).parts[0] == "embed"
         html = page.read_text(encoding="utf-8")
         assert page.stat().st_size < 300 * 1024, page
         assert "<script" not in html.lower()
-        assert "@import" not in html and "url(" not in html
+        assert "@import" not in html
+        assert not re.search(r"url\((?!#)", html), "only url(#...) of the page itself"
         assert "Demo data: generated numbers" in html  # the demo banner
         assert "Data through Nov 21, 2026" in html
         explore = [link for link in _LINK.findall(html) if "://" in link or link.startswith("//")]
-        assert len(explore) == 1 and explore[0].startswith(EXPLORER), page
+        assert len(explore) == (0 if embed else 1), page
+        assert all(link.startswith(EXPLORER) for link in explore), page
         for link in _LINK.findall(html):
             if link not in explore:
                 assert (page.parent / link).resolve().is_file(), f"{page}: {link}"
@@ -235,6 +246,8 @@ def _as_csv_cell(text: str) -> str:
 
 def test_the_csv_beside_each_page_equals_its_table(site: Path) -> None:
     for page in site.rglob("*.html"):
+        if page.relative_to(site).parts[0] == "embed":
+            continue
         reader = _TableReader()
         reader.feed(page.read_text(encoding="utf-8"))
         shown = [[_as_csv_cell(cell) for cell in row] for row in reader.rows]
@@ -298,7 +311,8 @@ def test_cli_publish_prints_pages_size_and_seconds(
     result = CliRunner().invoke(app, ["publish", "--out", str(out), "--data-dir", str(demo_store)])
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        rf"wrote 302 pages to {re.escape(str(out))}: [\d,]+ KB in all, largest index\.html "
+        rf"wrote 302 pages and 604 embeddable cards to {re.escape(str(out))}: [\d,]+ KB in all, "
+        r"largest index\.html "
         r"\([\d.]+ KB\), [\d.]+ s\n",
         result.output,
     )
@@ -393,9 +407,10 @@ def test_pages_read_in_chromium_with_javascript_off_and_nothing_fetched_elsewher
     assert first.is_visible()
     homicides = cards((site / path).read_text(encoding="utf-8"))["Homicides"][0]
     assert first.inner_text() == f"{homicides:,}"
-    if path == "index.html":
-        chart = static_tab.locator("figure.chart img")
-        assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    chart = static_tab.locator("svg.trend")
+    assert chart.evaluate("svg => svg.getBoundingClientRect().width") > 300
+    assert static_tab.locator("svg.trend rect.bar").count() > 50
+    assert static_tab.locator("figure.map a path.area").count() == 9
     hosts = {urlsplit(url).hostname for url in static_tab.requested}
     assert hosts == {"127.0.0.1"}, static_tab.requested
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
@@ -433,3 +448,141 @@ def test_a_year_without_data_reads_no_data_not_zero() -> None:
     assert set(table["Change"]) == {why}
     view = render.table_view(table)
     assert {cell for row in view.rows for cell in row["cells"][:-1]} == {"no data"}
+
+
+# --------------------------------------------------------------------------------------
+# The trend, the map and the embeds
+# --------------------------------------------------------------------------------------
+
+
+class _Svg(HTMLParser):
+    """The bars, gap weeks and map areas of a page, with their data attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bars: dict[str, dict[str, int]] = {}
+        self.gaps: dict[str, set[str]] = {}
+        self.areas: list[dict[str, str]] = []
+        self._panel = ""
+        self._link: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "g" and "panel" in a.get("class", ""):
+            self._panel = a["data-measure"]
+        elif tag == "rect" and a.get("class", "").startswith("bar"):
+            self.bars.setdefault(self._panel, {})[a["data-week"]] = int(a["data-count"])
+        elif tag == "rect" and a.get("class") == "gap":
+            self.gaps.setdefault(self._panel, set()).add(a["data-week"])
+        elif tag == "a":
+            self._link = a
+        elif tag == "path" and "area" in a.get("class", "").split():
+            self.areas.append(
+                {
+                    **a,
+                    "href": self._link.get("href", ""),
+                    **{"aria-current": self._link.get("aria-current", "")},
+                }
+            )
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._link = {}
+
+
+def _svg(html: str) -> _Svg:
+    parser = _Svg()
+    parser.feed(html)
+    return parser
+
+
+@pytest.mark.parametrize(
+    ("path", "column", "value"),
+    [("index.html", None, None), ("district/western.html", "district", "WESTERN")],
+)
+def test_the_trend_bars_equal_a_plain_pandas_recount_and_gap_weeks_have_none(
+    site: Path, raw: pd.DataFrame, gaps: set[date], path: str, column: str | None, value: str
+) -> None:
+    drawn = _svg((site / path).read_text(encoding="utf-8"))
+    chosen = raw if column is None else raw[raw[column].astype(str).eq(value)]
+    saturday = pd.to_datetime(chosen["day"]) + pd.to_timedelta(
+        (5 - pd.to_datetime(chosen["day"]).dt.day_of_week) % 7, unit="D"
+    )
+    for key, label in (("violent", "Part 1 violent"), ("property", "Part 1 property")):
+        weeks = saturday[chosen["offense"].astype(str).isin(HEADLINE[label])]
+        per_week = weeks.dt.date.astype(str).value_counts()
+        bars, blank = drawn.bars[key], drawn.gaps.get(key, set())
+        assert len(bars) + len(blank) == 57  # 13 months of weeks, none left out
+        assert bars == {week: int(per_week.get(week, 0)) for week in bars}, key
+        gap_weeks = {
+            (d + pd.Timedelta(days=(5 - pd.Timestamp(d).day_of_week) % 7)).isoformat() for d in gaps
+        }
+        assert blank == {w for w in gap_weeks if min(bars) <= w <= max(bars)}, key
+
+
+def test_the_map_fills_each_district_by_its_recounted_violent_count(
+    site: Path, raw: pd.DataFrame, gaps: set[date]
+) -> None:
+    areas = _svg((site / "index.html").read_text(encoding="utf-8")).areas
+    assert len(areas) == 9
+    for area in areas:
+        place = raw["district"].astype(str).eq(area["data-key"])
+        counted = recount(raw, gaps, place, HEADLINE["Part 1 violent"])
+        assert int(area["data-count"]) == counted["total"], area["data-key"]
+        assert (site / area["href"]).is_file()
+    assert len({area["fill"] for area in areas}) > 3  # a scale, not one colour
+    western = _svg((site / "district/western.html").read_text(encoding="utf-8")).areas
+    assert [a["data-key"] for a in western if a["aria-current"] == "page"] == ["WESTERN"]
+    council = _svg((site / "council/9.html").read_text(encoding="utf-8")).areas
+    assert len(council) == 14
+    assert [a["data-key"] for a in council if "selected" in a["class"]] == ["9"]
+    neighborhood = (site / "neighborhood/harlem-park.html").read_text(encoding="utf-8")
+    assert '<path class="focus"' in neighborhood
+
+
+def test_each_embed_carries_its_page_numbers_data_date_and_a_link_back(site: Path) -> None:
+    page = (site / "council/9.html").read_text(encoding="utf-8")
+    numbers = (site / "embed/numbers/council/9.html").read_text(encoding="utf-8")
+    trend = (site / "embed/trend/council/9.html").read_text(encoding="utf-8")
+    assert cards(numbers) == cards(page)
+    assert _svg(trend).bars == _svg(page).bars
+    for html in (numbers, trend):
+        assert "Data through Nov 21, 2026" in html
+        assert 'href="../../../council/9.html" target="_blank" rel="noopener"' in html
+    src = "https://site.test/embed/numbers/council/9.html"
+    assert f"&lt;iframe src=&#34;{src}&#34; width=&#34;640&#34;" in page
+
+
+@pytest.mark.parametrize("kind", EMBED_KINDS)
+def test_an_embed_fits_its_iframe_without_scrolling(
+    server: StaticServer, static_tab, kind: str
+) -> None:
+    title, width, height = render.EMBEDS[kind]
+    static_tab.set_viewport_size({"width": width, "height": height})
+    static_tab.goto(f"{server.url}/embed/{kind}/district/western.html")
+    scroll = static_tab.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    assert scroll[0] <= width and scroll[1] <= height, (title, scroll)
+
+
+def test_two_hundred_page_loads_at_once_all_succeed(server: StaticServer, site: Path) -> None:
+    """A news spike on a plain static server: 200 loads started together (every page kind,
+    embeds included), 0 errors, each answer the file's bytes."""
+    import threading
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = sorted(site.rglob("*.html"))
+    chosen = [files[(i * 7919) % len(files)] for i in range(200)]
+    start = threading.Barrier(len(chosen))
+
+    def load(path: Path) -> bool:
+        start.wait()
+        url = f"{server.url}/{path.relative_to(site).as_posix()}"
+        with urllib.request.urlopen(url, timeout=60) as answer:
+            return answer.status == 200 and answer.read() == path.read_bytes()
+
+    with ThreadPoolExecutor(max_workers=len(chosen)) as pool:
+        results = list(pool.map(load, chosen))
+    assert results.count(True) == 200

@@ -66,6 +66,9 @@ class Place:
     selection: Selection
     #: The dashboard's query string for the same selection (``FilterState.to_query``).
     query: str
+    #: The place's code in the store and in the outlines (``WESTERN``, ``9``, a
+    #: neighborhood's name); "" for the city.
+    key: str = ""
 
 
 def city_place() -> Place:
@@ -79,6 +82,7 @@ def district_place(district: str) -> Place:
         f"district/{slug(district)}.html",
         Selection.parse(districts=district),
         FilterState(district=district).to_query(),
+        district,
     )
 
 
@@ -89,6 +93,7 @@ def council_place(council: str) -> Place:
         f"council/{council}.html",
         Selection.parse(councils=council),
         FilterState(council=council).to_query(),
+        council,
     )
 
 
@@ -99,6 +104,7 @@ def neighborhood_place(name: str, file_name: str) -> Place:
         f"neighborhood/{file_name}.html",
         Selection.parse(neighborhoods=name),
         FilterState(neighborhood=name).to_query(),
+        name,
     )
 
 
@@ -125,25 +131,66 @@ class PageData:
     table: pd.DataFrame
     #: Which days a comparison leaves out for lack of data (``Comparison.left_out``), or "".
     left_out: str
+    #: Headline label -> the year's count a reader sees (``shown_total``; None: no data).
+    totals: dict[str, int | None]
+    #: The place's weekly trend (``report.data.weekly_with_flags``), 13 months.
+    trend: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class SiteWindows:
+    """The days every page counts: this year to date and the same days a year earlier
+    (``periods.ytd_windows``), the trend's 13 months of weeks, the store's last day."""
+
+    through: date
+    ytd: periods.Window
+    same_days: periods.Window
+    trend: periods.Window
+
+    @classmethod
+    def ending(cls, through: date) -> SiteWindows:
+        ytd, same_days = periods.ytd_windows(through)
+        week_end = agg.last_complete_week_end(through)
+        return cls(through, ytd, same_days, periods.weeks_covering_months(week_end, TREND_MONTHS))
+
+    def rows_needed(self) -> Selection:
+        """Every day a page reads: the year before's same days, and the trend's weeks with
+        the flag rule's history before them."""
+        history = periods.with_weeks_before(self.trend, agg.FLAG_HISTORY_WEEKS + 1)
+        return Selection.parse(start=min(history.start, self.same_days.start), end=self.through)
 
 
 @dataclass
 class SiteData:
-    """Everything the site shows: one ``PageData`` per page, and the citywide trend."""
+    """Everything the site shows: one ``PageData`` per page, counted over ``windows``."""
 
+    #: The store's folder (its boundaries folder draws the maps).
+    root: Path
     manifest: dict[str, Any]
     coverage: Coverage
-    through: date
-    ytd: periods.Window
-    same_days: periods.Window
+    windows: SiteWindows
     pages: list[PageData]
-    #: The weekly report's trend table (``report.data``), citywide, 13 months.
-    trend: pd.DataFrame
-    trend_week_end: date
 
     @property
     def demo(self) -> bool:
         return bool(self.manifest.get("demo"))
+
+    @property
+    def through(self) -> date:
+        return self.windows.through
+
+    @property
+    def ytd(self) -> periods.Window:
+        return self.windows.ytd
+
+    @property
+    def same_days(self) -> periods.Window:
+        return self.windows.same_days
+
+    @property
+    def week_end(self) -> date:
+        """The last complete week's Saturday: the trend's last week."""
+        return agg.last_complete_week_end(self.windows.through)
 
     def by_kind(self, kind: str) -> list[PageData]:
         return [page for page in self.pages if page.place.kind == kind]
@@ -197,20 +244,23 @@ def offense_table(
 def page_data(
     place: Place,
     rows: pd.DataFrame,
-    ytd: periods.Window,
-    same_days: periods.Window,
+    windows: SiteWindows,
     coverage: Coverage,
 ) -> PageData:
-    """One page's numbers from the year-to-date rows of the whole city."""
+    """One page's numbers from the rows of the whole city (``load_site_data``)."""
     chosen = place.selection.apply(rows) if place.kind != CITY else rows
+    ytd, same_days = windows.ytd, windows.same_days
     now, before = agg.in_window(chosen, ytd), agg.in_window(chosen, same_days)
     compared = agg.compare_counts(now, before, PAGE_MEASURES, ytd, same_days, coverage)
     by_label = {c.label: c for c in compared}
+    headline = {label: by_label[label] for label in agg.HEADLINE_MEASURES}
     return PageData(
         place=place,
-        headline={label: by_label[label] for label in agg.HEADLINE_MEASURES},
+        headline=headline,
         table=offense_table(by_label, ytd, same_days, coverage),
         left_out=next((c.left_out for c in compared if c.left_out), None) or "",
+        totals={label: shown_total(c, ytd, coverage) for label, c in headline.items()},
+        trend=weekly_with_flags(chosen, windows.trend, coverage, windows.through),
     )
 
 
@@ -232,18 +282,8 @@ def load_site_data(data_dir: str | os.PathLike[str] | None = None) -> SiteData:
     manifest = store.read_manifest(root)
     if not manifest.get("data_through"):
         raise ValueError(f"the store in {root} holds no data yet: ingest or run `bmoredash demo`")
-    through = date.fromisoformat(manifest["data_through"])
+    windows = SiteWindows.ending(date.fromisoformat(manifest["data_through"]))
     coverage = from_manifest(manifest)
-    ytd, same_days = periods.ytd_windows(through)
-    week_end = agg.last_complete_week_end(through)
-    trend_window = periods.weeks_covering_months(week_end, TREND_MONTHS)
-    history = periods.with_weeks_before(trend_window, agg.FLAG_HISTORY_WEEKS + 1)
-    rows = store.load_incidents(
-        root,
-        Selection.parse(start=min(history.start, same_days.start), end=through),
-        columns=COLUMNS,
-    )
-    year_rows = Selection.parse(start=same_days.start, end=through).apply(rows)
-    pages = [page_data(p, year_rows, ytd, same_days, coverage) for p in places(rows)]
-    trend = weekly_with_flags(rows, trend_window, coverage, through)
-    return SiteData(manifest, coverage, through, ytd, same_days, pages, trend, week_end)
+    rows = store.load_incidents(root, windows.rows_needed(), columns=COLUMNS)
+    pages = [page_data(p, rows, windows, coverage) for p in places(rows)]
+    return SiteData(root, manifest, coverage, windows, pages)

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from bmoredash import aggregate as agg
 from bmoredash import config, periods, style
+from bmoredash.publish import charts
 from bmoredash.publish.data import (
     CITY,
     COUNCIL,
@@ -27,15 +28,12 @@ from bmoredash.publish.data import (
     NEIGHBORHOOD,
     PageData,
     SiteData,
-    shown_total,
 )
-from bmoredash.report import figures
+from bmoredash.publish.maps import SiteMaps
 from bmoredash.report.text import count, short_date
 from bmoredash.vocabulary import CITY_NAME, DEMO_BANNER, TOTAL_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: The trend chart's file, beside the front page.
-TREND_FILE = "trend.svg"
 #: How each kind of page names itself above its title.
 KIND_LABELS: dict[str, str] = {
     DISTRICT: "Police district",
@@ -81,9 +79,53 @@ def csv_path(path: str) -> str:
     return str(PurePosixPath(path).with_suffix(".csv"))
 
 
-def explore_link(explorer_url: str, query: str) -> str:
-    """The dashboard with the page's selection (``FilterState.to_query``) in its URL."""
-    return f"{explorer_url}?{query}" if query else explorer_url
+@dataclass(frozen=True)
+class Addresses:
+    """Where the site points outside itself: the explorer (the Voila dashboard) and, when
+    known, the site's own public address (the embed code news sites copy needs it)."""
+
+    explorer_url: str
+    site_url: str | None = None
+
+    def explore(self, query: str) -> str:
+        """The dashboard with a page's selection (``FilterState.to_query``) in its URL."""
+        return f"{self.explorer_url}?{query}" if query else self.explorer_url
+
+
+#: Embeddable cards for news sites: kind -> (title, iframe width, iframe height in px).
+EMBEDS: dict[str, tuple[str, int, int]] = {
+    "numbers": ("Headline numbers", 640, 500),
+    "trend": ("Weekly trend", 640, 460),
+}
+
+
+#: The folder of the embeddable cards.
+EMBED_FOLDER = "embed"
+
+
+def embed_path(kind: str, page_path: str) -> str:
+    """An embed's file: ``embed/numbers/district/western.html``."""
+    return f"{EMBED_FOLDER}/{kind}/{page_path}"
+
+
+def embed_links(page_path: str, name: str, addresses: Addresses) -> list[dict[str, Any]]:
+    """The page's embeds as its template lists them: link, size, and the iframe code when
+    the site's address is known (a relative address is of no use on another site)."""
+    links = []
+    for kind, (title, width, height) in EMBEDS.items():
+        path = embed_path(kind, page_path)
+        src = f"{addresses.site_url.rstrip('/')}/{path}" if addresses.site_url else None
+        links.append(
+            {
+                "title": title,
+                "href": root_of(page_path) + path,
+                "src": src,
+                "width": width,
+                "height": height,
+                "frame_title": f"{title}: {name}, Part 1 crime",
+            }
+        )
+    return links
 
 
 @dataclass(frozen=True)
@@ -128,7 +170,9 @@ def card(comparison: agg.Comparison, previous_label: str, total: int | None) -> 
     }
 
 
-def page_values(page: PageData, data: SiteData, explorer_url: str) -> dict[str, Any]:
+def page_values(
+    page: PageData, data: SiteData, addresses: Addresses, maps: SiteMaps
+) -> dict[str, Any]:
     """What ``index.html.j2`` and ``place.html.j2`` show of one page."""
     place = page.place
     previous_label = periods.same_days_label(data.same_days)
@@ -138,13 +182,17 @@ def page_values(page: PageData, data: SiteData, explorer_url: str) -> dict[str, 
         "period": periods.ytd_label(data.ytd),
         "previous_label": previous_label,
         "cards": [
-            card(c, previous_label, shown_total(c, data.ytd, data.coverage))
-            for c in page.headline.values()
+            card(c, previous_label, page.totals[label]) for label, c in page.headline.items()
         ],
         "left_out": page.left_out,
         "table": table_view(page.table),
         "csv": PurePosixPath(csv_path(place.path)).name,
-        "explore": explore_link(explorer_url, place.query),
+        "explore": addresses.explore(place.query),
+        "embeds": embed_links(place.path, place.name, addresses),
+        "trend": charts.trend_chart(page.trend, data.week_end, place.name),
+        "trend_caption": trend_caption(data.week_end),
+        "map": maps.for_page(page, data, root_of(place.path)),
+        "map_label": f"Map: {place.name}",
     }
 
 
@@ -185,7 +233,9 @@ def trend_caption(week_end: date) -> str:
     )
 
 
-def index_html(data: SiteData, explorer_url: str, reports: dict[str, str] | None = None) -> str:
+def index_html(
+    data: SiteData, addresses: Addresses, maps: SiteMaps, reports: dict[str, str] | None = None
+) -> str:
     """The front page; ``reports`` (``archive.front_links``): its links to the weekly
     reports archive and feed, None when the site has no reports."""
     city = next(p for p in data.pages if p.place.kind == CITY)
@@ -196,32 +246,26 @@ def index_html(data: SiteData, explorer_url: str, reports: dict[str, str] | None
         }
         for kind, title in GROUP_TITLES.items()
     ]
-    trend = {
-        "src": TREND_FILE,
-        "alt": f"Weekly Part 1 violent and property crimes in {CITY_NAME}, 13 months",
-        "caption": trend_caption(data.trend_week_end),
-    }
     return _render(
         "index.html.j2",
         city.place.path,
         data,
         f"{CITY_NAME}: Part 1 crime, year to date",
         feed=None if reports is None else {"title": FEED_LINK_TITLE, "href": reports["feed"]},
-        page=page_values(city, data, explorer_url),
+        page=page_values(city, data, addresses, maps),
         groups=groups,
-        trend=trend,
         reports=reports,
     )
 
 
-def place_html(page: PageData, data: SiteData, explorer_url: str) -> str:
+def place_html(page: PageData, data: SiteData, addresses: Addresses, maps: SiteMaps) -> str:
     """The page of one district, Council district or neighborhood."""
     return _render(
         "place.html.j2",
         page.place.path,
         data,
         f"{page.place.name}: Part 1 crime, year to date",
-        page=page_values(page, data, explorer_url),
+        page=page_values(page, data, addresses, maps),
     )
 
 
@@ -238,14 +282,34 @@ def archive_html(data: SiteData, archive: dict[str, Any]) -> str:
 
 
 def page_html(
-    page: PageData, data: SiteData, explorer_url: str, reports: dict[str, str] | None = None
+    page: PageData,
+    data: SiteData,
+    addresses: Addresses,
+    maps: SiteMaps,
+    reports: dict[str, str] | None = None,
 ) -> str:
     """A page's HTML: the front page for the city (with ``reports``), else a place page."""
     if page.place.kind == CITY:
-        return index_html(data, explorer_url, reports)
-    return place_html(page, data, explorer_url)
+        return index_html(data, addresses, maps, reports)
+    return place_html(page, data, addresses, maps)
 
 
-def trend_svg(data: SiteData) -> bytes:
-    """The citywide weekly trend (the weekly report's chart) as an SVG file."""
-    return figures.svg_bytes(figures.trend_chart(data.trend, data.trend_week_end))
+def embed_html(kind: str, page: PageData, data: SiteData) -> str:
+    """An embeddable card (``EMBEDS``) of one page: its numbers or its trend, the data
+    date, and a link back to the page (opened outside the news site's frame)."""
+    place = page.place
+    path = embed_path(kind, place.path)
+    previous_label = periods.same_days_label(data.same_days)
+    return _render(
+        "embed.html.j2",
+        path,
+        data,
+        f"{place.name}: Part 1 crime, {EMBEDS[kind][0].lower()}",
+        kind=kind,
+        place=place.name,
+        period=periods.ytd_label(data.ytd),
+        previous_label=previous_label,
+        cards=[card(c, previous_label, page.totals[lbl]) for lbl, c in page.headline.items()],
+        trend=charts.trend_chart(page.trend, data.week_end, place.name),
+        back=root_of(path) + place.path,
+    )

@@ -25,6 +25,7 @@ from bmoredash.files import TMP_PREFIX
 from bmoredash.publish import archive as reports_archive
 from bmoredash.publish import render
 from bmoredash.publish.data import SiteData, load_site_data
+from bmoredash.publish.maps import SiteMaps
 
 #: The most one page may weigh (its HTML; the trend chart is a file of its own): a news
 #: reader on a phone must get the numbers fast.
@@ -41,6 +42,8 @@ class PublishResult:
 
     out_dir: Path
     pages: int
+    #: Embeddable cards (``embed/``), not counted in ``pages``.
+    embeds: int
     total_bytes: int
     largest_page: str
     largest_page_bytes: int
@@ -51,7 +54,8 @@ class PublishResult:
 
     def summary(self) -> str:
         text = (
-            f"wrote {self.pages} pages to {self.out_dir}: {self.total_bytes / 1024:,.0f} KB in "
+            f"wrote {self.pages} pages and {self.embeds} embeddable cards to {self.out_dir}: "
+            f"{self.total_bytes / 1024:,.0f} KB in "
             f"all, largest {self.largest_page} ({self.largest_page_bytes / 1024:,.1f} KB), "
             f"{self.seconds:.1f} s"
         )
@@ -73,30 +77,32 @@ def _check_size(path: str, size: int) -> None:
 def write_site(
     data: SiteData,
     folder: Path,
-    explorer_url: str,
+    addresses: render.Addresses,
     archive: reports_archive.Archive | None = None,
 ) -> dict[str, int]:
-    """Every page, its CSV and the trend chart into ``folder``, and the weekly reports
-    archive when ``archive`` holds weeks; page path -> bytes.
+    """Every page, its CSV and its embeddable cards into ``folder``, and the weekly
+    reports archive when ``archive`` holds weeks; page path -> bytes.
 
     Raises ``ValueError`` when a page is over ``MAX_PAGE_BYTES``.
     """
     sizes: dict[str, int] = {}
     reports = None if archive is None else reports_archive.front_links(archive)
+    maps = SiteMaps(data.root)
     for page in data.pages:
-        path = page.place.path
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        html = render.page_html(page, data, explorer_url, reports).encode("utf-8")
-        _check_size(path, len(html))
-        target.write_bytes(html)
-        csv_out.to_csv(page.table, folder / render.csv_path(path))
-        sizes[path] = len(html)
+        files = {page.place.path: render.page_html(page, data, addresses, maps, reports)}
+        for kind in render.EMBEDS:
+            files[render.embed_path(kind, page.place.path)] = render.embed_html(kind, page, data)
+        for path, text in files.items():
+            html = text.encode("utf-8")
+            _check_size(path, len(html))
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_bytes(html)
+            sizes[path] = len(html)
+        csv_out.to_csv(page.table, folder / render.csv_path(page.place.path))
     if archive:
         for path, size in reports_archive.write_archive(archive, data, folder).items():
             _check_size(path, size)
             sizes[path] = size
-    (folder / render.TREND_FILE).write_bytes(render.trend_svg(data))
     (folder / MARKER).write_text(f"data through {data.through.isoformat()}\n", encoding="utf-8")
     return sizes
 
@@ -150,12 +156,14 @@ def publish(
     out_dir: str | os.PathLike[str],
     explorer_url: str = DEFAULT_EXPLORER_URL,
     reports_dir: str | os.PathLike[str] | None = None,
+    site_url: str | None = None,
 ) -> PublishResult:
     """Render the static site from the store in ``data_dir`` into ``out_dir`` (see the
     module docstring): the front page, a page per police district, Council district and
-    neighborhood, a CSV beside each, and the trend chart; with ``reports_dir`` (the folder
-    ``bmoredash reports`` writes; None or no week folders: no archive) the weekly reports
-    archive and its Atom feed (``archive``)."""
+    neighborhood (each with its trend and map), a CSV and two embeddable cards beside each;
+    with ``reports_dir`` (the folder ``bmoredash reports`` writes; None or no week folders:
+    no archive) the weekly reports archive and its Atom feed (``archive``). ``site_url``:
+    the site's public address, for the embed code shown on each page."""
     started = time.perf_counter()
     out = Path(out_dir).absolute()
     _check_replaceable(out)
@@ -164,7 +172,7 @@ def publish(
     out.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(dir=out.parent, prefix=f"{TMP_PREFIX}{out.name}."))
     try:
-        sizes = write_site(data, built, explorer_url, archive)
+        sizes = write_site(data, built, render.Addresses(explorer_url, site_url), archive)
         built.chmod(0o755)  # mkdtemp makes it private; a web server must read it
         total = sum(f.stat().st_size for f in built.rglob("*") if f.is_file())
         switch_into_place(built, out)
@@ -172,9 +180,11 @@ def publish(
         shutil.rmtree(built, ignore_errors=True)
         raise
     largest = max(sizes, key=sizes.__getitem__)
+    embeds = sum(path.startswith(f"{render.EMBED_FOLDER}/") for path in sizes)
     return PublishResult(
         out,
-        len(sizes),
+        len(sizes) - embeds,
+        embeds,
         total,
         largest,
         sizes[largest],

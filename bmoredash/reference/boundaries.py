@@ -166,7 +166,7 @@ def load_legislative_districts(plan: str = "2022") -> dict[str, Any]:
     return load_shipped(f"legislative_districts_{plan}")
 
 
-def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
+def outer_rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
     """Outer rings of a Polygon or MultiPolygon as (lon, lat) lists."""
     if geometry["type"] == "Polygon":
         polygons = [geometry["coordinates"]]
@@ -186,7 +186,7 @@ def district_outline(
     rings: list[list[tuple[float, float]]] = []
     for feature in data["features"]:
         if wanted is None or feature["properties"]["district"] == wanted:
-            rings.extend(_rings(feature["geometry"]))
+            rings.extend(outer_rings(feature["geometry"]))
     return rings
 
 
