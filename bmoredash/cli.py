@@ -509,10 +509,17 @@ def publish(
             help="the weekly reports folder to archive with an Atom feed (default: ./reports)",
         ),
     ] = None,
+    site_url: Annotated[
+        str | None,
+        typer.Option(
+            help="the site's public address (https://...), for the embed code on each page"
+        ),
+    ] = None,
 ) -> None:
     """Write the static site: a front page, a page per police district, Council district
-    and neighborhood, with a CSV beside each, and the weekly reports archive with its Atom
-    feed when the reports folder holds weeks (switched into place when all are written)."""
+    and neighborhood (each with its trend, map, CSV and embeddable cards), and the weekly
+    reports archive with its Atom feed when the reports folder holds weeks (switched into
+    place when all are written)."""
     from bmoredash.publish import publish as publish_site
 
     with user_errors():
@@ -521,6 +528,7 @@ def publish(
             out,
             explorer_url=explorer_url,
             reports_dir=config.reports_dir(reports_dir),
+            site_url=site_url,
         )
     typer.echo(result.summary())
 
