@@ -5,12 +5,14 @@ then a crowd; full-size demo store (~650k rows).
 Printed per run:
 
 a. **current path**, ``bmoredash serve`` with its defaults (a kernel started per visitor);
-b. **deployment settings**, ``bmoredash serve --fork-kernels --preheat --pool-size 2``
-   (``DEPLOYMENT``): every kernel a fork of one warm process, two of them waiting with the
-   notebook already run. Pool of 2, the ``--pool-size`` default: two visitors arriving
-   within the pool's refill time (Voila's ``fill_delay``, 5 s, plus a fork's run) both
-   find a warm kernel; beyond that a pool only holds more idle memory (its kernels'
-   memory is printed), since in a crowd every later visitor waits for a refill anyway.
+b. **deployment settings**, ``bmoredash serve --fork-kernels --preheat --pool-size 4``
+   (``DEPLOYMENT``): every kernel a fork of one warm process, four of them waiting with the
+   notebook already run. Why 4: one visitor at a time needs a pool of 1 (a used kernel is
+   replaced within ~10 s: Voila's ``fill_delay``, 5 s, then a fork runs the notebook), but
+   in a crowd every visitor past the pool waits for a refill, and the pool's size is how
+   many refills run at once (15 visitors at once, 2 cores, other work on the machine: the
+   last page drawn after 61 s with a pool of 2, 40 s with 4, measured 2026-12-01), for
+   about 57 MB PSS per pooled kernel (printed below as the idle memory).
 
   For each: N visits one after another, each in a fresh browser context (no cache, no
   cookies: a first-time visitor, who also passes the load guard's script check) on a deep
@@ -41,6 +43,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import statistics
 import sys
 import tempfile
@@ -59,7 +62,7 @@ from bmoredash.config import CHROMIUM, CHROMIUM_ARGS
 from bmoredash.serving import launch as serve
 
 #: ``bmoredash serve`` as documented for deployment (issue 12), as ServerSettings fields.
-POOL_SIZE = 2
+POOL_SIZE = 4
 DEPLOYMENT = {"fork_kernels": True, "preheat": True, "pool_size": POOL_SIZE}
 #: The links a static page's "Explore these numbers" opens (and two the brief names).
 DEEP_LINKS = (
@@ -211,6 +214,8 @@ class Sequential:
     open: Memory | None = None
     pooled_used: int = 0
     fork_failures: int = 0
+    #: The machine's 1-minute load average before and after the visits.
+    load: tuple[float, float] = (0.0, 0.0)
 
     @property
     def visits(self) -> int:
@@ -239,6 +244,7 @@ def run_sequential(data_dir: Path, name: str, settings: dict, args) -> Sequentia
     try:
         wait_quiet(process.pid, base)
         result.idle = kernel_memory(process.pid)
+        load_before = os.getloadavg()[0]
 
         async def visits() -> None:
             async with async_playwright() as playwright:
@@ -267,6 +273,7 @@ def run_sequential(data_dir: Path, name: str, settings: dict, args) -> Sequentia
                     await browser.close()
 
         asyncio.run(visits())
+        result.load = (load_before, os.getloadavg()[0])
         text = log.read_text(errors="replace")
         result.pooled_used = text.count("Using pre-heated kernel")
         result.fork_failures = text.count("could not fork")
@@ -290,24 +297,27 @@ class Crowd:
     fork_failures: int
     busy_pages: int
     iopub_timeouts: int
+    load: tuple[float, float]
 
     @property
     def errors(self) -> int:
         return sum(n for what, n in self.outcomes.items() if what not in ("ok", "blank"))
 
 
-def run_crowd(data_dir: Path, args) -> Crowd:
-    """V visitors at once on the deployment settings; memory with every tab open; time
-    until the kernels are back to the idle count once the tabs are closed."""
+def run_crowd(data_dir: Path, args, settings: dict | None = None) -> Crowd:
+    """V visitors at once (default: on the deployment settings); memory with every tab
+    open; time until the kernels are back to the idle count once the tabs are closed."""
     from playwright.async_api import async_playwright
 
-    settings = {**DEPLOYMENT, "max_kernels": args.crowd + POOL_SIZE + 10}
+    settings = settings or DEPLOYMENT
+    settings = {**settings, "max_kernels": args.crowd + settings.get("pool_size", 0) + 10}
     process, url, log = start_server(data_dir, "crowd", **settings)
     base = idle_kernels(settings)
     try:
         wait_quiet(process.pid, base)
         idle = kernel_memory(process.pid)
         states = [DEEP_LINKS[i % len(DEEP_LINKS)] for i in range(args.crowd)]
+        load_before = os.getloadavg()[0]
 
         async def crowd() -> tuple[list[dict], int, Memory, float]:
             async with async_playwright() as playwright:
@@ -329,9 +339,12 @@ def run_crowd(data_dir: Path, args) -> Crowd:
             return visits, wrong, opened, closed_at
 
         visits, wrong, opened, closed_at = asyncio.run(crowd())
+        load = (load_before, os.getloadavg()[0])
+        # a fork server started by the first visitor (no pool) stays: it is not a visitor's
+        idle_count = idle.kernels or int(bool(settings.get("fork_kernels")))
         back_after = None
         while time.monotonic() - closed_at < args.settle:
-            if kernel_memory(process.pid).kernels <= idle.kernels:
+            if kernel_memory(process.pid).kernels <= idle_count:
                 back_after = time.monotonic() - closed_at
                 break
             time.sleep(1.0)
@@ -355,6 +368,7 @@ def run_crowd(data_dir: Path, args) -> Crowd:
         fork_failures=text.count("could not fork"),
         busy_pages=text.count("Busy page"),
         iopub_timeouts=text.count("Timeout waiting for IOPub output"),
+        load=load,
     )
     show_crowd(result, settings, log, args.settle)
     return result
@@ -381,6 +395,7 @@ def flags(settings: dict) -> str:
         parts.append(f"--preheat --pool-size {settings['pool_size']}")
     if settings.get("max_kernels"):
         parts.append(f"--max-kernels {settings['max_kernels']}")
+    parts.extend(settings.get("extra_args", ()))
     return "bmoredash serve " + " ".join(parts) if parts else "bmoredash serve (defaults)"
 
 
@@ -401,6 +416,7 @@ def show_sequential(r: Sequential, log: Path) -> None:
             f"   Voila's page began: median {seconds(median(r.turns))}; widgets' kernel "
             f"websocket opened: median {seconds(median(r.sockets))}"
         )
+    print(f"   machine load (1-min average) {r.load[0]:.1f} before, {r.load[1]:.1f} after")
     print(
         f"   idle: {r.idle.kernels} kernel processes, RSS {r.idle.rss_mb:.0f} MB, "
         f"PSS {r.idle.pss_mb:.0f} MB"
@@ -430,6 +446,7 @@ def show_crowd(r: Crowd, settings: dict, log: Path, settle: float) -> None:
         f"   first number: median {seconds(median(r.seconds))}, "
         f"max {seconds(max(r.seconds) if r.seconds else None)}"
     )
+    print(f"   machine load (1-min average) {r.load[0]:.1f} before, {r.load[1]:.1f} after")
     print(
         f"   idle: {r.idle.kernels} kernel processes, RSS {r.idle.rss_mb:.0f} MB, "
         f"PSS {r.idle.pss_mb:.0f} MB"
@@ -506,8 +523,9 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=7, help="sequential visits per setting")
     parser.add_argument("--crowd", type=int, default=50, help="visitors at once (c)")
     parser.add_argument("--no-crowd", action="store_true", help="skip the crowd (c)")
+    parser.add_argument("--pool-size", type=int, default=POOL_SIZE, help="(b) and (c)")
     parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--wait", type=float, default=300, help="seconds a visitor waits")
+    parser.add_argument("--wait", type=float, default=600, help="seconds a visitor waits")
     parser.add_argument(
         "--settle", type=float, default=180, help="seconds to wait for the kernels to end"
     )
@@ -522,8 +540,9 @@ def main() -> None:
         + ", ".join(f"?{s.to_query()}" for s in DEEP_LINKS)
     )
     current = run_sequential(data_dir, "a. current path", {}, args)
-    deployed = run_sequential(data_dir, "b. deployment settings", DEPLOYMENT, args)
-    crowd = None if args.no_crowd else run_crowd(data_dir, args)
+    deployment = {**DEPLOYMENT, "pool_size": args.pool_size}
+    deployed = run_sequential(data_dir, "b. deployment settings", deployment, args)
+    crowd = None if args.no_crowd else run_crowd(data_dir, args, deployment)
     show_goals(current, deployed, crowd)
     print(f"\n(run {dt.datetime.now():%Y-%m-%d %H:%M}, {psutil.cpu_count()} cores)")
 
