@@ -144,6 +144,7 @@ def test_explore_link_opens_the_static_pages_numbers_on_a_forked_preheated_kerne
     assert static.explore == [f"/?{state.to_query()}"], "one link, to the page's selection"
     assert len(static.cards) == 4 and all(static.cards.values()), static.cards
 
+    pooled_before = server.log_text().count("Using pre-heated kernel")
     with new_tab(browser) as tab:
         tab.goto(server.url + static.explore[0])
         wait_for_app(tab)
@@ -152,7 +153,7 @@ def test_explore_link_opens_the_static_pages_numbers_on_a_forked_preheated_kerne
         assert place == static.title, "the Overview names the static page's place"
 
     log = server.log_text()
-    assert "Using pre-heated kernel" in log
+    assert log.count("Using pre-heated kernel") == pooled_before + 1, "this visit's kernel"
     assert "could not fork" not in log
     usual, forked = kernel_processes(server)
     assert usual == [], "every kernel is a fork"
