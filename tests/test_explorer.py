@@ -1,6 +1,7 @@
 """The static site's "Explore these numbers" link opens the explorer on the page's selection,
 with the deployment settings (forked kernels from a preheated pool): the dashboard's
-headline cards show the static page's counts and name the same place.
+headline cards show the static page's counts and name the same place; the load guard still
+gives a link fetched without a browser no kernel, and a closed tab's forked kernel ends.
 
 One published site (``bmoredash publish`` on the suite's demo store, explorer at ``/``) and
 one explorer (``Server(fork_kernels=True, preheat=True, pool_size=1)``) for the module.
@@ -14,10 +15,11 @@ from pathlib import Path
 
 import psutil
 import pytest
-from browser_support import Server, new_tab, require_chromium, wait_for_app
+from browser_support import Server, http_get, new_tab, require_chromium, wait_for_app
 
 from bmoredash.app.state import FilterState
 from bmoredash.publish import publish
+from bmoredash.serving import guard
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -112,6 +114,14 @@ def wait_for_cards(tab, expected: dict[str, str], timeout_s: float = 60) -> None
     assert dashboard_cards(tab) == expected
 
 
+def wait_for_forked(server: Server, count: int, timeout_s: float = 60) -> int:
+    """Wait until the fork server has ``count`` live kernels; how many it has."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and kernel_processes(server)[1] != count:
+        time.sleep(0.5)
+    return kernel_processes(server)[1]
+
+
 def kernel_processes(server: Server) -> tuple[list[str], int]:
     """(command lines of kernels started the usual way, ``ipykernel_launcher`` as a process
     of its own; how many kernels the fork server has forked and are alive)."""
@@ -127,6 +137,26 @@ def kernel_processes(server: Server) -> tuple[list[str], int]:
         except psutil.Error:
             continue
     return usual, forked
+
+
+def test_a_link_fetched_without_a_browser_takes_no_kernel(server: Server, site: Path) -> None:
+    """A link preview or crawler following "Explore these numbers" gets the light page."""
+    link = read_page(site / "council/9.html").explore[0]
+    pooled_before = server.log_text().count("Using pre-heated kernel")
+    status, body, _ = http_get(server.url + link, timeout=30)
+    assert status == 200 and guard.SHELL_MARKER in body
+    assert server.log_text().count("Using pre-heated kernel") == pooled_before
+
+
+def test_a_closed_explorer_tab_frees_its_forked_kernel(browser, server: Server, site: Path) -> None:
+    link = read_page(site / "district/eastern.html").explore[0]
+    assert wait_for_forked(server, 1) == 1, "the pool's one kernel, no visitor's"
+    with new_tab(browser) as tab:
+        tab.goto(server.url + link)
+        wait_for_app(tab)
+        assert wait_for_forked(server, 2) == 2, "the visitor's kernel and the refilled pool"
+        tab.goto("about:blank")  # leaving the page, as closing the tab: its kernel ends
+        assert wait_for_forked(server, 1) == 1
 
 
 @pytest.mark.parametrize(
