@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA_DIR ?= $(or $(BMOREDASH_DATA_DIR),data)
 PORT   ?= 8866
-APT_PACKAGES := chromium poppler-utils
+APT_PACKAGES := chromium poppler-utils nginx-light
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-deps dashboard data lab test reports bench lint format clean
@@ -22,10 +22,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its extras
 
-system-deps: ## install Debian's chromium and poppler-utils (browser tests, PDF reports)
+system-deps: ## install Debian's chromium, poppler-utils and nginx-light (browser tests, PDF reports, the deployment test)
 	@missing=""; \
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
 	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	  command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing$$missing with apt-get"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
