@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,32 @@ def page(browser, server):
 
     with new_tab(browser) as tab:
         yield tab
+
+
+#: The pages a test of the site's mechanics publishes (``publishing_only``).
+FEW_PAGES = (
+    "index.html",
+    "district/western.html",
+    "council/9.html",
+    "neighborhood/harlem-park.html",
+)
+
+
+@contextlib.contextmanager
+def publishing_only(paths: tuple[str, ...] = FEW_PAGES) -> Iterator[None]:
+    """``bmoredash publish`` writes only the pages at ``paths`` (and the neighborhoods'
+    list): a test of the swap, the archive or the explorer link needs a site, not all 303
+    pages (about 25 s a publish on the suite's store). Counts stay those of the full site:
+    only the list of places is cut."""
+    from bmoredash.publish import data as site_data
+
+    every = site_data.places
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(site_data, "places", lambda rows: [p for p in every(rows) if p.path in paths])
+        yield
+
+
+@pytest.fixture
+def few_pages() -> Iterator[None]:
+    with publishing_only():
+        yield

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import Server, new_tab, require_chromium, wait_for_app
-from conftest import DEMO_END
+from conftest import DEMO_END, publishing_only
 from nginx_support import Nginx, nginx_binary
 from test_explorer import dashboard_cards, read_page, wait_for_cards
 
@@ -42,7 +42,8 @@ def site(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     week.mkdir(parents=True)
     (week / "CITYWIDE.html").write_text("<!DOCTYPE html><title>city</title>", encoding="utf-8")
     write_index(week, demo=True, data_through=DEMO_END)
-    publish(demo_store, root / "site", explorer_url="/dashboard/", reports_dir=root / "reports")
+    with publishing_only():
+        publish(demo_store, root / "site", explorer_url="/dashboard/", reports_dir=root / "reports")
     return root / "site"
 
 

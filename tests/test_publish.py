@@ -152,11 +152,14 @@ def test_a_page_for_every_place(site: Path, raw: pd.DataFrame) -> None:
     assert sorted(p.stem for p in (site / "council").glob("*.html")) == sorted(
         str(n) for n in range(1, 15)
     )
-    assert len(list((site / "neighborhood").glob("*.html"))) == 278
-    assert len(pages) == FIXED_PAGES + 278
+    assert len(list((site / "neighborhood").glob("*.html"))) == 278 + 1  # and their list
+    assert len(pages) == FIXED_PAGES + 278 + 1
     index = (site / "index.html").read_text(encoding="utf-8")
+    listing = (site / "neighborhood/index.html").read_text(encoding="utf-8")
     for page in pages:
-        if page != "index.html":
+        if page.startswith("neighborhood/") and page != "neighborhood/index.html":
+            assert f'href="../{page}"' in listing, page
+        elif page != "index.html":
             assert f'href="{page}"' in index, page
 
 
@@ -165,7 +168,7 @@ _LINK = re.compile(r'(?:src|href)="([^"]*)"')
 
 def test_every_page_is_small_and_self_contained(site: Path) -> None:
     pages = list(site.rglob("*.html"))
-    assert len(pages) == (FIXED_PAGES + 278) * (1 + len(EMBED_KINDS))
+    assert len(pages) == (FIXED_PAGES + 278) * (1 + len(EMBED_KINDS)) + 1  # + neighborhoods
     for page in pages:
         embed = page.relative_to(site).parts[0] == "embed"
         html = page.read_text(encoding="utf-8")
@@ -176,7 +179,8 @@ def test_every_page_is_small_and_self_contained(site: Path) -> None:
         assert "Demo data: generated numbers" in html  # the demo banner
         assert "Data through Nov 21, 2026" in html
         explore = [link for link in _LINK.findall(html) if "://" in link or link.startswith("//")]
-        assert len(explore) == (0 if embed else 1), page
+        listing = page == site / "neighborhood/index.html"
+        assert len(explore) == (0 if embed or listing else 1), page
         assert all(link.startswith(EXPLORER) for link in explore), page
         for link in _LINK.findall(html):
             if link not in explore:
@@ -246,7 +250,7 @@ def _as_csv_cell(text: str) -> str:
 
 def test_the_csv_beside_each_page_equals_its_table(site: Path) -> None:
     for page in site.rglob("*.html"):
-        if page.relative_to(site).parts[0] == "embed":
+        if page.relative_to(site).parts[0] == "embed" or page == site / "neighborhood/index.html":
             continue
         reader = _TableReader()
         reader.feed(page.read_text(encoding="utf-8"))
@@ -265,7 +269,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_failed_publish_leaves_the_previous_site_whole(
-    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few_pages: None
 ) -> None:
     out = tmp_path / "site"
     publish(demo_store, out)
@@ -301,7 +305,7 @@ def test_publish_refuses_a_folder_that_is_not_a_site(demo_store: Path, tmp_path:
 
 
 def test_cli_publish_prints_pages_size_and_seconds(
-    site: Path, demo_store: Path, tmp_path: Path
+    demo_store: Path, tmp_path: Path, few_pages: None
 ) -> None:
     from typer.testing import CliRunner
 
@@ -311,8 +315,8 @@ def test_cli_publish_prints_pages_size_and_seconds(
     result = CliRunner().invoke(app, ["publish", "--out", str(out), "--data-dir", str(demo_store)])
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        rf"wrote 302 pages and 604 embeddable cards to {re.escape(str(out))}: [\d,]+ KB in all, "
-        r"largest index\.html "
+        rf"wrote 5 pages and 8 embeddable cards to {re.escape(str(out))}: [\d,]+ KB in all, "
+        r"largest \S+\.html "
         r"\([\d.]+ KB\), [\d.]+ s\n",
         result.output,
     )
@@ -420,7 +424,7 @@ def test_pages_read_in_chromium_with_javascript_off_and_nothing_fetched_elsewher
 
 
 def test_publish_without_the_folder_exchange_still_replaces_the_site(
-    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few_pages: None
 ) -> None:
     """Where ``renameat2`` is missing, two renames replace the site and nothing is left."""
     monkeypatch.setattr(site_module, "_exchange", lambda first, second: False)

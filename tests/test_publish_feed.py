@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import DEMO_END
+from conftest import DEMO_END, publishing_only
 
 from bmoredash.publish import publish
 from bmoredash.report.batch import write_index
@@ -91,7 +91,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def published(demo_store: Path, reports: Path, tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("published") / "site"
-    result = publish(demo_store, out, explorer_url=EXPLORER, reports_dir=reports)
+    with publishing_only():
+        result = publish(demo_store, out, explorer_url=EXPLORER, reports_dir=reports)
     print(result.summary())
     return out, result
 
@@ -148,7 +149,7 @@ def test_the_entry_summary_carries_the_citys_numbers_when_its_summary_is_there(
 
 
 def test_ids_are_stable_across_publishes(
-    site: Path, demo_store: Path, reports: Path, tmp_path: Path
+    site: Path, demo_store: Path, reports: Path, tmp_path: Path, few_pages: None
 ) -> None:
     root, entries = feed_entries(site)
     before = [root.findtext(f"{ATOM}id")] + [e.findtext(f"{ATOM}id") for e in entries]
@@ -234,7 +235,9 @@ def test_the_front_page_links_the_archive_and_the_feed(site: Path) -> None:
     )
 
 
-def test_without_reports_the_site_has_no_archive(demo_store: Path, tmp_path: Path) -> None:
+def test_without_reports_the_site_has_no_archive(
+    demo_store: Path, tmp_path: Path, few_pages: None
+) -> None:
     empty = tmp_path / "reports"
     empty.mkdir()
     (empty / "README.md").write_text("reports", encoding="utf-8")
@@ -250,7 +253,9 @@ def test_without_reports_the_site_has_no_archive(demo_store: Path, tmp_path: Pat
         assert "archive" not in result.summary()
 
 
-def test_cli_publish_reports_dir(demo_store: Path, reports: Path, tmp_path: Path) -> None:
+def test_cli_publish_reports_dir(
+    demo_store: Path, reports: Path, tmp_path: Path, few_pages: None
+) -> None:
     from typer.testing import CliRunner
 
     from bmoredash.cli import app

@@ -42,12 +42,14 @@ KIND_LABELS: dict[str, str] = {
 }
 #: The Atom feed's name where a page links it.
 FEED_LINK_TITLE = "Weekly Part 1 crime reports (Atom)"
-#: The front page's lists of places, in order.
+#: The front page's lists of places, in order (the neighborhoods, 278 links, have a page of
+#: their own: on the front page they doubled its weight and slowed its first number).
 GROUP_TITLES: dict[str, str] = {
     DISTRICT: "Police districts",
     COUNCIL: "City Council districts",
-    NEIGHBORHOOD: "Neighborhoods",
 }
+#: The list of every neighborhood's page.
+NEIGHBORHOODS_PAGE = "neighborhood/index.html"
 
 
 @functools.cache
@@ -254,7 +256,22 @@ def index_html(
         feed=None if reports is None else {"title": FEED_LINK_TITLE, "href": reports["feed"]},
         page=page_values(city, data, addresses, maps),
         groups=groups,
+        neighborhoods={"href": NEIGHBORHOODS_PAGE, "count": len(data.by_kind(NEIGHBORHOOD))},
         reports=reports,
+    )
+
+
+def neighborhoods_html(data: SiteData) -> str:
+    """Every neighborhood's page, by name (``NEIGHBORHOODS_PAGE``)."""
+    root = root_of(NEIGHBORHOODS_PAGE)
+    return _render(
+        "neighborhoods.html.j2",
+        NEIGHBORHOODS_PAGE,
+        data,
+        f"{CITY_NAME}: Part 1 crime by neighborhood",
+        links=[
+            {"name": p.place.name, "href": root + p.place.path} for p in data.by_kind(NEIGHBORHOOD)
+        ],
     )
 
 

@@ -99,6 +99,9 @@ def write_site(
             (folder / path).write_bytes(html)
             sizes[path] = len(html)
         csv_out.to_csv(page.table, folder / render.csv_path(page.place.path))
+    listing = render.neighborhoods_html(data).encode("utf-8")
+    (folder / render.NEIGHBORHOODS_PAGE).write_bytes(listing)
+    sizes[render.NEIGHBORHOODS_PAGE] = len(listing)
     if archive:
         for path, size in reports_archive.write_archive(archive, data, folder).items():
             _check_size(path, size)
