@@ -26,8 +26,11 @@ b. **deployment settings**, ``bmoredash serve --fork-kernels --preheat --pool-si
 c. **crowd**: V visitors at once (default 50) with the deployment settings and
   ``--max-kernels`` above V plus the pool (the default cap, 20 per core, would send
   visitors 41-50 the busy page on 2 cores): errors, blank pages, wrong views, the first
-  number's median and max, kernels and their summed RSS and PSS with every tab open, and
-  the time until the kernels are back to the idle count after the tabs are closed.
+  number's median and max, kernels and their summed RSS and PSS with every tab open, the
+  time until the kernels are back to the idle count after the tabs are closed, and from
+  the server's log how soon it drew the last page and how many kernels the load guard
+  shut down because their page never connected (a browser still loading scripts after
+  ``unconnected_timeout``: its visitor's page stays blank).
 
 The goals of issue 12 are printed with "met" or "NOT met". The browsers run on the same
 cores as the server: real visitors' browsers run elsewhere.
@@ -44,6 +47,7 @@ import argparse
 import asyncio
 import datetime as dt
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -298,6 +302,10 @@ class Crowd:
     busy_pages: int
     iopub_timeouts: int
     load: tuple[float, float]
+    #: (pages the server drew, seconds from arrival to the last drawn) from its log
+    drawn: tuple[int, float]
+    #: kernels the load guard shut down because their page never connected
+    unconnected_reaped: int
 
     @property
     def errors(self) -> int:
@@ -369,9 +377,18 @@ def run_crowd(data_dir: Path, args, settings: dict | None = None) -> Crowd:
         busy_pages=text.count("Busy page"),
         iopub_timeouts=text.count("Timeout waiting for IOPub output"),
         load=load,
+        drawn=pages_drawn(text),
+        unconnected_reaped=len(re.findall(r"Shutting down kernel \S+: no page ever", text)),
     )
     show_crowd(result, settings, log, args.settle)
     return result
+
+
+def pages_drawn(log_text: str) -> tuple[int, float]:
+    """(pages drawn, seconds from a visitor's arrival to the last page drawn), from the
+    load guard's "Page drawn in A s after B s waiting" lines."""
+    found = re.findall(r"Page drawn in ([\d.]+) s after ([\d.]+) s waiting", log_text)
+    return len(found), max((float(a) + float(b) for a, b in found), default=0.0)
 
 
 # --------------------------------------------------------------------------------------
@@ -460,6 +477,11 @@ def show_crowd(r: Crowd, settings: dict, log: Path, settle: float) -> None:
     print(
         f"   tabs closed: back to {r.idle.kernels} kernel processes after {back}; at the end "
         f"{r.last.kernels} processes, PSS {r.last.pss_mb:.0f} MB"
+    )
+    print(
+        f"   server: {r.drawn[0]} pages drawn, the last {r.drawn[1]:.0f} s after its visitor "
+        f"arrived; {r.unconnected_reaped} kernels shut down because their page never "
+        "connected (the load guard's unconnected_timeout: the browser still loading scripts)"
     )
     print(
         f"   log: pre-heated kernel used {r.pooled_used} times, {r.fork_failures} 'could not "
