@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,13 @@ class Server:
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
+    def wait_for_pool(self, timeout_s: float = 120) -> None:
+        """Wait until Voila says the preheated pool is filled (its kernels started)."""
+        deadline = time.monotonic() + timeout_s
+        while "Kernel pool of dashboard.ipynb is filled" not in self.log_text():
+            assert time.monotonic() < deadline, self.log_text()[-3000:]
+            time.sleep(0.5)
+
 
 def http_get(url: str, *, follow: bool = True, timeout: float = 180) -> tuple[int, str, dict]:
     """(status, body, headers) for a GET; redirects followed unless ``follow=False``."""
@@ -218,3 +226,77 @@ def screenshot(page, name: str, max_height: int = 8000) -> Path:
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
+
+
+# Static pages and the dashboard they link to ----------------------------------------
+
+EXPLORE_TEXT = "Explore these numbers"
+DASHBOARD_CARDS = ".bmd-card"
+
+
+class StaticPage(HTMLParser):
+    """What a static place page shows: its title (``h1``), its headline cards (measure ->
+    the count's text in ``.card .count``) and the href of its "Explore these numbers" link."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = ""
+        self.cards: dict[str, str] = {}
+        self.explore: list[str] = []
+        self._in: str | None = None
+        self._measure: str | None = None
+        self._href: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        if tag == "section" and "card" in classes:
+            self._measure = found.get("data-measure")
+        elif tag == "p" and "count" in classes and self._measure is not None:
+            self._in, self._text = "count", ""
+        elif tag == "h1":
+            self._in, self._text = "h1", ""
+        elif tag == "a":
+            self._in, self._text, self._href = "a", "", found.get("href")
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        text = " ".join(self._text.split())
+        if tag == "p" and self._in == "count":
+            assert self._measure is not None
+            self.cards[self._measure] = text
+        elif tag == "h1" and self._in == "h1":
+            self.title = text
+        elif tag == "a" and self._in == "a" and text == EXPLORE_TEXT and self._href:
+            self.explore.append(self._href)
+        elif tag == "section":
+            self._measure = None
+        if tag in ("p", "h1", "a"):
+            self._in = None
+
+
+def read_page(path: Path) -> StaticPage:
+    page = StaticPage()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def dashboard_cards(tab) -> dict[str, str]:
+    """The Overview's headline cards as the visitor reads them (label -> count)."""
+    return tab.eval_on_selector_all(
+        DASHBOARD_CARDS,
+        "cards => Object.fromEntries(cards.map(c => [c.getAttribute('aria-label'), "
+        "c.querySelector('.bmd-count').textContent.trim()]))",
+    )
+
+
+def wait_for_cards(tab, expected: dict[str, str], timeout_s: float = 60) -> None:
+    """Wait until the cards read ``expected`` (the kernel answers asynchronously)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and dashboard_cards(tab) != expected:
+        tab.wait_for_timeout(250)
+    assert dashboard_cards(tab) == expected

@@ -8,7 +8,6 @@ for the module. Every page is opened and screenshotted under
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 
 import pandas as pd
@@ -210,10 +209,7 @@ def test_a_deep_link_opens_the_right_view_with_a_preheated_kernel(
 ) -> None:
     """The pool's kernel ran the notebook before the visitor came; the link still counts."""
     with Server(server.data_dir, preheat=True, pool_size=1) as warm:
-        deadline = time.monotonic() + 120
-        while "Kernel pool of dashboard.ipynb is filled" not in warm.log_text():
-            assert time.monotonic() < deadline, warm.log_text()[-3000:]
-            time.sleep(0.5)
+        warm.wait_for_pool()
         with new_tab(browser) as tab:
             tab.goto(f"{warm.url}/?district=EASTERN&offense=violent")
             wait_for_app(tab)

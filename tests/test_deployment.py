@@ -8,16 +8,22 @@ Skips, saying why, where nginx or Chromium is missing (``.ci/run`` installs both
 
 from __future__ import annotations
 
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_support import Server, new_tab, require_chromium, wait_for_app
+from browser_support import (
+    Server,
+    dashboard_cards,
+    new_tab,
+    read_page,
+    require_chromium,
+    wait_for_app,
+    wait_for_cards,
+)
 from conftest import DEMO_END, publishing_only
 from nginx_support import Nginx, nginx_binary
-from test_explorer import dashboard_cards, read_page, wait_for_cards
 
 from bmoredash.publish import publish
 from bmoredash.report.batch import write_index
@@ -53,10 +59,7 @@ def deployed(site: Path, demo_store: Path, tmp_path_factory: pytest.TempPathFact
     require_nginx()
     require_chromium()
     with Server(demo_store, fork_kernels=True, preheat=True, pool_size=1) as explorer:
-        deadline = time.monotonic() + 120
-        while "Kernel pool of dashboard.ipynb is filled" not in explorer.log_text():
-            assert time.monotonic() < deadline, explorer.log_text()[-3000:]
-            time.sleep(0.5)
+        explorer.wait_for_pool()
         with Nginx(site, explorer.port, tmp_path_factory.mktemp("nginx")) as nginx:
             yield nginx, explorer
 

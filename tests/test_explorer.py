@@ -10,72 +10,25 @@ one explorer (``Server(fork_kernels=True, preheat=True, pool_size=1)``) for the 
 from __future__ import annotations
 
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 import psutil
 import pytest
-from browser_support import Server, http_get, new_tab, require_chromium, wait_for_app
+from browser_support import (
+    Server,
+    http_get,
+    new_tab,
+    read_page,
+    require_chromium,
+    wait_for_app,
+    wait_for_cards,
+)
 
 from bmoredash.app.state import FilterState
 from bmoredash.publish import publish
 from bmoredash.serving import guard
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-EXPLORE_TEXT = "Explore these numbers"
-DASHBOARD_CARDS = ".bmd-card"
-
-
-class StaticPage(HTMLParser):
-    """What a static place page shows: its title (``h1``), its headline cards (measure ->
-    the count's text in ``.card .count``) and the href of its "Explore these numbers" link."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.title = ""
-        self.cards: dict[str, str] = {}
-        self.explore: list[str] = []
-        self._in: str | None = None
-        self._measure: str | None = None
-        self._href: str | None = None
-        self._text = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        classes = (found.get("class") or "").split()
-        if tag == "section" and "card" in classes:
-            self._measure = found.get("data-measure")
-        elif tag == "p" and "count" in classes and self._measure is not None:
-            self._in, self._text = "count", ""
-        elif tag == "h1":
-            self._in, self._text = "h1", ""
-        elif tag == "a":
-            self._in, self._text, self._href = "a", "", found.get("href")
-
-    def handle_data(self, data: str) -> None:
-        if self._in:
-            self._text += data
-
-    def handle_endtag(self, tag: str) -> None:
-        text = " ".join(self._text.split())
-        if tag == "p" and self._in == "count":
-            assert self._measure is not None
-            self.cards[self._measure] = text
-        elif tag == "h1" and self._in == "h1":
-            self.title = text
-        elif tag == "a" and self._in == "a" and text == EXPLORE_TEXT and self._href:
-            self.explore.append(self._href)
-        elif tag == "section":
-            self._measure = None
-        if tag in ("p", "h1", "a"):
-            self._in = None
-
-
-def read_page(path: Path) -> StaticPage:
-    page = StaticPage()
-    page.feed(path.read_text(encoding="utf-8"))
-    return page
 
 
 @pytest.fixture(scope="module")
@@ -90,36 +43,8 @@ def server(demo_store: Path):
     """The explorer as deployed: forked kernels, one waiting with the notebook run."""
     require_chromium()
     with Server(demo_store, fork_kernels=True, preheat=True, pool_size=1) as explorer:
-        deadline = time.monotonic() + 120
-        while "Kernel pool of dashboard.ipynb is filled" not in explorer.log_text():
-            assert time.monotonic() < deadline, explorer.log_text()[-3000:]
-            time.sleep(0.5)
+        explorer.wait_for_pool()
         yield explorer
-
-
-def dashboard_cards(tab) -> dict[str, str]:
-    """The Overview's headline cards as the visitor reads them (label -> count)."""
-    return tab.eval_on_selector_all(
-        DASHBOARD_CARDS,
-        "cards => Object.fromEntries(cards.map(c => [c.getAttribute('aria-label'), "
-        "c.querySelector('.bmd-count').textContent.trim()]))",
-    )
-
-
-def wait_for_cards(tab, expected: dict[str, str], timeout_s: float = 60) -> None:
-    """Wait until the cards read ``expected`` (the kernel answers asynchronously)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and dashboard_cards(tab) != expected:
-        tab.wait_for_timeout(250)
-    assert dashboard_cards(tab) == expected
-
-
-def wait_for_forked(server: Server, count: int, timeout_s: float = 60) -> int:
-    """Wait until the fork server has ``count`` live kernels; how many it has."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and kernel_processes(server)[1] != count:
-        time.sleep(0.5)
-    return kernel_processes(server)[1]
 
 
 def kernel_processes(server: Server) -> tuple[list[str], int]:
@@ -137,6 +62,14 @@ def kernel_processes(server: Server) -> tuple[list[str], int]:
         except psutil.Error:
             continue
     return usual, forked
+
+
+def wait_for_forked(server: Server, count: int, timeout_s: float = 60) -> int:
+    """Wait until the fork server has ``count`` live kernels; how many it has."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and kernel_processes(server)[1] != count:
+        time.sleep(0.5)
+    return kernel_processes(server)[1]
 
 
 def test_a_link_fetched_without_a_browser_takes_no_kernel(server: Server, site: Path) -> None:
