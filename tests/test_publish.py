@@ -590,3 +590,33 @@ def test_two_hundred_page_loads_at_once_all_succeed(server: StaticServer, site: 
     with ThreadPoolExecutor(max_workers=len(chosen)) as pool:
         results = list(pool.map(load, chosen))
     assert results.count(True) == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "district/western.html",
+        "council/9.html",
+        "neighborhood/harlem-park.html",
+        "neighborhood/index.html",
+    ],
+)
+def test_on_a_phone_no_page_is_wider_than_the_screen(
+    server: StaticServer, static_tab, path: str
+) -> None:
+    """390 px wide: the page never scrolls sideways; the offense table scrolls inside a
+    region a keyboard can reach and a screen reader names."""
+    from browser_support import SCREENSHOT_DIR
+
+    static_tab.set_viewport_size({"width": 390, "height": 844})
+    static_tab.goto(f"{server.url}/{path}")
+    assert static_tab.evaluate("document.documentElement.scrollWidth") <= 390
+    regions = static_tab.locator(".table-scroll")
+    assert regions.count() == (0 if path == "neighborhood/index.html" else 1)  # a list, no table
+    if regions.count():
+        assert regions.get_attribute("tabindex") == "0"
+        assert regions.get_attribute("aria-label") == "Part 1 offenses, table"
+    static_tab.screenshot(
+        path=str(SCREENSHOT_DIR / f"publish_phone_{path.replace('/', '_')}.png"), full_page=True
+    )
