@@ -300,3 +300,23 @@ def wait_for_cards(tab, expected: dict[str, str], timeout_s: float = 60) -> None
     while time.monotonic() < deadline and dashboard_cards(tab) != expected:
         tab.wait_for_timeout(250)
     assert dashboard_cards(tab) == expected
+
+
+# Accessibility (axe-core, vendored) ----------------------------------------------------
+
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+#: The WCAG 2.1 A and AA rules and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def axe_violations(tab, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's violations of ``impacts`` on the tab's page, one line each (rule: the
+    first offending element), empty when none. The page must allow scripts."""
+    tab.add_script_tag(path=str(AXE_SCRIPT))
+    found = tab.evaluate(
+        "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, "
+        "target: v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | ')}))",
+        AXE_TAGS,
+    )
+    return [f"{v['id']} ({v['impact']}): {v['target']}" for v in found if v["impact"] in impacts]

@@ -183,7 +183,9 @@ def test_every_page_is_small_and_self_contained(site: Path) -> None:
         assert len(explore) == (0 if embed or listing else 1), page
         assert all(link.startswith(EXPLORER) for link in explore), page
         for link in _LINK.findall(html):
-            if link not in explore:
+            if link.startswith("#"):  # a place in the page itself (the skip link)
+                assert f'id="{link[1:]}"' in html, f"{page}: {link}"
+            elif link not in explore:
                 assert (page.parent / link).resolve().is_file(), f"{page}: {link}"
 
 
@@ -620,3 +622,30 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(
     static_tab.screenshot(
         path=str(SCREENSHOT_DIR / f"publish_phone_{path.replace('/', '_')}.png"), full_page=True
     )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_no_serious_violation_on_any_page_kind(
+    server: StaticServer, browser, width: int
+) -> None:
+    """axe-core (vendored), WCAG 2.1 AA and best practices, with the embed code open: no
+    violation of any impact (minor included)."""
+    from browser_support import axe_violations
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    found = {}
+    for path in [
+        "index.html",
+        "district/western.html",
+        "council/9.html",
+        "neighborhood/harlem-park.html",
+        "neighborhood/index.html",
+        "embed/numbers/district/western.html",
+        "embed/trend/district/western.html",
+    ]:
+        tab.goto(f"{server.url}/{path}")
+        tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        found[path] = axe_violations(tab, impacts=("minor", "moderate", "serious", "critical"))
+    context.close()
+    assert found == {path: [] for path in found}
