@@ -115,6 +115,16 @@ def district_name(district: str) -> str:
     return f"{district.title()} District"
 
 
+#: What every browser tab of the dashboard ends with.
+SITE_TITLE = "Baltimore Part 1 crime"
+
+
+def page_title(page: str, place: str) -> str:
+    """The browser tab's title of a dashboard view: ``Overview · Western District ·
+    Baltimore Part 1 crime`` (a tab list, a bookmark and a screen reader tell views apart)."""
+    return f"{page} · {place} · {SITE_TITLE}"
+
+
 def place_subject(district: str) -> str:
     """The place inside a sentence: ``the city``, ``the Western District``, ``Council
     District 9`` (a Council district's name takes no article)."""

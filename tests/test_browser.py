@@ -94,6 +94,8 @@ def test_every_page_renders(page, server: Server) -> None:
         nav.get_by_role("button", name=spec.title, exact=True).click()
         body = page.locator(f".bmd-page-{spec.slug}")
         body.wait_for(state="visible")
+        title = f"{spec.title} · Baltimore City · Baltimore Part 1 crime"  # each view its own
+        page.wait_for_function("t => document.title === t", arg=title, timeout=TIMEOUT_MS)
         page.wait_for_timeout(600)  # let charts and maps finish drawing
         screenshot(page, spec.slug)
         assert body.inner_text().strip(), f"page {spec.slug} is empty"
@@ -135,6 +137,7 @@ def test_a_deep_link_opens_the_right_view(page, server: Server, incidents, throu
     selected = district_select(page).evaluate("s => s.options[s.selectedIndex].text")
     assert selected == "Western"
     assert re.search(rf"\b{year}\b", page.locator(".bmd-page-overview").inner_text())
+    assert page.title() == "Overview · Western District · Baltimore Part 1 crime"
 
 
 def test_the_count_switch_counts_incidents_and_says_so(

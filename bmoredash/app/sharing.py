@@ -63,14 +63,16 @@ class LinkBox:
         self._address = _hidden_output()
         self.widget = widgets.VBox([self.html, self._address])
 
-    def update(self, query: str) -> None:
-        """Show the link for ``query`` (a query string without ``?``)."""
+    def update(self, query: str, title: str = "") -> None:
+        """Show the link for ``query`` (a query string without ``?``); ``title``: the
+        browser tab's title for the view ("" leaves it)."""
         relative = f"?{query}" if query else "?"
-        self._sync_address_bar(query)
+        self._sync_address_bar(query, title)
         self.html.value = html.render("link_box", relative=relative, copy_script=_COPY_SCRIPT)
 
-    def _sync_address_bar(self, query: str) -> None:
-        """Put the view in the browser's address bar too, so a bookmark or a reload keeps it.
+    def _sync_address_bar(self, query: str, title: str = "") -> None:
+        """Put the view in the browser's address bar too, so a bookmark or a reload keeps it,
+        and its title on the tab.
 
         ``replaceState`` changes the address without a new page load or history entry.
         Only inside a kernel (a script run prints nothing).
@@ -84,6 +86,8 @@ class LinkBox:
             "try{history.replaceState(history.state,'',location.pathname+"
             f"{search}+location.hash)}}catch(e){{}}"
         )
+        if title:
+            code += f"document.title={json.dumps(title)};"
         with self._address:
             clear_output()
             display(Javascript(code))

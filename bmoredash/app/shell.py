@@ -24,6 +24,7 @@ from bmoredash.app.registry import PAGES, PageSpec, page_spec
 from bmoredash.app.sharing import Download, LinkBox
 from bmoredash.app.state import FilterState
 from bmoredash.serving.hooks import current_query_string, is_preheated, settle
+from bmoredash.vocabulary import page_title
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,8 @@ class DashboardApp:
     # Link and download ------------------------------------------------------------------
 
     def _update_link(self) -> None:
-        self.link.update(self.state.to_query())
+        title = page_title(page_spec(self.state.page).title, self.view().place_label)
+        self.link.update(self.state.to_query(), title)
 
 
 def _error_widget(message: str) -> widgets.HTML:
