@@ -156,3 +156,15 @@ def fill_color(count: int, top: int, low: int = 1) -> str:
         if first <= count <= last:
             return color
     return FILL_COLORS[0] if count < top else FILL_COLORS[-1]
+
+
+def legend_classes(top: int, low: int = 1) -> list[tuple[str, str]]:
+    """The legend of ``fill_color``'s scale: (colour, count range) from zero up, classes
+    left empty by rounding skipped; nothing when nothing is filled."""
+    if top <= 0:
+        return []
+    legend = [(ZERO_FILL, "0")]
+    for color, (first, last) in zip(FILL_COLORS, class_bounds(low, top), strict=True):
+        if last >= first:
+            legend.append((color, f"{first:,}" if first == last else f"{first:,}–{last:,}"))
+    return legend

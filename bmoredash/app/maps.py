@@ -24,7 +24,7 @@ from shapely.geometry import mapping, shape
 from bmoredash import style
 from bmoredash.app import html as app_html
 from bmoredash.schema import OFFENSES
-from bmoredash.style import class_bounds, fill_color
+from bmoredash.style import fill_color
 from bmoredash.vocabulary import RATE_UNIT
 
 #: Environment variable choosing the map tiles: ``none``, ``openstreetmap`` or a URL template
@@ -200,12 +200,7 @@ def legend_html(top: int, label: str, low: int = 1) -> str:
     """A small HTML legend for the area colours (count range per class)."""
     if top <= 0:
         return app_html.render("map_legend", cells=[], label=label)
-    cells = [{"color": style.ZERO_FILL, "span": "0"}]
-    for color, (first, last) in zip(style.FILL_COLORS, class_bounds(low, top), strict=True):
-        if last < first:
-            continue
-        span = f"{first:,}" if first == last else f"{first:,}–{last:,}"
-        cells.append({"color": color, "span": span})
+    cells = [{"color": color, "span": span} for color, span in style.legend_classes(top, low)]
     return _legend_html(cells, label)
 
 

@@ -190,7 +190,7 @@ class SiteData:
     @property
     def week_end(self) -> date:
         """The last complete week's Saturday: the trend's last week."""
-        return agg.last_complete_week_end(self.windows.through)
+        return self.windows.trend.end
 
     def by_kind(self, kind: str) -> list[PageData]:
         return [page for page in self.pages if page.place.kind == kind]

@@ -151,23 +151,13 @@ class SiteMaps:
                     "" if count is None else str(count),
                 )
             )
-        legend = [] if kind == NEIGHBORHOOD else _legend(top, low)
+        legend = [] if kind == NEIGHBORHOOD else style.legend_classes(top, low)
         return SiteMap(WIDTH, self.projection.height, areas, focus, legend, _caption(page, level))
 
 
 def _count(page: PageData) -> int | None:
     """The area's count of the map's measure; None when it is no data."""
     return page.totals[MEASURE]
-
-
-def _legend(top: int, low: int) -> list[tuple[str, str]]:
-    if top <= 0:
-        return []
-    legend = [(style.ZERO_FILL, "0")]
-    for color, (first, last) in zip(style.FILL_COLORS, style.class_bounds(low, top), strict=True):
-        if last >= first:
-            legend.append((color, f"{first:,}" if first == last else f"{first:,}–{last:,}"))
-    return legend
 
 
 def _caption(page: PageData, level: str) -> str:

@@ -317,6 +317,11 @@ def embed_html(kind: str, page: PageData, data: SiteData) -> str:
     place = page.place
     path = embed_path(kind, place.path)
     previous_label = periods.same_days_label(data.same_days)
+    cards, trend = [], None  # each card draws only what it shows
+    if kind == "numbers":
+        cards = [card(c, previous_label, page.totals[lbl]) for lbl, c in page.headline.items()]
+    else:
+        trend = charts.trend_chart(page.trend, data.week_end, place.name)
     return _render(
         "embed.html.j2",
         path,
@@ -326,7 +331,7 @@ def embed_html(kind: str, page: PageData, data: SiteData) -> str:
         place=place.name,
         period=periods.ytd_label(data.ytd),
         previous_label=previous_label,
-        cards=[card(c, previous_label, page.totals[lbl]) for lbl, c in page.headline.items()],
-        trend=charts.trend_chart(page.trend, data.week_end, place.name),
+        cards=cards,
+        trend=trend,
         back=root_of(path) + place.path,
     )
