@@ -34,6 +34,23 @@ def test_query_round_trip_keeps_every_filter_and_the_page():
     assert back.page == "trends"
 
 
+def test_in_page_choices_round_trip_and_bad_ones_get_a_message():
+    state = FilterState(page="map", interval="monthly", victims="shootings", areas="council")
+    query = state.to_query()
+    assert query == "page=map&interval=monthly&victims=shootings&areas=council"
+    back = FilterState.from_query(query)
+    assert (back.interval, back.victims, back.areas, back.programs) == (
+        "monthly",
+        "shootings",
+        "council",
+        "all",
+    )
+    bad = FilterState.from_query("interval=daily&programs=street_outreach")
+    assert bad.interval == "weekly"
+    assert bad.programs == "street_outreach"
+    assert bad.messages == ["Ignored interval 'daily': use weekly, monthly."]
+
+
 def test_date_range_round_trip_and_defaults_leave_an_empty_query():
     state = FilterState(start=date(2024, 3, 1), end=date(2024, 6, 30))
     back = FilterState.from_query("?" + state.to_query())

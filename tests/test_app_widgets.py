@@ -271,7 +271,7 @@ def test_overview_says_the_latest_weeks_are_preliminary(app):
 def test_trends_monthly_and_table_toggle(app, incidents):
     app.state.page = "trends"
     page = app.pages["trends"]
-    page.interval.value = "Monthly"
+    page.interval.value = "monthly"
     window = agg.Window(date(THROUGH.year - 5, 1, 1), THROUGH)
     expected = agg.monthly_counts(select_rows(incidents), window)
     assert list(page.series.line.y) == list(expected.to_numpy(dtype=float))
@@ -299,7 +299,7 @@ def test_victims_suppress_cells_under_three(app, incidents):
     app.state.page = "victims"
     app.filter_bar.district.value = "WESTERN"
     page = app.pages["victims"]
-    page.group.value = "Homicides"
+    page.group.value = "homicides"
     race = page.breakdowns["victim_race"]
     assert pd.isna(race[RARE_RACE])
     this_year, _ = agg.ytd_windows(THROUGH)
@@ -422,6 +422,57 @@ def test_link_shows_the_state_and_a_link_opens_that_view(real_dir):
     )
     app.filter_bar.district.value = "EASTERN"
     assert "district=EASTERN" in app.link.html.value and "neighborhood" not in app.link.html.value
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "control", "value"),
+    [
+        ("trends", "interval=monthly", "interval", "monthly"),
+        ("victims", "victims=shootings", "group", "shootings"),
+        ("cvi", "programs=hospital", "type_filter", "hospital"),
+    ],
+)
+def test_every_in_page_choice_is_in_the_link_both_ways(real_dir, page, query, control, value):
+    from bmoredash.app import build_app
+    from bmoredash.app.context import DashboardContext
+
+    context = DashboardContext.from_store(real_dir)
+    app = build_app(context=context, query=f"page={page}&{query}")
+    widget = getattr(app.pages[page], control)
+    assert widget.value == value, "the link set the page's own control"
+    assert f"page={page}&amp;{query}" in app.link.html.value
+
+    default = build_app(context=context, query=f"page={page}")
+    key = query.split("=")[0]
+    assert f"&amp;{key}=" not in default.link.html.value, "a default choice stays out of it"
+    getattr(default.pages[page], control).value = value
+    assert f"&amp;{query}" in default.link.html.value, "a choice made in the page enters it"
+
+
+def test_going_back_applies_the_entry_and_adds_no_step(real_dir):
+    from bmoredash.app import build_app
+    from bmoredash.app.context import DashboardContext
+
+    app = build_app(context=DashboardContext.from_store(real_dir), query="")
+    pushes: list[bool] = []
+    real_sync = app.link._sync_address_bar
+
+    def record(query: str, title: str = "", *, new_entry: bool = False) -> None:
+        pushes.append(new_entry)
+        real_sync(query, title, new_entry=new_entry)
+
+    app.link._sync_address_bar = record
+    app.nav_buttons["trends"].click()
+    assert pushes[-1] is True, "a page change is a new step in the browser's history"
+    app.filter_bar.district.value = "EASTERN"
+    assert pushes[-1] is False, "a filter change replaces the current step"
+
+    app.link._history.value = "?district=WESTERN&page=victims&victims=homicides#1"
+    assert app.state.page == "victims"
+    assert app.state.district == "WESTERN"
+    assert app.pages["victims"].group.value == "homicides"
+    assert app.container.children == (app.pages["victims"].widget,)
+    assert pushes[-1] is False, "going back adds no step of its own"
 
 
 def test_a_preheated_kernel_builds_first_then_applies_the_visitors_link(real_dir, monkeypatch):

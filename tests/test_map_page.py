@@ -273,7 +273,7 @@ def test_cvi_page_lists_programs_nearest_the_selected_neighborhood(
     first = page.nearest.value.split("bmd-cvi-program")[1]
     assert "Safe Streets Cherry Hill" in first
     assert page.here in page.map.layers
-    page.type_filter.value = "Victim services"
+    page.type_filter.value = "victim_services"
     assert "MONSE Victim Services" in page.listing.value
     assert "Safe Streets Penn North" not in page.listing.value
 

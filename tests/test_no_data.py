@@ -311,7 +311,7 @@ def test_trends_start_at_the_data_and_break_at_gaps(app, incidents) -> None:
     assert "5 weeks with days the data do not cover are left blank" in page.series_panel.note.value
     assert "no data" in page.series_panel.table.value
     # Monthly: March 2025 (from the 18th) and the months with gap days are blank.
-    page.interval.value = "Monthly"
+    page.interval.value = "monthly"
     months = pd.Series(np.asarray(page.series.line.y, float), pd.DatetimeIndex(page.series.line.x))
     assert months.index[0] == pd.Timestamp("2025-03-01")
     assert [f"{m:%Y-%m}" for m in months.index[months.isna()]] == [

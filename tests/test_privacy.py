@@ -169,7 +169,7 @@ def victims_tables(rows: pd.DataFrame) -> Iterator[tuple[str, pd.Series, int]]:
     for year in range(DEMO_START.year, DEMO_END.year + 1):
         window = agg.Window(date(year, 1, 1), min(date(year, 12, 31), DEMO_END))
         for _, district in DISTRICT_OPTIONS:
-            for group, offenses in VICTIM_GROUPS.items():
+            for group, (_, offenses) in VICTIM_GROUPS.items():
                 cut = select_rows(rows, districts=[district], offenses=offenses, window=window)
                 for column in BREAKDOWNS:
                     shown = shown_breakdown(cut, column)

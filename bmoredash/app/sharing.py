@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from importlib import resources
 
 import ipywidgets as widgets
 import pandas as pd
@@ -56,34 +57,54 @@ def _hidden_output() -> widgets.Output:
 
 
 class LinkBox:
-    """The view's link, to copy or open, kept in the address bar too."""
+    """The view's link, to copy or open, kept in the address bar too; the browser's Back
+    and Forward buttons move between the views it recorded."""
 
     def __init__(self) -> None:
         self.html = widgets.HTML("")
         self._address = _hidden_output()
-        self.widget = widgets.VBox([self.html, self._address])
+        self._script = _hidden_output()
+        #: Where the browser writes the query of a history entry gone back to (history.js).
+        self._history = widgets.Text("", layout=widgets.Layout(display="none"))
+        self._history.add_class("bmd-history")
+        self._history.observe(self._on_history, "value")
+        self._on_return: Callable[[str], None] | None = None
+        self.widget = widgets.VBox([self.html, self._address, self._script, self._history])
+        if _in_kernel():
+            with self._script:
+                display(Javascript(_static_text("history.js")))
 
-    def update(self, query: str, title: str = "") -> None:
+    def on_history(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(query)`` when the visitor goes back or forward to a view."""
+        self._on_return = callback
+
+    def _on_history(self, change: dict) -> None:
+        if self._on_return is None:
+            return
+        self._on_return(change["new"].split("#", 1)[0])
+
+    def update(self, query: str, title: str = "", *, new_entry: bool = False) -> None:
         """Show the link for ``query`` (a query string without ``?``); ``title``: the
-        browser tab's title for the view ("" leaves it)."""
+        browser tab's title for the view ("" leaves it); ``new_entry``: a new step in the
+        browser's history (a page change), not a change of the current one."""
         relative = f"?{query}" if query else "?"
-        self._sync_address_bar(query, title)
+        self._sync_address_bar(query, title, new_entry=new_entry)
         self.html.value = html.render("link_box", relative=relative, copy_script=_COPY_SCRIPT)
 
-    def _sync_address_bar(self, query: str, title: str = "") -> None:
+    def _sync_address_bar(self, query: str, title: str = "", *, new_entry: bool = False) -> None:
         """Put the view in the browser's address bar too, so a bookmark or a reload keeps it,
         and its title on the tab.
 
-        ``replaceState`` changes the address without a new page load or history entry.
-        Only inside a kernel (a script run prints nothing).
+        ``replaceState`` changes the address without a new page load or history entry;
+        ``pushState`` adds an entry that Back returns to. Only inside a kernel (a script run
+        prints nothing).
         """
-        from IPython import get_ipython
-
-        if get_ipython() is None:
+        if not _in_kernel():
             return
         search = json.dumps(f"?{query}" if query else "")
+        method = "pushState" if new_entry else "replaceState"
         code = (
-            "try{history.replaceState(history.state,'',location.pathname+"
+            f"try{{history.{method}(history.state,'',location.pathname+"
             f"{search}+location.hash)}}catch(e){{}}"
         )
         if title:
@@ -91,6 +112,16 @@ class LinkBox:
         with self._address:
             clear_output()
             display(Javascript(code))
+
+
+def _in_kernel() -> bool:
+    from IPython import get_ipython
+
+    return get_ipython() is not None
+
+
+def _static_text(name: str) -> str:
+    return resources.files("bmoredash.app").joinpath(f"static/{name}").read_text()
 
 
 class Download:

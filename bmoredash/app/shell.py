@@ -41,6 +41,8 @@ class DashboardApp:
         self._view: FilteredView | None = None
         self._view_key: tuple | None = None
         self._refreshed: dict[str, tuple] = {}
+        #: True while a link (or a Back step) is applied: no new history entry then.
+        self._applying_link = False
         #: Milliseconds the last refresh of the visible page took (view + page update).
         self.last_refresh_ms: float = 0.0
 
@@ -85,6 +87,8 @@ class DashboardApp:
         self.show_messages(self.state.messages)
         self.state.observe(self._on_filters, names=list(FilterState.FILTER_TRAITS))
         self.state.observe(self._on_page, names="page")
+        self.state.observe(self._on_choice, names=list(FilterState.CHOICE_TRAITS))
+        self.link.on_history(self.apply_link)
         self._update_link()
         self.show(self.state.page)
 
@@ -101,11 +105,16 @@ class DashboardApp:
         self.messages.value = html.render("link_messages", messages=messages)
 
     def apply_link(self, query: str) -> None:
-        """Show the view ``query`` asks for (the filters and the page), as one change."""
+        """Show the view ``query`` asks for (the filters, the page and its choices), as one
+        change. It adds no step to the browser's history: the link is the step."""
         linked = link_state(self.context, query)
-        with self.state.hold_trait_notifications():
-            for name in (*FilterState.FILTER_TRAITS, "page"):
-                setattr(self.state, name, getattr(linked, name))
+        self._applying_link = True
+        try:
+            with self.state.hold_trait_notifications():
+                for name in (*FilterState.FILTER_TRAITS, "page", *FilterState.CHOICE_TRAITS):
+                    setattr(self.state, name, getattr(linked, name))
+        finally:
+            self._applying_link = False
         self.show_messages(linked.messages)
 
     # Views and pages --------------------------------------------------------------------
@@ -163,14 +172,19 @@ class DashboardApp:
         self.refresh_visible()
 
     def _on_page(self, change: dict) -> None:
-        self._update_link()
+        self._update_link(new_entry=not self._applying_link)
         self.show(change["new"])
+
+    def _on_choice(self, change: dict) -> None:
+        self._update_link()
 
     # Link and download ------------------------------------------------------------------
 
-    def _update_link(self) -> None:
+    def _update_link(self, new_entry: bool = False) -> None:
+        """The link box, the address bar and the tab's title for the view; a page change
+        is a ``new_entry`` in the browser's history, so Back returns to the page before."""
         title = page_title(page_spec(self.state.page).title, self.view().place_label)
-        self.link.update(self.state.to_query(), title)
+        self.link.update(self.state.to_query(), title, new_entry=new_entry)
 
 
 def _error_widget(message: str) -> widgets.HTML:

@@ -17,6 +17,7 @@ import traitlets
 from bmoredash import schema, selection
 from bmoredash.aggregate import UNITS, VICTIMS
 from bmoredash.app.registry import DEFAULT_PAGE, PAGE_SLUGS
+from bmoredash.reference import cvi
 from bmoredash.schema import CITYWIDE
 from bmoredash.selection import PUBLISHED_LINES
 
@@ -24,6 +25,16 @@ from bmoredash.selection import PUBLISHED_LINES
 #: 1,000 residents (``aggregate.per_1000``).
 COUNTS, RATES = "counts", "rates"
 MEASURES = (COUNTS, RATES)
+
+#: Choices made inside a page that a link keeps too (link key -> codes, the default first):
+#: the Trends interval, the Victims group, the Map's areas and the CVI programme type. They
+#: change what a page draws, not the view's rows, so they are not filters.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "interval": ("weekly", "monthly"),
+    "victims": ("both", "homicides", "shootings"),
+    "areas": ("districts", "neighborhoods", "council"),
+    "programs": ("all", *cvi.PROGRAM_TYPES),
+}
 
 #: Plausible years in a link when the data's own years are not known.
 YEAR_RANGE = range(1960, 2101)
@@ -89,6 +100,10 @@ class FilterState(traitlets.HasTraits):
     count = traitlets.Unicode(VICTIMS)
     measure = traitlets.Unicode(COUNTS)
     page = traitlets.Unicode(DEFAULT_PAGE)
+    interval = traitlets.Unicode(CHOICES["interval"][0])
+    victims = traitlets.Unicode(CHOICES["victims"][0])
+    areas = traitlets.Unicode(CHOICES["areas"][0])
+    programs = traitlets.Unicode(CHOICES["programs"][0])
     messages = traitlets.List(traitlets.Unicode())
 
     #: The traits that define the view (``page`` only chooses what is shown).
@@ -105,6 +120,9 @@ class FilterState(traitlets.HasTraits):
         "count",
         "measure",
     )
+
+    #: The in-page choices (``CHOICES``); like ``page``, they change what is drawn only.
+    CHOICE_TRAITS = tuple(CHOICES)
 
     @property
     def is_range(self) -> bool:
@@ -159,6 +177,11 @@ class FilterState(traitlets.HasTraits):
             pairs.append(("measure", self.measure))
         if self.page != DEFAULT_PAGE:
             pairs.append(("page", self.page))
+        pairs.extend(
+            (key, getattr(self, key))
+            for key, codes in CHOICES.items()
+            if getattr(self, key) != codes[0]
+        )
         return urlencode(pairs, quote_via=quote)
 
     @classmethod
@@ -261,6 +284,7 @@ class FilterState(traitlets.HasTraits):
             ("count", UNITS, "use victims or incidents"),
             ("measure", MEASURES, "use counts or rates"),
             ("page", PAGE_SLUGS, "no such page"),
+            *((key, codes, "use " + ", ".join(codes)) for key, codes in CHOICES.items()),
         ):
             raw = last(key)
             if raw and raw.lower() in allowed:

@@ -99,6 +99,12 @@ class BasePage:
         """Change the body's widgets in place for ``view``."""
         raise NotImplementedError
 
+    def keep_in_link(self, control: widgets.ValueWidget, choice: str) -> None:
+        """Tie ``control`` (its values: the codes of ``state.CHOICES[choice]``) to the
+        state both ways, so the choice is in the link and a link sets it; redraw on change."""
+        widgets.link((self.state, choice), (control, "value"))
+        control.observe(self.redraw, "value")
+
     def redraw(self, _change: dict | None = None) -> None:
         """Draw the last view again (after a control inside the page changed)."""
         if self.view is not None:

@@ -82,12 +82,15 @@ class CviPage(BasePage):
 
     def build(self) -> widgets.Widget:
         self.programs = cvi.load_programs()
-        options = [ALL_TYPES] + [
-            label for key, label in cvi.PROGRAM_TYPES.items() if key in set(self.programs["type"])
+        present = set(self.programs["type"])
+        options = [(ALL_TYPES, "all")] + [
+            (label, key) for key, label in cvi.PROGRAM_TYPES.items() if key in present
         ]
-        self.type_filter = widgets.Dropdown(options=options, value=ALL_TYPES, description="Type:")
+        if self.state.programs not in {code for _, code in options}:
+            self.state.programs = "all"  # a link's type with no programme listed
+        self.type_filter = widgets.Dropdown(options=options, description="Type:")
         self.type_filter.layout.width = "460px"
-        self.type_filter.observe(self.redraw, "value")
+        self.keep_in_link(self.type_filter, "programs")
 
         self.map = maps.base_map(
             maps.tiles_setting(), zoom=11.25, layout=widgets.Layout(height="460px")
@@ -172,9 +175,9 @@ class CviPage(BasePage):
 
     def selected_programs(self) -> pd.DataFrame:
         """Programs of the chosen type (all types by default)."""
-        if self.type_filter.value == ALL_TYPES:
+        if self.type_filter.value == "all":
             return self.programs
-        return self.programs[self.programs["type_label"] == self.type_filter.value]
+        return self.programs[self.programs["type"] == self.type_filter.value]
 
     def update(self, view: FilteredView) -> None:
         chosen = self.selected_programs()

@@ -88,13 +88,12 @@ class TrendsPage(BasePage):
 
     def build(self) -> widgets.Widget:
         self.interval = widgets.ToggleButtons(
-            options=["Weekly", "Monthly"],
-            value="Weekly",
+            options=[("Weekly", "weekly"), ("Monthly", "monthly")],
             description="Interval",
             tooltips=["Counts per BPD week (Sunday to Saturday)", "Counts per calendar month"],
             style={"button_width": "auto"},
         )
-        self.interval.observe(self.redraw, "value")
+        self.keep_in_link(self.interval, "interval")
         self.series = TimeSeriesChart()
         self.series_panel = ChartPanel("Counts over time", self.series.figure)
         self.years = YearLinesChart(HISTORY_YEARS + 1)
@@ -111,7 +110,7 @@ class TrendsPage(BasePage):
         )
 
     def update(self, view: FilteredView) -> None:
-        if self.interval.value == "Weekly":
+        if self.interval.value == "weekly":
             self._weekly(view)
         else:
             self._monthly(view, view.frame)

@@ -17,11 +17,11 @@ from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
 
-#: Which victims: label -> offenses.
-VICTIM_GROUPS: dict[str, tuple[str, ...]] = {
-    "Homicides": ("HOMICIDE",),
-    "Non-fatal shootings": ("SHOOTING",),
-    "Both": ("HOMICIDE", "SHOOTING"),
+#: Which victims: link code (``state.CHOICES["victims"]``) -> (label, offenses).
+VICTIM_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "homicides": ("Homicides", ("HOMICIDE",)),
+    "shootings": ("Non-fatal shootings", ("SHOOTING",)),
+    "both": ("Both", ("HOMICIDE", "SHOOTING")),
 }
 #: Breakdowns: column for aggregate.victim_breakdown -> heading.
 BREAKDOWNS: dict[str, str] = {
@@ -54,12 +54,11 @@ class VictimsPage(BasePage):
 
     def build(self) -> widgets.Widget:
         self.group = widgets.ToggleButtons(
-            options=list(VICTIM_GROUPS),
-            value="Both",
+            options=[(label, code) for code, (label, _) in VICTIM_GROUPS.items()],
             description="Victims of",
             style={"button_width": "auto"},
         )
-        self.group.observe(self.redraw, "value")
+        self.keep_in_link(self.group, "victims")
         self.summary = widgets.HTML("")
         self.charts: dict[str, BarChart] = {}
         self.panels: dict[str, ChartPanel] = {}
@@ -84,7 +83,7 @@ class VictimsPage(BasePage):
         )
 
     def update(self, view: FilteredView) -> None:
-        offenses = VICTIM_GROUPS[self.group.value]
+        label, offenses = VICTIM_GROUPS[self.group.value]
         rows = view.rows(view.window.start, view.window.end, offenses=offenses, unit=VICTIMS)
         incidents, unkeyed = incident_count(view.context.text("incident_id", rows))
         if unkeyed == len(rows):
@@ -100,7 +99,7 @@ class VictimsPage(BasePage):
             "victims_summary",
             count=f"{len(rows):,}",
             among=among,
-            group=self.group.value.lower(),
+            group=label.lower(),
             place=view.place_label,
             period=view.period_label,
         )
