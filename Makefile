@@ -8,7 +8,7 @@ PORT   ?= 8866
 APT_PACKAGES := chromium poppler-utils nginx-light
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps dashboard data lab test reports bench lint format clean
+.PHONY: help setup system-deps dashboard data lab test reports bench lint format clean translations
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ format: $(STAMP) ## ruff format and strip notebook outputs
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/nbstripout notebooks/*.ipynb notebooks/*/*.ipynb
+
+translations: $(STAMP) ## extract every message (babel.cfg) and add the new ones to the Spanish catalog
+	$(BIN)/python scripts/update_translations.py
 
 clean: ## remove the venv and caches (keeps data/ and reports/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
