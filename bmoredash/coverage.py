@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from bmoredash import periods
+from bmoredash.i18n import gettext as _
+from bmoredash.i18n import short_date
 
 __all__ = [
     "PRELIMINARY_WEEKS",
@@ -152,7 +154,7 @@ class Coverage:
         ``"... no data Jan 1, 2025 to Mar 17, 2025, Jul 30, 2025 and 2 more"``.
         """
         missing = self.missing(start, end, offenses)
-        return f"no comparison: {missing}" if missing else None
+        return _("no comparison: %(missing)s") % {"missing": missing} if missing else None
 
     def missing(self, start: Any, end: Any, offenses: Iterable[str] | None = None) -> str | None:
         """None when the window is covered, else which of its days have no data:
@@ -162,17 +164,15 @@ class Coverage:
             return None
         first, last = self.first_day(offenses), self.last_day(offenses)
         if first is None or last is None:
-            return "no data for this selection"
+            return _("no data for this selection")
         if missing[0] < first:
-            return f"data start {_label(first)}"
+            return _("data start %(day)s") % {"day": _label(first)}
         if missing[-1] > last:
-            return f"data end {_label(last)}"
+            return _("data end %(day)s") % {"day": _label(last)}
         runs = spans_of_days(missing)
-        shown = ", ".join(
-            _label(a) if a == b else f"{_label(a)} to {_label(b)}" for a, b in runs[:2]
-        )
-        more = f" and {len(runs) - 2} more" if len(runs) > 2 else ""
-        return f"no data {shown}{more}"
+        shown = ", ".join(_span(a, b) for a, b in runs[:2])
+        more = _(" and %(n)s more") % {"n": len(runs) - 2} if len(runs) > 2 else ""
+        return _("no data %(days)s") % {"days": shown + more}
 
 
 #: A comparison may leave out at most this share of its days (days without data in either
@@ -194,11 +194,9 @@ class Matched:
             return None
         days = sorted({*self.left_out, *self.left_out_before})
         runs = spans_of_days(days)
-        shown = ", ".join(
-            _label(a) if a == b else f"{_label(a)} to {_label(b)}" for a, b in runs[:3]
-        )
-        more = f" and {len(runs) - 3} more" if len(runs) > 3 else ""
-        return f"leaving out {shown}{more} from both periods (no data)"
+        shown = ", ".join(_span(a, b) for a, b in runs[:3])
+        more = _(" and %(n)s more") % {"n": len(runs) - 3} if len(runs) > 3 else ""
+        return _("leaving out %(days)s from both periods (no data)") % {"days": shown + more}
 
 
 def match_periods(
@@ -235,7 +233,15 @@ def match_periods(
 
 
 def _label(day: date) -> str:
-    return f"{day:%b} {day.day}, {day.year}"
+    """``Mar 18, 2025`` in the current language (``i18n.short_date``)."""
+    return short_date(day)
+
+
+def _span(first: date, last: date) -> str:
+    """A day, or ``Jan 1, 2025 to Mar 17, 2025``."""
+    if first == last:
+        return _label(first)
+    return _("%(first)s to %(last)s") % {"first": _label(first), "last": _label(last)}
 
 
 def spans_of_days(days: Iterable[date]) -> list[tuple[date, date]]:

@@ -34,6 +34,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+from bmoredash.i18n import format_date
+from bmoredash.i18n import gettext as _
+
 #: Python weekday of the last day of a week (Monday 0 ... Saturday 5).
 WEEK_ENDS_ON = 5
 
@@ -263,12 +266,15 @@ def label(window: Window) -> str:
 
 def ytd_label(window: Window) -> str:
     """``2024 year to date (through Mar 1)``."""
-    return f"{window.end.year} year to date (through {window.end:%b %-d})"
+    return _("%(year)s year to date (through %(day)s)") % {
+        "year": window.end.year,
+        "day": format_date(window.end, "month_day"),
+    }
 
 
 def same_days_label(previous: Window) -> str:
     """``same days of 2023``: the label of a year-to-date comparison window."""
-    return f"same days of {previous.end.year}"
+    return _("same days of %(year)s") % {"year": previous.end.year}
 
 
 # --------------------------------------------------------------------------------------

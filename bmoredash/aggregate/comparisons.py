@@ -25,6 +25,7 @@ from bmoredash.aggregate.counts import (
     why_not_compared,
 )
 from bmoredash.coverage import Coverage, Matched
+from bmoredash.i18n import gettext as _
 from bmoredash.periods import Window, ytd_windows
 
 
@@ -94,15 +95,22 @@ class Comparison:
         if self.why_not:
             return self.why_not
         if not self.readable:
-            return "too few events to read a change"
+            return _("too few events to read a change")
         pct = self.percent
-        pct_text = "" if pct is None else f" ({pct:+.1f}%)"
+        # Numbers keep US digits and signs in every language (i18n).
+        values = {
+            "change": f"{self.change:+d}",
+            "size": f"{abs(self.change):d}",
+            "percent": "" if pct is None else f" ({pct:+.1f}%)",
+        }
         if not self.judged:
-            return f"{self.change:+d}{pct_text}, too short a period to judge"
+            return _("%(change)s%(percent)s, too short a period to judge") % values
         direction = self.direction
-        if direction:
-            return f"{direction} {abs(self.change):d}{pct_text}"
-        return f"{self.change:+d}{pct_text}, within chance"
+        if direction == "up":
+            return _("up %(size)s%(percent)s") % values
+        if direction == "down":
+            return _("down %(size)s%(percent)s") % values
+        return _("%(change)s%(percent)s, within chance") % values
 
 
 def chance_verdict(comparison: Comparison) -> str:
