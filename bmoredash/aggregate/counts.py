@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from bmoredash.coverage import Coverage, Matched, match_periods
+from bmoredash.i18n import current_language
 from bmoredash.periods import (
     Window,
     day_of_year_map,
@@ -111,8 +112,9 @@ def _offense_key(offenses: Iterable[str] | None) -> frozenset[str] | None:
 # period does not change with the district); the answers are remembered, per kernel.
 @lru_cache(maxsize=4096)
 def _why_not(
-    coverage: Coverage, start: date, end: date, offenses: frozenset[str] | None
+    coverage: Coverage, start: date, end: date, offenses: frozenset[str] | None, language: str
 ) -> str | None:
+    """``language``: the reason is words, remembered per language (``i18n``)."""
     return coverage.why_not(start, end, offenses)
 
 
@@ -135,7 +137,7 @@ def why_not_compared(
         return None
     chosen = _offense_key(offenses)
     for window in windows:
-        why = _why_not(coverage, window.start, window.end, chosen)
+        why = _why_not(coverage, window.start, window.end, chosen, current_language())
         if why:
             return why
     return None

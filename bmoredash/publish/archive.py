@@ -23,8 +23,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from bmoredash import config
+from bmoredash import config, i18n
 from bmoredash.files import TMP_PREFIX
+from bmoredash.i18n import gettext as _
+from bmoredash.i18n import ngettext
 from bmoredash.publish import render
 from bmoredash.publish.data import SiteData
 from bmoredash.report.data import read_summary
@@ -181,24 +183,26 @@ def _file_label(name: str) -> str:
     return f"{label}{', ' + variant if variant else ''} ({kind})"
 
 
-def page_values(archive: Archive) -> dict[str, Any]:
-    """What ``archive.html.j2`` lists: every week, newest first, with its files."""
+def page_values(archive: Archive, up: str = "") -> dict[str, Any]:
+    """What ``archive.html.j2`` lists: every week, newest first, with its files, in the
+    current language. ``up``: the way from the page to ``reports/`` when the page is not
+    there (another language's archive page links the same files and feed)."""
     return {
         "weeks": [
             {
                 "name": week.name,
-                "title": f"Week ending {short_date(week.week_end)}",
-                "index": href(week.name, WEEK_INDEX),
+                "title": _("Week ending %(day)s") % {"day": i18n.short_date(week.week_end)},
+                "index": up + href(week.name, WEEK_INDEX),
                 "updated": atom_time(week.updated),
                 "files": [
-                    {"href": href(week.name, n), "label": _file_label(n)}
+                    {"href": up + href(week.name, n), "label": _file_label(n)}
                     for n in week.files
                     if n != WEEK_INDEX
                 ],
             }
             for week in archive.weeks
         ],
-        "feed": href(PurePosixPath(FEED_FILE).name),
+        "feed": up + href(PurePosixPath(FEED_FILE).name),
     }
 
 
@@ -230,6 +234,17 @@ def feed_xml(archive: Archive, demo: bool) -> bytes:
     return template.render(**feed_values(archive, demo)).encode("utf-8")
 
 
+def write_archive_page(data: SiteData, archive: Archive, folder: Path, prefix: str) -> int:
+    """The archive page of another language at ``folder/<prefix>reports/index.html``,
+    linking the reports and the feed of ``reports/`` (they are in English); its bytes."""
+    up = "../" * prefix.count("/") + f"{ARCHIVE_DIR}/"
+    path = prefix + ARCHIVE_PAGE
+    html = render.archive_html(data, page_values(archive, up), ARCHIVE_PAGE).encode("utf-8")
+    (folder / path).parent.mkdir(parents=True, exist_ok=True)
+    (folder / path).write_bytes(html)
+    return len(html)
+
+
 def write_archive(archive: Archive, data: SiteData, folder: Path) -> dict[str, int]:
     """Copy every week's files into ``folder/reports/<week>/`` (bytes and times kept), and
     write the archive page and the feed; the archive page's path -> bytes."""
@@ -244,9 +259,15 @@ def write_archive(archive: Archive, data: SiteData, folder: Path) -> dict[str, i
     return {ARCHIVE_PAGE: len(html)}
 
 
-def front_links(archive: Archive) -> dict[str, str] | None:
-    """The front page's links to the archive and the feed, or None without reports."""
+def front_links(archive: Archive, prefix: str = "") -> dict[str, str] | None:
+    """The front page's links to the archive and the feed, or None without reports; in
+    the current language, for a front page at ``<prefix>index.html`` (the feed is the
+    English site's)."""
     if not archive:
         return None
     n = len(archive.weeks)
-    return {"page": ARCHIVE_PAGE, "feed": FEED_FILE, "weeks": f"{n} week{'' if n == 1 else 's'}"}
+    return {
+        "page": ARCHIVE_PAGE,
+        "feed": "../" * prefix.count("/") + FEED_FILE,
+        "weeks": ngettext("%(n)s week", "%(n)s weeks", n) % {"n": n},
+    }

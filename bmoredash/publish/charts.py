@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from bmoredash import style
-from bmoredash.report.text import short_date
+from bmoredash.i18n import N_, format_date, short_date
+from bmoredash.i18n import gettext as _
 from bmoredash.vocabulary import PROPERTY_TOTAL, VIOLENT_TOTAL
 
 #: The chart's drawing units (the SVG scales to the column's width).
@@ -30,7 +31,11 @@ PANELS: tuple[tuple[str, str, str], ...] = (
     ("violent", VIOLENT_TOTAL, style.VIOLENT_COLOR),
     ("property", PROPERTY_TOTAL, style.PROPERTY_COLOR),
 )
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+#: A panel's measure inside the screen reader's sentence.
+IN_SENTENCE: dict[str, str] = {
+    VIOLENT_TOTAL: N_("part 1 violent"),
+    PROPERTY_TOTAL: N_("part 1 property"),
+}
 
 
 def nice_step(top: float, ticks: int = 3) -> int:
@@ -85,10 +90,11 @@ class TrendChart:
 
 
 def _week_title(day: pd.Timestamp, value: float, kind: str) -> str:
-    text = f"Week ending {short_date(day.date())}: "
+    text = _("Week ending %(day)s: ") % {"day": short_date(day.date())}
     if math.isnan(value):
-        return text + "no complete data"
-    return text + f"{int(value):,}" + (" (preliminary, may still rise)" if kind == "late" else "")
+        return text + _("no complete data")
+    late = _(" (preliminary, may still rise)") if kind == "late" else ""
+    return text + f"{int(value):,}" + late
 
 
 def trend_chart(weekly: pd.DataFrame, week_end: date, place: str) -> TrendChart:
@@ -99,7 +105,8 @@ def trend_chart(weekly: pd.DataFrame, week_end: date, place: str) -> TrendChart:
     xs = [round(LEFT + step * i + (step - bar_width) / 2, 2) for i in range(len(days))]
     late = weekly["preliminary"].to_numpy(bool) if "preliminary" in weekly else [False] * len(xs)
     panels, said = [], []
-    for number, (key, title, color) in enumerate(PANELS):
+    for number, (key, english, color) in enumerate(PANELS):
+        title = _(english)
         base = TOP + number * (PANEL_HEIGHT + GAP) + PANEL_HEIGHT
         values = weekly[key].to_numpy(float)
         highest = float(np.nanmax(values)) if (~np.isnan(values)).any() else 0.0
@@ -125,19 +132,21 @@ def trend_chart(weekly: pd.DataFrame, week_end: date, place: str) -> TrendChart:
         panels.append(Panel(key, title, color, base - PANEL_HEIGHT, bars, gaps, marks, ticks))
         last = weekly[key].get(pd.Timestamp(week_end), float("nan"))
         said.append(
-            f"{title}: no complete data" if math.isnan(last) else f"{title.lower()} {int(last):,}"
+            _("%(measure)s: no complete data") % {"measure": title}
+            if math.isnan(last)
+            else f"{_(IN_SENTENCE[english])} {int(last):,}"
         )
     months = [
-        (x, MONTHS[day.month - 1] + (f" {day.year}" if day.month == 1 or i == 0 else ""))
+        (x, format_date(day, "month") + (f" {day.year}" if day.month == 1 or i == 0 else ""))
         for i, (x, day) in enumerate(
             (x, day)
             for x, day, before in zip(xs, days, [None, *days[:-1]], strict=True)
             if before is None or before.month != day.month
         )
     ]
-    summary = (
-        f"Weekly Part 1 crimes in {place}, the last {len(days)} weeks. Week ending "
-        f"{short_date(week_end)}: {'; '.join(said)}."
-    )
+    summary = _(
+        "Weekly Part 1 crimes in %(place)s, the last %(weeks)s weeks. Week ending %(day)s: "
+        "%(counts)s."
+    ) % {"place": place, "weeks": len(days), "day": short_date(week_end), "counts": "; ".join(said)}
     height = TOP + 2 * PANEL_HEIGHT + GAP + BOTTOM
     return TrendChart(WIDTH, height, LEFT, PANEL_HEIGHT, bar_width, panels, months, summary)

@@ -7,14 +7,19 @@ same selection, so every number comes through the package's rules: rows through
 ``aggregate`` (``compare_counts``: the days both periods have data, the chance verdict),
 the weekly trend through the weekly report's own table. Nothing here decides what a count
 is; it only chooses which counts a page lays out (``load_site_data``).
+
+The counts are made once, whatever the languages of the site: ``localized`` says a page's
+words again in the current language (``i18n``) from the same comparisons.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,9 +27,11 @@ from typing import Any
 import pandas as pd
 
 from bmoredash import aggregate as agg
-from bmoredash import config, periods, store
+from bmoredash import config, i18n, periods, store
 from bmoredash.app.state import FilterState
-from bmoredash.coverage import Coverage, from_manifest
+from bmoredash.coverage import Coverage, from_manifest, match_periods
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 from bmoredash.report.data import TREND_MONTHS, weekly_with_flags
 from bmoredash.report.text import TABLE_ORDER
 from bmoredash.schema import COUNCIL_DISTRICTS, DISTRICTS, UNKNOWN_NEIGHBORHOOD
@@ -69,6 +76,18 @@ class Place:
     #: The place's code in the store and in the outlines (``WESTERN``, ``9``, a
     #: neighborhood's name); "" for the city.
     key: str = ""
+
+
+def place_label(place: Place) -> str:
+    """The place's name in the current language (``place.name`` is the English one, a
+    neighborhood's name is its own in every language)."""
+    if place.kind == CITY:
+        return _(CITY_NAME)
+    if place.kind == DISTRICT:
+        return district_name(place.key)
+    if place.kind == COUNCIL:
+        return council_name(place.key)
+    return place.name
 
 
 def city_place() -> Place:
@@ -135,6 +154,11 @@ class PageData:
     totals: dict[str, int | None]
     #: The place's weekly trend (``report.data.weekly_with_flags``), 13 months.
     trend: pd.DataFrame
+    #: Every comparison of the page (``PAGE_MEASURES`` label -> comparison), for
+    #: ``localized``.
+    compared: dict[str, agg.Comparison] = field(default_factory=dict)
+    #: The language of the page's words (``table``, ``left_out``, the comparisons' reasons).
+    language: str = i18n.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -198,13 +222,16 @@ class SiteData:
 
 def year_columns(ytd: periods.Window, same_days: periods.Window) -> tuple[str, str]:
     """The offense table's two count columns: ``2026 year to date``, ``Same days of 2025``."""
-    return f"{ytd.end.year} year to date", periods.same_days_label(same_days).capitalize()
+    return (
+        _("%(year)s year to date") % {"year": ytd.end.year},
+        periods.same_days_label(same_days).capitalize(),
+    )
 
 
 #: The offense table's columns besides the two years'.
-OFFENSE_COLUMN = "Offense"
-SAME_DAYS_COLUMN = "This year, days both have data"
-CHANGE_COLUMN = "Change"
+OFFENSE_COLUMN = N_("Offense")
+SAME_DAYS_COLUMN = N_("This year, days both have data")
+CHANGE_COLUMN = N_("Change")
 
 
 def shown_total(c: agg.Comparison, window: periods.Window, coverage: Coverage) -> int | None:
@@ -228,13 +255,13 @@ def offense_table(
     rows = [comparisons[label] for label in TABLE_MEASURES]
     now, before = year_columns(ytd, same_days)
     columns: dict[str, Any] = {
-        OFFENSE_COLUMN: [ROW_LABELS[c.label] for c in rows],
+        _(OFFENSE_COLUMN): [_(ROW_LABELS[c.label]) for c in rows],
         now: [shown_total(c, ytd, coverage) for c in rows],
     }
     if any(c.whole is not None for c in rows):
-        columns[SAME_DAYS_COLUMN] = [None if c.why_not else c.current for c in rows]
+        columns[_(SAME_DAYS_COLUMN)] = [None if c.why_not else c.current for c in rows]
     columns[before] = [None if c.why_not else c.previous for c in rows]
-    columns[CHANGE_COLUMN] = [c.describe() for c in rows]
+    columns[_(CHANGE_COLUMN)] = [c.describe() for c in rows]
     table = pd.DataFrame(columns)
     for name in table.columns[1:-1]:
         table[name] = table[name].astype("Int64")
@@ -261,6 +288,56 @@ def page_data(
         left_out=next((c.left_out for c in compared if c.left_out), None) or "",
         totals={label: shown_total(c, ytd, coverage) for label, c in headline.items()},
         trend=weekly_with_flags(chosen, windows.trend, coverage, windows.through),
+        compared=by_label,
+        language=i18n.current_language(),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _words(
+    coverage: Coverage,
+    ytd: periods.Window,
+    same_days: periods.Window,
+    offenses: frozenset[str],
+    language: str,
+) -> tuple[str | None, str | None]:
+    """Why a measure has no comparison and which days it leaves out, in ``language`` (the
+    same for every place: coverage is the city's), by the rules that said them first."""
+    why_not = agg.why_not_compared(coverage, (same_days, ytd), offenses)
+    matched = match_periods(
+        coverage, (ytd.start, ytd.end), (same_days.start, same_days.end), offenses
+    )
+    return why_not, None if matched is None else matched.note()
+
+
+def _retold(c: agg.Comparison, data: SiteData) -> agg.Comparison:
+    """``c`` with its words said in the current language; its counts unchanged."""
+    why_not, left_out = _words(
+        data.coverage,
+        data.ytd,
+        data.same_days,
+        frozenset(PAGE_MEASURES[c.label]),
+        i18n.current_language(),
+    )
+    return dataclasses.replace(
+        c, why_not=why_not if c.why_not else None, left_out=left_out if c.left_out else None
+    )
+
+
+def localized(page: PageData, data: SiteData) -> PageData:
+    """``page`` with its words in the current language: the offense table, the note of
+    the days left out, the comparisons' reasons; the counts are the same objects."""
+    code = i18n.current_language()
+    if page.language == code or not page.compared:
+        return page
+    compared = {label: _retold(c, data) for label, c in page.compared.items()}
+    return dataclasses.replace(
+        page,
+        headline={label: compared[label] for label in page.headline},
+        table=offense_table(compared, data.ytd, data.same_days, data.coverage),
+        left_out=next((c.left_out for c in compared.values() if c.left_out), None) or "",
+        compared=compared,
+        language=code,
     )
 
 

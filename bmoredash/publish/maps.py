@@ -19,7 +19,16 @@ from typing import Any
 import numpy as np
 
 from bmoredash import style
-from bmoredash.publish.data import CITY, COUNCIL, DISTRICT, NEIGHBORHOOD, PageData, SiteData
+from bmoredash.i18n import gettext as _
+from bmoredash.publish.data import (
+    CITY,
+    COUNCIL,
+    DISTRICT,
+    NEIGHBORHOOD,
+    PageData,
+    SiteData,
+    place_label,
+)
 from bmoredash.reference import boundaries
 from bmoredash.report.figures import simplify_ring
 
@@ -29,7 +38,6 @@ WIDTH = 320
 TOLERANCE = 0.0004
 #: The count that fills the areas: the headline measure (``aggregate.HEADLINE_MEASURES``).
 MEASURE = "Part 1 violent"
-MEASURE_WORDS = "Part 1 violent crimes this year"
 
 
 @dataclass(frozen=True)
@@ -135,11 +143,16 @@ class SiteMaps:
         for key, path in self.paths[level].items():
             area_page = pages.get(key)
             count = counts.get(key)
-            name = area_page.place.name if area_page else key
+            name = place_label(area_page.place) if area_page else key
             fill = style.NO_DATA if count is None else style.fill_color(count, top, low)
             if kind == NEIGHBORHOOD:
                 fill = style.CONTEXT_FILL
-            title = f"{name}: " + ("no data" if count is None else f"{count:,} {MEASURE_WORDS}")
+            title = (
+                _("%(place)s: no data") % {"place": name}
+                if count is None
+                else _("%(place)s: %(count)s Part 1 violent crimes this year")
+                % {"place": name, "count": f"{count:,}"}
+            )
             areas.append(
                 Area(
                     path,
@@ -161,9 +174,16 @@ def _count(page: PageData) -> int | None:
 
 
 def _caption(page: PageData, level: str) -> str:
-    areas = "City Council districts" if level == COUNCIL else "police districts"
     if page.place.kind == NEIGHBORHOOD:
-        return f"{page.place.name} (dark outline) among the nine police districts."
-    return (
-        f"{MEASURE_WORDS.capitalize()} in the {areas}, year to date. Select an area for its page."
+        return _("%(place)s (dark outline) among the nine police districts.") % {
+            "place": place_label(page.place)
+        }
+    if level == COUNCIL:
+        return _(
+            "Part 1 violent crimes this year in the City Council districts, year to date. "
+            "Select an area for its page."
+        )
+    return _(
+        "Part 1 violent crimes this year in the police districts, year to date. Select an "
+        "area for its page."
     )

@@ -4,6 +4,11 @@ Why plain templates and inline CSS: a static page must read whole from any web s
 JavaScript off and nothing fetched from elsewhere, so each page carries its stylesheet
 (``style.css_root()`` then ``templates/site.css``) and links only to files of the site.
 Python hands the templates words and numbers; Jinja2 escapes every value.
+
+Every word is a message of the catalog (``i18n``): a page is rendered in the current
+language, the English site at the root and each other language under its code (``es/``),
+same paths; each page links its twins (``twins``). The numbers are counted once
+(``data.PageData``) and only the words are rendered again (``localized``).
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from bmoredash import aggregate as agg
-from bmoredash import config, periods, style
+from bmoredash import config, i18n, periods, style
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 from bmoredash.publish import charts
 from bmoredash.publish.data import (
     CITY,
@@ -28,26 +35,30 @@ from bmoredash.publish.data import (
     NEIGHBORHOOD,
     PageData,
     SiteData,
+    localized,
+    place_label,
 )
 from bmoredash.publish.maps import SiteMaps
-from bmoredash.report.text import count, short_date
+from bmoredash.report.text import NO_DATA, count
 from bmoredash.vocabulary import CITY_NAME, DEMO_BANNER, TOTAL_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: How each kind of page names itself above its title.
 KIND_LABELS: dict[str, str] = {
-    DISTRICT: "Police district",
-    COUNCIL: "City Council district",
-    NEIGHBORHOOD: "Neighborhood",
+    DISTRICT: N_("Police district"),
+    COUNCIL: N_("City Council district"),
+    NEIGHBORHOOD: N_("Neighborhood"),
 }
-#: The Atom feed's name where a page links it.
-FEED_LINK_TITLE = "Weekly Part 1 crime reports (Atom)"
+#: The Atom feed's name where a page links it (the feed is in English only).
+FEED_LINK_TITLE = N_("Weekly Part 1 crime reports (Atom)")
 #: The front page's lists of places, in order (the neighborhoods, 278 links, have a page of
 #: their own: on the front page they doubled its weight and slowed its first number).
 GROUP_TITLES: dict[str, str] = {
-    DISTRICT: "Police districts",
-    COUNCIL: "City Council districts",
+    DISTRICT: N_("Police districts"),
+    COUNCIL: N_("City Council districts"),
 }
+#: A count not made, as a cell reads it (``report.text.NO_DATA``).
+NO_DATA_WORDS = N_("no data")
 #: The list of every neighborhood's page.
 NEIGHBORHOODS_PAGE = "neighborhood/index.html"
 
@@ -56,13 +67,37 @@ NEIGHBORHOODS_PAGE = "neighborhood/index.html"
 def environment() -> jinja2.Environment:
     """The site's templates, every value escaped (``.html.j2``; ``.atom.j2`` for XML: the
     same five characters)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "atom.j2")),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    return i18n.install(env)
+
+
+def language_folder(code: str | None = None) -> str:
+    """Where a language's pages are inside the site: ``""`` for English, ``es/``."""
+    code = code or i18n.current_language()
+    return "" if code == i18n.DEFAULT else f"{code}/"
+
+
+def twins(path: str) -> list[dict[str, str]]:
+    """The page ``path`` in every other language (its ``hreflang`` links and the language
+    switch), relative to the page in the current language."""
+    up = root_of(path) + ("../" * language_folder().count("/"))
+    return [
+        {"code": code, "name": i18n.LANGUAGE_NAMES[code], "href": up + language_folder(code) + path}
+        for code in i18n.LANGUAGES
+        if code != i18n.current_language()
+    ]
+
+
+def shown_count(n: Any) -> str:
+    """A count with US thousands separators (every language), or ``no data``."""
+    text = count(n)
+    return _(NO_DATA_WORDS) if text == NO_DATA else text
 
 
 @functools.cache
@@ -90,14 +125,17 @@ class Addresses:
     site_url: str | None = None
 
     def explore(self, query: str) -> str:
-        """The dashboard with a page's selection (``FilterState.to_query``) in its URL."""
+        """The dashboard with a page's selection (``FilterState.to_query``) in its URL,
+        and the page's language when it is not the default (``lang=es``)."""
+        if i18n.current_language() != i18n.DEFAULT:
+            query = "&".join(q for q in (query, f"lang={i18n.current_language()}") if q)
         return f"{self.explorer_url}?{query}" if query else self.explorer_url
 
 
 #: Embeddable cards for news sites: kind -> (title, iframe width, iframe height in px).
 EMBEDS: dict[str, tuple[str, int, int]] = {
-    "numbers": ("Headline numbers", 640, 500),
-    "trend": ("Weekly trend", 640, 460),
+    "numbers": (N_("Headline numbers"), 640, 500),
+    "trend": (N_("Weekly trend"), 640, 460),
 }
 
 
@@ -114,9 +152,11 @@ def embed_links(page_path: str, name: str, addresses: Addresses) -> list[dict[st
     """The page's embeds as its template lists them: link, size, and the iframe code when
     the site's address is known (a relative address is of no use on another site)."""
     links = []
-    for kind, (title, width, height) in EMBEDS.items():
+    for kind, (english, width, height) in EMBEDS.items():
         path = embed_path(kind, page_path)
-        src = f"{addresses.site_url.rstrip('/')}/{path}" if addresses.site_url else None
+        title = _(english)
+        site = addresses.site_url.rstrip("/") if addresses.site_url else None
+        src = f"{site}/{language_folder()}{path}" if site else None
         links.append(
             {
                 "title": title,
@@ -124,7 +164,8 @@ def embed_links(page_path: str, name: str, addresses: Addresses) -> list[dict[st
                 "src": src,
                 "width": width,
                 "height": height,
-                "frame_title": f"{title}: {name}, Part 1 crime",
+                "frame_title": _("%(title)s: %(place)s, Part 1 crime")
+                % {"title": title, "place": name},
             }
         )
     return links
@@ -141,14 +182,15 @@ class TableView:
 def table_view(table: pd.DataFrame) -> TableView:
     """Cell texts of an offense table (``data.offense_table``): counts with thousands
     separators, ``no data`` for a count not made."""
+    totals = {_(label) for label in TOTAL_LABELS.values()}
     rows = []
     for record in table.itertuples(index=False):
         label, *numbers, change = record
         rows.append(
             {
                 "label": label,
-                "total": label in TOTAL_LABELS.values(),
-                "cells": [count(n) for n in numbers] + [change],
+                "total": label in totals,
+                "cells": [shown_count(n) for n in numbers] + [change],
             }
         )
     return TableView([str(c) for c in table.columns], rows)
@@ -159,12 +201,18 @@ def card(comparison: agg.Comparison, previous_label: str, total: int | None) -> 
     words of ``Comparison.describe`` (as the dashboard's Overview card says them)."""
     before = ""
     if not comparison.why_not:
-        before = f"{comparison.previous:,} in the {previous_label}"
+        before = _("%(count)s in the %(period)s") % {
+            "count": f"{comparison.previous:,}",
+            "period": previous_label,
+        }
         if comparison.whole is not None:
-            before += f", against {comparison.current:,} this year on the days both have data"
+            before += _(", against %(count)s this year on the days both have data") % {
+                "count": f"{comparison.current:,}"
+            }
     return {
-        "label": comparison.label,
-        "total": count(total),
+        "measure": comparison.label,
+        "label": _(comparison.label),
+        "total": shown_count(total),
         "total_value": "" if total is None else str(total),
         "previous_value": "" if comparison.why_not else str(comparison.previous),
         "before": before,
@@ -173,14 +221,21 @@ def card(comparison: agg.Comparison, previous_label: str, total: int | None) -> 
 
 
 def page_values(
-    page: PageData, data: SiteData, addresses: Addresses, maps: SiteMaps
+    page: PageData,
+    data: SiteData,
+    addresses: Addresses,
+    maps: SiteMaps,
+    trend: charts.TrendChart | None = None,
 ) -> dict[str, Any]:
-    """What ``index.html.j2`` and ``place.html.j2`` show of one page."""
+    """What ``index.html.j2`` and ``place.html.j2`` show of one page, in the current
+    language (``trend``: the page's chart when already drawn for its embed)."""
+    page = localized(page, data)
     place = page.place
+    name = place_label(place)
     previous_label = periods.same_days_label(data.same_days)
     return {
-        "name": place.name,
-        "kind": KIND_LABELS.get(place.kind, ""),
+        "name": name,
+        "kind": _(KIND_LABELS[place.kind]) if place.kind in KIND_LABELS else "",
         "period": periods.ytd_label(data.ytd),
         "previous_label": previous_label,
         "cards": [
@@ -190,11 +245,11 @@ def page_values(
         "table": table_view(page.table),
         "csv": PurePosixPath(csv_path(place.path)).name,
         "explore": addresses.explore(place.query),
-        "embeds": embed_links(place.path, place.name, addresses),
-        "trend": charts.trend_chart(page.trend, data.week_end, place.name),
+        "embeds": embed_links(place.path, name, addresses),
+        "trend": trend or charts.trend_chart(page.trend, data.week_end, name),
         "trend_caption": trend_caption(data.week_end),
         "map": maps.for_page(page, data, root_of(place.path)),
-        "map_label": f"Map: {place.name}",
+        "map_label": _("Map: %(place)s") % {"place": name},
     }
 
 
@@ -215,36 +270,43 @@ def _render(
             title=title,
             css_root=Markup(style.css_root()),
             site_css=Markup(site_css()),
-            banner=DEMO_BANNER if data.demo else None,
+            banner=_(DEMO_BANNER) if data.demo else None,
             root=root_of(path),
-            city=CITY_NAME,
-            through=short_date(data.through),
+            city=_(CITY_NAME),
+            through=i18n.short_date(data.through),
             generated=datetime.now(config.CITY_TZ).strftime("%Y-%m-%d %H:%M %Z"),
             feed=feed,
+            twins=twins(path),
             **values,
         )
     )
 
 
 def trend_caption(week_end: date) -> str:
-    return (
-        f"Part 1 violent and property crimes per week, weeks ending Saturday, through the "
-        f"week ending {short_date(week_end)}. Grey bands: weeks without complete data (no "
-        f"data is not zero); hatched bars: recent weeks whose counts may still rise; ▲ ▼: "
-        f"weeks notably higher or lower than the same weeks of earlier years."
-    )
+    return _(
+        "Part 1 violent and property crimes per week, weeks ending Saturday, through the "
+        "week ending %(day)s. Grey bands: weeks without complete data (no data is not "
+        "zero); hatched bars: recent weeks whose counts may still rise; ▲ ▼: weeks notably "
+        "higher or lower than the same weeks of earlier years."
+    ) % {"day": i18n.short_date(week_end)}
 
 
 def index_html(
-    data: SiteData, addresses: Addresses, maps: SiteMaps, reports: dict[str, str] | None = None
+    data: SiteData,
+    addresses: Addresses,
+    maps: SiteMaps,
+    reports: dict[str, str] | None = None,
+    trend: charts.TrendChart | None = None,
 ) -> str:
     """The front page; ``reports`` (``archive.front_links``): its links to the weekly
     reports archive and feed, None when the site has no reports."""
     city = next(p for p in data.pages if p.place.kind == CITY)
     groups = [
         {
-            "title": title,
-            "links": [{"name": p.place.name, "href": p.place.path} for p in data.by_kind(kind)],
+            "title": _(title),
+            "links": [
+                {"name": place_label(p.place), "href": p.place.path} for p in data.by_kind(kind)
+            ],
         }
         for kind, title in GROUP_TITLES.items()
     ]
@@ -252,9 +314,9 @@ def index_html(
         "index.html.j2",
         city.place.path,
         data,
-        f"{CITY_NAME}: Part 1 crime, year to date",
-        feed=None if reports is None else {"title": FEED_LINK_TITLE, "href": reports["feed"]},
-        page=page_values(city, data, addresses, maps),
+        _("%(city)s: Part 1 crime, year to date") % {"city": _(CITY_NAME)},
+        feed=None if reports is None else {"title": _(FEED_LINK_TITLE), "href": reports["feed"]},
+        page=page_values(city, data, addresses, maps, trend),
         groups=groups,
         neighborhoods={"href": NEIGHBORHOODS_PAGE, "count": len(data.by_kind(NEIGHBORHOOD))},
         reports=reports,
@@ -268,32 +330,39 @@ def neighborhoods_html(data: SiteData) -> str:
         "neighborhoods.html.j2",
         NEIGHBORHOODS_PAGE,
         data,
-        f"{CITY_NAME}: Part 1 crime by neighborhood",
+        _("%(city)s: Part 1 crime by neighborhood") % {"city": _(CITY_NAME)},
         links=[
-            {"name": p.place.name, "href": root + p.place.path} for p in data.by_kind(NEIGHBORHOOD)
+            {"name": place_label(p.place), "href": root + p.place.path}
+            for p in data.by_kind(NEIGHBORHOOD)
         ],
     )
 
 
-def place_html(page: PageData, data: SiteData, addresses: Addresses, maps: SiteMaps) -> str:
+def place_html(
+    page: PageData,
+    data: SiteData,
+    addresses: Addresses,
+    maps: SiteMaps,
+    trend: charts.TrendChart | None = None,
+) -> str:
     """The page of one district, Council district or neighborhood."""
     return _render(
         "place.html.j2",
         page.place.path,
         data,
-        f"{page.place.name}: Part 1 crime, year to date",
-        page=page_values(page, data, addresses, maps),
+        _("%(place)s: Part 1 crime, year to date") % {"place": place_label(page.place)},
+        page=page_values(page, data, addresses, maps, trend),
     )
 
 
-def archive_html(data: SiteData, archive: dict[str, Any]) -> str:
+def archive_html(data: SiteData, archive: dict[str, Any], path: str = "reports/index.html") -> str:
     """The weekly reports archive (``archive.page_values``), at ``reports/index.html``."""
     return _render(
         "archive.html.j2",
-        "reports/index.html",
+        path,
         data,
-        f"{CITY_NAME}: weekly Part 1 crime reports",
-        feed={"title": FEED_LINK_TITLE, "href": archive["feed"]},
+        _("%(city)s: weekly Part 1 crime reports") % {"city": _(CITY_NAME)},
+        feed={"title": _(FEED_LINK_TITLE), "href": archive["feed"]},
         archive=archive,
     )
 
@@ -304,31 +373,44 @@ def page_html(
     addresses: Addresses,
     maps: SiteMaps,
     reports: dict[str, str] | None = None,
+    trend: charts.TrendChart | None = None,
 ) -> str:
-    """A page's HTML: the front page for the city (with ``reports``), else a place page."""
+    """A page's HTML: the front page for the city (with ``reports``), else a place page.
+    ``trend``: the page's chart (``page_trend``), drawn once for the page and its embed."""
     if page.place.kind == CITY:
-        return index_html(data, addresses, maps, reports)
-    return place_html(page, data, addresses, maps)
+        return index_html(data, addresses, maps, reports, trend)
+    return place_html(page, data, addresses, maps, trend)
 
 
-def embed_html(kind: str, page: PageData, data: SiteData) -> str:
+def page_trend(page: PageData, data: SiteData) -> charts.TrendChart:
+    """The page's weekly trend in the current language."""
+    return charts.trend_chart(page.trend, data.week_end, place_label(page.place))
+
+
+def embed_html(
+    kind: str, page: PageData, data: SiteData, trend: charts.TrendChart | None = None
+) -> str:
     """An embeddable card (``EMBEDS``) of one page: its numbers or its trend, the data
     date, and a link back to the page (opened outside the news site's frame)."""
+    page = localized(page, data)
     place = page.place
+    name = place_label(place)
     path = embed_path(kind, place.path)
     previous_label = periods.same_days_label(data.same_days)
-    cards, trend = [], None  # each card draws only what it shows
+    cards = []  # each card draws only what it shows
     if kind == "numbers":
         cards = [card(c, previous_label, page.totals[lbl]) for lbl, c in page.headline.items()]
-    else:
-        trend = charts.trend_chart(page.trend, data.week_end, place.name)
+        trend = None
+    elif trend is None:
+        trend = page_trend(page, data)
     return _render(
         "embed.html.j2",
         path,
         data,
-        f"{place.name}: Part 1 crime, {EMBEDS[kind][0].lower()}",
+        _("%(place)s: Part 1 crime, %(card)s")
+        % {"place": name, "card": _(EMBEDS[kind][0]).lower()},
         kind=kind,
-        place=place.name,
+        place=name,
         period=periods.ytd_label(data.ytd),
         previous_label=previous_label,
         cards=cards,

@@ -20,11 +20,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bmoredash import csv_out
+from bmoredash import csv_out, i18n
 from bmoredash.files import TMP_PREFIX
 from bmoredash.publish import archive as reports_archive
 from bmoredash.publish import render
-from bmoredash.publish.data import SiteData, load_site_data
+from bmoredash.publish.data import SiteData, load_site_data, localized
 from bmoredash.publish.maps import SiteMaps
 
 #: The most one page may weigh (its HTML; the trend chart is a file of its own): a news
@@ -41,8 +41,9 @@ class PublishResult:
     """What a publish wrote: pages, bytes of every file, the largest page, seconds."""
 
     out_dir: Path
+    #: Pages of one language (each is also written in every other language, ``es/``).
     pages: int
-    #: Embeddable cards (``embed/``), not counted in ``pages``.
+    #: Embeddable cards (``embed/``) of one language, not counted in ``pages``.
     embeds: int
     total_bytes: int
     largest_page: str
@@ -54,7 +55,9 @@ class PublishResult:
 
     def summary(self) -> str:
         text = (
-            f"wrote {self.pages} pages and {self.embeds} embeddable cards to {self.out_dir}: "
+            f"wrote {self.pages} pages and {self.embeds} embeddable cards "
+            f"in each of {', '.join(i18n.LANGUAGES)} "
+            f"to {self.out_dir}: "
             f"{self.total_bytes / 1024:,.0f} KB in "
             f"all, largest {self.largest_page} ({self.largest_page_bytes / 1024:,.1f} KB), "
             f"{self.seconds:.1f} s"
@@ -74,38 +77,64 @@ def _check_size(path: str, size: int) -> None:
         )
 
 
+def write_language(
+    data: SiteData,
+    folder: Path,
+    addresses: render.Addresses,
+    maps: SiteMaps,
+    archive: reports_archive.Archive | None = None,
+) -> dict[str, int]:
+    """Every page of the current language (``i18n``), its CSV and its embeddable cards
+    into ``folder`` (English) or ``folder/es/``, and the archive page when ``archive``
+    holds weeks (its files and feed only once, with the English site); path -> bytes."""
+    prefix = render.language_folder()
+    sizes: dict[str, int] = {}
+    reports = None if archive is None else reports_archive.front_links(archive, prefix)
+    for page in data.pages:
+        shown = localized(page, data)
+        trend = render.page_trend(shown, data)  # one chart for the page and its embed
+        files = {page.place.path: render.page_html(shown, data, addresses, maps, reports, trend)}
+        for kind in render.EMBEDS:
+            embed = render.embed_html(kind, shown, data, trend)
+            files[render.embed_path(kind, page.place.path)] = embed
+        for path, text in files.items():
+            html = text.encode("utf-8")
+            _check_size(prefix + path, len(html))
+            (folder / prefix / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / prefix / path).write_bytes(html)
+            sizes[prefix + path] = len(html)
+        csv_out.to_csv(shown.table, folder / prefix / render.csv_path(page.place.path))
+    listing = render.neighborhoods_html(data).encode("utf-8")
+    (folder / prefix / render.NEIGHBORHOODS_PAGE).write_bytes(listing)
+    sizes[prefix + render.NEIGHBORHOODS_PAGE] = len(listing)
+    if archive and not prefix:
+        for path, size in reports_archive.write_archive(archive, data, folder).items():
+            _check_size(path, size)
+            sizes[path] = size
+    elif archive:
+        path = prefix + reports_archive.ARCHIVE_PAGE
+        sizes[path] = reports_archive.write_archive_page(data, archive, folder, prefix)
+        _check_size(path, sizes[path])
+    return sizes
+
+
 def write_site(
     data: SiteData,
     folder: Path,
     addresses: render.Addresses,
     archive: reports_archive.Archive | None = None,
 ) -> dict[str, int]:
-    """Every page, its CSV and its embeddable cards into ``folder``, and the weekly
+    """Every page, its CSV and its embeddable cards into ``folder`` in English, and again
+    in each other language under its code (``es/``), from the same counts; the weekly
     reports archive when ``archive`` holds weeks; page path -> bytes.
 
     Raises ``ValueError`` when a page is over ``MAX_PAGE_BYTES``.
     """
     sizes: dict[str, int] = {}
-    reports = None if archive is None else reports_archive.front_links(archive)
     maps = SiteMaps(data.root)
-    for page in data.pages:
-        files = {page.place.path: render.page_html(page, data, addresses, maps, reports)}
-        for kind in render.EMBEDS:
-            files[render.embed_path(kind, page.place.path)] = render.embed_html(kind, page, data)
-        for path, text in files.items():
-            html = text.encode("utf-8")
-            _check_size(path, len(html))
-            (folder / path).parent.mkdir(parents=True, exist_ok=True)
-            (folder / path).write_bytes(html)
-            sizes[path] = len(html)
-        csv_out.to_csv(page.table, folder / render.csv_path(page.place.path))
-    listing = render.neighborhoods_html(data).encode("utf-8")
-    (folder / render.NEIGHBORHOODS_PAGE).write_bytes(listing)
-    sizes[render.NEIGHBORHOODS_PAGE] = len(listing)
-    if archive:
-        for path, size in reports_archive.write_archive(archive, data, folder).items():
-            _check_size(path, size)
-            sizes[path] = size
+    for code in i18n.LANGUAGES:
+        with i18n.using(code):
+            sizes.update(write_language(data, folder, addresses, maps, archive))
     (folder / MARKER).write_text(f"data through {data.through.isoformat()}\n", encoding="utf-8")
     return sizes
 
@@ -154,6 +183,11 @@ def switch_into_place(built: Path, out_dir: Path) -> None:
     shutil.rmtree(old)
 
 
+def _other_folders() -> list[str]:
+    """The folders of the languages besides the default (``es/``)."""
+    return [render.language_folder(c) for c in i18n.LANGUAGES if c != i18n.DEFAULT]
+
+
 def publish(
     data_dir: str | os.PathLike[str] | None,
     out_dir: str | os.PathLike[str],
@@ -183,10 +217,11 @@ def publish(
         shutil.rmtree(built, ignore_errors=True)
         raise
     largest = max(sizes, key=sizes.__getitem__)
-    embeds = sum(path.startswith(f"{render.EMBED_FOLDER}/") for path in sizes)
+    english = [path for path in sizes if not path.startswith(tuple(_other_folders()))]
+    embeds = sum(path.startswith(f"{render.EMBED_FOLDER}/") for path in english)
     return PublishResult(
         out,
-        len(sizes) - embeds,
+        len(english) - embeds,
         embeds,
         total,
         largest,
