@@ -260,3 +260,35 @@ def test_cvi_page_lists_programs_with_sources(page, server: Server) -> None:
     assert "Safe Streets Penn North" in text
     assert "Source:" in text
     assert_no_leak(page)
+
+
+def test_back_and_forward_move_between_views_inside_the_app(page, server: Server) -> None:
+    """A page change is a step in the browser's history; Back and Forward return to the
+    view (the page and its in-page choice) without leaving or reloading the app."""
+    page.goto(server.url + "/")
+    wait_for_app(page)
+    page.evaluate("() => { window.bmdSameDocument = true; }")
+    nav = page.locator(".bmd-nav")
+    nav.get_by_role("button", name="Trends", exact=True).click()
+    page.wait_for_function("() => location.search === '?page=trends'", timeout=TIMEOUT_MS)
+    trends = page.locator(".bmd-page-trends")
+    trends.get_by_role("button", name="Monthly", exact=True).click()
+    page.wait_for_function("() => location.search === '?page=trends&interval=monthly'")
+    nav.get_by_role("button", name="Victims", exact=True).click()
+    page.wait_for_function("() => location.search === '?page=victims'", timeout=TIMEOUT_MS)
+    page.locator(".bmd-page-victims").wait_for(state="visible")
+
+    page.go_back()
+    trends.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert page.evaluate("() => location.search") == "?page=trends&interval=monthly"
+    monthly = trends.get_by_role("button", name="Monthly", exact=True)
+    page.wait_for_function("b => b.classList.contains('mod-active')", arg=monthly.element_handle())
+    assert page.title().startswith("Trends · ")
+
+    page.go_back()
+    page.locator(".bmd-page-overview").wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert page.evaluate("() => location.search") == ""
+    page.go_forward()
+    trends.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert page.evaluate("() => window.bmdSameDocument") is True, "the app was reloaded"
+    assert_no_leak(page)

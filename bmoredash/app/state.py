@@ -35,6 +35,13 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "areas": ("districts", "neighborhoods", "council"),
     "programs": ("all", *cvi.PROGRAM_TYPES),
 }
+#: The page each choice belongs to: a link names a choice only on its own page.
+CHOICE_PAGES: dict[str, str] = {
+    "interval": "trends",
+    "victims": "victims",
+    "areas": "map",
+    "programs": "cvi",
+}
 
 #: Plausible years in a link when the data's own years are not known.
 YEAR_RANGE = range(1960, 2101)
@@ -180,7 +187,7 @@ class FilterState(traitlets.HasTraits):
         pairs.extend(
             (key, getattr(self, key))
             for key, codes in CHOICES.items()
-            if getattr(self, key) != codes[0]
+            if self.page == CHOICE_PAGES[key] and getattr(self, key) != codes[0]
         )
         return urlencode(pairs, quote_via=quote)
 
