@@ -52,6 +52,16 @@ def test_in_page_choices_round_trip_and_bad_ones_get_a_message():
     assert bad.messages == ["Ignored interval 'daily': use weekly, monthly."]
 
 
+def test_the_language_is_in_the_link_and_a_switch_keeps_the_view():
+    state = FilterState.from_query("district=western&page=trends&lang=ES")
+    assert state.lang == "es"
+    assert state.to_query() == "district=WESTERN&page=trends&lang=es"
+    assert state.to_query(lang="en") == "district=WESTERN&page=trends"
+    bad = FilterState.from_query("lang=klingon")
+    assert bad.lang == "en"
+    assert bad.messages == ["Ignored language 'klingon': use en or es."]
+
+
 def test_date_range_round_trip_and_defaults_leave_an_empty_query():
     state = FilterState(start=date(2024, 3, 1), end=date(2024, 6, 30))
     back = FilterState.from_query("?" + state.to_query())

@@ -449,6 +449,26 @@ def test_every_in_page_choice_is_in_the_link_both_ways(real_dir, page, query, co
     assert f"&amp;{query}" in default.link.html.value, "a choice made in the page enters it"
 
 
+def test_a_spanish_link_builds_the_app_in_spanish_with_a_way_back_to_english(real_dir):
+    from bmoredash import i18n
+    from bmoredash.app import build_app
+    from bmoredash.app.context import DashboardContext
+
+    context = DashboardContext.from_store(real_dir)
+    try:
+        app = build_app(context=context, query="district=WESTERN&page=trends&lang=es")
+        assert i18n.current_language() == "es"
+        box = app.link.html.value
+        assert 'value="?district=WESTERN&amp;page=trends&amp;lang=es"' in box
+        assert 'href="?district=WESTERN&amp;page=trends" hreflang="en" lang="en">English</a>' in box
+        assert "Enlace a esta vista" in box
+    finally:
+        i18n.set_language(i18n.DEFAULT)
+    english = build_app(context=context, query="district=WESTERN")
+    assert 'hreflang="es" lang="es">Español</a>' in english.link.html.value
+    assert "Link to this view" in english.link.html.value
+
+
 def test_going_back_applies_the_entry_and_adds_no_step(real_dir):
     from bmoredash.app import build_app
     from bmoredash.app.context import DashboardContext

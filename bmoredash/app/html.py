@@ -14,17 +14,18 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from bmoredash import style
+from bmoredash import i18n, style
 
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("bmoredash.app", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
     )
+    return i18n.install(environment)
 
 
 def render(template: str, **values: Any) -> str:

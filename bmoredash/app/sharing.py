@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import resources
 
 import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Javascript, clear_output, display
 
-from bmoredash import csv_out
+from bmoredash import csv_out, i18n
 from bmoredash.app import html
 from bmoredash.app.context import DashboardContext, FilteredView
 
@@ -83,13 +83,27 @@ class LinkBox:
             return
         self._on_return(change["new"].split("#", 1)[0])
 
-    def update(self, query: str, title: str = "", *, new_entry: bool = False) -> None:
+    def update(
+        self,
+        query: str,
+        title: str = "",
+        *,
+        new_entry: bool = False,
+        languages: Mapping[str, str] | None = None,
+    ) -> None:
         """Show the link for ``query`` (a query string without ``?``); ``title``: the
         browser tab's title for the view ("" leaves it); ``new_entry``: a new step in the
-        browser's history (a page change), not a change of the current one."""
+        browser's history (a page change), not a change of the current one; ``languages``:
+        the same view in the other languages (code -> query string)."""
         relative = f"?{query}" if query else "?"
         self._sync_address_bar(query, title, new_entry=new_entry)
-        self.html.value = html.render("link_box", relative=relative, copy_script=_COPY_SCRIPT)
+        others = [
+            {"code": code, "name": i18n.LANGUAGE_NAMES[code], "href": f"?{other}"}
+            for code, other in (languages or {}).items()
+        ]
+        self.html.value = html.render(
+            "link_box", relative=relative, copy_script=_COPY_SCRIPT, languages=others
+        )
 
     def _sync_address_bar(self, query: str, title: str = "", *, new_entry: bool = False) -> None:
         """Put the view in the browser's address bar too, so a bookmark or a reload keeps it,
@@ -109,6 +123,7 @@ class LinkBox:
         )
         if title:
             code += f"document.title={json.dumps(title)};"
+        code += f"document.documentElement.lang={json.dumps(i18n.current_language())};"
         with self._address:
             clear_output()
             display(Javascript(code))

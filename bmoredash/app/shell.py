@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from bmoredash import i18n
 from bmoredash.app import html
 from bmoredash.app.context import DashboardContext, FilteredView, load_context
 from bmoredash.app.filters import FilterBar
@@ -184,7 +185,12 @@ class DashboardApp:
         """The link box, the address bar and the tab's title for the view; a page change
         is a ``new_entry`` in the browser's history, so Back returns to the page before."""
         title = page_title(page_spec(self.state.page).title, self.view().place_label)
-        self.link.update(self.state.to_query(), title, new_entry=new_entry)
+        others = {
+            code: self.state.to_query(lang=code)
+            for code in i18n.LANGUAGES
+            if code != self.state.lang
+        }
+        self.link.update(self.state.to_query(), title, new_entry=new_entry, languages=others)
 
 
 def _error_widget(message: str) -> widgets.HTML:
@@ -218,10 +224,18 @@ def build_app(
         # view now, while no one waits, then wait for the visitor's link and apply it: a
         # filter change (~20 ms) instead of building the app (~0.3-0.5 s) after arrival.
         app = DashboardApp(context, link_state(context, ""))
-        app.apply_link(current_query_string())
-        return app
+        visitor = current_query_string()
+        linked = link_state(context, visitor)
+        if linked.lang == i18n.current_language():
+            app.apply_link(visitor)
+            return app
+        # Another language: every word is read anew, so that visitor gets an app of their own.
+        i18n.set_language(linked.lang)
+        return DashboardApp(context, linked)
     raw = current_query_string() if query is None else query
-    return DashboardApp(context, link_state(context, raw))
+    state = link_state(context, raw)
+    i18n.set_language(state.lang)
+    return DashboardApp(context, state)
 
 
 def link_state(context: DashboardContext, query: str) -> FilterState:

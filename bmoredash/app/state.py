@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import traitlets
 
-from bmoredash import schema, selection
+from bmoredash import i18n, schema, selection
 from bmoredash.aggregate import UNITS, VICTIMS
 from bmoredash.app.registry import DEFAULT_PAGE, PAGE_SLUGS
 from bmoredash.reference import cvi
@@ -111,6 +111,8 @@ class FilterState(traitlets.HasTraits):
     victims = traitlets.Unicode(CHOICES["victims"][0])
     areas = traitlets.Unicode(CHOICES["areas"][0])
     programs = traitlets.Unicode(CHOICES["programs"][0])
+    #: The language the visitor reads (``i18n.LANGUAGES``); a change is a new page load.
+    lang = traitlets.Unicode(i18n.DEFAULT)
     messages = traitlets.List(traitlets.Unicode())
 
     #: The traits that define the view (``page`` only chooses what is shown).
@@ -159,8 +161,10 @@ class FilterState(traitlets.HasTraits):
     # URL round trip
     # ----------------------------------------------------------------------------------
 
-    def to_query(self) -> str:
-        """The query string (without ``?``) for this state; defaults are left out."""
+    def to_query(self, lang: str | None = None) -> str:
+        """The query string (without ``?``) for this state; defaults are left out.
+        ``lang``: the same view in another language (the language switch's link)."""
+        lang = self.lang if lang is None else lang
         pairs: list[tuple[str, str]] = []
         if self.district != CITYWIDE:
             pairs.append(("district", self.district))
@@ -184,6 +188,8 @@ class FilterState(traitlets.HasTraits):
             pairs.append(("measure", self.measure))
         if self.page != DEFAULT_PAGE:
             pairs.append(("page", self.page))
+        if lang != i18n.DEFAULT:
+            pairs.append(("lang", lang))
         pairs.extend(
             (key, getattr(self, key))
             for key, codes in CHOICES.items()
@@ -299,5 +305,8 @@ class FilterState(traitlets.HasTraits):
             elif raw:
                 messages.append(f"Ignored {key} {shown(raw)}: {why}.")
 
+        state.lang, problem = i18n.language_from_query(last("lang"))
+        if problem:
+            messages.append(problem)
         state.messages = messages
         return state
