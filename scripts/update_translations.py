@@ -6,8 +6,8 @@ Run after adding or changing a sentence a reader sees (``make translations``)::
 
 It writes ``bmoredash/locale/bmoredash.pot`` (every message, from ``babel.cfg``) and adds
 the new messages to each language's ``bmoredash/locale/<code>/LC_MESSAGES/bmoredash.po``
-with an empty translation (a changed message keeps its old translation marked fuzzy, which
-counts as missing); messages no longer in the code are dropped. Write the Spanish in the
+with an empty translation (a changed message is a new one: no guessed, fuzzy translation);
+messages no longer in the code are dropped. Write the Spanish in the
 ``.po``; ``tests/test_i18n.py`` names every message still without one.
 """
 
@@ -60,7 +60,7 @@ def update(template: Catalog) -> dict[str, int]:
                 po = read_po(handle, locale=code, domain=i18n.DOMAIN)
         else:
             po = Catalog(locale=code, project="bmoredash", domain=i18n.DOMAIN, charset="utf-8")
-        po.update(template, update_header_comment=False)
+        po.update(template, no_fuzzy_matching=True, update_header_comment=False)
         po.obsolete.clear()
         with path.open("wb") as handle:
             write_po(handle, po, width=100, omit_header=False, include_previous=False)
