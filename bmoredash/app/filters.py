@@ -11,7 +11,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from bmoredash import selection, style
+from bmoredash import periods, selection, style
 from bmoredash.aggregate import INCIDENTS, VICTIMS
 from bmoredash.app import html as app_html
 from bmoredash.app.context import DashboardContext
@@ -22,6 +22,8 @@ from bmoredash.app.state import (
     neighborhood_options,
     range_problem,
 )
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 from bmoredash.schema import (
     CITYWIDE,
     COUNCIL_DISTRICTS,
@@ -36,8 +38,13 @@ from bmoredash.vocabulary import (
     LINES_LABELS,
     MEASURE_LABELS,
     OFFENSE_LABELS,
+    PAGE_MENU_LABEL,
+    SHARE_LABEL,
     council_name,
+    district_name,
+    filter_summary,
     legislative_name,
+    offenses_short,
 )
 
 #: Offense options: the two groups first, then each offense in display order.
@@ -61,6 +68,9 @@ LEGISLATIVE_OPTIONS: tuple[tuple[str, str], ...] = (
 LINES_OPTIONS: tuple[tuple[str, str], ...] = tuple(
     (LINES_LABELS[lines].capitalize(), lines) for lines in DISTRICT_LINES
 )
+
+#: What the counts count (the Count switch, and the phone's filter summary).
+COUNT_WORDS: dict[str, str] = {VICTIMS: N_("Victims"), INCIDENTS: N_("Incidents")}
 
 
 def _narrow() -> widgets.Layout:
@@ -156,7 +166,7 @@ class FilterBar:
         )
         self.count = widgets.ToggleButtons(
             description="Count",
-            options=[("Victims", VICTIMS), ("Incidents", INCIDENTS)],
+            options=[(label, unit) for unit, label in COUNT_WORDS.items()],
             value=VICTIMS,
             tooltips=[
                 "One per victim, as BPD publishes the data",
@@ -376,3 +386,111 @@ class MeasureToggle:
     def _on_state(self, change: dict) -> None:
         if change["new"] in MEASURES:
             self.widget.value = change["new"]
+
+
+class Disclosure:
+    """A toggle button that opens and closes ``target`` on a narrow screen.
+
+    Why CSS decides: the kernel does not know the screen's width. The stylesheet
+    (``static/app.css``) hides the button on a wide screen, where ``target`` always shows,
+    and on a phone hides ``target`` until the button adds ``bmd-open`` to it.
+    """
+
+    def __init__(self, label: str, target: widgets.Widget, tooltip: str = "") -> None:
+        self.target = target
+        self.widget = widgets.ToggleButton(
+            description=label,
+            value=False,
+            icon="chevron-down",
+            tooltip=tooltip or label,
+            layout=widgets.Layout(width="auto", max_width="100%"),
+        )
+        self.widget.add_class("bmd-disclosure")
+        target.add_class("bmd-collapsible")
+        self.widget.observe(self._on_toggle, "value")
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.widget.value)
+
+    def _on_toggle(self, change: dict) -> None:
+        if change["new"]:
+            self.target.add_class("bmd-open")
+        else:
+            self.target.remove_class("bmd-open")
+        self.widget.icon = "chevron-up" if change["new"] else "chevron-down"
+
+
+class FilterSummary(Disclosure):
+    """The phone's one-line filter bar: "Filters: Citywide · 2026 · all Part 1 offenses",
+    a button that opens the full ``FilterBar`` (on a wide screen the bar shows and this
+    button is hidden). The words follow the state, so a link or a reset rewrites them."""
+
+    def __init__(self, bar: FilterBar) -> None:
+        self.state = bar.state
+        self.latest = bar.context.data_through.year
+        super().__init__("", bar.widget)
+        self.widget.add_class("bmd-filter-summary")
+        self.state.observe(self._from_state, names=list(FilterState.FILTER_TRAITS))
+        self._from_state()
+
+    @property
+    def text(self) -> str:
+        return summary_text(self.state, self.latest)
+
+    def _from_state(self, change: dict | None = None) -> None:
+        self.widget.description = self.widget.tooltip = self.text
+
+
+def summary_text(state: FilterState, latest_year: int) -> str:
+    """The filters in one line: the place, the period and the offenses, then what the
+    counts count when not victims (the default)."""
+    if state.neighborhood:
+        place = state.neighborhood
+    elif state.district in DISTRICTS:
+        place = district_name(state.district)
+    else:
+        place = CITYWIDE_LABEL
+    areas = [council_name(state.council)] if state.council else []
+    if state.legislative:
+        areas.append(legislative_name(state.legislative))
+    if areas and place == CITYWIDE_LABEL:
+        place = ", ".join(areas)
+    elif areas:
+        place = ", ".join([place, *areas])
+    if state.is_range:
+        period = periods.label(periods.Window(state.start, state.end))
+    else:
+        period = str(state.year or latest_year)
+    parts = [place, period, offenses_short(state.offenses)]
+    if state.count == INCIDENTS:
+        parts.append(_(COUNT_WORDS[INCIDENTS]))
+    return filter_summary(parts)
+
+
+def share_disclosure(target: widgets.Widget) -> Disclosure:
+    """The phone's "Share" button, which opens the link box and the download (``target``)."""
+    disclosure = Disclosure(
+        _(SHARE_LABEL), target, tooltip=_("Link to this view, or download rows")
+    )
+    disclosure.widget.add_class("bmd-share")
+    return disclosure
+
+
+def page_menu(state: FilterState, pages: list[tuple[str, str]]) -> widgets.Dropdown:
+    """The phone's page menu: (title, slug) ``pages``, showing and setting ``state.page``.
+
+    Why a menu on a phone: eleven page buttons take four rows, or scroll the current
+    page out of sight; the menu takes one line and always names the page on screen (the
+    shell keeps it in step when the page changes otherwise).
+    """
+    menu = widgets.Dropdown(
+        description=_(PAGE_MENU_LABEL),
+        options=pages,
+        value=state.page,
+        layout=widgets.Layout(width="auto", min_width="0", flex="1 1 auto"),
+        style=_STYLE,
+    )
+    menu.add_class("bmd-page-menu")
+    menu.observe(lambda change: setattr(state, "page", change["new"]), "value")
+    return menu

@@ -17,9 +17,9 @@ from typing import Any
 import ipywidgets as widgets
 
 from bmoredash import i18n
-from bmoredash.app import html
+from bmoredash.app import a11y, html
 from bmoredash.app.context import DashboardContext, FilteredView, load_context
-from bmoredash.app.filters import FilterBar
+from bmoredash.app.filters import FilterBar, FilterSummary, page_menu, share_disclosure
 from bmoredash.app.pages import FRIENDLY_ERROR, Page
 from bmoredash.app.registry import PAGES, PageSpec, page_spec
 from bmoredash.app.sharing import Download, LinkBox
@@ -48,6 +48,7 @@ class DashboardApp:
         self.last_refresh_ms: float = 0.0
 
         self.filter_bar = FilterBar(context, self.state)
+        self.filter_summary = FilterSummary(self.filter_bar)
         self.messages = widgets.HTML("")
         self.link = LinkBox()
         self.download = Download(context, self.view)
@@ -66,16 +67,26 @@ class DashboardApp:
         )
         self.nav.add_class("bmd-nav")
         self.container = widgets.Box(layout=widgets.Layout(width="100%", min_width="0"))
+        self.container.add_class(a11y.MAIN)  # role="main", the skip link's target (a11y.js)
         # The page title is the notebook's own markdown cell; this adds the app's styles.
         title = widgets.HTML(html.styles())
         tools = widgets.HBox(
             [self.link.widget, self.download.widget],
             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
         )
+        tools.add_class("bmd-tools")
+        # On a phone (app.css) the filters and the link collapse behind two buttons, and a
+        # menu that shows the page on screen replaces the row of page buttons.
+        self.share = share_disclosure(tools)
+        self.page_menu = page_menu(self.state, [(spec.title, spec.slug) for spec in self.specs])
+        phone_bar = widgets.HBox([self.filter_summary.widget, self.page_menu, self.share.widget])
+        phone_bar.add_class("bmd-phone-bar")
         self.widget = widgets.VBox(
             [
+                a11y.accessibility_widget(),  # the skip link first, and the a11y script
                 title,
                 self.messages,
+                phone_bar,
                 self.filter_bar.widget,
                 tools,
                 self.nav,
@@ -149,6 +160,7 @@ class DashboardApp:
         """Put page ``slug`` on screen and bring it up to date."""
         for name, button in self.nav_buttons.items():
             button.button_style = "primary" if name == slug else ""
+        self.page_menu.value = slug
         page = self.page(slug)
         self.container.children = [page.widget if page else self.placeholders[slug]]
         self.refresh_visible()
