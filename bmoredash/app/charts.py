@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bmoredash.app import html as app_html
+from bmoredash.app.a11y import CHART, SWAP
 from bmoredash.style import (
     BACKGROUND,
     CONTEXT,
@@ -33,6 +34,8 @@ from bmoredash.style import (
 )
 
 _MARGIN = {"top": 16, "bottom": 36, "left": 48, "right": 28}
+#: The mark traits a chart's key figure is read from (its name is redrawn when they change).
+_NAMED_BY = ("y", "color", "colors", "labels", "visible")
 
 
 def figure_layout(height: str = "300px") -> widgets.Layout:
@@ -91,12 +94,93 @@ def html_table(
 # --------------------------------------------------------------------------------------
 
 
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _date_label(x: np.ndarray, at: int) -> str:
+    """The date of point ``at`` as its series' step reads: a year, a month or a day."""
+    day = pd.Timestamp(x[at])
+    steps = np.diff(x.astype("datetime64[D]").astype(np.int64))
+    step = float(np.median(steps)) if len(steps) else 0.0
+    if step >= 360:
+        return f"{day:%Y}"
+    if step >= 28:
+        return f"{day:%B %Y}"
+    return f"{day:%Y-%m-%d}"
+
+
+def _data_marks(figure: widgets.Widget) -> list:
+    return [
+        m
+        for m in getattr(figure, "marks", [])
+        if m.visible and isinstance(m, bq.Lines | bq.Scatter | bq.Bars | bq.GridHeatMap)
+    ]
+
+
+def key_figure(figure: widgets.Widget) -> dict | None:
+    """The one figure a chart is about, for its accessible name: the latest point of a
+    line (the one drawn in ``CURRENT`` when there is one, else the longest mark), the
+    highest bar or cell; None for an empty chart. {kind: latest|most, label, value}."""
+    marks = _data_marks(figure)
+    if not marks:
+        return None
+    if any(isinstance(m, bq.GridHeatMap) for m in marks):
+        heat = next(m for m in marks if isinstance(m, bq.GridHeatMap))
+        color = np.asarray(heat.color, dtype=float)
+        if not color.size or not np.isfinite(color).any():
+            return None
+        row, column = np.unravel_index(np.nanargmax(color), color.shape)
+        label = f"{heat.column[column]} {heat.row[row]}"
+        return {"kind": "most", "label": label, "value": _number(color[row, column])}
+    if any(isinstance(m, bq.Bars) for m in marks):
+        bars = next(m for m in marks if isinstance(m, bq.Bars))
+        values = np.asarray(bars.y, dtype=float)
+        if not values.size or not np.isfinite(values).any():
+            return None
+        at = int(np.nanargmax(values))
+        return {"kind": "most", "label": str(bars.x[at]).strip(), "value": _number(values[at])}
+    highlighted = [
+        m
+        for m in marks
+        if isinstance(m, bq.Lines)
+        and CURRENT in list(m.colors or [])
+        and np.isfinite(np.asarray(m.y, dtype=float)).any()
+    ]
+    mark = highlighted[0] if highlighted else max(marks, key=lambda m: np.asarray(m.y).size)
+    y = np.asarray(mark.y, dtype=float)
+    x = np.asarray(mark.x)
+    label = ""
+    if y.ndim == 2:  # one line a row: the highlighted row, else the last
+        colors = list(mark.colors or [])
+        row = colors.index(CURRENT) if CURRENT in colors[: len(y)] else len(y) - 1
+        labels = list(getattr(mark, "labels", None) or [])
+        label = str(labels[row]) if row < len(labels) else ""
+        y = y[row]
+        x = x[row] if x.ndim == 2 else x
+    finite = np.flatnonzero(np.isfinite(y))
+    if not finite.size:
+        return None
+    at = int(finite[-1])
+    if not label and at < len(x):
+        label = _date_label(x, at) if np.issubdtype(x.dtype, np.datetime64) else str(x[at])
+    return {"kind": "latest", "label": label.strip(), "value": _number(y[at])}
+
+
 class ChartPanel:
-    """A heading, a figure, a note, and a toggle that swaps the figure for a table."""
+    """A heading, a figure, a note, and a toggle that swaps the figure for a table.
+
+    For a screen reader the figure is an image named by its title and key figure
+    (``key_figure``, kept up to date as the marks change; ``a11y.js`` sets the role)."""
 
     def __init__(self, title: str, figure: widgets.Widget, note: str = "") -> None:
+        self.title = title
         self.figure = figure
         self.heading = widgets.HTML(app_html.render("chart_heading", title=title))
+        self.name = widgets.HTML("", layout=widgets.Layout(display="none"))
+        self._name_chart()
+        for mark in getattr(figure, "marks", []):
+            mark.observe(self._name_chart, [n for n in _NAMED_BY if mark.has_trait(n)])
         self.note = widgets.HTML(note)
         self.table = widgets.HTML("", layout=widgets.Layout(display="none", max_width="100%"))
         self.toggle = widgets.ToggleButton(
@@ -107,10 +191,19 @@ class ChartPanel:
             layout=widgets.Layout(width="auto", align_self="flex-start"),
         )
         self.toggle.observe(self._on_toggle, "value")
+        self.toggle.add_class(SWAP)
         self.widget = widgets.VBox(
-            [self.heading, self.figure, self.table, self.note, self.toggle],
+            [self.heading, self.name, self.figure, self.table, self.note, self.toggle],
             layout=widgets.Layout(width="100%", min_width="0", margin="0 0 12px 0"),
         )
+        self.widget.add_class(CHART)
+
+    def _name_chart(self, _change: dict | None = None) -> None:
+        try:
+            key = key_figure(self.figure)
+        except (ValueError, TypeError, IndexError):  # marks caught halfway through an update
+            key = None
+        self.name.value = app_html.render("chart_name", title=self.title, key=key)
 
     def _on_toggle(self, change: dict) -> None:
         show_table = bool(change["new"])

@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from bmoredash import i18n
-from bmoredash.app import html
+from bmoredash.app import a11y, html
 from bmoredash.app.context import DashboardContext, FilteredView, load_context
 from bmoredash.app.filters import FilterBar, FilterSummary, page_menu, share_disclosure
 from bmoredash.app.pages import FRIENDLY_ERROR, Page
@@ -67,6 +67,7 @@ class DashboardApp:
         )
         self.nav.add_class("bmd-nav")
         self.container = widgets.Box(layout=widgets.Layout(width="100%", min_width="0"))
+        self.container.add_class(a11y.MAIN)  # role="main", the skip link's target (a11y.js)
         # The page title is the notebook's own markdown cell; this adds the app's styles.
         title = widgets.HTML(html.styles())
         tools = widgets.HBox(
@@ -82,6 +83,7 @@ class DashboardApp:
         phone_bar.add_class("bmd-phone-bar")
         self.widget = widgets.VBox(
             [
+                a11y.accessibility_widget(),  # the skip link first, and the a11y script
                 title,
                 self.messages,
                 phone_bar,

@@ -26,6 +26,7 @@ from bmoredash.aggregate import (
 )
 from bmoredash.aggregate.rates import CITY, per_1000, place_level
 from bmoredash.app import html as app_html
+from bmoredash.app.a11y import LIVE
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.filters import MeasureToggle
@@ -183,8 +184,12 @@ class OverviewPage(BasePage):
         #: The headline comparisons last drawn (homicides, shootings, violent, property).
         self.comparisons: list[Comparison] = []
         self.note = widgets.HTML("")
+        #: The headline numbers in one sentence, read aloud after a filter change (a11y.js).
+        self.live = widgets.HTML("")
+        self.live.add_class(LIVE)
         return widgets.VBox(
             [
+                self.live,
                 self.summary,
                 self.measure.widget,
                 self.cards,
@@ -230,6 +235,9 @@ class OverviewPage(BasePage):
             for card, comparison in zip(cards, self.comparisons, strict=True):
                 card["rates"] = card_rates(comparison, *places)
         self.cards.value = app_html.render("overview_cards", cards=cards)
+        self.live.value = app_html.render(
+            "overview_live", place=view.place_label, period=view.period_label, cards=cards
+        )
         self.rates_note.value = rates_note(view, *places) if places is not None else ""
 
         if view.is_default_offenses:
