@@ -84,6 +84,16 @@ NO_RATE_FILL = CONTEXT
 OUTLINE = MUTED
 OUTLINE_SELECTED = "#111111"
 OUTLINE_HOVER = OKABE_ITO["black"]
+#: The dashboard map's ground where no tiles are drawn (outside the city), the city inside,
+#: and the outlines of the area levels not chosen (districts, neighborhoods, Council).
+MAP_BACKGROUND = "#e9ecef"
+MAP_CITY = BACKGROUND
+DISTRICT_EDGE = "#333333"
+NEIGHBORHOOD_EDGE = "#9a9a9a"
+COUNCIL_EDGE = OKABE_ITO["blue"]
+#: Incident clusters on the map (circles sized by count, drawn over the purple fills).
+CLUSTER_FILL = OKABE_ITO["orange"]
+CLUSTER_EDGE = "#1b1b1b"
 #: Areas drawn for context only (the report map's other districts, the CVI map's outlines).
 CONTEXT_FILL = "#f4f4f4"
 CONTEXT_EDGE = "#c8c8c8"

@@ -225,6 +225,23 @@ MEASURE_LABELS: dict[str, str] = {
 #: What a rate is, wherever one is shown (legend, headings, cards).
 RATE_UNIT = N_("per 1,000 residents (2020 Census)")
 
+#: The dashboard map's words (``app.pages.map``): area levels, search, table and buttons.
+MAP_LEVEL_LABELS: dict[str, str] = {
+    "district": N_("Police districts"),
+    "neighborhood": N_("Neighborhoods"),
+    "council": N_("Council districts"),
+}
+MAP_AREAS_LABEL = N_("Areas:")
+MAP_SEARCH_PLACEHOLDER = N_("Neighborhood, district or block address")
+MAP_SEARCH_LABEL = N_("Find on the map")
+MAP_FIND = N_("Find")
+MAP_WHOLE_CITY = N_("Whole city")
+MAP_SHOW_TABLE = N_("Show table")
+MAP_SHOW_MAP = N_("Show map")
+MAP_AREA_HEADER = N_("Area")
+MAP_RESIDENTS_HEADER = N_("Residents")
+MAP_RATE_HEADER = N_("Rate per 1,000 residents")
+
 
 #: The Real-Time Crime Index's crime types the peer-city page shows (``reference.peers``).
 PEER_MEASURE_LABELS: dict[str, str] = {

@@ -1,4 +1,4 @@
-"""Map page and map layers without a browser: polygons, click-to-filter, capped points."""
+"""Map page and map layers without a browser: polygons, click-to-filter, the CVI page."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bmoredash import style
 from bmoredash.app import maps
 from bmoredash.app.context import DashboardContext, FilteredView
 from bmoredash.app.pages.cvi import CviPage, program_card
-from bmoredash.app.pages.map import DISTRICTS_LABEL, NEIGHBORHOODS_LABEL, MapPage
+from bmoredash.app.pages.map import COUNCIL, DISTRICT, NEIGHBORHOOD, MapPage
 from bmoredash.app.state import FilterState
 from bmoredash.config import PACKAGE_DIR
 from bmoredash.reference import boundaries, cvi
@@ -92,7 +92,7 @@ def page_for(
 def test_district_polygons_are_drawn_with_counts(frame: pd.DataFrame, installed: Path) -> None:
     page, _, context = page_for(frame, installed)
     assert page.message.value == ""  # no error shown
-    layer = page.area_layers[DISTRICTS_LABEL]
+    layer = page.area_layers[DISTRICT]
     features = layer.data["features"]
     assert sorted(f["properties"]["district"] for f in features) == sorted(DISTRICTS)
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in features)
@@ -103,15 +103,15 @@ def test_district_polygons_are_drawn_with_counts(frame: pd.DataFrame, installed:
     assert got == {d: int(expected.get(d, 0)) for d in DISTRICTS}
     assert "Police districts" in page.legend.value
     assert page.boundary_note.value == ""
-    assert NEIGHBORHOODS_LABEL in page.area_layers
-    assert len(page.areas[NEIGHBORHOODS_LABEL]["features"]) > 250
+    assert NEIGHBORHOOD in page.area_layers
+    assert len(page.areas[NEIGHBORHOOD]["features"]) > 250
 
 
 def test_clicking_a_district_sets_and_clears_the_filter(
     frame: pd.DataFrame, installed: Path
 ) -> None:
     page, state, _ = page_for(frame, installed)
-    layer = page.area_layers[DISTRICTS_LABEL]
+    layer = page.area_layers[DISTRICT]
     western = next(f for f in layer.data["features"] if f["properties"]["district"] == "WESTERN")
     layer._handle_mouse_events(None, {"event": "click", **_event(western)}, None)
     assert state.district == "WESTERN"
@@ -126,8 +126,8 @@ def test_clicking_a_neighborhood_sets_it_and_keeps_the_district_consistent(
     frame: pd.DataFrame, installed: Path
 ) -> None:
     page, state, context = page_for(frame, installed)
-    page.level.value = NEIGHBORHOODS_LABEL
-    layer = page.area_layers[NEIGHBORHOODS_LABEL]
+    page.level.value = NEIGHBORHOOD
+    layer = page.area_layers[NEIGHBORHOOD]
     assert page.area_group.layers == (layer,)  # only the chosen level is drawn
     state.district = "SOUTHERN"
     name = context.neighborhoods_by_district["WESTERN"][0]
@@ -138,39 +138,6 @@ def test_clicking_a_neighborhood_sets_it_and_keeps_the_district_consistent(
     layer._handle_mouse_events(None, {"event": "click", **_event(feature)}, None)
     assert state.neighborhood == name
     assert state.district == CITYWIDE  # it is not in Southern: the district is opened up
-
-
-def test_point_layer_is_one_layer_capped_at_the_most_recent(
-    frame: pd.DataFrame, installed: Path
-) -> None:
-    page, state, context = page_for(frame, installed)
-    state.year = 2024  # a full year: ~6,000 rows, more than the cap
-    view = FilteredView(context, state)
-    page.refresh(view)
-    points = page.points.data["features"]
-    assert len(points) == maps.POINT_CAP
-    located = view.current.dropna(subset=["latitude"])
-    assert len(located) > maps.POINT_CAP
-    newest = located["occurred_at"].nlargest(maps.POINT_CAP).min().strftime("%Y-%m-%d")
-    assert min(p["properties"]["date"] for p in points) >= newest
-    # one layer for every point, never one widget per point
-    geojson = [layer for layer in page.map.layers if isinstance(layer, type(page.points))]
-    assert geojson == [page.points]
-    assert len(page.area_group.layers) == 1
-    assert f"points show the {maps.POINT_CAP:,} most recent" in page.status.value
-    assert "no published location" in page.status.value
-    # the heat layer is a grid of counts over all located rows
-    assert sum(loc[2] for loc in page.heat.locations) == len(located)
-
-
-def test_point_popup_shows_offense_date_and_block(frame: pd.DataFrame, installed: Path) -> None:
-    page, _, _ = page_for(frame, installed)
-    feature = page.points.data["features"][0]
-    page.points._handle_mouse_events(None, {"event": "click", **_event(feature)}, None)
-    props = feature["properties"]
-    assert props["offense"].title() in page.point_popup.value
-    assert props["date"] in page.point_popup.value
-    assert props["block"] in page.point_popup.value
 
 
 def _vertices(data: dict) -> int:
@@ -186,7 +153,7 @@ def test_a_data_dirs_own_boundaries_win_over_the_shipped_ones(
     frame: pd.DataFrame, full_detail: Path, installed: Path
 ) -> None:
     page, _, context = page_for(frame, full_detail)
-    features = page.area_layers[DISTRICTS_LABEL].data["features"]
+    features = page.area_layers[DISTRICT].data["features"]
     assert sorted(f["properties"]["district"] for f in features) == sorted(DISTRICTS)
     shipped = DashboardContext(frame=frame, data_dir=installed)
     # the installed files are full detail: many times the shipped files' coordinates
@@ -200,9 +167,9 @@ def test_a_data_dir_without_boundaries_draws_the_shipped_outlines(
 ) -> None:
     page, _, _ = page_for(frame, tmp_path)
     assert not boundaries.boundaries_dir(tmp_path).exists()
-    features = page.area_layers[DISTRICTS_LABEL].data["features"]
+    features = page.area_layers[DISTRICT].data["features"]
     assert sorted(f["properties"]["district"] for f in features) == sorted(DISTRICTS)
-    assert len(page.areas[NEIGHBORHOODS_LABEL]["features"]) == 278
+    assert len(page.areas[NEIGHBORHOOD]["features"]) == 278
     assert page.boundary_note.value == ""
     assert not page.level.disabled
     assert page.message.value == ""
@@ -212,11 +179,11 @@ def test_without_any_data_dir_the_map_draws_the_shipped_outlines_and_says_so(
     frame: pd.DataFrame,
 ) -> None:
     page, _, _ = page_for(frame, None)
-    assert set(page.area_layers) == {DISTRICTS_LABEL, NEIGHBORHOODS_LABEL}
-    assert len(page.areas[DISTRICTS_LABEL]["features"]) == 9
-    assert len(page.areas[NEIGHBORHOODS_LABEL]["features"]) == 278
+    assert set(page.area_layers) == {DISTRICT, NEIGHBORHOOD, COUNCIL}
+    assert len(page.areas[DISTRICT]["features"]) == 9
+    assert len(page.areas[NEIGHBORHOOD]["features"]) == 278
     assert page.boundary_note.value == ""
-    assert len(page.points.data["features"]) > 0
+    assert len(page.clusters.data["features"]) > 0
     assert not page.level.disabled
     assert page.message.value == ""
 
@@ -249,12 +216,6 @@ def test_fill_colours_and_legend() -> None:
     assert bounds[0][0] == 500 and bounds[-1][1] == 900
     assert all(b[0] == a[1] + 1 for a, b in zip(bounds, bounds[1:], strict=False))
     assert "No incidents" in maps.legend_html(0, "incidents")
-
-
-def test_heat_grid_sums_to_located_rows(frame: pd.DataFrame) -> None:
-    cells = maps.heat_locations(frame)
-    assert sum(c[2] for c in cells) == int(frame["latitude"].notna().sum())
-    assert len(cells) < len(frame) / 3  # aggregated, not one entry per row
 
 
 def test_cvi_page_lists_programs_nearest_the_selected_neighborhood(
@@ -325,7 +286,7 @@ def test_area_colours_stay_inside_the_chosen_council_and_legislative_district(
     rows = store.load_incidents(demo_store, start=view.window.start, end=view.window.end)
     inside = rows[rows["legislative_district"].astype(str) == "43A"]
     expected = inside["district"].astype(str).value_counts()
-    features = page.area_layers[DISTRICTS_LABEL].data["features"]
+    features = page.area_layers[DISTRICT].data["features"]
     got = {f["properties"]["district"]: f["properties"]["count"] for f in features}
     assert got == {d: int(expected.get(d, 0)) for d in DISTRICTS}
     assert sum(got.values()) == len(inside) - int((inside["district"] == "UNKNOWN").sum())

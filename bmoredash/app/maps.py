@@ -3,51 +3,67 @@
 Pure builders: they take frames and GeoJSON and return (or change) layers. The page decides
 when to call them. Drawing rules, from the house style:
 
-- one GeoJSON layer for all incident points (capped at ``POINT_CAP``), never one widget
-  per point; a heat layer from counts on a small grid, so its size does not grow with rows;
-- polygons are simplified once (a few metres) so a filter change re-sends little;
-- no tiles are needed: every data layer draws on a blank map (``tiles=None``).
+- no tiles by default: a light ground (``style.MAP_BACKGROUND``) and the city in white,
+  so the map draws offline and sends no request to a tile server unless
+  ``$BMOREDASH_MAP_TILES`` asks for tiles;
+- outlines of every area level (police districts, neighborhoods, Council districts) are
+  always drawn; the chosen level is filled on the sequential scale (``style.fill_color``,
+  the static site's too) and answers clicks, the others are outlines that never do;
+- incidents are counted in clusters on a grid of about ``CLUSTER_PX`` pixels at the map's
+  zoom, drawn as one GeoJSON layer of circles (never one widget per incident): every
+  located row is in a cluster, and the layer's size follows the number of cells, not rows;
+- clusters and outlines are not interactive, so a click on them reaches the area below;
+- polygons are simplified once (a few metres) so a filter change re-sends little.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipyleaflet
 import numpy as np
 import pandas as pd
+import traitlets
 from shapely.geometry import mapping, shape
 
 from bmoredash import style
 from bmoredash.app import html as app_html
-from bmoredash.schema import OFFENSES
 from bmoredash.style import fill_color
-from bmoredash.vocabulary import RATE_UNIT
 
-#: Environment variable choosing the map tiles: ``none``, ``openstreetmap`` or a URL template
-#: such as ``https://tiles.example.org/{z}/{x}/{y}.png``.
+#: Environment variable choosing the map tiles: ``none`` (the default), ``openstreetmap``
+#: or a URL template such as ``https://tiles.example.org/{z}/{x}/{y}.png``.
 TILES_ENV = "BMOREDASH_MAP_TILES"
-DEFAULT_TILES = "openstreetmap"
+DEFAULT_TILES = "none"
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = app_html.render("osm_attribution")
 
 CITY_CENTER = (39.2845, -76.6200)
 #: Fits the whole city in a map about 550 px tall (fractional zooms need zoom_snap).
 CITY_ZOOM = 11.5
-#: At most this many incident points are drawn (the most recent ones).
-POINT_CAP = 2000
-#: Heat-map cell size in degrees (~250 m north-south in Baltimore).
-HEAT_CELL_DEG = 0.0025
+MIN_ZOOM = 10
+MAX_ZOOM = 18
+ZOOM_SNAP = 0.25
 #: Polygon simplification tolerance in degrees (~10 m); invisible at city zoom.
 SIMPLIFY_DEG = 0.0001
 
-#: Incident points get a pane above the heat canvas (leaflet.heat draws into the overlay
-#: pane, on top of every vector layer sharing that pane).
-POINTS_PANE = "bmdPoints"
-PANES = {POINTS_PANE: {"zIndex": 450}}
+#: A cluster gathers the incidents of a grid cell about this many pixels wide.
+CLUSTER_PX = 56
+#: Beyond this zoom the cells stop shrinking (a block's incidents stay one cluster, and
+#: the layer stays small when the visitor zooms into the whole city).
+CLUSTER_MAX_ZOOM = 15
+#: The map's size when the browser has not said yet (pixels): the page's map height.
+DEFAULT_VIEW = (900, 560)
+#: Pixels kept free around fitted bounds.
+FIT_PADDING = 16
+
+#: Panes: outlines of the other levels over the fills, clusters over both. Leaflet's
+#: overlay pane (the filled areas) is at z-index 400.
+OUTLINES_PANE = "bmdOutlines"
+CLUSTERS_PANE = "bmdClusters"
+PANES = {OUTLINES_PANE: {"zIndex": 410}, CLUSTERS_PANE: {"zIndex": 450}}
 
 
 # --------------------------------------------------------------------------------------
@@ -56,7 +72,7 @@ PANES = {POINTS_PANE: {"zIndex": 450}}
 
 
 def tiles_setting() -> str | None:
-    """The tile choice from ``$BMOREDASH_MAP_TILES`` (``none`` -> None), default OpenStreetMap."""
+    """The tile choice from ``$BMOREDASH_MAP_TILES``: None (no tiles) unless it names some."""
     value = os.environ.get(TILES_ENV, DEFAULT_TILES).strip()
     return None if value.lower() in {"", "none", "off", "false"} else value
 
@@ -76,16 +92,17 @@ def tile_layer(tiles: str | None) -> ipyleaflet.TileLayer | None:
     return layer
 
 
-def base_map(tiles: str | None = DEFAULT_TILES, **kwargs: Any) -> ipyleaflet.Map:
-    """A map centred on Baltimore with ``tiles`` as background (None: a blank background)."""
+def base_map(tiles: str | None = None, **kwargs: Any) -> ipyleaflet.Map:
+    """A map centred on Baltimore with ``tiles`` as background (None: no tile layer, and
+    no default one either: ipyleaflet adds OpenStreetMap unless told otherwise)."""
     background = tile_layer(tiles)
     options = {
         "center": CITY_CENTER,
         "zoom": CITY_ZOOM,
-        "zoom_snap": 0.25,
+        "zoom_snap": ZOOM_SNAP,
         "zoom_delta": 0.5,
-        "min_zoom": 10,
-        "max_zoom": 18,
+        "min_zoom": MIN_ZOOM,
+        "max_zoom": MAX_ZOOM,
         "scroll_wheel_zoom": False,  # page scrolling must not zoom the map by accident
         "layers": (background,) if background is not None else (),
         "panes": PANES,
@@ -94,8 +111,13 @@ def base_map(tiles: str | None = DEFAULT_TILES, **kwargs: Any) -> ipyleaflet.Map
     return ipyleaflet.Map(**options)
 
 
+def background_html() -> str:
+    """The ``<style>`` giving the dashboard map its light ground (``style.MAP_BACKGROUND``)."""
+    return app_html.render("map_background", background=style.MAP_BACKGROUND)
+
+
 # --------------------------------------------------------------------------------------
-# Areas (districts, neighborhoods)
+# Areas (districts, neighborhoods, Council districts)
 # --------------------------------------------------------------------------------------
 
 
@@ -133,6 +155,37 @@ def simplify_areas(data: Mapping[str, Any], key: str, tolerance: float = SIMPLIF
     return {"type": "FeatureCollection", "features": features}
 
 
+class OutlineLayer(ipyleaflet.GeoJSON):
+    """A GeoJSON layer Leaflet draws without listening to the mouse (``interactive``
+    false): a click on it reaches the layer below (the chosen areas)."""
+
+    interactive = traitlets.Bool(False).tag(sync=True, o=True)
+
+
+def outline_layer(
+    areas: Mapping[str, Any], name: str, color: str, weight: float, dash: str = ""
+) -> OutlineLayer:
+    """Outlines only (no fill) of ``areas``, above the filled level, never clickable."""
+    line = {"color": color, "weight": weight, "opacity": 0.9, "fill": False}
+    if dash:
+        line["dashArray"] = dash
+    return OutlineLayer(data=dict(areas), name=name, style=line, pane=OUTLINES_PANE)
+
+
+def city_layer(city: Mapping[str, Any]) -> OutlineLayer:
+    """The city in white over the map's light ground (the frame a map without tiles needs)."""
+    return OutlineLayer(
+        data=dict(city),
+        name="City",
+        style={
+            "color": style.MUTED,
+            "weight": 1.5,
+            "fillColor": style.MAP_CITY,
+            "fillOpacity": 1,
+        },
+    )
+
+
 def area_style(count: int, top: int, selected: bool, low: int = 1) -> dict[str, Any]:
     """Leaflet path style of one area."""
     return path_style(fill_color(count, top, low), selected)
@@ -143,9 +196,9 @@ def path_style(fill: str, selected: bool, dashed: bool = False) -> dict[str, Any
     rate, so the grey reads as "no rate" beside the scale's colours)."""
     result = {
         "fillColor": fill,
-        "fillOpacity": 0.6,
+        "fillOpacity": 0.7,
         "color": style.OUTLINE_SELECTED if selected else style.OUTLINE,
-        "weight": 3.5 if selected else 1,
+        "weight": 4 if selected else 1,
         "opacity": 1,
     }
     if dashed:
@@ -158,7 +211,7 @@ def area_layer(areas: Mapping[str, Any], name: str) -> ipyleaflet.GeoJSON:
     return ipyleaflet.GeoJSON(
         data=dict(areas),
         name=name,
-        hover_style={"weight": 3, "color": style.OUTLINE_HOVER, "fillOpacity": 0.8},
+        hover_style={"weight": 3, "color": style.OUTLINE_HOVER, "fillOpacity": 0.85},
     )
 
 
@@ -168,17 +221,15 @@ def update_area_layer(
     key: str,
     counts: Mapping[str, int],
     selected: str | None = None,
-    label: str = "incidents",
 ) -> tuple[int, int]:
     """Colour ``layer``'s areas by ``counts`` (name -> count) in place.
 
     Returns (highest, lowest non-zero) count among the drawn areas: the colour scale.
-
-    Each feature also carries ``count`` and a ``tooltip`` text for the popup.
+    Each feature also carries its ``count``.
     """
-    top = max((int(v) for v in counts.values()), default=0)
     names = {f["properties"][key] for f in areas["features"]}
     drawn = [int(v) for name, v in counts.items() if name in names and int(v) > 0]
+    top = max(drawn, default=0)
     low = min(drawn, default=1)
     features = []
     for feature in areas["features"]:
@@ -188,7 +239,6 @@ def update_area_layer(
             key: name,
             "name": name,
             "count": count,
-            "tooltip": f"{name}: {count:,} {label}",
             "style": area_style(count, top, selected is not None and name == selected, low),
         }
         features.append({"type": "Feature", "properties": props, "geometry": feature["geometry"]})
@@ -239,15 +289,13 @@ def update_rate_layer(
     key: str,
     rated: pd.DataFrame,
     selected: str | None = None,
-    label: str = "incidents",
 ) -> tuple[float, float]:
     """Colour ``layer``'s areas by rate per 1,000 residents in place.
 
     ``rated`` is ``aggregate.per_1000``'s table (``count``, ``residents``, ``rate``,
     ``note``) indexed by area name; an area it lacks or gives no rate is drawn grey with a
-    dashed outline, and its tooltip says why. Each feature carries ``count``, ``rate``
-    (None without one), ``note`` and ``tooltip``. Returns (lowest, highest) non-zero rate
-    among the drawn areas: the colour scale.
+    dashed outline. Each feature carries ``count``, ``rate`` (None without one) and
+    ``note``. Returns (lowest, highest) non-zero rate among the drawn areas: the scale.
     """
     names = [f["properties"][key] for f in areas["features"]]
     drawn = rated.reindex(names)
@@ -267,11 +315,6 @@ def update_rate_layer(
             "count": count,
             "rate": rate,
             "note": note,
-            "tooltip": (
-                f"{name}: {count:,} {label}, {rate:,.1f} {RATE_UNIT}"
-                if rate is not None
-                else f"{name}: {count:,} {label}; no rate: {note}"
-            ),
             "style": path_style(
                 rate_fill(math.nan if rate is None else rate, top, low),
                 selected is not None and name == selected,
@@ -308,8 +351,97 @@ def on_area_click(layer: ipyleaflet.GeoJSON, key: str, callback: Callable[[str],
     layer.on_click(handle)
 
 
+def _legend_html(cells: list[dict[str, str]], label: str) -> str:
+    """The legend's swatches (colour, span) under its label (counts and rates alike)."""
+    return app_html.render(
+        "map_legend",
+        cells=cells,
+        title=label[:1].upper() + label[1:],
+        outline=style.OUTLINE,
+        label=label,
+    )
+
+
 # --------------------------------------------------------------------------------------
-# Incidents (points and heat)
+# Zooming to a place
+# --------------------------------------------------------------------------------------
+
+Bounds = list[list[float]]  # [[south, west], [north, east]]
+
+
+def _coordinates(geometry: Mapping[str, Any]) -> np.ndarray:
+    """Every (lon, lat) of a Polygon or MultiPolygon, as an n x 2 array."""
+    coords = geometry["coordinates"]
+    rings = [coords] if geometry["type"] == "Polygon" else coords
+    points = [point[:2] for polygon in rings for ring in polygon for point in ring]
+    return np.asarray(points, dtype=float).reshape(-1, 2)
+
+
+def bounds_of(areas: Mapping[str, Any], key: str | None = None, name: str | None = None) -> Bounds:
+    """[[south, west], [north, east]] of the features of ``areas`` (only those whose
+    ``key`` is ``name`` when given); empty when none matches."""
+    chosen = [
+        f
+        for f in areas.get("features", [])
+        if f.get("geometry") and (key is None or (f.get("properties") or {}).get(key) == name)
+    ]
+    if not chosen:
+        return []
+    points = np.vstack([_coordinates(f["geometry"]) for f in chosen])
+    west, south = points.min(axis=0)
+    east, north = points.max(axis=0)
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def _mercator(lat: float, lon: float) -> tuple[float, float]:
+    """Web Mercator position in world units (0..1 across), as Leaflet draws tiles."""
+    phi = math.radians(max(min(lat, 85.0), -85.0))
+    return (lon + 180) / 360, (1 - math.log(math.tan(phi) + 1 / math.cos(phi)) / math.pi) / 2
+
+
+def view_size(map_: ipyleaflet.Map) -> tuple[float, float]:
+    """The map's size in pixels as the browser last reported it (its bounds at its zoom),
+    or ``DEFAULT_VIEW`` before it has (a phone's map is narrower than a desktop's)."""
+    if not map_.bounds:
+        return DEFAULT_VIEW
+    (south, west), (north, east) = map_.bounds
+    x0, y0 = _mercator(north, west)
+    x1, y1 = _mercator(south, east)
+    scale = 256 * 2**map_.zoom
+    width, height = (x1 - x0) * scale, (y1 - y0) * scale
+    if width < 50 or height < 50:
+        return DEFAULT_VIEW
+    return width, height
+
+
+def fit_view(
+    bounds: Bounds,
+    size: tuple[float, float] = DEFAULT_VIEW,
+    *,
+    padding: float = FIT_PADDING,
+    max_zoom: float = 16,
+) -> tuple[tuple[float, float], float]:
+    """(centre, zoom) showing ``bounds`` whole in a map of ``size`` pixels: what Leaflet's
+    fitBounds does, computed here so one change of centre and zoom reaches the browser
+    (ipyleaflet's ``fit_bounds`` steps one zoom level per round trip)."""
+    (south, west), (north, east) = bounds
+    x0, y0 = _mercator(north, west)
+    x1, y1 = _mercator(south, east)
+    width = max(size[0] - 2 * padding, 50)
+    height = max(size[1] - 2 * padding, 50)
+    spans = [
+        math.log2(room / (span * 256))
+        for room, span in ((width, x1 - x0), (height, y1 - y0))
+        if span
+    ]
+    zoom = min(spans, default=max_zoom)
+    zoom = math.floor(zoom / ZOOM_SNAP) * ZOOM_SNAP
+    zoom = min(max(zoom, MIN_ZOOM), max_zoom)
+    return ((south + north) / 2, (west + east) / 2), zoom
+
+
+# --------------------------------------------------------------------------------------
+# Incidents, in clusters
 # --------------------------------------------------------------------------------------
 
 
@@ -323,145 +455,133 @@ def located(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[located_mask(frame)]
 
 
-def point_color(offense: str) -> str:
-    return style.GROUP_COLORS.get(OFFENSES.get(offense, ""), style.OTHER_COLOR)
+def cluster_cell(zoom: float, px: int = CLUSTER_PX) -> tuple[float, float]:
+    """(latitude, longitude) size in degrees of a cluster cell at ``zoom``: ``px`` pixels
+    wide, square on the map at Baltimore's latitude."""
+    zoom = min(zoom, CLUSTER_MAX_ZOOM)
+    lon = px / (256 * 2**zoom) * 360
+    return lon * math.cos(math.radians(CITY_CENTER[0])), lon
 
 
-def _latest_located(frame: pd.DataFrame, cap: int, mask: np.ndarray | None) -> np.ndarray:
-    """Positions (ascending) of the ``cap`` most recent located rows of ``frame``."""
-    positions = np.flatnonzero(located_mask(frame) if mask is None else mask)
-    if len(positions) <= cap:
-        return positions
-    # NOTE: the UTC nanoseconds order rows like the timestamps do; the dashboard's rows
-    # are already in time order, so the sort is skipped for them.
-    stamps = frame["occurred_at"].array.asi8[positions]
-    if len(stamps) and bool(np.all(stamps[1:] >= stamps[:-1])):
-        return positions[-cap:]
-    order = np.argsort(stamps, kind="stable")[::-1][:cap]
-    return positions[np.sort(order)]
-
-
-def points_geojson(
-    frame: pd.DataFrame,
-    cap: int = POINT_CAP,
-    blocks: Callable[[pd.DataFrame], pd.Series] | None = None,
-    mask: np.ndarray | None = None,
-) -> dict[str, Any]:
-    """The ``cap`` most recent located rows as one FeatureCollection of points.
-
-    Properties: offense, date, time (when known), block, and a style coloured by group.
-    ``blocks`` gives the block address of the drawn rows when ``frame`` has no
-    ``location`` column (the dashboard looks it up for these few rows only). ``mask``
-    (from ``located_mask``) saves computing it again.
+def clusters(
+    frame: pd.DataFrame, zoom: float, mask: np.ndarray | None = None, px: int = CLUSTER_PX
+) -> pd.DataFrame:
+    """The located rows of ``frame`` counted per grid cell at ``zoom``: one row per cell
+    holding any, with ``latitude`` and ``longitude`` (the mean of its rows: a cluster sits
+    where its incidents are) and ``count``, largest first. Every located row is in one.
     """
-    rows = frame.iloc[_latest_located(frame, cap, mask)]
-    lons = np.round(rows["longitude"].to_numpy(dtype=float), 5).tolist()
-    lats = np.round(rows["latitude"].to_numpy(dtype=float), 5).tolist()
-    offenses = rows["offense"].astype(str).tolist()
-    stamps = rows["occurred_at"]
-    dates = stamps.dt.strftime("%Y-%m-%d").tolist()
-    times = stamps.dt.strftime("%H:%M").tolist()
-    if "time_known" in rows:
-        known = rows["time_known"].to_numpy(dtype=bool).tolist()
-        times = [t if k else "" for t, k in zip(times, known, strict=True)]
-    if "location" in rows:
-        where = rows["location"]
-    elif blocks is not None:
-        where = blocks(rows)
-    else:
-        where = pd.Series("", index=rows.index)
-    block_names = [str(b) for b in where.astype("string").fillna("").tolist()]
-    colors = {name: point_color(name) for name in set(offenses)}
+    keep = located_mask(frame) if mask is None else mask
+    lat = frame["latitude"].to_numpy(dtype=float)[keep]
+    lon = frame["longitude"].to_numpy(dtype=float)[keep]
+    if not len(lat):
+        return pd.DataFrame({"latitude": [], "longitude": [], "count": []}).astype(
+            {"count": "int64"}
+        )
+    dlat, dlon = cluster_cell(zoom, px)
+    rows = np.floor(lat / dlat).astype(np.int64)
+    cols = np.floor(lon / dlon).astype(np.int64)
+    _, cell, counts = np.unique(
+        np.stack([rows, cols], axis=1), axis=0, return_inverse=True, return_counts=True
+    )
+    cell = cell.reshape(-1)
+    table = pd.DataFrame(
+        {
+            "latitude": np.bincount(cell, weights=lat) / counts,
+            "longitude": np.bincount(cell, weights=lon) / counts,
+            "count": counts.astype(np.int64),
+        }
+    )
+    return table.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def cluster_radius(count: int) -> float:
+    """A cluster's radius in pixels: grows with the count's order of magnitude (1: 4 px,
+    10: 8, 100: 12, 1,000: 16), so a busy block stands out without covering its street."""
+    return round(4 + 4 * math.log10(max(int(count), 1)), 1)
+
+
+def clusters_geojson(table: pd.DataFrame) -> dict[str, Any]:
+    """``clusters``' table as one FeatureCollection of points sized by their count."""
+    lons = np.round(table["longitude"].to_numpy(dtype=float), 5).tolist()
+    lats = np.round(table["latitude"].to_numpy(dtype=float), 5).tolist()
+    counts = table["count"].astype(int).tolist()
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "offense": offense,
-                "date": day,
-                "time": clock,
-                "block": block,
-                "style": {"color": colors[offense], "fillColor": colors[offense]},
-            },
+            "properties": {"count": n, "style": {"radius": cluster_radius(n)}},
         }
-        for lon, lat, offense, day, clock, block in zip(
-            lons, lats, offenses, dates, times, block_names, strict=True
-        )
+        for lon, lat, n in zip(lons, lats, counts, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 
 
-def points_layer(name: str = "Incidents (most recent)") -> ipyleaflet.GeoJSON:
-    """The single incident point layer (small circles), empty until updated."""
-    return ipyleaflet.GeoJSON(
+def cluster_layer(name: str = "Incidents") -> OutlineLayer:
+    """The single cluster layer (circles), empty until updated: drawn in its own pane over
+    the areas, and not interactive, so a click on a circle selects the area under it."""
+    return OutlineLayer(
         data={"type": "FeatureCollection", "features": []},
         name=name,
-        # NOTE: jupyter-leaflet builds each point from point_style alone, so the pane goes there.
+        # NOTE: jupyter-leaflet builds each circle from point_style alone, so the pane and
+        # the interactivity go there.
         point_style={
-            "radius": 3,
-            "weight": 0.5,
+            "radius": 4,
+            "color": style.CLUSTER_EDGE,
+            "weight": 1,
             "opacity": 0.9,
+            "fillColor": style.CLUSTER_FILL,
             "fillOpacity": 0.75,
-            "pane": POINTS_PANE,
+            "pane": CLUSTERS_PANE,
+            "interactive": False,
         },
-        hover_style={"radius": 6, "fillOpacity": 1},
     )
 
 
-def popup_html(properties: Mapping[str, Any]) -> str:
-    """Popup text for one incident: offense, date (and time), block."""
-    when = str(properties.get("date", ""))
-    if properties.get("time"):
-        when += f" {properties['time']}"
-    return app_html.render(
-        "map_popup",
-        offense=str(properties.get("offense", "")).title(),
-        when=when,
-        block=str(properties.get("block") or "block not published"),
-    )
+# --------------------------------------------------------------------------------------
+# Finding a block address in the data
+# --------------------------------------------------------------------------------------
 
 
-def heat_locations(
-    frame: pd.DataFrame, cell: float = HEAT_CELL_DEG, mask: np.ndarray | None = None
-) -> list[list[float]]:
-    """[lat, lon, count] per grid cell holding located rows (cell centres), largest first.
+def normalise_address(text: str) -> str:
+    """Upper case, single spaces: the store's block addresses are ``2300 BOSTON ST``."""
+    return " ".join(str(text).upper().split())
 
-    ``mask`` (from ``located_mask``) saves computing it again.
+
+def find_block(
+    locations: pd.Series, lat: np.ndarray, lon: np.ndarray, query: str
+) -> tuple[Bounds, int, list[str]]:
+    """The rows whose block address contains ``query`` (case and spacing ignored) and have
+    coordinates: (their bounds, their number, up to five of their addresses, most rows
+    first). Bounds span the middle 90% of them, so a stray geocode does not stretch them.
     """
-    keep = located_mask(frame) if mask is None else mask
-    if not keep.any():
-        return []
-    lat_idx = np.floor(frame["latitude"].to_numpy(dtype=float)[keep] / cell).astype(np.int64)
-    lon_idx = np.floor(frame["longitude"].to_numpy(dtype=float)[keep] / cell).astype(np.int64)
-    cells = pd.DataFrame({"lat": lat_idx, "lon": lon_idx}).value_counts()
-    return [
-        [round((la + 0.5) * cell, 5), round((lo + 0.5) * cell, 5), int(n)]
-        for (la, lo), n in cells.items()
-    ]
+    wanted = normalise_address(query)
+    if not wanted:
+        return [], 0, []
+    text = locations.astype("string").str.upper()
+    hit = text.str.contains(wanted, regex=False, na=False).to_numpy(dtype=bool)
+    hit &= ~np.isnan(lat) & ~np.isnan(lon)
+    if not hit.any():
+        return [], 0, []
+    lats, lons = lat[hit], lon[hit]
+    south, north = np.quantile(lats, [0.05, 0.95])
+    west, east = np.quantile(lons, [0.05, 0.95])
+    names = text[hit].value_counts().index[:5].tolist()
+    return [[float(south), float(west)], [float(north), float(east)]], int(hit.sum()), names
 
 
-def heat_layer(name: str = "Heat (all incidents)") -> ipyleaflet.Heatmap:
-    """The incident heat layer, empty until updated."""
-    return ipyleaflet.Heatmap(
-        locations=[], radius=10, blur=12, max_zoom=14, min_opacity=0.05, opacity=0.5, name=name
+class Ring(ipyleaflet.CircleMarker):
+    """A circle that does not take clicks (``interactive`` false): where a search found."""
+
+    interactive = traitlets.Bool(False).tag(sync=True, o=True)
+
+
+def found_ring() -> Ring:
+    """The ring drawn where the last block address searched for is (added when found)."""
+    return Ring(
+        location=CITY_CENTER, radius=18, color=style.OUTLINE_HOVER, weight=3, fill_opacity=0.0
     )
 
 
-def update_heat_layer(layer: ipyleaflet.Heatmap, locations: list[list[float]]) -> None:
-    """Replace the heat data in place; the intensity scale follows the busiest cells."""
-    weights = [loc[2] for loc in locations]
-    # NOTE: leaflet.heat adds up neighbouring cells; topping the scale at the 95th
-    # percentile cell shows where incidents concentrate without painting the whole city.
-    layer.max = float(np.percentile(weights, 95)) if weights else 1.0
-    layer.locations = locations
-
-
-def _legend_html(cells: list[dict[str, str]], label: str) -> str:
-    """The legend's swatches (colour, span) under its label (counts and rates alike)."""
-    return app_html.render(
-        "map_legend",
-        cells=cells,
-        title=label[:1].upper() + label[1:],
-        outline=style.OUTLINE,
-        label=label,
-    )
+def area_options(names: Sequence[str]) -> list[str]:
+    """Area names sorted for a list (case ignored), without blanks or duplicates."""
+    return sorted({n for n in names if n}, key=str.casefold)
