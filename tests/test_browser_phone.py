@@ -24,15 +24,18 @@ WIDTH, HEIGHT = 390, 844
 #: One pixel of rounding (a box of 390.4 px is not a sideways scroll).
 SLACK = 1
 
+#: The boxes that may scroll sideways inside the page: a table's own box
+#: (``templates/table.html.j2``).
+SCROLL_BOXES = ".bmd-table"
 #: What is wrong with the page's width at this viewport, one line each (none: it fits).
 #: - the page itself (``.bmd-app`` and every box around it up to ``html``) scrolls sideways;
 #: - an element reaches past the screen's right edge and the nearest box that clips it does
-#:   not scroll (the visitor cannot reach what is cut off), or scrolls but itself reaches
-#:   past the edge;
+#:   not scroll (the visitor cannot reach what is cut off), scrolls but is not one of the
+#:   ``SCROLL_BOXES``, or scrolls but itself reaches past the edge;
 #: - a chart (bqplot) or the map (leaflet) is wider than the screen (these must fit, not
 #:   scroll).
 WIDTH_PROBLEMS_JS = """
-limit => {
+([limit, scrollers]) => {
   const problems = [];
   const name = e => e.tagName.toLowerCase() + (e.getAttribute('class') ?
     '.' + e.getAttribute('class').trim().split(/\\s+/).slice(-2).join('.') : '');
@@ -56,6 +59,8 @@ limit => {
       problems.push(`${name(e)} reaches ${Math.round(r.right)} px, past the screen`);
     } else if (!['auto', 'scroll'].includes(overflow)) {
       problems.push(`${name(e)} is cut off at the screen's edge by ${name(box)}`);
+    } else if (!box.matches(scrollers)) {
+      problems.push(`${name(e)} scrolls sideways in ${name(box)}, not a table's own box`);
     } else if (box.getBoundingClientRect().right > limit) {
       problems.push(`${name(box)}, a scrolling box, reaches past the screen`);
     }
@@ -100,7 +105,7 @@ def first_number_top(tab) -> float:
 @pytest.mark.parametrize("slug", [spec.slug for spec in PAGES])
 def test_every_page_fits_a_phone_screen(phone, server: Server, slug: str) -> None:
     open_page(phone, server, slug)
-    problems = phone.evaluate(WIDTH_PROBLEMS_JS, WIDTH + SLACK)
+    problems = phone.evaluate(WIDTH_PROBLEMS_JS, [WIDTH + SLACK, SCROLL_BOXES])
     widths = phone.evaluate(
         "() => [document.documentElement.scrollWidth, document.body.scrollWidth]"
     )
