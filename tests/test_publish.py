@@ -41,6 +41,13 @@ HEADLINE = {
 FIXED_PAGES = 1 + 9 + 14
 #: Each page has two embeddable cards (numbers, trend) under embed/.
 EMBED_KINDS = ("numbers", "trend")
+#: The Spanish site's folder: every page again, same paths (``i18n``).
+SPANISH = "es"
+
+
+def english(site: Path, pattern: str = "*.html") -> list[Path]:
+    """The English site's files (the Spanish twins under es/ are tested on their own)."""
+    return [p for p in site.rglob(pattern) if p.relative_to(site).parts[0] != SPANISH]
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +152,7 @@ def test_a_page_for_every_place(site: Path, raw: pd.DataFrame) -> None:
     assert len(hoods) == 278
     pages = sorted(
         p.relative_to(site).as_posix()
-        for p in site.rglob("*.html")
+        for p in english(site)
         if p.relative_to(site).parts[0] != "embed"
     )
     assert len(list((site / "district").glob("*.html"))) == 9
@@ -167,7 +174,7 @@ _LINK = re.compile(r'(?:src|href)="([^"]*)"')
 
 
 def test_every_page_is_small_and_self_contained(site: Path) -> None:
-    pages = list(site.rglob("*.html"))
+    pages = english(site)
     assert len(pages) == (FIXED_PAGES + 278) * (1 + len(EMBED_KINDS)) + 1  # + neighborhoods
     for page in pages:
         embed = page.relative_to(site).parts[0] == "embed"
@@ -251,7 +258,7 @@ def _as_csv_cell(text: str) -> str:
 
 
 def test_the_csv_beside_each_page_equals_its_table(site: Path) -> None:
-    for page in site.rglob("*.html"):
+    for page in english(site):
         if page.relative_to(site).parts[0] == "embed" or page == site / "neighborhood/index.html":
             continue
         reader = _TableReader()
@@ -317,7 +324,8 @@ def test_cli_publish_prints_pages_size_and_seconds(
     result = CliRunner().invoke(app, ["publish", "--out", str(out), "--data-dir", str(demo_store)])
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        rf"wrote 5 pages and 8 embeddable cards to {re.escape(str(out))}: [\d,]+ KB in all, "
+        rf"wrote 5 pages and 8 embeddable cards in each of en, es to {re.escape(str(out))}: "
+        r"[\d,]+ KB in all, "
         r"largest \S+\.html "
         r"\([\d.]+ KB\), [\d.]+ s\n",
         result.output,
@@ -645,6 +653,139 @@ def test_axe_finds_no_serious_violation_on_any_page_kind(
         "embed/trend/district/western.html",
     ]:
         tab.goto(f"{server.url}/{path}")
+        tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        found[path] = axe_violations(tab, impacts=("minor", "moderate", "serious", "critical"))
+    context.close()
+    assert found == {path: [] for path in found}
+
+
+# --------------------------------------------------------------------------------------
+# The Spanish site (issue 13): every page again under es/, the same numbers, Spanish words
+# --------------------------------------------------------------------------------------
+
+#: One page of each kind, and the two embeds of one.
+SPANISH_PAGES = [
+    "index.html",
+    "district/western.html",
+    "council/9.html",
+    "neighborhood/harlem-park.html",
+    "neighborhood/index.html",
+    "embed/numbers/district/western.html",
+    "embed/trend/district/western.html",
+]
+
+
+def _visible_text(html: str) -> str:
+    """What a reader or a screen reader gets: the text, tooltips (``<title>``) and
+    ``aria-label``s, without the stylesheet, the tags and the lists of places (a
+    neighborhood's name is its own in every language: Patterson Park Neighborhood)."""
+    import html as html_module
+
+    html = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
+    html = re.sub(r'<ul class="places">.*?</ul>', " ", html, flags=re.S)  # proper names
+    labels = " ".join(re.findall(r'aria-label="([^"]*)"', html))
+    text = re.sub(r"<[^>]+>", " ", html)
+    return " ".join(html_module.unescape(f"{text} {labels}").split())
+
+
+def test_every_page_has_a_spanish_twin_with_the_same_numbers(site: Path) -> None:
+    from browser_support import read_page
+
+    english_pages = sorted(p.relative_to(site).as_posix() for p in english(site))
+    spanish = site / SPANISH
+    assert sorted(p.relative_to(spanish).as_posix() for p in spanish.rglob("*.html")) == (
+        english_pages
+    )
+    for path in [
+        "index.html",
+        "district/western.html",
+        "council/9.html",
+        "neighborhood/harlem-park.html",
+    ]:
+        en_html = (site / path).read_text(encoding="utf-8")
+        es_html = (spanish / path).read_text(encoding="utf-8")
+        assert cards(es_html) == cards(en_html), path
+        assert list(cards(es_html)) == list(HEADLINE)
+        en_page, es_page = read_page(site / path), read_page(spanish / path)
+        assert es_page.cards == en_page.cards, path  # the counts as read: US digits, 1,111
+        assert _svg(es_html).bars == _svg(en_html).bars, path
+        assert '<html lang="en">' in en_html and '<html lang="es">' in es_html
+        up = "../" * path.count("/")
+        assert f'<link rel="alternate" hreflang="es" href="{up}es/{path}">' in en_html
+        assert f'<link rel="alternate" hreflang="en" href="../{up}{path}">' in es_html
+        assert f'<a href="{up}es/{path}" hreflang="es" lang="es">Español</a>' in en_html
+        assert f'<a href="../{up}{path}" hreflang="en" lang="en">English</a>' in es_html
+    front = (spanish / "index.html").read_text(encoding="utf-8")
+    for words in (
+        "Homicidios",
+        "Tiroteos no mortales",
+        "Delitos violentos de la Parte 1",
+        "Delitos contra la propiedad de la Parte 1",
+        "Distritos policiales",
+        "Distritos del Concejo Municipal",
+        "Barrios",
+        "Datos hasta el 21 nov 2026",
+        "mismos días de 2025",
+    ):
+        assert words in front, words
+    assert read_page(spanish / "index.html").title == "Ciudad de Baltimore"
+    assert read_page(spanish / "district/western.html").title == "Distrito Oeste"
+    assert read_page(spanish / "council/9.html").title == "Distrito del Concejo 9"
+    western = (spanish / "district/western.html").read_text(encoding="utf-8")
+    assert f'href="{EXPLORER}?district=WESTERN&amp;lang=es"' in western
+    src = "https://site.test/es/embed/numbers/district/western.html"
+    assert f"&lt;iframe src=&#34;{src}&#34;" in western
+
+
+def test_no_english_sentence_is_left_on_a_spanish_page(site: Path) -> None:
+    """Every piece of every catalog message (between its placeholders) of 12 characters or
+    more whose Spanish differs: none reads on a Spanish page (an untranslated sentence, or a
+    word written in Python or a template without ``_``, would)."""
+    from babel.messages.pofile import read_po
+
+    from bmoredash import i18n
+
+    with i18n.po_path("es").open("rb") as handle:
+        catalog = read_po(handle)
+    pieces = {
+        piece.strip()
+        for m in catalog
+        if isinstance(m.id, str) and m.id and m.string != m.id
+        for piece in re.split(r"%\(\w+\)s|<[^>]+>", m.id)
+        if len(piece.strip()) >= 12
+    }
+    assert len(pieces) > 100
+    for path in SPANISH_PAGES:
+        english_text = _visible_text((site / path).read_text(encoding="utf-8"))
+        text = _visible_text((site / SPANISH / path).read_text(encoding="utf-8"))
+        assert [p for p in pieces if p in text] == [], path
+        assert [p for p in pieces if p in english_text], path  # the check can find them
+
+
+def test_the_spanish_csv_holds_the_same_numbers_in_spanish_words(site: Path) -> None:
+    for path in ["index.csv", "district/western.csv", "council/9.csv"]:
+        with (site / path).open(encoding="utf-8", newline="") as handle:
+            en = list(csv.reader(handle))
+        with (site / SPANISH / path).open(encoding="utf-8", newline="") as handle:
+            es = list(csv.reader(handle))
+        assert [row[1:-1] for row in es[1:]] == [row[1:-1] for row in en[1:]], path
+        assert es[0][0] == "Delito" and es[0][-1] == "Cambio"
+        assert es[0][1] == f"{THROUGH.year} en lo que va del año"
+        assert [row[0] for row in es[1:]][:2] == ["Homicidio", "Tiroteo no mortal"]
+        assert "Delitos violentos de la Parte 1, total" in [row[0] for row in es]
+
+
+def test_axe_finds_no_violation_on_the_spanish_pages(server: StaticServer, browser) -> None:
+    """axe-core on the Spanish front page, a district and an embed, the embed code open:
+    no violation of any impact (``html-lang-valid``, ``valid-lang`` included)."""
+    from browser_support import axe_violations
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    found = {}
+    for path in ["index.html", "district/western.html", "embed/numbers/district/western.html"]:
+        tab.goto(f"{server.url}/{SPANISH}/{path}")
+        assert tab.evaluate("document.documentElement.lang") == "es"
         tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         found[path] = axe_violations(tab, impacts=("minor", "moderate", "serious", "critical"))
     context.close()

@@ -30,7 +30,7 @@ from bmoredash import aggregate as agg
 from bmoredash import config, i18n, periods, store
 from bmoredash.app.state import FilterState
 from bmoredash.coverage import Coverage, from_manifest, match_periods
-from bmoredash.i18n import N_
+from bmoredash.i18n import N_, pgettext
 from bmoredash.i18n import gettext as _
 from bmoredash.report.data import TREND_MONTHS, weekly_with_flags
 from bmoredash.report.text import TABLE_ORDER
@@ -88,6 +88,19 @@ def place_label(place: Place) -> str:
     if place.kind == COUNCIL:
         return council_name(place.key)
     return place.name
+
+
+def place_in_sentence(place: Place) -> str:
+    """The place's name inside a sentence (``in %(place)s``): the same words in English,
+    with the article Spanish puts before a district or the city (``el Distrito Oeste``)."""
+    name = {"name": place_label(place)}
+    if place.kind == CITY:
+        return pgettext("the city in a sentence", "%(name)s") % name
+    if place.kind == DISTRICT:
+        return pgettext("a police district in a sentence", "%(name)s") % name
+    if place.kind == COUNCIL:
+        return pgettext("a Council district in a sentence", "%(name)s") % name
+    return name["name"]
 
 
 def city_place() -> Place:

@@ -36,6 +36,7 @@ from bmoredash.publish.data import (
     PageData,
     SiteData,
     localized,
+    place_in_sentence,
     place_label,
 )
 from bmoredash.publish.maps import SiteMaps
@@ -246,7 +247,7 @@ def page_values(
         "csv": PurePosixPath(csv_path(place.path)).name,
         "explore": addresses.explore(place.query),
         "embeds": embed_links(place.path, name, addresses),
-        "trend": trend or charts.trend_chart(page.trend, data.week_end, name),
+        "trend": trend or page_trend(page, data),
         "trend_caption": trend_caption(data.week_end),
         "map": maps.for_page(page, data, root_of(place.path)),
         "map_label": _("Map: %(place)s") % {"place": name},
@@ -384,7 +385,7 @@ def page_html(
 
 def page_trend(page: PageData, data: SiteData) -> charts.TrendChart:
     """The page's weekly trend in the current language."""
-    return charts.trend_chart(page.trend, data.week_end, place_label(page.place))
+    return charts.trend_chart(page.trend, data.week_end, place_in_sentence(page.place))
 
 
 def embed_html(
@@ -416,4 +417,5 @@ def embed_html(
         cards=cards,
         trend=trend,
         back=root_of(path) + place.path,
+        place_in_sentence=place_in_sentence(place),
     )
