@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 
 import pytest
-from browser_support import AXE_SCRIPT, AXE_TAGS, TIMEOUT_MS, Server, new_tab
+from browser_support import (
+    AXE_SCRIPT,
+    AXE_TAGS,
+    ROWS_JS,
+    TIMEOUT_MS,
+    Server,
+    dashboard_cards,
+    new_tab,
+)
 
+from bmoredash import style
 from bmoredash.app.registry import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -84,3 +94,148 @@ def test_axe_finds_no_serious_violation(browser, server: Server, spec, width, he
             f"{v['id']} ({v['impact']}): {v['target']}" for v in found if v["impact"] in BLOCKING
         ]
         assert blocking == [], f"{spec.slug} at {width}px"
+        assert_landmarks_and_states(tab, spec)
+
+
+#: What a screen reader is told about the page: landmarks, current page, toggles, charts.
+ROLES_JS = """slug => {
+  const text = e => e.textContent.trim();
+  const mains = Array.from(document.querySelectorAll('[role=main]'));
+  return {
+    mains: mains.map(m => [m.id, !!m.querySelector('.bmd-page-' + slug)]),
+    navs: Array.from(document.querySelectorAll('[role=navigation]'))
+      .map(n => [n.getAttribute('aria-label'), n.querySelectorAll('button').length]),
+    current: Array.from(document.querySelectorAll('[aria-current=page]')).map(text),
+    skip: Array.from(document.querySelectorAll('a.bmd-skip')).map(a => a.getAttribute('href')),
+    toggles: Array.from(document.querySelectorAll('.widget-toggle-button'))
+      .filter(b => !b.closest('.bmd-swap'))
+      .map(b => [text(b), b.getAttribute('aria-pressed'), b.classList.contains('mod-active')]),
+    charts: Array.from(document.querySelectorAll('.bmd-chart')).map(c => {
+      const figure = c.querySelector('.bqplot');
+      return [text(c.querySelector('h3')), figure.getAttribute('role'),
+              figure.getAttribute('aria-label') || ''];
+    }),
+    tables: Array.from(document.querySelectorAll('.bmd-table'))
+      .map(t => [t.getAttribute('tabindex'), t.getAttribute('role'),
+                 t.getAttribute('aria-label') || '',
+                 t.querySelector('caption') ? text(t.querySelector('caption')) : '']),
+  };
+}"""
+
+
+def assert_landmarks_and_states(tab, spec) -> None:
+    """One main landmark (the skip link's target) holding the page, a named navigation of
+    every page with the current one marked, a pressed state on every toggle, charts as
+    images named by their title, tables focusable and named by their caption."""
+    found = tab.evaluate(ROLES_JS, spec.slug)
+    assert found["mains"] == [["bmd-main", True]]
+    assert found["navs"] == [["Pages", len(PAGES)]]
+    assert found["current"] == [spec.title]
+    assert found["skip"] == ["#bmd-main"]
+    for label, pressed, active in found["toggles"]:
+        assert pressed == ("true" if active else "false"), label
+    for title, role, name in found["charts"]:
+        assert role == "img", title
+        assert name == title or name.startswith(f"{title}, "), (title, name)
+    for tabindex, role, name, caption in found["tables"]:
+        assert tabindex == "0"
+        if caption:
+            assert (role, name) == ("region", caption)
+
+
+def test_the_keyboard_reaches_the_page_and_sees_where_it_is(browser, server: Server) -> None:
+    """The first Tab shows the skip link; Enter moves the focus to the page; the next
+    Tab lands on a control with a 3 px ring in ink, at least 3:1 against the page."""
+    with new_tab(browser) as tab:
+        open_page(tab, server, "trends", "Trends")
+        tab.locator("body").click(position={"x": 1, "y": 1})
+        tab.keyboard.press("Tab")
+        skip = tab.evaluate(
+            "() => { const a = document.activeElement; const r = a.getBoundingClientRect();"
+            " return [a.className, a.textContent.trim(), r.width > 20 && r.height > 10"
+            " && r.top >= 0 && r.left >= 0]; }"
+        )
+        assert skip == ["bmd-skip", "Skip to the page content", True]
+        tab.keyboard.press("Enter")
+        assert tab.evaluate("() => document.activeElement.id") == "bmd-main"
+        assert tab.evaluate("() => location.hash") == ""  # the link box copies the address
+        tab.keyboard.press("Tab")
+        ring = tab.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth,"
+            " s.outlineColor, !!document.activeElement.closest('.bmd-page-trends')]; }"
+        )
+        ink = tuple(int(style.INK[i : i + 2], 16) for i in (1, 3, 5))
+        assert ring == ["BUTTON", "solid", "3px", f"rgb({ink[0]}, {ink[1]}, {ink[2]})", True]
+        assert contrast(style.INK, style.BACKGROUND) >= 3
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_toggles_say_which_is_pressed_and_charts_their_key_figure(browser, server: Server) -> None:
+    """Trends: choosing Monthly moves aria-pressed to it; the series chart's name states
+    its latest figure, the same number as the last row of its table."""
+    with new_tab(browser) as tab:
+        open_page(tab, server, "trends", "Trends")
+        pressed = "b => b.getAttribute('aria-pressed')"
+        weekly = tab.locator(".bmd-page-trends .widget-toggle-button", has_text="Weekly")
+        monthly = tab.locator(".bmd-page-trends .widget-toggle-button", has_text="Monthly")
+        assert [weekly.evaluate(pressed), monthly.evaluate(pressed)] == ["true", "false"]
+        monthly.click()
+        tab.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.bmd-page-trends [aria-pressed=true]'))"
+            ".map(b => b.textContent.trim()).join() === 'Monthly'",
+            timeout=TIMEOUT_MS,
+        )
+        assert weekly.evaluate(pressed) == "false"
+        open_every_table(tab, "trends")
+        panel = tab.locator(".bmd-page-trends .bmd-chart").first
+        name = panel.locator(".bqplot").get_attribute("aria-label")
+        rows = panel.locator(".bmd-table").evaluate(ROWS_JS)
+        latest = max(rows[1:], key=lambda row: row[0])  # ISO months sort as text
+        heading = panel.locator("h3").inner_text().strip()
+        match = re.fullmatch(rf"{re.escape(heading)}, latest (.+): ([\d,.]+)", name)
+        assert match, name
+        assert match.group(1) == f"{date.fromisoformat(latest[0] + '-01'):%B %Y}", latest
+        assert match.group(2) == latest[1], (name, latest)
+
+
+def test_the_overview_announces_its_headline_numbers(browser, server: Server) -> None:
+    """The Overview's polite live region holds the four headline numbers the cards show,
+    and says the new ones after a filter change."""
+    with new_tab(browser) as tab:
+        open_page(tab, server, "overview", "Overview")
+        live = tab.locator(".bmd-page-overview [role=status][aria-live=polite]")
+        assert live.count() == 1
+        cards = dashboard_cards(tab)
+        text = live.inner_text()
+        for label, count in cards.items():
+            assert f"{label} {count}" in text, (label, count, text)
+        select = (
+            tab.locator(".bmd-filters .widget-dropdown")
+            .filter(has=tab.get_by_text("District", exact=True))
+            .locator("select")
+        )
+        select.select_option(label="Western")
+        tab.wait_for_function(
+            "old => { const r = document.querySelector('.bmd-live');"
+            " return r && r.textContent.trim() !== old; }",
+            arg=text,
+            timeout=TIMEOUT_MS,
+        )
+        tab.wait_for_timeout(500)
+        changed = live.inner_text()
+        assert "Western" in changed
+        for label, count in dashboard_cards(tab).items():
+            assert f"{label} {count}" in changed, (label, count, changed)
+        assert changed != text

@@ -118,6 +118,13 @@ def _data_marks(figure: widgets.Widget) -> list:
     ]
 
 
+def _finite_points(mark: bq.Mark) -> int:
+    try:
+        return int(np.isfinite(np.asarray(mark.y, dtype=float)).sum())
+    except (TypeError, ValueError):
+        return 0
+
+
 def key_figure(figure: widgets.Widget) -> dict | None:
     """The one figure a chart is about, for its accessible name: the latest point of a
     line (the one drawn in ``CURRENT`` when there is one, else the longest mark), the
@@ -147,7 +154,7 @@ def key_figure(figure: widgets.Widget) -> dict | None:
         and CURRENT in list(m.colors or [])
         and np.isfinite(np.asarray(m.y, dtype=float)).any()
     ]
-    mark = highlighted[0] if highlighted else max(marks, key=lambda m: np.asarray(m.y).size)
+    mark = highlighted[0] if highlighted else max(marks, key=_finite_points)
     y = np.asarray(mark.y, dtype=float)
     x = np.asarray(mark.x)
     label = ""
@@ -170,8 +177,9 @@ def key_figure(figure: widgets.Widget) -> dict | None:
 class ChartPanel:
     """A heading, a figure, a note, and a toggle that swaps the figure for a table.
 
-    For a screen reader the figure is an image named by its title and key figure
-    (``key_figure``, kept up to date as the marks change; ``a11y.js`` sets the role)."""
+    For a screen reader the figure is an image named by its heading (as the page last
+    set it) and its key figure (``key_figure``, kept up to date as the marks change);
+    ``a11y.js`` sets the role and joins the two."""
 
     def __init__(self, title: str, figure: widgets.Widget, note: str = "") -> None:
         self.title = title
@@ -203,7 +211,7 @@ class ChartPanel:
             key = key_figure(self.figure)
         except (ValueError, TypeError, IndexError):  # marks caught halfway through an update
             key = None
-        self.name.value = app_html.render("chart_name", title=self.title, key=key)
+        self.name.value = app_html.render("chart_name", key=key)
 
     def _on_toggle(self, change: dict) -> None:
         show_table = bool(change["new"])

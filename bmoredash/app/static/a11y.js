@@ -11,7 +11,7 @@
    - .widget-toggle-button  aria-pressed from ipywidgets' mod-active, except a button
                         whose label says what it does next (.bmd-swap, "Show table");
    - .bmd-chart         a chart panel: its figure gets role="img" and, as its name, the
-                        text of the panel's hidden .bmd-chart-name (the key figure);
+                        panel's heading and its hidden .bmd-chart-name (the key figure);
    - .bmd-live          a polite live region (role="status") read after a filter change;
    - the notebook's title cell: role="banner"; .bmd-filters, .bmd-tools, .bmd-phone-bar:
                         named regions (every part of the page in a landmark).
@@ -95,10 +95,15 @@
     });
     each(".bmd-chart", function (panel) {
       var figure = panel.querySelector(".bqplot");
-      var name = panel.querySelector(".bmd-chart-name");
-      if (figure && name && name.textContent.trim()) {
+      var heading = panel.querySelector("h1, h2, h3, h4");
+      var key = panel.querySelector(".bmd-chart-name");
+      var parts = [heading, key].map(function (element) {
+        return element ? element.textContent.trim() : "";
+      });
+      var name = parts.filter(Boolean).join(", ");
+      if (figure && name) {
         set(figure, "role", "img");
-        set(figure, "aria-label", name.textContent.trim());
+        set(figure, "aria-label", name);
       }
     });
     each(".bmd-live", function (region) {
