@@ -300,3 +300,25 @@ def test_feed_values_are_xml_escaped_and_file_names_read_as_places(tmp_path: Pat
             "label": "Council District 9, incidents (PDF)",
         }
     ]
+
+
+def test_the_spanish_archive_lists_the_same_reports_and_feed(site: Path) -> None:
+    """``es/reports/index.html``: the weeks in Spanish words, linking the reports and the
+    feed of ``reports/`` (they are written in English, once)."""
+    page = site / "es" / "reports" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="es">' in html
+    assert re.findall(r'data-week="([^"]+)"', html) == [NEWER, OLDER]
+    assert f'href="../../reports/{NEWER}/index.html">Semana que termina el 21 nov 2026</a>' in html
+    assert f'href="../../reports/{NEWER}/WESTERN.pdf">Distrito Oeste (PDF)</a>' in html
+    assert 'href="../../reports/feed.atom"' in html
+    inside = site.resolve()
+    for link in _LINK.findall(html):
+        if link.startswith("#"):
+            continue
+        target = (page.parent / link).resolve()
+        assert target.is_relative_to(inside) and target.is_file(), link
+    assert sorted(p.name for p in page.parent.iterdir()) == ["index.html"]
+    front = (site / "es" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="reports/index.html">Los informes de cada semana</a> (2 semanas' in front
+    assert '<a href="../reports/feed.atom" type="application/atom+xml">Canal Atom</a>' in front

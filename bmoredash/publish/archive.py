@@ -237,8 +237,8 @@ def feed_xml(archive: Archive, demo: bool) -> bytes:
 def write_archive_page(data: SiteData, archive: Archive, folder: Path, prefix: str) -> int:
     """The archive page of another language at ``folder/<prefix>reports/index.html``,
     linking the reports and the feed of ``reports/`` (they are in English); its bytes."""
-    up = "../" * prefix.count("/") + f"{ARCHIVE_DIR}/"
     path = prefix + ARCHIVE_PAGE
+    up = render.root_of(path) + f"{ARCHIVE_DIR}/"
     html = render.archive_html(data, page_values(archive, up), ARCHIVE_PAGE).encode("utf-8")
     (folder / path).parent.mkdir(parents=True, exist_ok=True)
     (folder / path).write_bytes(html)
