@@ -38,6 +38,8 @@ from bmoredash.aggregate import (
     why_not_compared,
 )
 from bmoredash.coverage import Coverage, from_manifest
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 from bmoredash.schema import AREA_COLUMNS, CITYWIDE, DISTRICTS, OFFENSES, PART1_OFFENSES
 from bmoredash.selection import PUBLISHED_LINES, Selection
 
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _NS_PER_DAY = 86_400 * 1_000_000_000
+#: What a count counts, as a reader reads it (the codes stay English in links).
+UNIT_WORDS: dict[str, str] = {VICTIMS: N_("victims"), INCIDENTS: N_("incidents")}
 #: Years of history the trend pages show before the selected period's year.
 HISTORY_YEARS = 5
 #: Columns the pages use. The others (record_id, codes and descriptions as published,
@@ -419,15 +423,20 @@ class FilteredView:
                 else f"{place}, {chosen}"
             )
         if self.lines != PUBLISHED_LINES and self.district != CITYWIDE:
-            place += f" ({vocabulary.LINES_LABELS[self.lines]})"
+            place += f" ({_(vocabulary.LINES_LABELS[self.lines])})"
         return place
 
     @property
     def offense_label(self) -> str:
         """Plain words for the offense choice."""
         if not self.choice:
-            return "all Part 1 offenses"
-        return ", ".join(vocabulary.CHOICE_LABELS.get(o, o) for o in self.choice)
+            return _(vocabulary.ALL_PART1_SHORT)
+        return ", ".join(_(vocabulary.CHOICE_LABELS.get(o, o)) for o in self.choice)
+
+    @property
+    def unit_label(self) -> str:
+        """What the counts count, in the reader's words (``victims``, ``víctimas``)."""
+        return _(UNIT_WORDS[self.unit])
 
     @property
     def period_label(self) -> str:

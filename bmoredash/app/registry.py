@@ -10,15 +10,24 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
+
 
 @dataclass(frozen=True)
 class PageSpec:
     """Where a page lives, known before its module is imported (navigation order)."""
 
     slug: str
-    title: str
+    #: The English title (a message id: ``title`` reads it in the current language).
+    name: str
     module: str
     class_name: str
+
+    @property
+    def title(self) -> str:
+        """The page's title in the reader's language (navigation, the tab's title)."""
+        return _(self.name)
 
     def load(self) -> type[Any]:
         """Import the page module and return its class (ImportError/AttributeError if absent)."""
@@ -28,17 +37,17 @@ class PageSpec:
 
 #: Navigation order (the CVI page last).
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "Overview", "overview", "OverviewPage"),
-    PageSpec("trends", "Trends", "trends", "TrendsPage"),
-    PageSpec("map", "Map", "map", "MapPage"),
-    PageSpec("when-where", "When and where", "when_where", "WhenWherePage"),
-    PageSpec("victims", "Victims", "victims", "VictimsPage"),
-    PageSpec("arrests", "Arrests", "arrests", "ArrestsPage"),
-    PageSpec("neighborhoods", "Neighborhoods", "neighborhoods", "NeighborhoodsPage"),
-    PageSpec("since-2012", "Since 2012", "since_2012", "Since2012Page"),
-    PageSpec("peers", "Baltimore among US cities", "peers", "PeersPage"),
-    PageSpec("methodology", "Methodology", "methodology", "MethodologyPage"),
-    PageSpec("cvi", "Violence intervention (CVI)", "cvi", "CviPage"),
+    PageSpec("overview", N_("Overview"), "overview", "OverviewPage"),
+    PageSpec("trends", N_("Trends"), "trends", "TrendsPage"),
+    PageSpec("map", N_("Map"), "map", "MapPage"),
+    PageSpec("when-where", N_("When and where"), "when_where", "WhenWherePage"),
+    PageSpec("victims", N_("Victims"), "victims", "VictimsPage"),
+    PageSpec("arrests", N_("Arrests"), "arrests", "ArrestsPage"),
+    PageSpec("neighborhoods", N_("Neighborhoods"), "neighborhoods", "NeighborhoodsPage"),
+    PageSpec("since-2012", N_("Since 2012"), "since_2012", "Since2012Page"),
+    PageSpec("peers", N_("Baltimore among US cities"), "peers", "PeersPage"),
+    PageSpec("methodology", N_("Methodology"), "methodology", "MethodologyPage"),
+    PageSpec("cvi", N_("Violence intervention (CVI)"), "cvi", "CviPage"),
 )
 PAGE_SLUGS: tuple[str, ...] = tuple(p.slug for p in PAGES)
 DEFAULT_PAGE = PAGES[0].slug

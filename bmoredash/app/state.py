@@ -17,9 +17,11 @@ import traitlets
 from bmoredash import i18n, schema, selection
 from bmoredash.aggregate import UNITS, VICTIMS
 from bmoredash.app.registry import DEFAULT_PAGE, PAGE_SLUGS
+from bmoredash.i18n import gettext as _
 from bmoredash.reference import cvi
 from bmoredash.schema import CITYWIDE
 from bmoredash.selection import PUBLISHED_LINES
+from bmoredash.vocabulary import district_name
 
 #: What the Overview, the Map and the Neighborhoods ranking show: counts, or rates per
 #: 1,000 residents (``aggregate.per_1000``).
@@ -58,16 +60,24 @@ def shown(raw: str) -> str:
     return text[:-1] + "…" + text[-1] if len(raw) > SHOWN_CHARS else text
 
 
+def _ignored(key: str, raw: str, why: str) -> str:
+    """``Ignored count 'x': use victims or incidents.`` (the link's key stays as typed)."""
+    return _("Ignored %(key)s %(value)s: %(why)s.") % {"key": key, "value": shown(raw), "why": why}
+
+
 def range_problem(start: date, end: date, years: Iterable[int] | None = None) -> str | None:
     """Why a date range cannot be shown (for a message), or None: start after end, a date
     outside ``YEAR_RANGE``, or a start after the last year with data (``years``)."""
     if start > end:
-        return "start is after end"
+        return _("start is after end")
     if start.year not in YEAR_RANGE or end.year not in YEAR_RANGE:
-        return f"dates between {YEAR_RANGE.start} and {YEAR_RANGE.stop - 1} only"
+        return _("dates between %(first)s and %(last)s only") % {
+            "first": YEAR_RANGE.start,
+            "last": YEAR_RANGE.stop - 1,
+        }
     latest = max(years, default=None) if years is not None else None
     if latest is not None and start.year > latest:
-        return f"there is no data after {latest}"
+        return _("there is no data after %(year)s") % {"year": latest}
     return None
 
 
@@ -205,11 +215,29 @@ class FilterState(traitlets.HasTraits):
         neighborhoods_by_district: Mapping[str, Sequence[str]] | None = None,
         years: Iterable[int] | None = None,
     ) -> FilterState:
-        """A state from a query string; unknown or invalid values are ignored with a message.
+        """A state from a query string; unknown or invalid values are ignored with a message
+        in the language the link asks for (``lang``).
 
         ``neighborhoods_by_district`` (district -> neighborhoods) and ``years`` (years with
         data), when given, also validate the neighborhood and the year.
         """
+        pairs = parse_qsl((query or "").lstrip("?"))
+        langs = [v.strip() for k, v in pairs if k.strip().lower() == "lang" and v.strip()]
+        code, _problem = i18n.language_from_query(langs[-1] if langs else None)
+        with i18n.using(code):
+            return cls._read_query(
+                query, neighborhoods_by_district=neighborhoods_by_district, years=years
+            )
+
+    @classmethod
+    def _read_query(
+        cls,
+        query: str | None,
+        *,
+        neighborhoods_by_district: Mapping[str, Sequence[str]] | None,
+        years: Iterable[int] | None,
+    ) -> FilterState:
+        """``from_query`` in the current language."""
         state = cls()
         messages: list[str] = []
         params: dict[str, list[str]] = {}
@@ -230,7 +258,8 @@ class FilterState(traitlets.HasTraits):
                 state.district = district
             else:
                 messages.append(
-                    f"Ignored district {shown(raw_district)}: not one of the nine police districts."
+                    _("Ignored district %(value)s: not one of the nine police districts.")
+                    % {"value": shown(raw_district)}
                 )
 
         raw_hood = last("neighborhood")
@@ -241,22 +270,25 @@ class FilterState(traitlets.HasTraits):
             try:
                 state.neighborhood = selection.neighborhood_of(raw_hood, offered)
             except selection.SelectionError:
-                where = "the city" if state.district == CITYWIDE else state.district.title()
+                where = (
+                    _("the city") if state.district == CITYWIDE else district_name(state.district)
+                )
                 messages.append(
-                    f"Ignored neighborhood {shown(raw_hood)}: no such neighborhood in {where}."
+                    _("Ignored neighborhood %(value)s: no such neighborhood in %(place)s.")
+                    % {"value": shown(raw_hood), "place": where}
                 )
 
         for key, parse_one, what in (
-            ("council", selection.council_of, "not one of the 14 Council districts"),
-            ("legislative", selection.legislative_of, "not a legislative district in the city"),
-            ("lines", selection.lines_of, "use published, 2023 or pre2023"),
+            ("council", selection.council_of, _("not one of the 14 Council districts")),
+            ("legislative", selection.legislative_of, _("not a legislative district in the city")),
+            ("lines", selection.lines_of, _("use published, 2023 or pre2023")),
         ):
             raw = last(key)
             if raw:
                 try:
                     setattr(state, key, parse_one(raw))
                 except selection.SelectionError:
-                    messages.append(f"Ignored {key} {shown(raw)}: {what}.")
+                    messages.append(_ignored(key, raw, what))
 
         allowed_years = set(years) if years is not None else set(YEAR_RANGE)
         raw_start, raw_end = last("start"), last("end")
@@ -265,11 +297,13 @@ class FilterState(traitlets.HasTraits):
                 start = selection.date_of(raw_start or "", "start")
                 end = selection.date_of(raw_end or "", "end")
             except selection.SelectionError:
-                messages.append("Ignored the date range: give both start and end as YYYY-MM-DD.")
+                messages.append(_("Ignored the date range: give both start and end as YYYY-MM-DD."))
             else:
                 problem = range_problem(start, end, years)
                 if problem:
-                    messages.append(f"Ignored the date range: {problem}.")
+                    messages.append(
+                        _("Ignored the date range: %(problem)s.") % {"problem": problem}
+                    )
                 else:
                     state.start, state.end = start, end
         raw_year = last("year")
@@ -277,7 +311,9 @@ class FilterState(traitlets.HasTraits):
             if raw_year.isdigit() and int(raw_year) in allowed_years:
                 state.year = int(raw_year)
             else:
-                messages.append(f"Ignored year {shown(raw_year)}: no data for that year.")
+                messages.append(
+                    _("Ignored year %(value)s: no data for that year.") % {"value": shown(raw_year)}
+                )
 
         chosen: list[str] = []
         for value in params.get("offense", []) + params.get("offenses", []):
@@ -287,23 +323,29 @@ class FilterState(traitlets.HasTraits):
                 try:
                     choice = selection.offense_choice(item)
                 except selection.SelectionError:
-                    messages.append(f"Ignored offense {shown(item.strip())}: not a Part 1 offense.")
+                    messages.append(
+                        _("Ignored offense %(value)s: not a Part 1 offense.")
+                        % {"value": shown(item.strip())}
+                    )
                     continue
                 if choice not in chosen:
                     chosen.append(choice)
         state.offenses = tuple(chosen)
 
         for key, allowed, why in (
-            ("count", UNITS, "use victims or incidents"),
-            ("measure", MEASURES, "use counts or rates"),
-            ("page", PAGE_SLUGS, "no such page"),
-            *((key, codes, "use " + ", ".join(codes)) for key, codes in CHOICES.items()),
+            ("count", UNITS, _("use victims or incidents")),
+            ("measure", MEASURES, _("use counts or rates")),
+            ("page", PAGE_SLUGS, _("no such page")),
+            *(
+                (key, codes, _("use %(codes)s") % {"codes": ", ".join(codes)})
+                for key, codes in CHOICES.items()
+            ),
         ):
             raw = last(key)
             if raw and raw.lower() in allowed:
                 setattr(state, key, raw.lower())
             elif raw:
-                messages.append(f"Ignored {key} {shown(raw)}: {why}.")
+                messages.append(_ignored(key, raw, why))
 
         state.lang, problem = i18n.language_from_query(last("lang"))
         if problem:

@@ -19,11 +19,15 @@ turns any exception raised by ``update`` into a friendly message (logged, no tra
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 import ipywidgets as widgets
 
+from bmoredash import i18n
 from bmoredash.app import html as app_html
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 from bmoredash.vocabulary import DEMO_BANNER
 
 if TYPE_CHECKING:
@@ -46,18 +50,33 @@ class Page(Protocol):
     def refresh(self, view: FilteredView) -> None: ...
 
 
-FRIENDLY_ERROR = (
+FRIENDLY_ERROR = N_(
     "Something went wrong drawing this page for the current filters. "
     "Try other filters or reload the page; the problem has been logged."
 )
 
+#: Dates with a month name in words, by language (CLDR patterns; English as Python writes
+#: it, the words every test knew): a long date, a month and year, a short month and year.
+_SPANISH_DATES = {"long": "d 'de' MMMM 'de' y", "month_year": "MMMM 'de' y", "mon_year": "MMM y"}
+_ENGLISH_DATES = {"long": "%B %-d, %Y", "month_year": "%B %Y", "mon_year": "%b %Y"}
+
+
+def date_words(day: date, form: str = "long") -> str:
+    """``November 21, 2026`` / ``21 de noviembre de 2026`` (``long``), ``November 2026`` /
+    ``noviembre de 2026`` (``month_year``), ``Nov 2026`` / ``nov 2026`` (``mon_year``)."""
+    if i18n.current_language() == i18n.DEFAULT:
+        return day.strftime(_ENGLISH_DATES[form])
+    from babel.dates import format_date
+
+    return format_date(day, _SPANISH_DATES[form], locale=i18n.BABEL_LOCALES["es"])
+
 
 def data_note_html(context: DashboardContext) -> str:
     """ "Data through <date>, updated weekly", with a demo banner when the store is demo."""
-    through = f"{context.data_through:%B %-d, %Y}" if context.data_through else "unknown"
+    through = date_words(context.data_through) if context.data_through else _("unknown")
     note = app_html.render("data_note", through=through)
     if context.is_demo:
-        note = app_html.render("demo_banner", banner=DEMO_BANNER) + note
+        note = app_html.render("demo_banner", banner=_(DEMO_BANNER)) + note
     return note
 
 
@@ -82,7 +101,7 @@ class BasePage:
         self.body = self.build()
         self.widget = widgets.VBox(
             [
-                widgets.HTML(app_html.render("page_heading", title=self.title)),
+                widgets.HTML(app_html.render("page_heading", title=_(self.title))),
                 self.header,
                 self.message,
                 self.body,
@@ -117,7 +136,7 @@ class BasePage:
             self.update(view)
         except Exception:
             log.exception("page %s failed to refresh for %s", self.slug, view.describe())
-            self.message.value = app_html.alert(FRIENDLY_ERROR)
+            self.message.value = app_html.alert(_(FRIENDLY_ERROR))
             self.body.layout.display = "none"
         else:
             self.message.value = ""

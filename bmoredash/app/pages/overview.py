@@ -33,19 +33,28 @@ from bmoredash.app.filters import MeasureToggle
 from bmoredash.app.pages import BasePage
 from bmoredash.app.state import RATES
 from bmoredash.coverage import PRELIMINARY_WEEKS, preliminary_start
+from bmoredash.i18n import N_, format_date
+from bmoredash.i18n import gettext as _
 from bmoredash.reference import population
 from bmoredash.schema import PART1_OFFENSES
 from bmoredash.vocabulary import OFFENSE_LABELS
 
 #: The Part 1 table's column of this period's counts on the days both periods have data.
-SAME_DAYS = "this period, days both have data"
+SAME_DAYS = N_("this period, days both have data")
+#: The other columns of the Part 1 table (English: message ids and the table's keys).
+THIS_PERIOD, COMPARISON_PERIOD, CHANGE, CHANGE_PERCENT = (
+    N_("this period"),
+    N_("comparison period"),
+    N_("change"),
+    N_("change %"),
+)
 
 
 def card_values(comparison: Comparison, previous_label: str, unit: str = VICTIMS) -> dict:
     """What one card shows: the count (of ``unit``), the count a year earlier, and the
     change (or why not)."""
     return {
-        "label": comparison.label,
+        "label": _(comparison.label),
         "total": f"{comparison.total:,}",
         "unit": unit,
         "before": "" if comparison.why_not else _before(comparison, previous_label),
@@ -58,10 +67,16 @@ def card_values(comparison: Comparison, previous_label: str, unit: str = VICTIMS
 def _before(comparison: Comparison, previous_label: str) -> str:
     """The count a year earlier; when days without data were left out of both periods, also
     this period's count on the same days, so the change adds up on the card."""
-    before = f"{comparison.previous:,} in {previous_label}"
+    before = _("%(count)s in %(period)s") % {
+        "count": f"{comparison.previous:,}",
+        "period": previous_label,
+    }
     if comparison.whole is None:
         return before
-    return f"{before}, against {comparison.current:,} this period on the days both have data"
+    return _("%(before)s, against %(count)s this period on the days both have data") % {
+        "before": before,
+        "count": f"{comparison.current:,}",
+    }
 
 
 def card_html(comparison: Comparison, previous_label: str, unit: str = VICTIMS) -> str:
@@ -71,7 +86,7 @@ def card_html(comparison: Comparison, previous_label: str, unit: str = VICTIMS) 
 
 
 #: Where the city's residents come from (the neighborhood table covers every block).
-CITY_SOURCE = "2020 Census blocks, the city total"
+CITY_SOURCE = N_("2020 Census blocks, the city total")
 #: A place's population for a rate: (level, area, why there is none).
 Place = tuple[str | None, str, str]
 
@@ -147,7 +162,7 @@ def rates_note(view: FilteredView, now: Place, before: Place) -> str:
         if level is None or _why_none(0, place):
             continue
         figure = per_1000(pd.Series([0], index=[area]), level)["residents"].iloc[0]
-        source = CITY_SOURCE if level == CITY else population.SOURCE_NOTES[level]
+        source = _(CITY_SOURCE) if level == CITY else population.SOURCE_NOTES[level]
         residents.append({"count": f"{int(figure):,}", "period": period, "source": source})
     if len(residents) == 2 and residents[0]["count"] == residents[1]["count"]:
         residents = residents[:1]
@@ -166,11 +181,13 @@ def preliminary_line(view: FilteredView) -> str:
     start = preliminary_start(view.context.data_through)
     if view.window.end < start:
         return ""
-    return app_html.render("preliminary_note", weeks=PRELIMINARY_WEEKS, start=f"{start:%b %-d}")
+    return app_html.render(
+        "preliminary_note", weeks=PRELIMINARY_WEEKS, start=format_date(start, "month_day")
+    )
 
 
 class OverviewPage(BasePage):
-    title = "Overview"
+    title = N_("Overview")
     slug = "overview"
 
     def build(self) -> widgets.Widget:
@@ -230,7 +247,7 @@ class OverviewPage(BasePage):
         ) + preliminary_line(view)
         rates = self.state.measure == RATES
         places = view_places(view) if rates else None
-        cards = [card_values(c, view.previous_label, view.unit) for c in self.comparisons]
+        cards = [card_values(c, view.previous_label, view.unit_label) for c in self.comparisons]
         if places is not None:
             for card, comparison in zip(cards, self.comparisons, strict=True):
                 card["rates"] = card_rates(comparison, *places)
@@ -243,9 +260,9 @@ class OverviewPage(BasePage):
         if view.is_default_offenses:
             self.selection_card.value = ""
         else:
-            label = f"Your selection: {view.offense_label}"
+            label = _("Your selection: %(offenses)s") % {"offenses": view.offense_label}
             (mine,) = self.compare(view, {label: view.offenses}, rows="chosen")
-            card = card_values(mine, view.previous_label, view.unit)
+            card = card_values(mine, view.previous_label, view.unit_label)
             if places is not None:
                 card["rates"] = card_rates(mine, *places)
             self.selection_card.value = app_html.render("overview_cards", cards=[card])
@@ -258,12 +275,17 @@ class OverviewPage(BasePage):
         why = next((c.why_not for c in by_offense if c.why_not), None)
         self.by_offense.value = html_table(
             table,
-            caption=f"Part 1 {view.unit}, {view.period_label} vs {view.previous_label}"
+            caption=_("Part 1 %(unit)s, %(period)s vs %(previous)s")
+            % {
+                "unit": view.unit_label,
+                "period": view.period_label,
+                "previous": view.previous_label,
+            }
             + (f" ({why})" if why else ""),
             formatters={
-                SAME_DAYS: _count,
-                "comparison period": _count,
-                "change": lambda v: "–" if _missing(v) else f"{int(v):+,d}",
+                _(SAME_DAYS): _count,
+                _(COMPARISON_PERIOD): _count,
+                _(CHANGE): lambda v: "–" if _missing(v) else f"{int(v):+,d}",
             },
         )
 
@@ -272,17 +294,17 @@ def offense_table(by_offense: list[Comparison]) -> pd.DataFrame:
     """One row per offense: this period, the comparison period, the change. When days
     without data were left out of both periods, this period's count on the remaining days
     (what the change is made of) stands beside its whole count."""
-    columns = {"this period": [c.total for c in by_offense]}
+    columns = {_(THIS_PERIOD): [c.total for c in by_offense]}
     if any(c.whole is not None for c in by_offense):
-        columns[SAME_DAYS] = [None if c.why_not else c.current for c in by_offense]
+        columns[_(SAME_DAYS)] = [None if c.why_not else c.current for c in by_offense]
     return pd.DataFrame(
         {
             **columns,
-            "comparison period": [None if c.why_not else c.previous for c in by_offense],
-            "change": [None if c.why_not else c.change for c in by_offense],
-            "change %": [_percent_text(c) for c in by_offense],
+            _(COMPARISON_PERIOD): [None if c.why_not else c.previous for c in by_offense],
+            _(CHANGE): [None if c.why_not else c.change for c in by_offense],
+            _(CHANGE_PERCENT): [_percent_text(c) for c in by_offense],
         },
-        index=pd.Index([OFFENSE_LABELS[c.label] for c in by_offense], name="Offense"),
+        index=pd.Index([_(OFFENSE_LABELS[c.label]) for c in by_offense], name=_("Offense")),
     )
 
 
@@ -292,7 +314,7 @@ def _percent_text(comparison: Comparison) -> str:
     if comparison.why_not:
         return "–"
     if comparison.percent is None:
-        return "too few"
+        return _("too few")
     return f"{comparison.percent:+.1f}%"
 
 
@@ -301,4 +323,4 @@ def _missing(value: object) -> bool:
 
 
 def _count(value: object) -> str:
-    return "no data" if _missing(value) else f"{int(value):,d}"
+    return _("no data") if _missing(value) else f"{int(value):,d}"

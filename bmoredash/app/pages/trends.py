@@ -27,13 +27,15 @@ from bmoredash.aggregate import (
 from bmoredash.app import html as app_html
 from bmoredash.app.charts import ChartPanel, TimeSeriesChart, YearLinesChart, html_table
 from bmoredash.app.context import HISTORY_YEARS, FilteredView
-from bmoredash.app.pages import BasePage
+from bmoredash.app.pages import BasePage, date_words
 from bmoredash.coverage import (
     PRELIMINARY_FLAG_RULE,
     PRELIMINARY_MEANING,
     preliminary_flags,
     preliminary_weeks,
 )
+from bmoredash.i18n import N_, format_date, ngettext, short_date
+from bmoredash.i18n import gettext as _
 from bmoredash.periods import (
     date_of_day_of_year,
     month_end_days_of_year,
@@ -47,57 +49,83 @@ WEEKS_SHOWN = 104
 BASELINE_WEEKS = 52
 HISTORY_WEEKS = FLAG_HISTORY_WEEKS
 
-FLAG_NOTE = (
-    "Triangles mark notable weeks, pointing up = higher, down = lower than expected. "
-    + FLAG_MEANING
-    + " Weeks where neither the count nor its expectation reaches 10 are never marked, nor "
+FLAG_MARKS = N_("Triangles mark notable weeks, pointing up = higher, down = lower than expected.")
+FLAG_LIMITS = N_(
+    "Weeks where neither the count nor its expectation reaches 10 are never marked, nor "
     "weeks with fewer than 8 weeks of data among the 52 before them."
 )
 
 
+def flag_note() -> str:
+    """What the triangles mean, in the reader's language."""
+    return f"{_(FLAG_MARKS)} {_(FLAG_MEANING)} {_(FLAG_LIMITS)}"
+
+
+#: How the table names a notable week (``flag_weeks``'s codes).
+FLAG_WORDS: dict[str, str] = {"higher": N_("higher"), "lower": N_("lower")}
+
+
 def _count(value: float) -> str:
-    return "no data" if pd.isna(value) else f"{int(value):,d}"
+    return _("no data") if pd.isna(value) else f"{int(value):,d}"
 
 
 def _gaps_note(counts: pd.Series, unit: str) -> str:
-    """A sentence on the periods left blank for lack of data, or nothing."""
+    """A sentence on the periods (``week`` or ``month``) left blank for lack of data."""
     blank = int(counts.isna().sum())
     if not blank:
         return ""
-    return (
-        f" {blank} {unit}{'s' if blank > 1 else ''} with days the data do not cover "
-        "are left blank (no data is not zero)."
-    )
+    if unit == "week":
+        text = ngettext(
+            "%(n)s week with days the data do not cover is left blank (no data is not zero).",
+            "%(n)s weeks with days the data do not cover are left blank (no data is not zero).",
+            blank,
+        )
+    else:
+        text = ngettext(
+            "%(n)s month with days the data do not cover is left blank (no data is not zero).",
+            "%(n)s months with days the data do not cover are left blank (no data is not zero).",
+            blank,
+        )
+    return " " + text % {"n": blank}
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``y`` in Spanish)."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _preliminary_note(preliminary: pd.Series) -> str:
     """Names the preliminary weeks drawn (dashed, hollow points) and says why."""
-    weeks = [f"{d:%b %-d}" for d in preliminary.index[preliminary.to_numpy()]]
+    weeks = [format_date(d, "month_day") for d in preliminary.index[preliminary.to_numpy()]]
     if not weeks:
         return ""
-    named = " and ".join(weeks) if len(weeks) < 3 else ", ".join(weeks[:-1]) + f" and {weeks[-1]}"
-    return (
-        f"Preliminary (dashed line, hollow points): the weeks ending {named}. "
-        f"{PRELIMINARY_MEANING} {PRELIMINARY_FLAG_RULE}"
-    )
+    named = _("Preliminary (dashed line, hollow points): the weeks ending %(weeks)s.") % {
+        "weeks": _and(weeks)
+    }
+    return f"{named} {_(PRELIMINARY_MEANING)} {_(PRELIMINARY_FLAG_RULE)}"
 
 
 class TrendsPage(BasePage):
-    title = "Trends"
+    title = N_("Trends")
     slug = "trends"
 
     def build(self) -> widgets.Widget:
         self.interval = widgets.ToggleButtons(
-            options=[("Weekly", "weekly"), ("Monthly", "monthly")],
-            description="Interval",
-            tooltips=["Counts per BPD week (Sunday to Saturday)", "Counts per calendar month"],
+            options=[(_("Weekly"), "weekly"), (_("Monthly"), "monthly")],
+            description=_("Interval"),
+            tooltips=[
+                _("Counts per BPD week (Sunday to Saturday)"),
+                _("Counts per calendar month"),
+            ],
             style={"button_width": "auto"},
         )
         self.keep_in_link(self.interval, "interval")
         self.series = TimeSeriesChart()
-        self.series_panel = ChartPanel("Counts over time", self.series.figure)
+        self.series_panel = ChartPanel(_("Counts over time"), self.series.figure)
         self.years = YearLinesChart(HISTORY_YEARS + 1)
-        self.years_panel = ChartPanel("Running total by day of year", self.years.figure)
+        self.years_panel = ChartPanel(_("Running total by day of year"), self.years.figure)
         #: What the series chart last drew (week or month index -> count), its flags and
         #: which of its weeks are preliminary (``coverage.preliminary_weeks``).
         self.counts = pd.Series(dtype=int)
@@ -136,7 +164,7 @@ class TrendsPage(BasePage):
         self.series.update(self.counts, self.flags, self.preliminary.to_numpy())
         self.series_panel.heading.value = app_html.render(
             "trends_heading",
-            unit=view.unit.capitalize(),
+            unit=view.unit_label.capitalize(),
             step="week",
             offense=view.offense_label,
             place=view.place_label,
@@ -145,26 +173,26 @@ class TrendsPage(BasePage):
         self.series_panel.note.value = app_html.render(
             "trends_weekly_note",
             weeks=len(self.counts),
-            week_end=f"{week_end:%b %-d, %Y}",
+            week_end=short_date(week_end),
             gaps=_gaps_note(self.counts, "week"),
             preliminary=_preliminary_note(self.preliminary),
-            flag_note=FLAG_NOTE,
+            flag_note=flag_note(),
             higher=higher,
             lower=lower,
         )
         table = pd.DataFrame(
             {
-                "count": self.counts.to_numpy(),
-                "notable": self.flags.to_numpy(),
-                "preliminary": np.where(self.preliminary.to_numpy(), "preliminary", ""),
+                _("count"): self.counts.to_numpy(),
+                _("notable"): [_(FLAG_WORDS.get(f, f)) for f in self.flags.to_numpy()],
+                _("preliminary"): np.where(self.preliminary.to_numpy(), _("preliminary"), ""),
             },
-            index=pd.Index([f"{d:%Y-%m-%d}" for d in self.counts.index], name="week ending"),
+            index=pd.Index([f"{d:%Y-%m-%d}" for d in self.counts.index], name=_("week ending")),
         )
         self.series_panel.set_table(
             html_table(
                 table.iloc[::-1],
-                caption="Counts by week (newest first)",
-                formatters={"count": _count},
+                caption=_("Counts by week (newest first)"),
+                formatters={_("count"): _count},
             )
         )
 
@@ -176,26 +204,26 @@ class TrendsPage(BasePage):
         self.series.update(counts, None)
         self.series_panel.heading.value = app_html.render(
             "trends_heading",
-            unit=view.unit.capitalize(),
+            unit=view.unit_label.capitalize(),
             step="month",
             offense=view.offense_label,
             place=view.place_label,
         )
         self.series_panel.note.value = app_html.render(
             "trends_monthly_note",
-            start=f"{window.start:%B %Y}",
-            end=f"{view.through:%b %-d}",
+            start=date_words(window.start, "month_year"),
+            end=format_date(view.through, "month_day"),
             gaps=_gaps_note(counts, "month"),
         )
         table = pd.DataFrame(
-            {"count": counts.to_numpy()},
-            index=pd.Index([f"{d:%Y-%m}" for d in counts.index], name="month"),
+            {_("count"): counts.to_numpy()},
+            index=pd.Index([f"{d:%Y-%m}" for d in counts.index], name=_("month")),
         )
         self.series_panel.set_table(
             html_table(
                 table.iloc[::-1],
-                caption="Counts by month (newest first)",
-                formatters={"count": _count},
+                caption=_("Counts by month (newest first)"),
+                formatters={_("count"): _count},
             )
         )
 
@@ -226,16 +254,17 @@ class TrendsPage(BasePage):
         self.years.update(cumulative)
         span = f"{years[0]}–{last}" if len(years) > 1 else str(last)
         self.years_panel.heading.value = app_html.render(
-            "trends_years_heading", span=span, through=f"{view.through:%b %-d}"
+            "trends_years_heading", span=span, through=format_date(view.through, "month_day")
         )
         self.years_panel.note.value = app_html.render("trends_years_note", left_out=left_out)
         # The table: the total at the end of each month, up to the cutoff.
         days = [d for d in month_end_days_of_year(last) if d < cutoff] + [cutoff]
         table = cumulative.loc[days].astype("Int64")
         table.index = pd.Index(
-            [f"{date_of_day_of_year(last, d):%b %-d}" for d in days], name="through"
+            [format_date(date_of_day_of_year(last, d), "month_day") for d in days],
+            name=_("through"),
         )
         table.columns = [str(c) for c in table.columns]
         self.years_panel.set_table(
-            html_table(table, caption="Running total on each date, by year", na="no data")
+            html_table(table, caption=_("Running total on each date, by year"), na=_("no data"))
         )

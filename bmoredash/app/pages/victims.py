@@ -16,22 +16,38 @@ from bmoredash.app import html as app_html
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 
 #: Which victims: link code (``state.CHOICES["victims"]``) -> (label, offenses).
 VICTIM_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "homicides": ("Homicides", ("HOMICIDE",)),
-    "shootings": ("Non-fatal shootings", ("SHOOTING",)),
-    "both": ("Both", ("HOMICIDE", "SHOOTING")),
+    "homicides": (N_("Homicides"), ("HOMICIDE",)),
+    "shootings": (N_("Non-fatal shootings"), ("SHOOTING",)),
+    "both": (N_("Both"), ("HOMICIDE", "SHOOTING")),
 }
 #: Breakdowns: column for aggregate.victim_breakdown -> heading.
 BREAKDOWNS: dict[str, str] = {
-    "age_group": "Age group",
-    "victim_gender": "Gender",
-    "victim_race": "Race",
-    "victim_ethnicity": "Ethnicity",
+    "age_group": N_("Age group"),
+    "victim_gender": N_("Gender"),
+    "victim_race": N_("Race"),
+    "victim_ethnicity": N_("Ethnicity"),
 }
 #: How a hidden cell reads: fewer than MIN_CELL victims, or hidden to protect one that is.
-SUPPRESSED = "not shown"
+SUPPRESSED = N_("not shown")
+#: The values BPD publishes, as the page shows them (``_pretty``), in the reader's words.
+VALUE_WORDS: dict[str, str] = {
+    "Under 18": N_("Under 18"),
+    "Unknown": N_("Unknown"),
+    "Male": N_("Male"),
+    "Female": N_("Female"),
+    "Black or african american": N_("Black or african american"),
+    "White": N_("White"),
+    "Asian": N_("Asian"),
+    "American indian or alaska native": N_("American indian or alaska native"),
+    "Native hawaiian or other pacific islander": N_("Native hawaiian or other pacific islander"),
+    "Hispanic or latino": N_("Hispanic or latino"),
+    "Not hispanic or latino": N_("Not hispanic or latino"),
+}
 
 
 def shown_breakdown(rows: pd.DataFrame, column: str) -> pd.Series:
@@ -45,17 +61,18 @@ def shown_breakdown(rows: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _pretty(value: str) -> str:
-    return value.replace("_", " ").capitalize() if value.isupper() else value
+    text = value.replace("_", " ").capitalize() if value.isupper() else value
+    return _(VALUE_WORDS[text]) if text in VALUE_WORDS else text
 
 
 class VictimsPage(BasePage):
-    title = "Victims"
+    title = N_("Victims")
     slug = "victims"
 
     def build(self) -> widgets.Widget:
         self.group = widgets.ToggleButtons(
-            options=[(label, code) for code, (label, _) in VICTIM_GROUPS.items()],
-            description="Victims of",
+            options=[(_(label), code) for code, (label, _offenses) in VICTIM_GROUPS.items()],
+            description=_("Victims of"),
             style={"button_width": "auto"},
         )
         self.keep_in_link(self.group, "victims")
@@ -65,13 +82,13 @@ class VictimsPage(BasePage):
         #: The breakdowns last drawn (suppressed cells are <NA>).
         self.breakdowns: dict[str, pd.Series] = {}
         for column, heading in BREAKDOWNS.items():
-            chart = BarChart(x_label="Victims", height="240px")
-            panel = ChartPanel(heading, chart.figure)
+            chart = BarChart(x_label=_("Victims"), height="240px")
+            panel = ChartPanel(_(heading), chart.figure)
             panel.widget.layout.flex = "1 1 320px"
             panel.widget.layout.max_width = "560px"
             self.charts[column], self.panels[column] = chart, panel
         explain = widgets.HTML(
-            app_html.render("victims_explain", min_cell=MIN_CELL, suppressed=SUPPRESSED)
+            app_html.render("victims_explain", min_cell=MIN_CELL, suppressed=_(SUPPRESSED))
         )
         grid = widgets.HBox(
             [p.widget for p in self.panels.values()],
@@ -87,23 +104,27 @@ class VictimsPage(BasePage):
         rows = view.rows(view.window.start, view.window.end, offenses=offenses, unit=VICTIMS)
         incidents, unkeyed = incident_count(view.context.text("incident_id", rows))
         if unkeyed == len(rows):
-            among = " (incident counts are not available: the source has no incident number)"
-        elif unkeyed:
-            among = (
-                f" in {incidents:,} incidents, plus {unkeyed:,} victims whose incident the "
-                "source does not identify"
+            among = " " + _(
+                "(incident counts are not available: the source has no incident number)"
             )
+        elif unkeyed:
+            among = " " + _(
+                "in %(incidents)s incidents, plus %(unkeyed)s victims whose incident the source "
+                "does not identify"
+            ) % {"incidents": f"{incidents:,}", "unkeyed": f"{unkeyed:,}"}
         else:
-            among = f" in {incidents:,} incidents"
+            among = " " + _("in %(incidents)s incidents") % {"incidents": f"{incidents:,}"}
         self.summary.value = app_html.render(
             "victims_summary",
             count=f"{len(rows):,}",
             among=among,
-            group=label.lower(),
+            group=_(label).lower(),
             place=view.place_label,
             period=view.period_label,
         )
-        for column, heading in BREAKDOWNS.items():
+        suppressed = _(SUPPRESSED)
+        for column, english in BREAKDOWNS.items():
+            heading = _(english)
             counts = shown_breakdown(rows, column)
             self.breakdowns[column] = counts
             if len(counts) and counts.isna().all():
@@ -114,16 +135,20 @@ class VictimsPage(BasePage):
                 )
                 continue
             labels = [
-                f"{_pretty(str(k))} ({SUPPRESSED})" if pd.isna(v) else _pretty(str(k))
+                f"{_pretty(str(k))} ({suppressed})" if pd.isna(v) else _pretty(str(k))
                 for k, v in counts.items()
             ]
             self.charts[column].update(labels, counts.fillna(0).to_numpy(dtype=float))
             table = pd.DataFrame(
-                {"victims": counts.astype(object)},
+                {_("victims"): counts.astype(object)},
                 index=pd.Index([_pretty(str(k)) for k in counts.index], name=heading),
             )
             self.panels[column].set_table(
-                html_table(table, caption=f"Victims by {heading.lower()}", na=SUPPRESSED)
+                html_table(
+                    table,
+                    caption=_("Victims by %(breakdown)s") % {"breakdown": heading.lower()},
+                    na=suppressed,
+                )
             )
             hidden = int(counts.isna().sum())
             self.panels[column].note.value = (
