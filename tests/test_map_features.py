@@ -7,6 +7,7 @@ Counts are recounted from the demo store with plain pandas.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -261,3 +262,39 @@ def test_clusters_of_no_rows_are_empty() -> None:
     empty = pd.DataFrame({"latitude": [np.nan], "longitude": [np.nan]})
     assert maps.clusters(empty, 12).empty
     assert maps.clusters_geojson(maps.clusters(empty, 12))["features"] == []
+
+
+def test_the_city_is_fitted_again_to_the_size_the_browser_reports(drawn) -> None:
+    """Before the browser reports its size the city is fitted to a guess; a phone's
+    narrow map (about 350 x 560 px) then gets the zoom that shows the whole city."""
+    page, _ = drawn
+    guessed = page.map.zoom
+    city = maps.bounds_of(boundaries.load_city())
+    # what the browser reports for a map 350 px wide, 560 px tall (world pixels)
+    page.map.set_state({"left": 10_000, "top": 20_000, "right": 10_350, "bottom": 20_560})
+    assert page.map.zoom < guessed
+    width, height = maps.view_size(page.map)
+    assert (width, height) == (350, 560)
+    (south, west), (north, east) = city
+    centre, zoom = maps.fit_view(city, (width, height))
+    assert page.map.zoom == zoom and page.fitted == city
+    assert south < page.map.center[0] < north and west < page.map.center[1] < east
+
+
+def test_cluster_labels_write_the_counts_that_fit_their_circles(drawn) -> None:
+    page, _ = drawn
+    page.map.zoom = 12
+    table = page.cluster_table
+    url, bounds = maps.cluster_labels(table, 12)
+    svg = base64.b64decode(url.split(",", 1)[1]).decode()
+    written = [int(t.replace(",", "")) for t in re.findall(r">([\d,]+)</text>", svg)]
+    top = int(table["count"].max())
+    fits = [
+        n
+        for n in table["count"]
+        if 2 * maps.cluster_radius(n, top) >= maps.label_width(f"{n:,}") + 2
+    ]
+    assert sorted(written) == sorted(fits) and top in written
+    assert page.labels.visible and page.labels.url == url
+    (south, west), (north, east) = bounds
+    assert south < maps.CITY_CENTER[0] < north and west < maps.CITY_CENTER[1] < east

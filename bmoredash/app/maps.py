@@ -18,6 +18,7 @@ when to call them. Drawing rules, from the house style:
 
 from __future__ import annotations
 
+import base64
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -53,17 +54,31 @@ SIMPLIFY_DEG = 0.0001
 CLUSTER_PX = 56
 #: Beyond this zoom the cells stop shrinking (a block's incidents stay one cluster, and
 #: the layer stays small when the visitor zooms into the whole city).
-CLUSTER_MAX_ZOOM = 15
+CLUSTER_MAX_ZOOM = 14
+#: Radii of the smallest and the busiest cluster (pixels).
+CLUSTER_MIN_RADIUS = 3
+CLUSTER_MAX_RADIUS = 22
 #: The map's size when the browser has not said yet (pixels): the page's map height.
 DEFAULT_VIEW = (900, 560)
 #: Pixels kept free around fitted bounds.
 FIT_PADDING = 16
 
 #: Panes: outlines of the other levels over the fills, clusters over both. Leaflet's
-#: overlay pane (the filled areas) is at z-index 400.
+#: overlay pane (the filled areas) is at z-index 400. Neither pane takes the pointer: each
+#: holds an SVG as large as the map, which would otherwise catch every click before the
+#: areas below (a click on a district opened a point's popup).
 OUTLINES_PANE = "bmdOutlines"
 CLUSTERS_PANE = "bmdClusters"
-PANES = {OUTLINES_PANE: {"zIndex": 410}, CLUSTERS_PANE: {"zIndex": 450}}
+LABELS_PANE = "bmdLabels"
+PANES = {
+    OUTLINES_PANE: {"zIndex": 410, "pointerEvents": "none"},
+    CLUSTERS_PANE: {"zIndex": 450, "pointerEvents": "none"},
+    LABELS_PANE: {"zIndex": 460, "pointerEvents": "none"},
+}
+#: Cluster counts: font size, and the width of a digit and of a comma in it (pixels).
+LABEL_FONT_PX = 11
+LABEL_DIGIT_PX = 6.5
+LABEL_COMMA_PX = 3
 
 
 # --------------------------------------------------------------------------------------
@@ -160,6 +175,10 @@ class OutlineLayer(ipyleaflet.GeoJSON):
     false): a click on it reaches the layer below (the chosen areas)."""
 
     interactive = traitlets.Bool(False).tag(sync=True, o=True)
+    # NOTE: jupyter-leaflet gives a layer its pane after building the features it was
+    # created with, so they would stay in the overlay pane; as an option the pane reaches
+    # them at creation.
+    pane = traitlets.Unicode("overlayPane").tag(sync=True, o=True)
 
 
 def outline_layer(
@@ -198,7 +217,7 @@ def path_style(fill: str, selected: bool, dashed: bool = False) -> dict[str, Any
         "fillColor": fill,
         "fillOpacity": 0.7,
         "color": style.OUTLINE_SELECTED if selected else style.OUTLINE,
-        "weight": 4 if selected else 1,
+        "weight": 4 if selected else 1.25,
         "opacity": 1,
     }
     if dashed:
@@ -399,19 +418,17 @@ def _mercator(lat: float, lon: float) -> tuple[float, float]:
     return (lon + 180) / 360, (1 - math.log(math.tan(phi) + 1 / math.cos(phi)) / math.pi) / 2
 
 
-def view_size(map_: ipyleaflet.Map) -> tuple[float, float]:
-    """The map's size in pixels as the browser last reported it (its bounds at its zoom),
-    or ``DEFAULT_VIEW`` before it has (a phone's map is narrower than a desktop's)."""
-    if not map_.bounds:
-        return DEFAULT_VIEW
-    (south, west), (north, east) = map_.bounds
-    x0, y0 = _mercator(north, west)
-    x1, y1 = _mercator(south, east)
-    scale = 256 * 2**map_.zoom
-    width, height = (x1 - x0) * scale, (y1 - y0) * scale
+def view_size(map_: ipyleaflet.Map) -> tuple[float, float] | None:
+    """The map's size in pixels as the browser last reported it (its pixel bounds), or
+    None before it has, or while the map is hidden (a phone's map is narrower than a
+    desktop's)."""
+    if not map_.pixel_bounds:
+        return None
+    (left, top), (right, bottom) = map_.pixel_bounds
+    width, height = right - left, bottom - top
     if width < 50 or height < 50:
-        return DEFAULT_VIEW
-    return width, height
+        return None
+    return float(width), float(height)
 
 
 def fit_view(
@@ -494,10 +511,12 @@ def clusters(
     return table.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def cluster_radius(count: int) -> float:
-    """A cluster's radius in pixels: grows with the count's order of magnitude (1: 4 px,
-    10: 8, 100: 12, 1,000: 16), so a busy block stands out without covering its street."""
-    return round(4 + 4 * math.log10(max(int(count), 1)), 1)
+def cluster_radius(count: int, top: int) -> float:
+    """A cluster's radius in pixels: its area grows with its count, up to
+    ``CLUSTER_MAX_RADIUS`` for the busiest cluster in view (``top``); a lone incident is
+    still a visible dot."""
+    share = max(int(count), 0) / max(int(top), 1)
+    return round(CLUSTER_MIN_RADIUS + (CLUSTER_MAX_RADIUS - CLUSTER_MIN_RADIUS) * share**0.5, 1)
 
 
 def clusters_geojson(table: pd.DataFrame) -> dict[str, Any]:
@@ -505,11 +524,12 @@ def clusters_geojson(table: pd.DataFrame) -> dict[str, Any]:
     lons = np.round(table["longitude"].to_numpy(dtype=float), 5).tolist()
     lats = np.round(table["latitude"].to_numpy(dtype=float), 5).tolist()
     counts = table["count"].astype(int).tolist()
+    top = max(counts, default=1)
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {"count": n, "style": {"radius": cluster_radius(n)}},
+            "properties": {"count": n, "style": {"radius": cluster_radius(n, top)}},
         }
         for lon, lat, n in zip(lons, lats, counts, strict=True)
     ]
@@ -535,6 +555,85 @@ def cluster_layer(name: str = "Incidents") -> OutlineLayer:
             "interactive": False,
         },
     )
+
+
+class LabelOverlay(ipyleaflet.ImageOverlay):
+    """An image over the map whose pane is given at creation (see ``OutlineLayer``)."""
+
+    pane = traitlets.Unicode(LABELS_PANE).tag(sync=True, o=True)
+
+
+def label_layer() -> LabelOverlay:
+    """The clusters' counts: one image (an SVG) laid over the map, redrawn at each zoom.
+    An image over the map takes no click (Leaflet), so the areas below still do."""
+    return LabelOverlay(url=_svg_url(""), bounds=((0, 0), (0, 0)), name="Counts", visible=False)
+
+
+def _svg_url(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _from_world(x: float, y: float) -> tuple[float, float]:
+    """(lat, lon) of a Web Mercator position in world units (``_mercator``'s inverse)."""
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
+    return lat, x * 360 - 180
+
+
+def label_width(text: str) -> float:
+    """About how wide a count is drawn (pixels): digits and commas."""
+    commas = text.count(",")
+    return LABEL_DIGIT_PX * (len(text) - commas) + LABEL_COMMA_PX * commas
+
+
+def cluster_labels(table: pd.DataFrame, zoom: float) -> tuple[str, Bounds] | None:
+    """The counts of the clusters large enough to hold them, as (an SVG image's data URL,
+    its bounds): one image for all, placed by Leaflet like a tile. None when no cluster
+    has room for its count."""
+    counts = table["count"].astype(int).to_numpy()
+    if not len(counts):
+        return None
+    top = int(counts.max())
+    scale = 256 * 2**zoom
+    labels = []
+    for lat, lon, n in zip(table["latitude"], table["longitude"], counts, strict=True):
+        text = f"{int(n):,}"
+        if 2 * cluster_radius(int(n), top) < label_width(text) + 2:
+            continue
+        x, y = _mercator(float(lat), float(lon))
+        labels.append({"x": x * scale, "y": y * scale, "text": text})
+    if not labels:
+        return None
+    pad = CLUSTER_MAX_RADIUS * 2
+    left = min(label["x"] for label in labels) - pad
+    top_px = min(label["y"] for label in labels) - pad
+    right = max(label["x"] for label in labels) + pad
+    bottom = max(label["y"] for label in labels) + pad
+    for label in labels:
+        label["x"] = round(label["x"] - left, 1)
+        label["y"] = round(label["y"] - top_px, 1)
+    svg = app_html.render(
+        "map_cluster_labels",
+        width=round(right - left),
+        height=round(bottom - top_px),
+        size=LABEL_FONT_PX,
+        ink=style.INK,
+        labels=labels,
+    )
+    north, west = _from_world(left / scale, top_px / scale)
+    south, east = _from_world(right / scale, bottom / scale)
+    return _svg_url(svg), [[south, west], [north, east]]
+
+
+def update_label_layer(layer: LabelOverlay, table: pd.DataFrame, zoom: float) -> None:
+    """Draw ``table``'s counts at ``zoom`` (hidden when none fits in its circle)."""
+    drawn = cluster_labels(table, zoom)
+    if drawn is None:
+        layer.visible = False
+        return
+    url, ((south, west), (north, east)) = drawn
+    layer.bounds = ((south, west), (north, east))
+    layer.url = url
+    layer.visible = True
 
 
 # --------------------------------------------------------------------------------------

@@ -144,9 +144,10 @@ class MapPage(BasePage):
             layers=tuple(self.outline_layers[k] for k in options if k != first), name="Outlines"
         )
         self.clusters = maps.cluster_layer()
+        self.labels = maps.label_layer()
         #: A ring where the last block address searched for is.
         self.found = maps.found_ring()
-        for layer in (self.area_group, self.outline_group, self.clusters):
+        for layer in (self.area_group, self.outline_group, self.clusters, self.labels):
             self.map.add(layer)
 
         self.level = widgets.ToggleButtons(
@@ -193,6 +194,10 @@ class MapPage(BasePage):
         self.cluster_table = maps.clusters(pd.DataFrame({"latitude": [], "longitude": []}), 11)
         self._cluster_cell: tuple[float, float] | None = None
         self.map.observe(self._zoom_changed, "zoom")
+        #: The map's size in pixels once the browser has reported it.
+        self._size: tuple[float, float] | None = None
+        self._fit_again: tuple | None = None
+        self.map.observe(self._bounds_changed, "pixel_bounds")
         #: The place the map last zoomed to, and the bounds it fitted.
         self._fitted_place: tuple | None = None
         self.fitted: list[list[float]] = []
@@ -202,8 +207,7 @@ class MapPage(BasePage):
         row = widgets.Layout(flex_flow="row wrap", align_items="center")
         return widgets.VBox(
             [
-                widgets.HTML(maps.background_html()),
-                widgets.HTML(app_html.render("map_intro")),
+                widgets.HTML(maps.background_html() + app_html.render("map_intro")),
                 self.boundary_note,
                 widgets.HBox([self.level, self.measure.widget], layout=row),
                 widgets.HBox([self.search, self.find_button, self.clear_button], layout=row),
@@ -372,6 +376,16 @@ class MapPage(BasePage):
         if self.view is not None and key in self._dirty_levels:
             self._update_areas(self.view, key)
 
+    def _bounds_changed(self, _change: dict) -> None:
+        """The browser said where the map is: keep its size; the first time, fit the
+        selection again to it (a phone's map is narrower than the size guessed)."""
+        size = maps.view_size(self.map)
+        if size is None:
+            return
+        self._size = size
+        if self._fit_again is not None:
+            self._zoom_to(*self._fit_again)
+
     def _zoom_changed(self, _change: dict) -> None:
         if self.view is not None:
             self._draw_clusters()
@@ -489,8 +503,11 @@ class MapPage(BasePage):
         return maps.bounds_of(self.city)
 
     def _zoom_to(self, bounds: list[list[float]], max_zoom: float = 16) -> None:
-        center, zoom = maps.fit_view(bounds, maps.view_size(self.map), max_zoom=max_zoom)
+        size = self._size or maps.DEFAULT_VIEW
+        center, zoom = maps.fit_view(bounds, size, max_zoom=max_zoom)
         self.fitted = bounds
+        #: Fitted to a guessed size: fitted again when the browser tells the real one.
+        self._fit_again = None if self._size else (bounds, max_zoom)
         with self.map.hold_sync():
             self.map.center = center
             self.map.zoom = zoom
@@ -502,6 +519,7 @@ class MapPage(BasePage):
         frame = pd.DataFrame({"latitude": self._lat, "longitude": self._lon})
         self.cluster_table = maps.clusters(frame, self.map.zoom)
         self.clusters.data = maps.clusters_geojson(self.cluster_table)
+        maps.update_label_layer(self.labels, self.cluster_table, self.map.zoom)
         self._cluster_cell = cell
         if self.view is not None:
             self._status(self.view)
