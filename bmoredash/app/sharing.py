@@ -19,6 +19,7 @@ from IPython.display import Javascript, clear_output, display
 from bmoredash import csv_out, i18n
 from bmoredash.app import html
 from bmoredash.app.context import DashboardContext, FilteredView
+from bmoredash.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +147,9 @@ class Download:
         self.context = context
         self.view = view
         self.button = widgets.Button(
-            description="Download rows (CSV)",
+            description=_("Download rows (CSV)"),
             icon="download",
-            tooltip="The filtered rows of the selected period as a CSV file",
+            tooltip=_("The filtered rows of the selected period as a CSV file"),
             layout=widgets.Layout(width="auto"),
         )
         self.note = widgets.HTML("")
@@ -179,18 +180,20 @@ class Download:
                 rows = rows.sort_values("occurred_at").iloc[-MAX_DOWNLOAD_ROWS:]
             name = file_name(view)
             self.send_file(name, csv_out.to_csv(rows))
-            note = f"{len(rows):,} rows saved as {name}."
+            note = _("%(count)s rows saved as %(name)s.") % {
+                "count": f"{len(rows):,}",
+                "name": name,
+            }
             if total > MAX_DOWNLOAD_ROWS:
-                note = (
-                    f"The selection has {total:,} rows; the download holds the latest "
-                    f"{MAX_DOWNLOAD_ROWS:,}. Narrow the filters, or use the bmoredash "
-                    "command line for everything."
-                )
+                note = _(
+                    "The selection has %(total)s rows; the download holds the latest %(kept)s. "
+                    "Narrow the filters, or use the bmoredash command line for everything."
+                ) % {"total": f"{total:,}", "kept": f"{MAX_DOWNLOAD_ROWS:,}"}
             self.note.value = html.status(note)
         except Exception:
             log.exception("download failed")
             self.note.value = html.alert(
-                "The download could not be made. Try again with narrower filters.", inline=True
+                _("The download could not be made. Try again with narrower filters."), inline=True
             )
 
     def send_file(self, name: str, text: str) -> None:

@@ -23,6 +23,8 @@ from bmoredash.app import html as app_html
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
+from bmoredash.i18n import N_, short_date
+from bmoredash.i18n import gettext as _
 from bmoredash.schema import CITYWIDE, UNKNOWN_DISTRICT
 from bmoredash.vocabulary import (
     ARREST_RACE_LABELS,
@@ -32,9 +34,24 @@ from bmoredash.vocabulary import (
 )
 
 #: The people tables: ``arrests.people_breakdown`` column -> heading.
-PEOPLE_HEADINGS: dict[str, str] = {"age_group": "Age group", "sex": "Sex", "race": "Race"}
+PEOPLE_HEADINGS: dict[str, str] = {
+    "age_group": N_("Age group"),
+    "sex": N_("Sex"),
+    "race": N_("Race"),
+}
 #: How a hidden cell reads: fewer than MIN_CELL arrests, or hidden to protect one that is.
-SUPPRESSED = "not shown"
+SUPPRESSED = N_("not shown")
+#: The sexes and age groups as published, in the reader's words (race: ARREST_RACE_LABELS).
+PEOPLE_WORDS: dict[str, str] = {
+    "Male": N_("Male"),
+    "Female": N_("Female"),
+    "M": N_("Male"),
+    "F": N_("Female"),
+    "Unknown": N_("Unknown"),
+    "Under 18": N_("Under 18"),
+}
+#: The columns of the comparison table.
+THIS_PERIOD, COMPARISON_PERIOD, CHANGE = N_("this period"), N_("comparison period"), N_("change")
 #: Places drawn as bars (the table lists them all).
 PLACE_BARS = 15
 
@@ -58,8 +75,8 @@ def place_label(column: str, value: str) -> str:
     """A place as a reader sees it: ``Western District``, ``District not recorded``, or
     the neighborhood's name (``Neighborhood not recorded`` for none)."""
     if column == "neighborhood":
-        return "Neighborhood not recorded" if value in ("Unknown", "") else value
-    return UNKNOWN_DISTRICT_LABEL if value == UNKNOWN_DISTRICT else district_name(value)
+        return _("Neighborhood not recorded") if value in ("Unknown", "") else value
+    return _(UNKNOWN_DISTRICT_LABEL) if value == UNKNOWN_DISTRICT else district_name(value)
 
 
 def comparison_table(comparisons: list[Comparison]) -> pd.DataFrame:
@@ -68,20 +85,22 @@ def comparison_table(comparisons: list[Comparison]) -> pd.DataFrame:
     beyond chance, no percentage on small numbers, or why there is no comparison)."""
     return pd.DataFrame(
         {
-            "this period": [c.total for c in comparisons],
-            "comparison period": [None if c.why_not else c.previous for c in comparisons],
-            "change": [c.describe() for c in comparisons],
+            _(THIS_PERIOD): [c.total for c in comparisons],
+            _(COMPARISON_PERIOD): [None if c.why_not else c.previous for c in comparisons],
+            _(CHANGE): [c.describe() for c in comparisons],
         },
-        index=pd.Index([CHARGE_GROUP_LABELS[c.label] for c in comparisons], name="Arrests"),
+        index=pd.Index([_(CHARGE_GROUP_LABELS[c.label]) for c in comparisons], name=_("Arrests")),
     )
 
 
 def people_label(column: str, value: str) -> str:
-    return ARREST_RACE_LABELS.get(value, value) if column == "race" else value
+    if column == "race":
+        return _(ARREST_RACE_LABELS.get(value, value))
+    return _(PEOPLE_WORDS[value]) if value in PEOPLE_WORDS else value
 
 
 class ArrestsPage(BasePage):
-    title = "Arrests"
+    title = N_("Arrests")
     slug = "arrests"
 
     def build(self) -> widgets.Widget:
@@ -89,15 +108,16 @@ class ArrestsPage(BasePage):
         self.summary = widgets.HTML("")
         self.changes = widgets.HTML("")
         self.change_note = widgets.HTML("")
-        self.group_chart = BarChart(x_label="Arrests", height="240px")
-        self.group_panel = ChartPanel("Arrests by charge group", self.group_chart.figure)
-        self.place_chart = BarChart(x_label="Arrests", height="360px")
-        self.place_panel = ChartPanel("Arrests by place", self.place_chart.figure)
+        self.group_chart = BarChart(x_label=_("Arrests"), height="240px")
+        self.group_panel = ChartPanel(_("Arrests by charge group"), self.group_chart.figure)
+        self.place_chart = BarChart(x_label=_("Arrests"), height="360px")
+        self.place_panel = ChartPanel(_("Arrests by place"), self.place_chart.figure)
         self.people_charts: dict[str, BarChart] = {}
         self.people_panels: dict[str, ChartPanel] = {}
         for column, heading in PEOPLE_HEADINGS.items():
-            chart = BarChart(x_label="Arrests", height="240px")
-            panel = ChartPanel(f"Arrested people: {heading.lower()}", chart.figure)
+            chart = BarChart(x_label=_("Arrests"), height="240px")
+            title = _("Arrested people: %(breakdown)s") % {"breakdown": _(heading).lower()}
+            panel = ChartPanel(title, chart.figure)
             panel.widget.layout.flex = "1 1 320px"
             panel.widget.layout.max_width = "560px"
             self.people_charts[column], self.people_panels[column] = chart, panel
@@ -150,8 +170,8 @@ class ArrestsPage(BasePage):
             first, last = coverage.first_day(), coverage.last_day()
             self._nothing(
                 view.period_label,
-                f"{first:%b %-d, %Y}" if first else "",
-                f"{last:%b %-d, %Y}" if last else "",
+                short_date(first) if first else "",
+                short_date(last) if last else "",
             )
             return
         self.no_data.value = ""
@@ -176,7 +196,7 @@ class ArrestsPage(BasePage):
             period=view.period_label,
             partial=coverage.missing(window.start, window.end) or "",
             without_place=f"{without_place:,}" if without_place else "",
-            unknown_label=UNKNOWN_DISTRICT_LABEL,
+            unknown_label=_(UNKNOWN_DISTRICT_LABEL),
         )
 
         self.comparisons = arrests.compare_arrests(
@@ -185,9 +205,10 @@ class ArrestsPage(BasePage):
         table = comparison_table(self.comparisons)
         self.changes.value = html_table(
             table,
-            caption=f"Arrests, {view.period_label} vs {view.previous_label}",
-            na="no data",
-            formatters={"comparison period": _count},
+            caption=_("Arrests, %(period)s vs %(previous)s")
+            % {"period": view.period_label, "previous": view.previous_label},
+            na=_("no data"),
+            formatters={_(COMPARISON_PERIOD): _count},
         )
         left_out = next((c.left_out for c in self.comparisons if c.left_out), None)
         self.change_note.value = app_html.render(
@@ -195,39 +216,48 @@ class ArrestsPage(BasePage):
             period=view.period_label,
             previous=view.previous_label,
             left_out=left_out or "",
-            change_meaning=CHANGE_MEANING,
+            change_meaning=_(CHANGE_MEANING),
         )
 
         self.groups = arrests.by_charge_group(now)
-        labels = [CHARGE_GROUP_LABELS[g] for g in self.groups.index]
+        labels = [_(CHARGE_GROUP_LABELS[g]) for g in self.groups.index]
         self.group_chart.update(labels, self.groups["arrests"].to_numpy(dtype=float))
-        shown = self.groups.rename(index=CHARGE_GROUP_LABELS)
-        shown.index.name = "Charge group"
-        self.group_panel.set_table(
-            html_table(shown, caption=f"Arrests and charges by charge group, {view.period_label}")
-        )
+        shown = self.groups.rename(index=lambda g: _(CHARGE_GROUP_LABELS.get(g, g)))
+        shown = shown.rename(columns=_table_word)
+        shown.index.name = _("Charge group")
+        caption = _("Arrests and charges by charge group, %(period)s") % {
+            "period": view.period_label
+        }
+        self.group_panel.set_table(html_table(shown, caption=caption))
 
         self.places = arrests.by_place(now, column)
-        heading = "neighborhood" if column == "neighborhood" else "district"
+        by_hood = column == "neighborhood"
+        heading = _("neighborhood") if by_hood else _("district")
         self.place_panel.heading.value = app_html.render(
-            "chart_heading", title=f"Arrests by {heading}"
+            "chart_heading",
+            title=_("Arrests by neighborhood") if by_hood else _("Arrests by district"),
         )
         top = self.places.head(PLACE_BARS)
         self.place_chart.update(
             [place_label(column, str(p)) for p in top.index], top["arrests"].to_numpy(dtype=float)
         )
-        listed = self.places.copy()
+        listed = self.places.copy().rename(columns=_table_word)
         listed.index = pd.Index(
             [place_label(column, str(p)) for p in listed.index], name=heading.capitalize()
         )
-        self.place_panel.set_table(
-            html_table(listed, caption=f"Arrests and charges by {heading}, {view.period_label}")
-        )
+        caption = (
+            _("Arrests and charges by neighborhood, %(period)s")
+            if by_hood
+            else _("Arrests and charges by district, %(period)s")
+        ) % {"period": view.period_label}
+        self.place_panel.set_table(html_table(listed, caption=caption))
         self._draw_people(now)
 
     def _draw_people(self, rows: pd.DataFrame) -> None:
         """The age, sex and race tables, hidden cells as ``SUPPRESSED``."""
-        for column, heading in PEOPLE_HEADINGS.items():
+        suppressed = _(SUPPRESSED)
+        for column, english in PEOPLE_HEADINGS.items():
+            heading = _(english)
             counts = arrests.people_breakdown(rows, column)
             if column != "age_group":
                 counts = counts[counts.fillna(1) > 0]
@@ -239,18 +269,22 @@ class ArrestsPage(BasePage):
                 panel.note.value = app_html.render("arrests_too_few", heading=heading.lower())
                 continue
             labels = [
-                f"{people_label(column, str(k))} ({SUPPRESSED})"
+                f"{people_label(column, str(k))} ({suppressed})"
                 if pd.isna(v)
                 else people_label(column, str(k))
                 for k, v in counts.items()
             ]
             chart.update(labels, counts.fillna(0).to_numpy(dtype=float))
             table = pd.DataFrame(
-                {"arrests": counts.astype(object)},
+                {_("arrests"): counts.astype(object)},
                 index=pd.Index([people_label(column, str(k)) for k in counts.index], name=heading),
             )
             panel.set_table(
-                html_table(table, caption=f"Arrests by {heading.lower()}", na=SUPPRESSED)
+                html_table(
+                    table,
+                    caption=_("Arrests by %(breakdown)s") % {"breakdown": heading.lower()},
+                    na=suppressed,
+                )
             )
             hidden = int(counts.isna().sum())
             panel.note.value = (
@@ -261,4 +295,12 @@ class ArrestsPage(BasePage):
 
 
 def _count(value: object) -> str:
-    return "no data" if value is None or pd.isna(value) else f"{int(value):,d}"
+    return _("no data") if value is None or pd.isna(value) else f"{int(value):,d}"
+
+
+#: The count columns of ``arrests.by_charge_group`` and ``by_place``, as a table heads them.
+TABLE_WORDS: dict[str, str] = {"arrests": N_("arrests"), "charges": N_("charges")}
+
+
+def _table_word(column: str) -> str:
+    return _(TABLE_WORDS[column]) if column in TABLE_WORDS else column

@@ -16,10 +16,12 @@ import pandas as pd
 from ipyleaflet import CircleMarker, GeoJSON
 from markupsafe import Markup
 
-from bmoredash import style
+from bmoredash import style, vocabulary
 from bmoredash.app import html as app_html
 from bmoredash.app import maps
 from bmoredash.app.pages import BasePage
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 from bmoredash.reference import cvi, neighborhoods
 from bmoredash.schema import CITYWIDE
 from bmoredash.style import PROGRAM_OTHER, PROGRAM_TYPE_COLORS
@@ -29,10 +31,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ALL_TYPES = "All types"
+ALL_TYPES = N_("All types")
 NEAREST_COUNT = 5
+#: The program types (``reference.cvi.PROGRAM_TYPES``, by code) in the reader's language.
+TYPE_WORDS: dict[str, str] = {
+    "street_outreach": N_("Street outreach & violence interruption (Safe Streets)"),
+    "group_violence": N_("Group violence reduction (GVRS)"),
+    "hospital": N_("Hospital-based violence intervention"),
+    "school": N_("School-based violence intervention"),
+    "youth": N_("Youth programs & jobs"),
+    "victim_services": N_("Victim services"),
+    "mediation": N_("Community mediation"),
+}
 
-INTRO = app_html.render("cvi_intro")
+
+def type_label(code: str) -> str:
+    """A program type in the reader's words (an unknown code reads as the data's label)."""
+    return _(TYPE_WORDS[code]) if code in TYPE_WORDS else cvi.PROGRAM_TYPES.get(code, code)
+
+
+def _worded(programs: pd.DataFrame) -> pd.DataFrame:
+    """``programs`` with their type labels in the reader's language."""
+    worded = programs.copy()
+    worded["type_label"] = [type_label(t) for t in worded["type"]]
+    return worded
 
 
 def program_card(row: pd.Series, distance_km: float | None = None) -> str:
@@ -45,14 +67,14 @@ def _cards(programs: pd.DataFrame, distances: bool = False) -> list[Markup]:
     """The program cards of ``programs`` (rendered, for a template to place)."""
     return [
         Markup(program_card(row, row["distance_km"] if distances else None))
-        for _, row in programs.iterrows()
+        for _i, row in _worded(programs).iterrows()
     ]
 
 
 def programs_geojson(programs: pd.DataFrame) -> dict:
     """Programs with a map location as one FeatureCollection of points."""
     features = []
-    for _, row in programs.iterrows():
+    for _i, row in _worded(programs).iterrows():
         if pd.isna(row["map_latitude"]) or pd.isna(row["map_longitude"]):
             continue
         color = PROGRAM_TYPE_COLORS.get(row["type"], PROGRAM_OTHER)
@@ -77,18 +99,18 @@ def programs_geojson(programs: pd.DataFrame) -> dict:
 
 
 class CviPage(BasePage):
-    title = "Community Violence Intervention Ecosystem"
+    title = N_("Community Violence Intervention Ecosystem")
     slug = "cvi"
 
     def build(self) -> widgets.Widget:
         self.programs = cvi.load_programs()
         present = set(self.programs["type"])
-        options = [(ALL_TYPES, "all")] + [
-            (label, key) for key, label in cvi.PROGRAM_TYPES.items() if key in present
+        options = [(_(ALL_TYPES), "all")] + [
+            (type_label(key), key) for key in cvi.PROGRAM_TYPES if key in present
         ]
-        if self.state.programs not in {code for _, code in options}:
+        if self.state.programs not in {code for _label, code in options}:
             self.state.programs = "all"  # a link's type with no programme listed
-        self.type_filter = widgets.Dropdown(options=options, description="Type:")
+        self.type_filter = widgets.Dropdown(options=options, description=_("Type:"))
         self.type_filter.layout.width = "460px"
         self.keep_in_link(self.type_filter, "programs")
 
@@ -98,7 +120,7 @@ class CviPage(BasePage):
         self.map.add_class("bmd-cvi-map")
         self.layer = GeoJSON(
             data={"type": "FeatureCollection", "features": []},
-            name="Programs",
+            name=_("Programs"),
             point_style={"radius": 8, "weight": 1, "fillOpacity": 0.9},
             hover_style={"radius": 11},
         )
@@ -122,7 +144,7 @@ class CviPage(BasePage):
         self.listing = widgets.HTML("")
         return widgets.VBox(
             [
-                widgets.HTML(INTRO),
+                widgets.HTML(app_html.render("cvi_intro")),
                 self.type_filter,
                 self.map,
                 self.key,
@@ -142,7 +164,7 @@ class CviPage(BasePage):
             return None
         return GeoJSON(
             data=maps.simplify_areas(data, "district"),
-            name="Police districts",
+            name=_("Police districts"),
             style={
                 "color": style.CONTEXT_EDGE,
                 "weight": 1,
@@ -154,8 +176,8 @@ class CviPage(BasePage):
     def _key_html(self) -> str:
         present = set(self.programs["type"])
         items = [
-            {"color": PROGRAM_TYPE_COLORS[key], "label": label}
-            for key, label in cvi.PROGRAM_TYPES.items()
+            {"color": PROGRAM_TYPE_COLORS[key], "label": type_label(key)}
+            for key in cvi.PROGRAM_TYPES
             if key in present
         ]
         return app_html.render("cvi_key", items=items)
@@ -202,11 +224,13 @@ class CviPage(BasePage):
                 view.district, include_citywide=False, programs=chosen
             )
             everywhere = cvi.citywide_programs(chosen)
-            title = f"Programs in the {view.district.title()} District"
+            title = _("Programs in the %(district)s") % {
+                "district": vocabulary.district_name(view.district)
+            }
             cards, citywide = _cards(local), _cards(everywhere)
             count = len(local) + len(everywhere)
         else:
-            title = "All programs"
+            title = _("All programs")
             cards, citywide = _cards(chosen), []
             count = len(chosen)
         unverified = int((~chosen["verified"]).sum())

@@ -27,6 +27,8 @@ from bmoredash.app.context import FilteredView
 from bmoredash.app.filters import MeasureToggle
 from bmoredash.app.pages import BasePage
 from bmoredash.app.state import RATES
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 from bmoredash.reference import population
 from bmoredash.schema import CITYWIDE
 
@@ -73,7 +75,26 @@ def _rate(value: object) -> str:
 
 
 def _residents(value: object) -> str:
-    return "no figure" if value is None or pd.isna(value) else f"{int(value):,d}"
+    return _("no figure") if value is None or pd.isna(value) else f"{int(value):,d}"
+
+
+#: The ranking's columns (English: the CSV's and the code's names), as a table heads them.
+COLUMN_WORDS: dict[str, str] = {
+    "rank": N_("rank"),
+    "count": N_("count"),
+    "previous": N_("previous"),
+    "change": N_("change"),
+    RATE: N_("rate per 1,000"),
+    RESIDENTS: N_("residents"),
+    WHY: N_("why no rate"),
+    "per week": N_("per week"),
+    "previous per week": N_("previous per week"),
+}
+
+
+def shown_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its columns in the reader's words (the drawn tables keep English)."""
+    return table.rename(columns=lambda c: _(COLUMN_WORDS[c]) if c in COLUMN_WORDS else c)
 
 
 class RankingDownload(sharing.Download):
@@ -82,32 +103,37 @@ class RankingDownload(sharing.Download):
     def __init__(self, page: NeighborhoodsPage) -> None:
         super().__init__(page.context, lambda: page.view)
         self.page = page
-        self.button.description = "Download ranking (CSV)"
-        self.button.tooltip = "The neighborhoods ranked, as a CSV file"
+        self.button.description = _("Download ranking (CSV)")
+        self.button.tooltip = _("The neighborhoods ranked, as a CSV file")
 
     def _on_click(self, _button: widgets.Button) -> None:
         table = self.page.ranking_table()
         view = self.page.view
         name = sharing.file_name(view).replace("bmoredash-", "bmoredash-neighborhoods-", 1)
         self.send_file(name, csv_out.to_csv(table))
-        self.note.value = app_html.status(f"{len(table):,} neighborhoods saved as {name}.")
+        self.note.value = app_html.status(
+            _("%(count)s neighborhoods saved as %(name)s.")
+            % {"count": f"{len(table):,}", "name": name}
+        )
 
 
 class NeighborhoodsPage(BasePage):
-    title = "Neighborhoods"
+    title = N_("Neighborhoods")
     slug = "neighborhoods"
 
     def build(self) -> widgets.Widget:
         self.summary = widgets.HTML("")
         self.measure = MeasureToggle(self.state)
         self.ranking_chart = BarChart(height="420px")
-        self.ranking_panel = ChartPanel("Neighborhoods ranked", self.ranking_chart.figure)
+        self.ranking_panel = ChartPanel(_("Neighborhoods ranked"), self.ranking_chart.figure)
         #: Neighborhoods without a rate (rates only), with the reason.
         self.apart = widgets.HTML("")
         self.download = RankingDownload(self)
-        self.compare_chart = BarChart(x_label="Change from comparison period (%)", height="200px")
+        self.compare_chart = BarChart(
+            x_label=_("Change from comparison period (%)"), height="200px"
+        )
         self.compare_panel = ChartPanel(
-            "Compared with its district and the city", self.compare_chart.figure
+            _("Compared with its district and the city"), self.compare_chart.figure
         )
         #: What was last drawn: the ranking table and the place comparison table.
         self.ranking = pd.DataFrame()
@@ -147,32 +173,37 @@ class NeighborhoodsPage(BasePage):
             self.unrated = pd.DataFrame()
         self.ranking = ranking
         where = (
-            "citywide" if view.district == CITYWIDE else f"in the {view.district.title()} District"
+            _("citywide")
+            if view.district == CITYWIDE
+            else _("in the %(district)s") % {"district": vocabulary.district_name(view.district)}
         )
         inside = [
             vocabulary.council_name(view.council) if view.council else "",
             vocabulary.legislative_name(view.legislative) if view.legislative else "",
         ]
         if any(inside):
-            where += ", inside " + " and ".join(a for a in inside if a)
-        unit = f"{view.unit} {vocabulary.RATE_UNIT}" if rates else view.unit
+            where += _(", inside %(areas)s") % {"areas": _(" and ").join(a for a in inside if a)}
+        rate_unit = f"{view.unit_label} {_(vocabulary.RATE_UNIT)}"
+        unit = rate_unit if rates else view.unit_label
         self.ranking_panel.heading.value = app_html.render(
             "neighborhoods_heading", where=where, unit=unit
         )
         if ranking["previous"].isna().all() and len(ranking):
-            compared = f" ({view.why_not}): no change is shown" if view.why_not else ""
+            compared = (
+                _(" (%(why)s): no change is shown") % {"why": view.why_not} if view.why_not else ""
+            )
         elif ranking.attrs.get("left_out"):
-            compared = f"; the change is counted {ranking.attrs['left_out']}"
+            compared = _("; the change is counted %(left_out)s") % {
+                "left_out": ranking.attrs["left_out"]
+            }
         else:
             compared = ""
         top = ranking.head(TOP_BARS)
         value = RATE if rates else "count"
         self.ranking_chart.update(list(top.index), top[value].to_numpy(dtype=float))
-        self.ranking_chart.value_axis.label = (
-            f"{view.unit} {vocabulary.RATE_UNIT}" if rates else "Count"
-        )
+        self.ranking_chart.value_axis.label = rate_unit if rates else _("Count")
         self.ranking_chart.bars.tooltip.formats = ["", ",.1f" if rates else ",.0f"]
-        self.ranking_chart.bars.tooltip.labels = ["", RATE if rates else "Count"]
+        self.ranking_chart.bars.tooltip.labels = ["", _(RATE) if rates else _("Count")]
         self.ranking_panel.note.value = app_html.render(
             "neighborhoods_ranking_note",
             shown=min(TOP_BARS, len(ranking)),
@@ -184,7 +215,7 @@ class NeighborhoodsPage(BasePage):
         ) + (
             app_html.render(
                 "rates_ranking_note",
-                unit=view.unit,
+                unit=view.unit_label,
                 source=population.SOURCE_NOTES[LEVEL],
                 apart=len(self.unrated),
                 minimum=f"{population.MIN_RESIDENTS:,}",
@@ -192,13 +223,13 @@ class NeighborhoodsPage(BasePage):
             if rates
             else ""
         )
-        formatters = {"change": lambda v: "–" if pd.isna(v) else f"{int(v):+,d}"}
+        formatters = {_("change"): lambda v: "–" if pd.isna(v) else f"{int(v):+,d}"}
         if rates:
-            formatters.update({RATE: _rate, RESIDENTS: _residents})
+            formatters.update({_(RATE): _rate, _(RESIDENTS): _residents})
         self.ranking_panel.set_table(
             html_table(
-                ranking,
-                caption=f"Neighborhoods {where}",
+                shown_columns(ranking),
+                caption=_("Neighborhoods %(where)s") % {"where": where},
                 highlight=view.neighborhood or None,
                 formatters=formatters,
             )
@@ -209,10 +240,10 @@ class NeighborhoodsPage(BasePage):
                 count=len(self.unrated),
                 table=Markup(
                     html_table(
-                        self.unrated,
-                        caption=f"Neighborhoods {where} without a rate",
+                        shown_columns(self.unrated),
+                        caption=_("Neighborhoods %(where)s without a rate") % {"where": where},
                         highlight=view.neighborhood or None,
-                        formatters={RESIDENTS: _residents},
+                        formatters={_(RESIDENTS): _residents},
                     )
                 ),
             )
@@ -228,7 +259,7 @@ class NeighborhoodsPage(BasePage):
             scopes.append((view.neighborhood, "place"))
         if view.district != CITYWIDE:
             scopes.append((vocabulary.district_name(view.district), "district"))
-        scopes.append((vocabulary.CITYWIDE_LABEL, "city"))
+        scopes.append((_(vocabulary.CITYWIDE_LABEL), "city"))
         weeks_now, weeks_before = view.window.days / 7.0, view.previous.days / 7.0
         records, whys = [], []
         for label, scope in scopes:
@@ -256,25 +287,35 @@ class NeighborhoodsPage(BasePage):
         self.compare_chart.update(shown, table.loc[shown, "percent"].astype(float).to_numpy())
         self.compare_panel.set_table(
             html_table(
-                table.drop(columns="percent"),
-                caption=f"{view.offense_label}, {view.period_label} vs {view.previous_label}",
-                na="no data",
+                shown_columns(table.drop(columns="percent")).rename_axis(_("place")),
+                caption=_("%(offenses)s, %(period)s vs %(previous)s")
+                % {
+                    "offenses": view.offense_label,
+                    "period": view.period_label,
+                    "previous": view.previous_label,
+                },
+                na=_("no data"),
             )
         )
         hint = (
-            "" if view.neighborhood else " Pick a Neighborhood above to add it to this comparison."
+            ""
+            if view.neighborhood
+            else " " + _("Pick a Neighborhood above to add it to this comparison.")
         )
         left_out = [p for p in table.index if p not in shown]
         few = (
-            f" Too few events (under {MIN_READABLE_COUNT} in either period) for a change in "
-            f"percent: {', '.join(left_out)}."
+            " "
+            + _(
+                "Too few events (under %(n)s in either period) for a change in percent: %(places)s."
+            )
+            % {"n": MIN_READABLE_COUNT, "places": ", ".join(left_out)}
             if left_out
             else ""
         )
         if whys and all(c is not None for c in whys) and table["previous"].isna().all():
-            few = f" No change is shown ({whys[0]})."
+            few = " " + _("No change is shown (%(why)s).") % {"why": whys[0]}
         elif whys[0]:
-            few += f" The change is counted {whys[0]}."
+            few += " " + _("The change is counted %(left_out)s.") % {"left_out": whys[0]}
         self.compare_panel.note.value = app_html.render(
             "neighborhoods_compare_note", rest=few + hint
         )

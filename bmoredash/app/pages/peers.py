@@ -12,6 +12,9 @@ the index counts whole cities.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import bqplot as bq
 import ipywidgets as widgets
 import numpy as np
@@ -21,7 +24,9 @@ from bmoredash.aggregate import readable_percent
 from bmoredash.app import html as app_html
 from bmoredash.app.charts import ChartPanel, figure_layout, html_table
 from bmoredash.app.context import FilteredView
-from bmoredash.app.pages import BasePage
+from bmoredash.app.pages import BasePage, date_words
+from bmoredash.i18n import N_, format_date
+from bmoredash.i18n import gettext as _
 from bmoredash.reference import peers
 from bmoredash.style import CONTEXT, CURRENT, MAIN
 from bmoredash.vocabulary import NATIONAL_SAMPLE_LABEL, PEER_MEASURE_LABELS
@@ -34,16 +39,63 @@ _MARGIN = {"top": 20, "bottom": 36, "left": 56, "right": 150}
 def city_name(agency: str, agencies: int = 1) -> str:
     """The agency as a reader knows it; the national sample with its number of agencies."""
     if agency == peers.NATIONAL:
-        return f"{NATIONAL_SAMPLE_LABEL} ({agencies:,d} agencies)"
+        return _("%(sample)s (%(count)s agencies)") % {
+            "sample": _(NATIONAL_SAMPLE_LABEL),
+            "count": f"{agencies:,d}",
+        }
     return agency
 
 
+#: The notes ``reference.peers`` gives an agency's measure, in the reader's language.
+NOTE_WORDS: dict[str, str] = {
+    "not in the scorecard": N_("not in the scorecard"),
+    "not reported": N_("not reported"),
+    "violent-crime total published as 0: not reported": N_(
+        "violent-crime total published as 0: not reported"
+    ),
+    "reports murders only: no violent-crime total": N_(
+        "reports murders only: no violent-crime total"
+    ),
+}
+#: The crime types a note may name (``leaves out rape and robbery (not reported)``).
+PART_WORDS: dict[str, str] = {
+    "rape": N_("rape"),
+    "robbery": N_("robbery"),
+    "aggravated assault": N_("aggravated assault"),
+    "murder": N_("murder"),
+}
+_LEAVES_OUT = re.compile(r"^leaves out (?P<parts>.+) \(not reported\)$")
+_MONTHS = {f"{date(2000, m, 1):%b}": date(2000, m, 1) for m in range(1, 13)}
+
+
+def note_text(note: str) -> str:
+    """An agency's note in the reader's language."""
+    if note in NOTE_WORDS:
+        return _(NOTE_WORDS[note])
+    found = _LEAVES_OUT.match(note)
+    if not found:
+        return note
+    parts = [_(PART_WORDS.get(p, p)) for p in found["parts"].split(" and ")]
+    return _("leaves out %(parts)s (not reported)") % {"parts": _(" and ").join(parts)}
+
+
+def months_text(window: str) -> str:
+    """``Jan–Oct`` with the months in the reader's language (``ene–oct``)."""
+    return "–".join(
+        format_date(_MONTHS[m], "month") if m in _MONTHS else m for m in str(window).split("–")
+    )
+
+
 def rate_text(value: float) -> str:
-    return "no rate" if pd.isna(value) else f"{value:,.1f}"
+    return _("no rate") if pd.isna(value) else f"{value:,.1f}"
 
 
 def count_text(value: float) -> str:
     return "–" if pd.isna(value) else f"{int(value):,d}"
+
+
+#: A percent change on counts below ``MIN_READABLE_COUNT`` (a code the summary reads too).
+TOO_FEW = "too few"
 
 
 def change_texts(before: float, now: float) -> tuple[str, str]:
@@ -53,7 +105,7 @@ def change_texts(before: float, now: float) -> tuple[str, str]:
         return "–", "–"
     percent = readable_percent(now, before)
     change = f"{int(now - before):+,d}"
-    return change, ("too few" if percent is None else f"{percent:+.1f}%")
+    return change, (TOO_FEW if percent is None else f"{percent:+.1f}%")
 
 
 def figures_table(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -66,26 +118,26 @@ def figures_table(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
     before, last = int(first["year_before"]), int(first["year_last"])
     ytd = int(first["ytd_year"])
     rows = []
-    for _, row in chosen.iterrows():
+    for _i, row in chosen.iterrows():
         change, percent = change_texts(row["ytd_before"], row["ytd_now"])
         rows.append(
             {
-                "state": row["state"],
-                "population": f"{row['population']:,d}",
-                f"rate {before}": rate_text(row["rate_before"]),
-                f"rate {last}": rate_text(row["rate_last"]),
-                f"count {before}": count_text(row["count_before"]),
-                f"count {last}": count_text(row["count_last"]),
-                "year to date, months": row["ytd_window"],
-                f"{ytd - 1} to date": count_text(row["ytd_before"]),
-                f"{ytd} to date": count_text(row["ytd_now"]),
-                "change": change,
-                "change %": percent,
-                "note": row["note"],
+                _("state"): row["state"],
+                _("population"): f"{row['population']:,d}",
+                _("rate %(year)s") % {"year": before}: rate_text(row["rate_before"]),
+                _("rate %(year)s") % {"year": last}: rate_text(row["rate_last"]),
+                _("count %(year)s") % {"year": before}: count_text(row["count_before"]),
+                _("count %(year)s") % {"year": last}: count_text(row["count_last"]),
+                _("year to date, months"): months_text(row["ytd_window"]),
+                _("%(year)s to date") % {"year": ytd - 1}: count_text(row["ytd_before"]),
+                _("%(year)s to date") % {"year": ytd}: count_text(row["ytd_now"]),
+                _("change"): change,
+                _("change %"): _("too few") if percent == TOO_FEW else percent,
+                _("note"): note_text(row["note"]),
             }
         )
     names = [city_name(a, n) for a, n in zip(chosen["agency"], chosen["agencies"], strict=True)]
-    return pd.DataFrame(rows, index=pd.Index(names, name="city"))
+    return pd.DataFrame(rows, index=pd.Index(names, name=_("city")))
 
 
 class SlopeChart:
@@ -98,7 +150,7 @@ class SlopeChart:
         self.y_scale = bq.LinearScale(min=0)
         scales = {"x": self.x_scale, "y": self.y_scale}
         tooltip = bq.Tooltip(
-            fields=["name", "x", "y"], formats=["", "", ",.1f"], labels=["", "Year", "Rate"]
+            fields=["name", "x", "y"], formats=["", "", ",.1f"], labels=["", _("Year"), _("Rate")]
         )
         self.cities = bq.Lines(
             x=["", " "], y=np.zeros((1, 2)), scales=scales, colors=[CONTEXT], stroke_width=1.5,
@@ -117,7 +169,7 @@ class SlopeChart:
             font_weight="bold", align="start", x_offset=8,
         )  # fmt: skip
         self.y_axis = bq.Axis(
-            scale=self.y_scale, side="left", label="Per 100,000", tick_format=",d"
+            scale=self.y_scale, side="left", label=_("Per 100,000"), tick_format=",d"
         )
         self.figure = bq.Figure(
             marks=[self.cities, self.nation, self.baltimore, self.names],
@@ -147,32 +199,32 @@ class SlopeChart:
                 self.cities.labels = list(figures["agency"][drawn])
             with self.nation.hold_sync():
                 self.nation.x, self.nation.y = years, nation
-                self.nation.labels = [NATIONAL_SAMPLE_LABEL]
+                self.nation.labels = [_(NATIONAL_SAMPLE_LABEL)]
             with self.baltimore.hold_sync():
                 self.baltimore.x, self.baltimore.y = years, own
                 self.baltimore.labels = [peers.BALTIMORE]
             with self.names.hold_sync():
                 self.names.x = [years[1], years[1]]
                 self.names.y = [float(own[1]), float(nation[1])]
-                self.names.text = [peers.BALTIMORE, NATIONAL_SAMPLE_LABEL]
+                self.names.text = [peers.BALTIMORE, _(NATIONAL_SAMPLE_LABEL)]
 
 
 class PeersPage(BasePage):
-    title = "Baltimore among US cities"
+    title = N_("Baltimore among US cities")
     slug = "peers"
 
     def build(self) -> widgets.Widget:
         self.intro = widgets.HTML("")
         self.measure = widgets.ToggleButtons(
-            options=[(PEER_MEASURE_LABELS[m], m) for m in peers.MEASURES],
+            options=[(_(PEER_MEASURE_LABELS[m]), m) for m in peers.MEASURES],
             value=peers.MURDER,
-            description="Crime",
+            description=_("Crime"),
             style={"button_width": "auto"},
         )
         self.measure.observe(self.redraw, "value")
         self.summary = widgets.HTML("")
         self.chart = SlopeChart()
-        self.panel = ChartPanel("Rates per 100,000 residents", self.chart.figure)
+        self.panel = ChartPanel(_("Rates per 100,000 residents"), self.chart.figure)
         #: What the page last drew: the scorecard in use and its figures.
         self.scorecard: peers.Scorecard | None = None
         self.figures = pd.DataFrame()
@@ -188,19 +240,20 @@ class PeersPage(BasePage):
             self.figures = peers.city_figures(self.scorecard)
         scorecard, measure = self.scorecard, self.measure.value
         # The page's data are the index's, not the store's: its own date, and no demo banner.
+        updated = date_words(scorecard.last_updated)
         self.header.value = app_html.render(
             "peers_header",
-            updated=f"{scorecard.last_updated:%B %-d, %Y}",
+            updated=updated,
             citation=peers.CITATION,
             demo=view.context.is_demo,
         )
-        label = PEER_MEASURE_LABELS[measure]
+        label = _(PEER_MEASURE_LABELS[measure])
         chosen = self.figures[self.figures["measure"] == measure]
         self.intro.value = app_html.render(
             "peers_intro",
             citation=peers.CITATION,
             url=peers.SOURCE_URL,
-            updated=f"{scorecard.last_updated:%B %-d, %Y}",
+            updated=updated,
             shipped=scorecard.shipped,
             cities=len(peers.PEER_CITIES),
         )
@@ -216,7 +269,7 @@ class PeersPage(BasePage):
             count_before=count_text(own["count_before"]),
             count_last=count_text(own["count_last"]),
             population=f"{own['population']:,d}",
-            window=own["ytd_window"],
+            window=months_text(own["ytd_window"]),
             ytd_year=int(own["ytd_year"]),
             ytd_before=count_text(own["ytd_before"]),
             ytd_now=count_text(own["ytd_now"]),
@@ -226,8 +279,12 @@ class PeersPage(BasePage):
         self.chart.update(chosen)
         self.panel.heading.value = app_html.render(
             "chart_heading",
-            title=f"{label} per 100,000 residents, "
-            f"{int(own['year_before'])} and {int(own['year_last'])}",
+            title=_("%(measure)s per 100,000 residents, %(before)s and %(last)s")
+            % {
+                "measure": label,
+                "before": int(own["year_before"]),
+                "last": int(own["year_last"]),
+            },
         )
         unrated = chosen[~chosen["reported"]]
         caveats = chosen[chosen["reported"] & (chosen["note"] != "")]
@@ -236,23 +293,29 @@ class PeersPage(BasePage):
             "peers_chart_note",
             cities=int((chosen["reported"] & ~chosen["agency"].isin(AROUND)).sum()),
             not_shown=[
-                f"{a} ({n})" for a, n in zip(unrated["agency"], unrated["note"], strict=True)
+                f"{a} ({note_text(n)})"
+                for a, n in zip(unrated["agency"], unrated["note"], strict=True)
             ],
-            caveats=[f"{a}: {n}" for a, n in zip(caveats["agency"], caveats["note"], strict=True)],
+            caveats=[
+                f"{a}: {note_text(n)}"
+                for a, n in zip(caveats["agency"], caveats["note"], strict=True)
+            ],
             windows=[
-                f"{a} ({w} only)"
+                _("%(city)s (%(months)s only)") % {"city": a, "months": months_text(w)}
                 for a, w in zip(windows["agency"], windows["ytd_window"], strict=True)
             ],
             citation=peers.CITATION,
-            updated=f"{scorecard.last_updated:%B %-d, %Y}",
+            updated=updated,
         )
         self.table = figures_table(self.figures, measure)
         self.panel.set_table(
             html_table(
                 self.table,
-                caption=f"{label}: rates per 100,000 residents and year-to-date counts "
-                f"({peers.CITATION}, data of {scorecard.last_updated:%B %-d, %Y}); "
-                "cities by population, not ranked",
+                caption=_(
+                    "%(measure)s: rates per 100,000 residents and year-to-date counts "
+                    "(%(citation)s, data of %(day)s); cities by population, not ranked"
+                )
+                % {"measure": label, "citation": peers.CITATION, "day": updated},
                 highlight=peers.BALTIMORE,
             )
         )

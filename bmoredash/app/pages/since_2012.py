@@ -31,28 +31,32 @@ from bmoredash.aggregate.long_run import (
 from bmoredash.app import html as app_html
 from bmoredash.app.charts import ChartPanel, figure_layout, html_table, nice_ticks, tick_format
 from bmoredash.app.context import FilteredView
-from bmoredash.app.pages import BasePage
+from bmoredash.app.pages import BasePage, date_words
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 from bmoredash.series_breaks import BREAKS, SeriesBreak
 from bmoredash.style import BACKGROUND, MAIN, MUTED
 from bmoredash.vocabulary import OFFENSE_LABELS
 
 #: The total column of the yearly table.
-TOTAL_LABEL = "All chosen offenses"
+TOTAL_LABEL = N_("All chosen offenses")
 #: The days column of the yearly table.
-DAYS_LABEL = "days with data"
+DAYS_LABEL = N_("days with data")
 _MARGIN = {"top": 36, "bottom": 36, "left": 56, "right": 28}
 
 
 def count_text(value: float) -> str:
     """A count, or "no data" (never 0) when there is none."""
-    return "no data" if pd.isna(value) else f"{int(value):,d}"
+    return _("no data") if pd.isna(value) else f"{int(value):,d}"
 
 
 def days_text(covered: int, days: int) -> str:
     """``all 365`` for a whole year, ``324 of 365 (partial)``, ``none``."""
     if covered == days:
-        return f"all {days}"
-    return f"{covered} of {days} (partial)" if covered else "none"
+        return _("all %(days)s") % {"days": days}
+    if not covered:
+        return _("none")
+    return _("%(covered)s of %(days)s (partial)") % {"covered": covered, "days": days}
 
 
 def yearly_table(totals: pd.DataFrame, offenses: list[str]) -> pd.DataFrame:
@@ -62,23 +66,45 @@ def yearly_table(totals: pd.DataFrame, offenses: list[str]) -> pd.DataFrame:
     table = {}
     for key in [*offenses, TOTAL]:
         part = totals[totals["offense"] == key].set_index("year")
-        label = TOTAL_LABEL if key == TOTAL else OFFENSE_LABELS.get(key, key)
+        label = _(TOTAL_LABEL) if key == TOTAL else _(OFFENSE_LABELS.get(key, key))
         table[label] = part["count"].map(count_text)
     total = totals[totals["offense"] == TOTAL].set_index("year")
-    table[DAYS_LABEL] = [
+    table[_(DAYS_LABEL)] = [
         days_text(c, d) for c, d in zip(total["covered_days"], total["days"], strict=True)
     ]
     frame = pd.DataFrame(table)
-    frame.index = pd.Index([str(y) for y in frame.index], name="year")
+    frame.index = pd.Index([str(y) for y in frame.index], name=_("year"))
     return frame.iloc[::-1]
 
 
 def rolling_table(rolling: pd.Series) -> pd.DataFrame:
     """The table view of the rolling totals: one row per month (newest first)."""
     return pd.DataFrame(
-        {f"total of the {ROLLING_MONTHS} months": [count_text(v) for v in rolling.to_numpy()]},
-        index=pd.Index([f"{d:%b %Y}" for d in rolling.index], name="12 months ending"),
+        {
+            _("total of the %(months)s months") % {"months": ROLLING_MONTHS}: [
+                count_text(v) for v in rolling.to_numpy()
+            ]
+        },
+        index=pd.Index(
+            [date_words(d, "mon_year") for d in rolling.index],
+            name=_("%(months)s months ending") % {"months": ROLLING_MONTHS},
+        ),
     ).iloc[::-1]
+
+
+#: Each break's label (``SeriesBreak.label``) as a message, by key, for the reader's language.
+BREAK_LABELS: dict[str, str] = {
+    "records_system": N_("2021: new records system"),
+    "redistricting": N_("July 2023: new district lines"),
+    "nibrs": N_("2025: NIBRS"),
+}
+
+
+def break_label(found: SeriesBreak) -> str:
+    """``2021: new records system`` in the reader's language (a break without a message
+    reads as ``series_breaks`` writes it)."""
+    english = BREAK_LABELS.get(found.key)
+    return _(english) if english == found.label else found.label
 
 
 def breaks_within(first: date, last: date) -> list[SeriesBreak]:
@@ -201,19 +227,22 @@ class LongRunChart:
             # Staggered on three levels, so labels of nearby breaks do not overlap.
             self.rule_labels.x = when
             self.rule_labels.y = np.array([top * (0.97 - 0.07 * (i % 3)) for i in range(len(when))])
-            self.rule_labels.text = [b.label for b in breaks]
+            self.rule_labels.text = [break_label(b) for b in breaks]
 
 
 class Since2012Page(BasePage):
-    title = "Since 2012"
+    title = N_("Since 2012")
     slug = "since-2012"
 
     def build(self) -> widgets.Widget:
         self.summary = widgets.HTML("")
-        self.yearly_chart = LongRunChart("Total", tick_month=7)
-        self.yearly_panel = ChartPanel("Yearly totals", self.yearly_chart.figure)
-        self.rolling_chart = LongRunChart(f"{ROLLING_MONTHS}-month total")
-        self.rolling_panel = ChartPanel("Rolling 12-month total", self.rolling_chart.figure)
+        self.yearly_chart = LongRunChart(_("Total"), tick_month=7)
+        self.yearly_panel = ChartPanel(_("Yearly totals"), self.yearly_chart.figure)
+        months = {"months": ROLLING_MONTHS}
+        self.rolling_chart = LongRunChart(_("%(months)s-month total") % months)
+        self.rolling_panel = ChartPanel(
+            _("Rolling %(months)s-month total") % months, self.rolling_chart.figure
+        )
         #: What the page last drew (``aggregate.long_run``'s results).
         self.totals = pd.DataFrame()
         self.rolling = pd.Series(dtype=float)
@@ -239,9 +268,9 @@ class Since2012Page(BasePage):
             "since_2012_summary",
             place=view.place_label,
             offense=view.offense_label,
-            unit=view.unit,
+            unit=view.unit_label,
             span=f"{years[0]}–{years[-1]}" if years else "",
-            through=f"{through:%B %-d, %Y}",
+            through=date_words(through),
             unit_note=view.unit_note,
         )
         self._draw_years(view, total, offenses, partial, no_data)
@@ -262,23 +291,31 @@ class Since2012Page(BasePage):
         counts = pd.Series(whole.to_numpy(dtype=float), index=middle(total["year"]))
         hollow = pd.Series(partial["count"].to_numpy(dtype=float), index=middle(partial["year"]))
         days = list(zip(partial["year"], partial["covered_days"], partial["days"], strict=True))
-        labels = [f"{c} of {d} days" for _, c, d in days]
+        labels = [
+            _("%(covered)s of %(days)s days") % {"covered": c, "days": d} for _y, c, d in days
+        ]
         first = date(int(total["year"].min()), 1, 1) if len(total) else view.through
         drawn = breaks_within(first, view.context.data_through)
         self.yearly_chart.update(counts, hollow, labels, drawn)
         self.yearly_panel.heading.value = app_html.render(
-            "chart_heading", title=f"Yearly totals: {view.unit}, {view.offense_label}"
+            "chart_heading",
+            title=_("Yearly totals: %(unit)s, %(offenses)s")
+            % {"unit": view.unit_label, "offenses": view.offense_label},
         )
         self.yearly_panel.note.value = app_html.render(
             "since_2012_years_note",
-            partial=[f"{y} ({c} of {d} days)" for y, c, d in days],
+            partial=[
+                _("%(year)s (%(covered)s of %(days)s days)") % {"year": y, "covered": c, "days": d}
+                for y, c, d in days
+            ],
             no_data=[str(y) for y in no_data["year"]],
-            breaks=[b.label for b in drawn],
+            breaks=[break_label(b) for b in drawn],
         )
         self.yearly_panel.set_table(
             html_table(
                 yearly_table(self.totals, offenses),
-                caption=f"Yearly totals ({view.unit}) by offense, newest first",
+                caption=_("Yearly totals (%(unit)s) by offense, newest first")
+                % {"unit": view.unit_label},
             )
         )
 
@@ -290,19 +327,21 @@ class Since2012Page(BasePage):
         self.rolling_chart.update(rolling, breaks=drawn)
         self.rolling_panel.heading.value = app_html.render(
             "chart_heading",
-            title=f"Rolling {ROLLING_MONTHS}-month total: {view.unit}, {view.offense_label}",
+            title=_("Rolling %(months)s-month total: %(unit)s, %(offenses)s")
+            % {"months": ROLLING_MONTHS, "unit": view.unit_label, "offenses": view.offense_label},
         )
         self.rolling_panel.note.value = app_html.render(
             "since_2012_rolling_note",
             months=ROLLING_MONTHS,
             shown=int(rolling.notna().sum()),
             blank=int(rolling.isna().sum()),
-            last=f"{rolling.index[-1]:%B %Y}" if len(rolling) else "",
-            breaks=[b.label for b in drawn],
+            last=date_words(rolling.index[-1], "month_year") if len(rolling) else "",
+            breaks=[break_label(b) for b in drawn],
         )
         self.rolling_panel.set_table(
             html_table(
                 rolling_table(rolling),
-                caption=f"Rolling {ROLLING_MONTHS}-month totals ({view.unit}), newest first",
+                caption=_("Rolling %(months)s-month totals (%(unit)s), newest first")
+                % {"months": ROLLING_MONTHS, "unit": view.unit_label},
             )
         )
