@@ -164,9 +164,10 @@ class SlopeChart:
             x=["", " "], y=np.zeros(2), scales=scales, colors=[CURRENT], stroke_width=4,
             marker="circle", marker_size=36, labels=[""], tooltip=tooltip,
         )  # fmt: skip
+        # Not clipped to the plot: the names sit in the right margin (a phone's plot is narrow).
         self.names = bq.Label(
             x=[], y=[], scales=scales, text=[], colors=[CURRENT, MAIN], default_size=12,
-            font_weight="bold", align="start", x_offset=8,
+            font_weight="bold", align="start", x_offset=8, apply_clip=False,
         )  # fmt: skip
         self.y_axis = bq.Axis(
             scale=self.y_scale, side="left", label=_("Per 100,000"), tick_format=",d"
