@@ -298,3 +298,27 @@ def test_cluster_labels_write_the_counts_that_fit_their_circles(drawn) -> None:
     assert page.labels.visible and page.labels.url == url
     (south, west), (north, east) = bounds
     assert south < maps.CITY_CENTER[0] < north and west < maps.CITY_CENTER[1] < east
+
+
+def test_council_districts_by_rate_recounted(drawn, period_rows) -> None:
+    """Per 1,000 residents at the Council level: the colours and the table divide each
+    district's rows by its 2020 residents (the shipped CSV, read here with pandas)."""
+    page, state = drawn
+    state.measure = "rates"
+    page.level.value = COUNCIL
+    _refresh(page, state)
+    people = pd.read_csv(
+        Path(boundaries.__file__).parent / "data" / "population" / "council_district.csv",
+        dtype={"area": str},
+    ).set_index("area")["residents"]
+    counts = period_rows["council_district"].astype(str).value_counts()
+    features = page.area_layers[COUNCIL].data["features"]
+    for feature in features:
+        name = feature["properties"][COUNCIL]
+        expected = int(counts.get(name, 0)) / people[name] * 1000
+        assert feature["properties"]["rate"] == pytest.approx(expected, rel=1e-9)
+    page.table_toggle.value = True
+    nine = int(counts.get("9", 0)) / people["9"] * 1000
+    row = re.search(r'<th scope="row">Council District 9</th>(.*?)</tr>', page.table.value)
+    assert row is not None
+    assert f"{nine:,.1f}" in row.group(1) and f"{int(people['9']):,}" in row.group(1)

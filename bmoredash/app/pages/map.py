@@ -363,6 +363,7 @@ class MapPage(BasePage):
         show = bool(change["new"])
         self.table.layout.display = None if show else "none"
         self.map.layout.display = "none" if show else None
+        self.key.layout.display = "none" if show else None
         self.table_toggle.description = _(MAP_SHOW_MAP) if show else _(MAP_SHOW_TABLE)
 
     def _level_changed(self, change) -> None:
