@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from bmoredash import periods
+from bmoredash.i18n import N_, short_date
 from bmoredash.i18n import gettext as _
-from bmoredash.i18n import short_date
 
 __all__ = [
     "PRELIMINARY_WEEKS",
@@ -334,17 +334,24 @@ def find_gap_days(rows_per_day: pd.Series) -> list[date]:
 PRELIMINARY_WEEKS = 2
 PRELIMINARY_DAYS = 7 * PRELIMINARY_WEEKS
 #: The rule and its evidence in plain words (Trends, Methodology and the weekly report).
-PRELIMINARY_MEANING = (
-    f"The latest {PRELIMINARY_WEEKS} weeks (those ending within {PRELIMINARY_DAYS} days of "
+_PRELIMINARY_TEXT = N_(
+    "The latest %(weeks)s weeks (those ending within %(days)s days of "
     "the last day of data) are preliminary: crimes reported late are still being added, so "
     "their counts are likely to rise. For example, the Baltimore Sun's later year-to-date "
     "counts for January 1 to June 15, 2026 were higher than the first-published weekly "
-    "counts of the same days: 19% more rapes and 3% more aggravated assaults."
+    "counts of the same days: 19%% more rapes and 3%% more aggravated assaults."
 )
+_PRELIMINARY_FIGURES = {"weeks": PRELIMINARY_WEEKS, "days": PRELIMINARY_DAYS}
+PRELIMINARY_MEANING = _PRELIMINARY_TEXT % _PRELIMINARY_FIGURES
+
+
+def preliminary_meaning() -> str:
+    """``PRELIMINARY_MEANING`` in the reader's language."""
+    return _(_PRELIMINARY_TEXT) % _PRELIMINARY_FIGURES
 
 
 #: What a flag on a preliminary week may say, in plain words.
-PRELIMINARY_FLAG_RULE = (
+PRELIMINARY_FLAG_RULE = N_(
     "A preliminary week is never marked lower: its count is still rising with late "
     "reports. It can be marked higher, since late reports only make it higher still."
 )

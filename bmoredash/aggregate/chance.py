@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from bmoredash.aggregate.counts import MIN_READABLE_COUNT, event_dates
+from bmoredash.i18n import N_
 from bmoredash.periods import Window
 
 # A week is compared with what its own history makes likely, allowing for the season and
@@ -42,7 +43,7 @@ MIN_BASELINE_WEEKS = 8
 #: Methodology and the report say it; figures from ``benchmarks/bench_flags.py`` on the demo
 #: history: 0.9% of citywide weeks and 0.8% of all its series' weeks, against 34.5% and 6.3%
 #: under the old plain Poisson test).
-FLAG_MEANING = (
+FLAG_MEANING = N_(
     "A week is marked notable when its count is further from what its own history leads "
     "one to expect (the same time of year in up to three earlier years, scaled to the last "
     "52 weeks) than ordinary week-to-week swings carry a count 99 times in 100 (p < 0.01), "
@@ -51,7 +52,7 @@ FLAG_MEANING = (
     "weeks of the demo history, where the old test marked 34.5%)."
 )
 #: The same for a change between two periods (the Overview cards, the report's year to date).
-CHANGE_MEANING = (
+CHANGE_MEANING = N_(
     "A change between two periods is called up or down only when it is larger than the "
     "week-to-week swings of the two periods (compared week by week) make likely at "
     "p < 0.01; a smaller change is within chance."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bmoredash.i18n import gettext as _
 from bmoredash.schema import OFFENSES
 
 #: What a count counts: victims (rows as BPD publishes them) or incidents.
@@ -62,16 +63,18 @@ def counted_rows(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
 def unit_note(unit: str, left_out: int = 0) -> str:
     """One sentence that says what the counts count, for every face."""
     if check_unit(unit) == VICTIMS:
-        return (
+        return _(
             "Counts are victims (one row per victim, as BPD publishes them): an incident "
             "with two victims counts twice."
         )
-    note = (
+    note = _(
         "Counts are incidents (distinct BPD case numbers): an incident with several victims "
         "counts once, under its most serious offense."
     )
     if left_out:
-        note += f" {left_out:,} victim rows without a case number are not counted."
+        note += " " + _("%(count)s victim rows without a case number are not counted.") % {
+            "count": f"{left_out:,}"
+        }
     return note
 
 

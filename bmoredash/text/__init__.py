@@ -5,6 +5,11 @@ counted, small numbers, notable weeks, chance); written twice, they drifted. The
 in ``methodology.md``; numbers that the code decides (thresholds, the flag rule's meaning)
 are filled in by Jinja2 from the modules that decide them, so the text cannot disagree
 with the rule.
+
+Each text has a Spanish twin (``methodology.es.md``) for a reader who reads Spanish
+(``i18n.current_language()``), with the same facts; the sentences the facts carry
+(``flag_meaning``) are read from the catalog in that language. The weekly report quotes the
+English items by their bold labels (``methodology_items``): it is published in English.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from importlib import resources
 import jinja2
 from markdown_it import MarkdownIt
 
+from bmoredash import i18n
 from bmoredash.aggregate import CHANGE_MEANING, FLAG_MEANING, MIN_CELL, MIN_READABLE_COUNT
-from bmoredash.coverage import PRELIMINARY_MEANING
+from bmoredash.coverage import PRELIMINARY_MEANING, preliminary_meaning
 from bmoredash.reference.population import MIN_RESIDENTS
 from bmoredash.series_breaks import BREAKS_BY_KEY
 
@@ -38,22 +44,47 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 _BULLET_LABEL = re.compile(r"^- \*\*(?P<label>[^*]+?)\.?\*\*")
 
 
+def _facts(lang: str) -> dict[str, object]:
+    """``FACTS`` with their sentences in ``lang`` (numbers and dates are the same)."""
+    if lang == i18n.DEFAULT:
+        return FACTS
+    with i18n.using(lang):
+        return {
+            **FACTS,
+            "flag_meaning": i18n.gettext(FLAG_MEANING),
+            "change_meaning": i18n.gettext(CHANGE_MEANING),
+            "preliminary_meaning": preliminary_meaning(),
+        }
+
+
+def text_file(name: str, lang: str = i18n.DEFAULT) -> str:
+    """The file name of ``name`` in ``lang``: ``methodology.md``, ``methodology.es.md``
+    (English when there is no twin)."""
+    twin = f"{name}.{lang}.md"
+    if lang != i18n.DEFAULT and resources.files(__package__).joinpath(twin).is_file():
+        return twin
+    return f"{name}.md"
+
+
 @cache
-def _source(name: str) -> str:
-    """``<name>.md`` with its facts filled in (StrictUndefined: a misspelt fact fails)."""
-    raw = resources.files(__package__).joinpath(f"{name}.md").read_text(encoding="utf-8")
+def _source(name: str, lang: str = i18n.DEFAULT) -> str:
+    """``<name>.md`` (or its twin in ``lang``) with its facts filled in (StrictUndefined: a
+    misspelt fact fails)."""
+    raw = resources.files(__package__).joinpath(text_file(name, lang)).read_text(encoding="utf-8")
     template = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    return template.from_string(raw).render(**FACTS)
+    return template.from_string(raw).render(**_facts(lang))
 
 
 def methodology_html() -> str:
-    """The whole methodology as HTML (its sections are ``<h3>`` under the page title)."""
-    return _MARKDOWN.render(_source("methodology"))
+    """The whole methodology as HTML (its sections are ``<h3>`` under the page title), in
+    the reader's language."""
+    return _MARKDOWN.render(_source("methodology", i18n.current_language()))
 
 
 def arrests_html() -> str:
-    """What arrests measure and what they do not (``arrests.md``), for the Arrests page."""
-    return _MARKDOWN.render(_source("arrests"))
+    """What arrests measure and what they do not (``arrests.md``), for the Arrests page, in
+    the reader's language."""
+    return _MARKDOWN.render(_source("arrests", i18n.current_language()))
 
 
 def arrests_items(*labels: str) -> dict[str, str]:

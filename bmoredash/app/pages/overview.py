@@ -268,7 +268,7 @@ class OverviewPage(BasePage):
             self.selection_card.value = app_html.render("overview_cards", cards=[card])
 
         self.note.value = app_html.render(
-            "overview_note", unit_note=view.unit_note, change_meaning=CHANGE_MEANING
+            "overview_note", unit_note=view.unit_note, change_meaning=_(CHANGE_MEANING)
         )
         by_offense = self.compare(view, {o: (o,) for o in PART1_OFFENSES})
         table = offense_table(by_offense)

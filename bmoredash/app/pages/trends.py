@@ -30,8 +30,8 @@ from bmoredash.app.context import HISTORY_YEARS, FilteredView
 from bmoredash.app.pages import BasePage, date_words
 from bmoredash.coverage import (
     PRELIMINARY_FLAG_RULE,
-    PRELIMINARY_MEANING,
     preliminary_flags,
+    preliminary_meaning,
     preliminary_weeks,
 )
 from bmoredash.i18n import N_, format_date, ngettext, short_date
@@ -104,7 +104,7 @@ def _preliminary_note(preliminary: pd.Series) -> str:
     named = _("Preliminary (dashed line, hollow points): the weeks ending %(weeks)s.") % {
         "weeks": _and(weeks)
     }
-    return f"{named} {_(PRELIMINARY_MEANING)} {_(PRELIMINARY_FLAG_RULE)}"
+    return f"{named} {preliminary_meaning()} {_(PRELIMINARY_FLAG_RULE)}"
 
 
 class TrendsPage(BasePage):
