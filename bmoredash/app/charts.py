@@ -20,8 +20,10 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from bmoredash import i18n
 from bmoredash.app import html as app_html
 from bmoredash.app.a11y import CHART, SWAP
+from bmoredash.i18n import gettext as _
 from bmoredash.style import (
     BACKGROUND,
     CONTEXT,
@@ -106,7 +108,11 @@ def _date_label(x: np.ndarray, at: int) -> str:
     if step >= 360:
         return f"{day:%Y}"
     if step >= 28:
-        return f"{day:%B %Y}"
+        if i18n.current_language() == i18n.DEFAULT:
+            return f"{day:%B %Y}"
+        from babel.dates import format_date
+
+        return format_date(day.date(), "MMMM 'de' y", locale=i18n.BABEL_LOCALES["es"])
     return f"{day:%Y-%m-%d}"
 
 
@@ -193,8 +199,8 @@ class ChartPanel:
         self.table = widgets.HTML("", layout=widgets.Layout(display="none", max_width="100%"))
         self.toggle = widgets.ToggleButton(
             value=False,
-            description="Show table",
-            tooltip=f"Show the numbers of '{title}' as a table",
+            description=_("Show table"),
+            tooltip=_("Show the numbers of '%(title)s' as a table") % {"title": title},
             icon="table",
             layout=widgets.Layout(width="auto", align_self="flex-start"),
         )
@@ -217,7 +223,7 @@ class ChartPanel:
         show_table = bool(change["new"])
         self.table.layout.display = None if show_table else "none"
         self.figure.layout.display = "none" if show_table else None
-        self.toggle.description = "Show chart" if show_table else "Show table"
+        self.toggle.description = _("Show chart") if show_table else _("Show table")
 
     def set_table(self, table_html: str) -> None:
         self.table.value = table_html
@@ -248,7 +254,9 @@ def _flag_mark(scales: dict, color: str, marker: str, label: str, x_format: str)
         colors=[color],
         marker=marker,
         default_size=90,
-        tooltip=bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=[label, "Count"]),
+        tooltip=bq.Tooltip(
+            fields=["x", "y"], formats=[x_format, ".0f"], labels=[label, _("Count")]
+        ),
     )
 
 
@@ -264,11 +272,14 @@ class TimeSeriesChart:
     background-coloured stroke hides its solid part there.
     """
 
-    def __init__(self, y_label: str = "Count", x_format: str = "%Y-%m-%d") -> None:
+    def __init__(self, y_label: str | None = None, x_format: str = "%Y-%m-%d") -> None:
+        y_label = _("Count") if y_label is None else y_label
         self.x_scale = bq.DateScale()
         self.y_scale = bq.LinearScale(min=0)
         scales = {"x": self.x_scale, "y": self.y_scale}
-        tooltip = bq.Tooltip(fields=["x", "y"], formats=[x_format, ".0f"], labels=["Date", y_label])
+        tooltip = bq.Tooltip(
+            fields=["x", "y"], formats=[x_format, ".0f"], labels=[_("Date"), y_label]
+        )
         self.line = bq.Lines(
             x=np.array([], dtype="datetime64[ns]"),
             y=np.array([], dtype=float),
@@ -314,11 +325,11 @@ class TimeSeriesChart:
             stroke_width=2,
             default_size=40,
             tooltip=bq.Tooltip(
-                fields=["x", "y"], formats=[x_format, ".0f"], labels=["Preliminary", y_label]
+                fields=["x", "y"], formats=[x_format, ".0f"], labels=[_("Preliminary"), y_label]
             ),
         )
-        self.higher = _flag_mark(scales, HIGHER, "triangle-up", "Higher than usual", x_format)
-        self.lower = _flag_mark(scales, LOWER, "triangle-down", "Lower than usual", x_format)
+        self.higher = _flag_mark(scales, HIGHER, "triangle-up", _("Higher than usual"), x_format)
+        self.lower = _flag_mark(scales, LOWER, "triangle-down", _("Lower than usual"), x_format)
         axes = [
             bq.Axis(scale=self.x_scale, num_ticks=6),
             bq.Axis(scale=self.y_scale, side="left", label=y_label, tick_format=",d"),
@@ -371,7 +382,9 @@ class YearLinesChart:
             stroke_width=2,
             display_legend=True,
             labels=[""] * n_years,
-            tooltip=bq.Tooltip(fields=["x", "y"], formats=[".0f", ".0f"], labels=["Day", "Total"]),
+            tooltip=bq.Tooltip(
+                fields=["x", "y"], formats=[".0f", ".0f"], labels=[_("Day"), _("Total")]
+            ),
         )
         month_starts = [1, 32, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335]
         axes = [
@@ -379,10 +392,10 @@ class YearLinesChart:
                 scale=self.x_scale,
                 tick_values=month_starts,
                 tick_format="d",
-                label="Day of year (1 = Jan 1; 182 = Jul 1)",
+                label=_("Day of year (1 = Jan 1; 182 = Jul 1)"),
                 num_ticks=6,
             ),
-            bq.Axis(scale=self.y_scale, side="left", label="Total", tick_format=",d"),
+            bq.Axis(scale=self.y_scale, side="left", label=_("Total"), tick_format=",d"),
         ]
         self.figure = _figure([self.lines], axes, legend_location="top-left")
 
@@ -430,7 +443,10 @@ def short_label(text: str, width: int = 22) -> str:
 class BarChart:
     """Horizontal bars, one per category (long names read well on a phone)."""
 
-    def __init__(self, x_label: str = "Count", color: str = MAIN, height: str = "260px") -> None:
+    def __init__(
+        self, x_label: str | None = None, color: str = MAIN, height: str = "260px"
+    ) -> None:
+        x_label = _("Count") if x_label is None else x_label
         self.cat_scale = bq.OrdinalScale(reverse=True)
         self.value_scale = bq.LinearScale(min=0)
         self.bars = bq.Bars(
@@ -485,13 +501,13 @@ class HeatmapChart:
             tooltip=bq.Tooltip(
                 fields=["row", "column", "color"],
                 formats=["", "", ",.0f"],
-                labels=["Hour", "Day", "Count"],
+                labels=[_("Hour"), _("Day"), _("Count")],
             ),
         )
         axes = [
             bq.Axis(scale=self.column_scale, side="top"),
             bq.Axis(scale=self.row_scale, side="left"),
-            bq.ColorAxis(scale=self.color_scale, side="bottom", label="Count"),
+            bq.ColorAxis(scale=self.color_scale, side="bottom", label=_("Count")),
         ]
         self.figure = _figure(
             [self.heat], axes, height="520px", margin={"top": 36, "bottom": 56, "left": 56}
