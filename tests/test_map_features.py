@@ -21,8 +21,8 @@ from shapely.geometry import shape
 from bmoredash import store, style
 from bmoredash.app import maps
 from bmoredash.app.context import DashboardContext, FilteredView
-from bmoredash.app.pages.map import COUNCIL, DISTRICT, NEIGHBORHOOD, MapPage
-from bmoredash.app.state import FilterState
+from bmoredash.app.pages.map import CHOICE_OF, COUNCIL, DISTRICT, NEIGHBORHOOD, MapPage
+from bmoredash.app.state import CHOICES, FilterState
 from bmoredash.reference import boundaries
 from bmoredash.schema import CITYWIDE, DISTRICTS
 from bmoredash.vocabulary import district_name
@@ -72,7 +72,7 @@ def test_every_levels_outlines_are_drawn_without_tiles(drawn, monkeypatch) -> No
         range(1, 15)
     )
     for level in (DISTRICT, NEIGHBORHOOD, COUNCIL):
-        page.level.value = level
+        page.level.value = CHOICE_OF[level]
         assert page.area_group.layers == (page.area_layers[level],)
         others = {k for k in (DISTRICT, NEIGHBORHOOD, COUNCIL) if k != level}
         assert set(page.outline_group.layers) == {page.outline_layers[k] for k in others}
@@ -179,7 +179,7 @@ def test_click_selects_and_a_second_click_clears_at_every_level(drawn) -> None:
         (NEIGHBORHOOD, "Harlem Park", "neighborhood", ""),
         (COUNCIL, "9", "council", ""),
     ):
-        page.level.value = level
+        page.level.value = CHOICE_OF[level]
         layer = page.area_layers[level]
         _click(layer, level, name)
         assert getattr(state, trait) == name
@@ -242,7 +242,7 @@ def test_show_table_gives_the_numbers_that_colour_the_map(drawn, period_rows) ->
     rows = _table_rows(page.table.value)
     assert {k: v for k, v in rows.items() if k in expected} == expected
     assert len(rows) == 9
-    page.level.value = NEIGHBORHOOD
+    page.level.value = CHOICE_OF[NEIGHBORHOOD]
     hoods = period_rows["neighborhood"].astype(str).value_counts()
     rows = _table_rows(page.table.value)
     assert len(rows) == 278
@@ -305,7 +305,7 @@ def test_council_districts_by_rate_recounted(drawn, period_rows) -> None:
     district's rows by its 2020 residents (the shipped CSV, read here with pandas)."""
     page, state = drawn
     state.measure = "rates"
-    page.level.value = COUNCIL
+    page.level.value = CHOICE_OF[COUNCIL]
     _refresh(page, state)
     people = pd.read_csv(
         Path(boundaries.__file__).parent / "data" / "population" / "council_district.csv",
@@ -322,3 +322,17 @@ def test_council_districts_by_rate_recounted(drawn, period_rows) -> None:
     row = re.search(r'<th scope="row">Council District 9</th>(.*?)</tr>', page.table.value)
     assert row is not None
     assert f"{nine:,.1f}" in row.group(1) and f"{int(people['9']):,}" in row.group(1)
+
+
+def test_the_level_toggle_speaks_the_links_codes_and_hover_reads_the_area(drawn) -> None:
+    page, _ = drawn
+    assert [value for _label, value in page.level.options] == list(CHOICES["areas"])
+    western = next(
+        f
+        for f in page.area_layers[DISTRICT].data["features"]
+        if f["properties"][DISTRICT] == "WESTERN"
+    )
+    event = {"event": "mouseover", "feature": western, "properties": western["properties"]}
+    page.area_layers[DISTRICT]._handle_mouse_events(None, event, None)
+    count = western["properties"]["count"]
+    assert f"Western District: {count:,} victims" in page.hover.value

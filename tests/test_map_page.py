@@ -126,7 +126,7 @@ def test_clicking_a_neighborhood_sets_it_and_keeps_the_district_consistent(
     frame: pd.DataFrame, installed: Path
 ) -> None:
     page, state, context = page_for(frame, installed)
-    page.level.value = NEIGHBORHOOD
+    page.level.value = "neighborhoods"
     layer = page.area_layers[NEIGHBORHOOD]
     assert page.area_group.layers == (layer,)  # only the chosen level is drawn
     state.district = "SOUTHERN"

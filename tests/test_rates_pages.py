@@ -20,7 +20,7 @@ from conftest import DEMO_END
 from bmoredash import store
 from bmoredash.aggregate import rates
 from bmoredash.app.context import DashboardContext
-from bmoredash.app.pages.map import DISTRICTS_LABEL, NEIGHBORHOODS_LABEL
+from bmoredash.app.pages.map import DISTRICT, NEIGHBORHOOD
 from bmoredash.app.pages.neighborhoods import RATE, RESIDENTS, WHY
 from bmoredash.app.pages.overview import rate_text
 from bmoredash.app.state import COUNTS, RATES, FilterState
@@ -197,7 +197,7 @@ def test_map_fills_districts_by_rate(context, rows) -> None:
     western = count(rows, THIS_YEAR, PART1_OFFENSES, district="WESTERN")
     expected = western / residents("district_2023")["WESTERN"] * 1000
     assert page.area_table.loc["WESTERN", "rate"] == pytest.approx(expected)
-    features = page.area_layers[DISTRICTS_LABEL].data["features"]
+    features = page.area_layers[DISTRICT].data["features"]
     drawn = {f["properties"]["district"]: f["properties"] for f in features}
     assert drawn["WESTERN"]["rate"] == pytest.approx(expected)
     assert f"{expected:,.1f} per 1,000 residents" in drawn["WESTERN"]["tooltip"]
@@ -210,13 +210,13 @@ def test_map_by_the_old_lines_draws_and_divides_by_them(context, rows) -> None:
     assert page.area_table.loc["WESTERN", "count"] == western
     assert page.area_table.loc["WESTERN", "residents"] == 30_099
     assert page.area_table.loc["WESTERN", "rate"] == pytest.approx(western / 30_099 * 1000)
-    assert page.areas[DISTRICTS_LABEL] is page._districts("pre2023")
+    assert page.areas[DISTRICT] is page._districts("pre2023")
 
 
 def test_map_draws_the_park_as_no_rate_and_says_why(context, rows) -> None:
     _, page = app_for(context, "page=map&measure=rates")
-    page.level.value = NEIGHBORHOODS_LABEL
-    features = page.area_layers[NEIGHBORHOODS_LABEL].data["features"]
+    page.level.value = "neighborhoods"
+    features = page.area_layers[NEIGHBORHOOD].data["features"]
     park = next(f["properties"] for f in features if f["properties"]["neighborhood"] == PARK)
     assert park["rate"] is None
     assert park["count"] == count(rows, THIS_YEAR, PART1_OFFENSES, neighborhood=PARK)

@@ -32,7 +32,9 @@ from shapely.geometry import mapping, shape
 
 from bmoredash import style
 from bmoredash.app import html as app_html
+from bmoredash.i18n import gettext as _
 from bmoredash.style import fill_color
+from bmoredash.vocabulary import RATE_UNIT
 
 #: Environment variable choosing the map tiles: ``none`` (the default), ``openstreetmap``
 #: or a URL template such as ``https://tiles.example.org/{z}/{x}/{y}.png``.
@@ -240,14 +242,18 @@ def update_area_layer(
     key: str,
     counts: Mapping[str, int],
     selected: str | None = None,
+    label: str = "incidents",
+    names: Mapping[str, str] | None = None,
 ) -> tuple[int, int]:
     """Colour ``layer``'s areas by ``counts`` (name -> count) in place.
 
     Returns (highest, lowest non-zero) count among the drawn areas: the colour scale.
-    Each feature also carries its ``count``.
+    Each feature also carries its ``count`` and a ``tooltip`` (``names`` says how an area
+    reads: ``Western District``), which the page shows when the pointer is over it.
     """
-    names = {f["properties"][key] for f in areas["features"]}
-    drawn = [int(v) for name, v in counts.items() if name in names and int(v) > 0]
+    names = names or {}
+    outlined = {f["properties"][key] for f in areas["features"]}
+    drawn = [int(v) for name, v in counts.items() if name in outlined and int(v) > 0]
     top = max(drawn, default=0)
     low = min(drawn, default=1)
     features = []
@@ -258,6 +264,7 @@ def update_area_layer(
             key: name,
             "name": name,
             "count": count,
+            "tooltip": f"{names.get(name, name)}: {count:,} {label}",
             "style": area_style(count, top, selected is not None and name == selected, low),
         }
         features.append({"type": "Feature", "properties": props, "geometry": feature["geometry"]})
@@ -308,16 +315,18 @@ def update_rate_layer(
     key: str,
     rated: pd.DataFrame,
     selected: str | None = None,
+    label: str = "incidents",
+    names: Mapping[str, str] | None = None,
 ) -> tuple[float, float]:
     """Colour ``layer``'s areas by rate per 1,000 residents in place.
 
     ``rated`` is ``aggregate.per_1000``'s table (``count``, ``residents``, ``rate``,
     ``note``) indexed by area name; an area it lacks or gives no rate is drawn grey with a
-    dashed outline. Each feature carries ``count``, ``rate`` (None without one) and
-    ``note``. Returns (lowest, highest) non-zero rate among the drawn areas: the scale.
+    dashed outline. Each feature carries ``count``, ``rate`` (None without one), ``note``
+    and ``tooltip``. Returns (lowest, highest) non-zero rate among the drawn areas.
     """
-    names = [f["properties"][key] for f in areas["features"]]
-    drawn = rated.reindex(names)
+    names = names or {}
+    drawn = rated.reindex([f["properties"][key] for f in areas["features"]])
     positive = drawn["rate"][drawn["rate"] > 0]
     low = float(positive.min()) if len(positive) else 0.0
     top = float(positive.max()) if len(positive) else 0.0
@@ -334,6 +343,11 @@ def update_rate_layer(
             "count": count,
             "rate": rate,
             "note": note,
+            "tooltip": (
+                f"{names.get(name, name)}: {count:,} {label}, {rate:,.1f} {_(RATE_UNIT)}"
+                if rate is not None
+                else f"{names.get(name, name)}: {count:,} {label}; no rate: {note}"
+            ),
             "style": path_style(
                 rate_fill(math.nan if rate is None else rate, top, low),
                 selected is not None and name == selected,

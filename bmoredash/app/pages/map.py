@@ -37,7 +37,7 @@ from bmoredash.app import maps
 from bmoredash.app.charts import html_table
 from bmoredash.app.filters import MeasureToggle
 from bmoredash.app.pages import BasePage
-from bmoredash.app.state import RATES
+from bmoredash.app.state import CHOICES, RATES
 from bmoredash.i18n import gettext as _
 from bmoredash.reference import boundaries, population
 from bmoredash.schema import CITYWIDE
@@ -66,6 +66,10 @@ log = logging.getLogger(__name__)
 
 DISTRICT, NEIGHBORHOOD, COUNCIL = "district", "neighborhood", "council"
 LEVELS = (DISTRICT, NEIGHBORHOOD, COUNCIL)
+#: The level toggle's values are the link's ``areas`` codes (``state.CHOICES``), so the
+#: toggle can follow ``state.areas``: code -> level.
+LEVEL_OF: dict[str, str] = dict(zip(CHOICES["areas"], LEVELS, strict=True))
+CHOICE_OF: dict[str, str] = {level: code for code, level in LEVEL_OF.items()}
 DISTRICTS_LABEL = MAP_LEVEL_LABELS[DISTRICT]
 NEIGHBORHOODS_LABEL = MAP_LEVEL_LABELS[NEIGHBORHOOD]
 COUNCIL_LABEL = MAP_LEVEL_LABELS[COUNCIL]
@@ -124,6 +128,7 @@ class MapPage(BasePage):
                 continue
             layer = maps.area_layer(data, MAP_LEVEL_LABELS[key])
             maps.on_area_click(layer, key, self._area_clicked(key))
+            layer.on_hover(self._area_hovered)
             self.area_layers[key] = layer
             color, weight, dash = OUTLINE_LOOK[key]
             self.outline_layers[key] = maps.outline_layer(
@@ -151,7 +156,7 @@ class MapPage(BasePage):
             self.map.add(layer)
 
         self.level = widgets.ToggleButtons(
-            options=[(_(MAP_LEVEL_LABELS[k]), k) for k in options] or [("", "")],
+            options=[(_(MAP_LEVEL_LABELS[k]), CHOICE_OF[k]) for k in options] or [("", "")],
             description=_(MAP_AREAS_LABEL),
             disabled=not options,
             style={"button_width": "140px"},
@@ -176,6 +181,8 @@ class MapPage(BasePage):
         self.clear_button = widgets.Button(description=_(MAP_WHOLE_CITY), icon="globe")
         self.clear_button.on_click(lambda _button: self.clear_selection())
         self.search_message = widgets.HTML("")
+        #: The area under the pointer and its number (the map's tooltip, in the kernel).
+        self.hover = widgets.HTML(app_html.render("map_hover", text=""))
 
         self.legend = widgets.HTML("")
         self.key = widgets.HTML("")
@@ -213,6 +220,7 @@ class MapPage(BasePage):
                 widgets.HBox([self.search, self.find_button, self.clear_button], layout=row),
                 self.search_message,
                 self.map,
+                self.hover,
                 self.table,
                 self.legend,
                 self.key,
@@ -359,15 +367,27 @@ class MapPage(BasePage):
             more=len(blocks) >= 5,
         )
 
+    def _area_hovered(self, **event: Any) -> None:
+        props = event.get("properties") or {}
+        text = props.get("tooltip")
+        if isinstance(text, str):
+            self.hover.value = app_html.render("map_hover", text=text)
+
     def _table_toggled(self, change: dict) -> None:
         show = bool(change["new"])
         self.table.layout.display = None if show else "none"
         self.map.layout.display = "none" if show else None
         self.key.layout.display = "none" if show else None
+        self.hover.layout.display = "none" if show else None
         self.table_toggle.description = _(MAP_SHOW_MAP) if show else _(MAP_SHOW_TABLE)
 
-    def _level_changed(self, change) -> None:
-        key = change["new"]
+    @property
+    def chosen_level(self) -> str:
+        """The level the toggle shows (``district``, ``neighborhood`` or ``council``)."""
+        return LEVEL_OF.get(self.level.value, "")
+
+    def _level_changed(self, _change) -> None:
+        key = self.chosen_level
         layer = self.area_layers.get(key)
         self.area_group.layers = (layer,) if layer is not None else ()
         self.outline_group.layers = tuple(
@@ -437,18 +457,29 @@ class MapPage(BasePage):
                 # an area's residents are not those of its part inside the chosen district
                 rated = without_rates(rated)
             self.area_table = rated
-            low, top = maps.update_rate_layer(layer, areas, key, rated, selected)
+            low, top = maps.update_rate_layer(
+                layer, areas, key, rated, selected, view.unit, self._names(key)
+            )
             no_rate = rated[rated["rate"].isna()].sort_values("count", ascending=False)
             title = f"{label} — {view.unit} {_(RATE_UNIT)}, {view.period_label}"
             self.legend.value = maps.rate_legend_html(low, top, title, len(no_rate))
             self.rate_note.value = self._rate_note(view, label, level, no_rate)
         else:
             self.area_table = counts.to_frame("count")
-            top, low = maps.update_area_layer(layer, areas, key, counts.to_dict(), selected)
+            top, low = maps.update_area_layer(
+                layer, areas, key, counts.to_dict(), selected, noun, self._names(key)
+            )
             self.legend.value = maps.legend_html(top, f"{label} — {noun}", low)
             self.rate_note.value = app_html.render("map_no_rate_note")
         self.table.value = self._table_html(view, key, selected)
         self._dirty_levels.discard(key)
+
+    def _names(self, key: str) -> dict[str, str]:
+        """Area name -> how it reads (``Western District``, ``Council District 9``)."""
+        data = self.areas.get(key) or {"features": []}
+        return {
+            f["properties"][key]: area_label(key, f["properties"][key]) for f in data["features"]
+        }
 
     def _table_html(self, view: FilteredView, key: str, selected: str | None) -> str:
         """The areas with the numbers that colour them, busiest first (the map as a table)."""
@@ -540,8 +571,8 @@ class MapPage(BasePage):
 
     def update(self, view: FilteredView) -> None:
         self._dirty_levels = set(self.area_layers)
-        if self.level.value in self.area_layers:
-            self._update_areas(view, self.level.value)
+        if self.chosen_level in self.area_layers:
+            self._update_areas(view, self.chosen_level)
         else:
             self.legend.value = ""
         self.key.value = self._key_html()
@@ -569,7 +600,7 @@ class MapPage(BasePage):
                 "label": _(MAP_LEVEL_LABELS[k]),
             }
             for k in self.outline_layers
-            if k != self.level.value
+            if k != self.chosen_level
         ]
         return app_html.render(
             "map_key",
