@@ -60,9 +60,12 @@ def open_page(tab, server: Server, slug: str, title: str) -> None:
 def open_every_table(tab, slug: str, timeout_s: float = 60) -> int:
     """Click every "Show table" toggle of the page; how many were clicked. Each click is a
     round trip to the kernel, so wait until its label turns to "Show chart"."""
-    # By text, not by role: the icon's glyph may be part of the button's name.
-    toggles = tab.locator(f".bmd-page-{slug} button.widget-toggle-button").filter(
-        has_text=re.compile(rf"^\s*{SHOW_TABLE}\s*$")
+    # By role and exact name: an icon's glyph in the name would leave a table closed.
+    toggles = tab.locator(f".bmd-page-{slug}").get_by_role("button", name=SHOW_TABLE, exact=True)
+    panels = (
+        tab.locator(f".bmd-page-{slug} button.widget-toggle-button")
+        .filter(has_text=re.compile(rf"^\s*{SHOW_TABLE}\s*$"))
+        .count()
     )
     clicked = 0
     deadline = time.monotonic() + timeout_s
@@ -77,6 +80,7 @@ def open_every_table(tab, slug: str, timeout_s: float = 60) -> int:
             timeout=TIMEOUT_MS,
         )
         clicked += 1
+    assert clicked == panels, f"{clicked} of {panels} tables opened on {slug}"
     tab.wait_for_timeout(400)
     return clicked
 

@@ -13,6 +13,7 @@
    - .bmd-chart         a chart panel: its figure gets role="img" and, as its name, the
                         panel's heading and its hidden .bmd-chart-name (the key figure);
    - .bmd-live          a polite live region (role="status") read after a filter change;
+   - a button's icon (i.fa): aria-hidden, so that its glyph is not part of its name;
    - the notebook's title cell: role="banner"; .bmd-filters, .bmd-tools, .bmd-phone-bar:
                         named regions (every part of the page in a landmark).
 
@@ -105,6 +106,10 @@
         set(figure, "role", "img");
         set(figure, "aria-label", name);
       }
+    });
+    // An icon's glyph is drawn text: left out, a button is named by its words alone.
+    each(".bmd-app .jupyter-button i.fa", function (icon) {
+      set(icon, "aria-hidden", "true");
     });
     each(".bmd-live", function (region) {
       set(region, "role", "status");
