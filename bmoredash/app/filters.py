@@ -11,7 +11,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from bmoredash import periods, selection, style
+from bmoredash import i18n, periods, selection, style
 from bmoredash.aggregate import INCIDENTS, VICTIMS
 from bmoredash.app import html as app_html
 from bmoredash.app.context import DashboardContext
@@ -57,17 +57,40 @@ DISTRICT_OPTIONS: tuple[tuple[str, str], ...] = (
     *((d.title(), d) for d in DISTRICTS),
 )
 #: Council and legislative district options ("" = every one), and the district lines.
+ALL_AREAS = N_("All")
 COUNCIL_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("All", ""),
+    (ALL_AREAS, ""),
     *((council_name(c), c) for c in COUNCIL_DISTRICTS),
 )
 LEGISLATIVE_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("All", ""),
+    (ALL_AREAS, ""),
     *((legislative_name(d), d) for d in LEGISLATIVE_DISTRICTS),
 )
 LINES_OPTIONS: tuple[tuple[str, str], ...] = tuple(
     (LINES_LABELS[lines].capitalize(), lines) for lines in DISTRICT_LINES
 )
+
+
+def _worded(options: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """``options`` with their labels in the reader's language (the values stay codes)."""
+    return [(_(label), value) for label, value in options]
+
+
+def district_options() -> list[tuple[str, str]]:
+    """The District menu: Citywide, then the nine districts (``Western``; in Spanish the
+    district's full name, ``Distrito Oeste``, since the short name is an English word)."""
+    if i18n.current_language() == i18n.DEFAULT:
+        return list(DISTRICT_OPTIONS)
+    return [(_(CITYWIDE_LABEL), CITYWIDE), *((district_name(d), d) for d in DISTRICTS)]
+
+
+def area_options(names: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """The Council or legislative menu in the reader's language ("" = every one)."""
+    return [(_(ALL_AREAS), "")] + [
+        (council_name(v) if names is COUNCIL_OPTIONS else legislative_name(v), v)
+        for _label, v in names[1:]
+    ]
+
 
 #: What the counts count (the Count switch, and the phone's filter summary).
 COUNT_WORDS: dict[str, str] = {VICTIMS: N_("Victims"), INCIDENTS: N_("Incidents")}
@@ -90,25 +113,41 @@ class FilterBar:
         self._syncing = False
         years = context.years
         latest = context.data_through.year
-        year_options = [(f"{y} (to date)" if y == latest else str(y), y) for y in years]
+        to_date = _("%(year)s (to date)")
+        year_options = [(to_date % {"year": y} if y == latest else str(y), y) for y in years]
 
         self.year = widgets.Dropdown(
-            description="Year", options=year_options, value=latest, layout=_narrow(), style=_STYLE
+            description=_("Year"),
+            options=year_options,
+            value=latest,
+            layout=_narrow(),
+            style=_STYLE,
         )
         self.date_range = widgets.Checkbox(
-            description="Date range", value=False, indent=False, layout=widgets.Layout(width="auto")
+            description=_("Date range"),
+            value=False,
+            indent=False,
+            layout=widgets.Layout(width="auto"),
         )
         # Only days with data can be picked (the pickers clamp anything else).
         dates = {"min": context.data_start, "max": context.data_through}
         self.start = widgets.DatePicker(
-            description="From", value=date(latest, 1, 1), layout=_narrow(), style=_STYLE, **dates
+            description=_("From"),
+            value=date(latest, 1, 1),
+            layout=_narrow(),
+            style=_STYLE,
+            **dates,
         )
         self.end = widgets.DatePicker(
-            description="To", value=context.data_through, layout=_narrow(), style=_STYLE, **dates
+            description=_("To"),
+            value=context.data_through,
+            layout=_narrow(),
+            style=_STYLE,
+            **dates,
         )
         self.calendar_year = widgets.Dropdown(
-            description="Calendar year",
-            options=[("Pick a year…", 0), *((str(y), y) for y in years)],
+            description=_("Calendar year"),
+            options=[(_("Pick a year…"), 0), *((str(y), y) for y in years)],
             value=0,
             layout=_narrow(),
             style=_STYLE,
@@ -118,15 +157,15 @@ class FilterBar:
             layout=widgets.Layout(flex_flow="row wrap", display="none"),
         )
         self.district = widgets.Dropdown(
-            description="District",
-            options=list(DISTRICT_OPTIONS),
+            description=_("District"),
+            options=district_options(),
             value=CITYWIDE,
             layout=_narrow(),
             style=_STYLE,
         )
         self.neighborhood = widgets.Combobox(
-            description="Neighborhood",
-            placeholder="All (type to search)",
+            description=_("Neighborhood"),
+            placeholder=_("All (type to search)"),
             options=list(neighborhood_options(context.neighborhoods_by_district, CITYWIDE)),
             ensure_option=False,
             continuous_update=False,
@@ -134,50 +173,52 @@ class FilterBar:
             style=_STYLE,
         )
         self.lines = widgets.Dropdown(
-            description="District lines",
-            options=list(LINES_OPTIONS),
+            description=_("District lines"),
+            options=[(_(LINES_LABELS[lines]).capitalize(), lines) for lines in DISTRICT_LINES],
             value=DISTRICT_LINES[0],
-            tooltip="Police districts as BPD published them (redrawn in 2023), or every year "
-            "by one set of lines, placing each row by its coordinates",
+            tooltip=_(
+                "Police districts as BPD published them (redrawn in 2023), or every year "
+                "by one set of lines, placing each row by its coordinates"
+            ),
             layout=_narrow(),
             style=_STYLE,
         )
         self.council = widgets.Dropdown(
-            description="Council district",
-            options=list(COUNCIL_OPTIONS),
+            description=_("Council district"),
+            options=area_options(COUNCIL_OPTIONS),
             value="",
             layout=_narrow(),
             style=_STYLE,
         )
         self.legislative = widgets.Dropdown(
-            description="Legislative district",
-            options=list(LEGISLATIVE_OPTIONS),
+            description=_("Legislative district"),
+            options=area_options(LEGISLATIVE_OPTIONS),
             value="",
             layout=_narrow(),
             style=_STYLE,
         )
         self.offense = widgets.SelectMultiple(
-            description="Offense",
-            options=list(OFFENSE_OPTIONS),
+            description=_("Offense"),
+            options=_worded(OFFENSE_OPTIONS),
             value=(),
             rows=5,
             layout=_narrow(),
             style=_STYLE,
         )
         self.count = widgets.ToggleButtons(
-            description="Count",
-            options=[(label, unit) for unit, label in COUNT_WORDS.items()],
+            description=_("Count"),
+            options=[(_(label), unit) for unit, label in COUNT_WORDS.items()],
             value=VICTIMS,
             tooltips=[
-                "One per victim, as BPD publishes the data",
-                "One per incident (BPD case number), under its most serious offense",
+                _("One per victim, as BPD publishes the data"),
+                _("One per incident (BPD case number), under its most serious offense"),
             ],
             style={**_STYLE, "button_width": "80px"},
         )
         self.reset = widgets.Button(
-            description="Reset filters",
+            description=_("Reset filters"),
             icon="undo",
-            tooltip="Back to the latest year, citywide, all Part 1 offenses",
+            tooltip=_("Back to the latest year, citywide, all Part 1 offenses"),
             layout=widgets.Layout(width="auto"),
         )
         self.hint = widgets.HTML(app_html.render("offense_hint"))
@@ -255,10 +296,12 @@ class FilterBar:
             return
         start, end = self.start.value, self.end.value
         if start is None or end is None or start > end:
-            self.note.value = _note("Pick a From date on or before the To date.")
+            self.note.value = _note(_("Pick a From date on or before the To date."))
             return
         if problem := range_problem(start, end, self.context.years):
-            self.note.value = _note(f"That range cannot be shown: {problem}.")
+            self.note.value = _note(
+                _("That range cannot be shown: %(problem)s.") % {"problem": problem}
+            )
             return
         self.note.value = ""
         with self.state.hold_trait_notifications():
@@ -281,8 +324,8 @@ class FilterBar:
         with self.state.hold_trait_notifications():
             if self.state.neighborhood and self.state.neighborhood not in offered:
                 self.note.value = _note(
-                    f"Neighborhood {self.state.neighborhood} cleared: it is not in "
-                    f"the {district.title()} District."
+                    _("Neighborhood %(name)s cleared: it is not in the %(district)s.")
+                    % {"name": self.state.neighborhood, "district": district_name(district)}
                 )
                 self.state.neighborhood = ""
             self.state.district = district
@@ -299,8 +342,11 @@ class FilterBar:
             match = selection.neighborhood_of(typed, self.neighborhood.options)
         except selection.SelectionError:
             self.note.value = _note(
-                f"No neighborhood named {typed!r} here; pick one from the list "
-                "(the list follows the District)."
+                _(
+                    "No neighborhood named %(name)s here; pick one from the list "
+                    "(the list follows the District)."
+                )
+                % {"name": repr(typed)}
             )
             return
         self.note.value = ""
@@ -365,13 +411,15 @@ class MeasureToggle:
     def __init__(self, state: FilterState) -> None:
         self.state = state
         self.widget = widgets.ToggleButtons(
-            description="Show",
-            options=[(MEASURE_LABELS[m], m) for m in MEASURES],
+            description=_("Show"),
+            options=[(_(MEASURE_LABELS[m]), m) for m in MEASURES],
             value=state.measure if state.measure in MEASURES else COUNTS,
             tooltips=[
-                "How many, as counted",
-                "Counts divided by the area's residents (2020 Census), times 1,000; areas "
-                "with few residents get no rate",
+                _("How many, as counted"),
+                _(
+                    "Counts divided by the area's residents (2020 Census), times 1,000; areas "
+                    "with few residents get no rate"
+                ),
             ],
             style={**_STYLE, "button_width": "150px"},
         )
@@ -450,11 +498,11 @@ def summary_text(state: FilterState, latest_year: int) -> str:
     elif state.district in DISTRICTS:
         place = district_name(state.district)
     else:
-        place = CITYWIDE_LABEL
+        place = _(CITYWIDE_LABEL)
     areas = [council_name(state.council)] if state.council else []
     if state.legislative:
         areas.append(legislative_name(state.legislative))
-    if areas and place == CITYWIDE_LABEL:
+    if areas and place == _(CITYWIDE_LABEL):
         place = ", ".join(areas)
     elif areas:
         place = ", ".join([place, *areas])
