@@ -24,6 +24,7 @@ from bmoredash.app.pages import FRIENDLY_ERROR, Page
 from bmoredash.app.registry import PAGES, PageSpec, page_spec
 from bmoredash.app.sharing import Download, LinkBox
 from bmoredash.app.state import FilterState
+from bmoredash.i18n import gettext as _
 from bmoredash.serving.hooks import current_query_string, is_preheated, settle
 from bmoredash.vocabulary import page_title
 
@@ -56,7 +57,7 @@ class DashboardApp:
         for spec in self.specs:
             button = widgets.Button(
                 description=spec.title,
-                tooltip=f"Show the {spec.title} page",
+                tooltip=_("Show the %(page)s page") % {"page": spec.title},
                 layout=widgets.Layout(width="auto"),
             )
             button.on_click(lambda _, slug=spec.slug: setattr(self.state, "page", slug))
@@ -153,7 +154,7 @@ class DashboardApp:
             return self.pages[slug]
         except Exception:
             log.exception("could not build the %s page", slug)
-            self.placeholders[slug] = widgets.HTML(html.alert(FRIENDLY_ERROR))
+            self.placeholders[slug] = widgets.HTML(html.alert(_(FRIENDLY_ERROR)))
             return None
 
     def show(self, slug: str) -> None:
@@ -229,7 +230,7 @@ def build_app(
         except Exception:
             log.exception("could not load the store")
             return _error_widget(
-                "The data could not be loaded. The problem has been logged; please try later."
+                _("The data could not be loaded. The problem has been logged; please try later.")
             )
     if query is None and is_preheated():
         # NOTE: a preheated kernel runs this before its visitor arrives. Build the default
