@@ -336,3 +336,21 @@ def test_the_level_toggle_speaks_the_links_codes_and_hover_reads_the_area(drawn)
     page.area_layers[DISTRICT]._handle_mouse_events(None, event, None)
     count = western["properties"]["count"]
     assert f"Western District: {count:,} victims" in page.hover.value
+
+
+def test_a_block_outside_the_selected_district_brings_back_the_city(drawn, demo_store) -> None:
+    page, state = drawn
+    state.district = "WESTERN"
+    _refresh(page, state)
+    every = store.load_incidents(
+        demo_store, offenses="all", columns=["location", "district", "latitude", "longitude"]
+    )
+    southeast = every[every["district"].astype(str) == "SOUTHEAST"]
+    block = southeast["location"].dropna().astype(str).value_counts().index[0]
+    page.search.value = block
+    assert state.district == CITYWIDE
+    assert "outside Western District" in page.search_message.value
+    centre = page.map.center
+    _refresh(page, state)  # the cleared filter's refresh keeps the block in view
+    assert page.map.center == centre
+    assert page.map.zoom > maps.CITY_ZOOM + 2

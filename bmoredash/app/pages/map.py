@@ -353,9 +353,21 @@ class MapPage(BasePage):
                 self.map.remove(self.found)
             self.search_message.value = app_html.render("map_search", kind="none", query=query)
             return
-        self._zoom_to(bounds, max_zoom=BLOCK_ZOOM)
         (south, west), (north, east) = bounds
-        self.found.location = ((south + north) / 2, (west + east) / 2)
+        centre = ((south + north) / 2, (west + east) / 2)
+        # A block outside the selected place would show no clusters: back to the city.
+        left = ""
+        view = self.view
+        if view is not None and (view.district != CITYWIDE or view.neighborhood or view.council):
+            (ps, pw), (pn, pe) = self._place_bounds(view)
+            if not (ps <= centre[0] <= pn and pw <= centre[1] <= pe):
+                left = view.place_label
+                self.clear_selection()
+                # NOTE: the refresh the cleared filters bring must not fit the city over
+                # the block: the new place counts as fitted already.
+                self._fitted_place = (CITYWIDE, "", "")
+        self._zoom_to(bounds, max_zoom=BLOCK_ZOOM)
+        self.found.location = centre
         if self.found not in self.map.layers:
             self.map.add(self.found)
         self.search_message.value = app_html.render(
@@ -365,6 +377,7 @@ class MapPage(BasePage):
             count=f"{count:,}",
             blocks=blocks,
             more=len(blocks) >= 5,
+            left=left,
         )
 
     def _area_hovered(self, **event: Any) -> None:
