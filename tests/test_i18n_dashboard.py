@@ -104,13 +104,27 @@ def visible_text(root) -> str:
     return re.sub(r"[ \t]+", " ", "\n".join(texts))
 
 
-def _page_text(context, slug: str, lang: str) -> str:
+def _page_text(context, slug: str, lang: str, extra: str = "") -> str:
     from bmoredash.app import build_app
 
-    app = build_app(context=context, query=f"lang={lang}&page={slug}")
+    app = build_app(context=context, query=f"lang={lang}&page={slug}{extra}")
     assert i18n.current_language() == lang
     page = app.pages[slug]
+    assert page.message.value == "", f"{slug}{extra} showed an error in {lang}"
     return visible_text(page.widget) + "\n" + visible_text(app.widget)
+
+
+#: Every page, and the in-page choices and switches that draw other sentences.
+VIEWS: list[tuple[str, str]] = [(p.slug, "") for p in PAGES] + [
+    ("overview", "&measure=rates&offense=HOMICIDE"),
+    ("neighborhoods", "&measure=rates&district=WESTERN"),
+    ("trends", "&interval=monthly&count=incidents"),
+    ("victims", "&victims=both"),
+    ("arrests", "&district=WESTERN"),
+    ("when-where", "&district=SOUTHERN"),
+    ("since-2012", "&count=incidents"),
+    ("cvi", "&district=WESTERN"),
+]
 
 
 def _flat(text: str) -> str:
@@ -132,9 +146,9 @@ def _without_english_data(text: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("slug", [p.slug for p in PAGES])
-def test_a_spanish_page_reads_no_english_sentence(context, pairs, slug: str) -> None:
-    text = _without_english_data(_flat(_page_text(context, slug, "es")))
+@pytest.mark.parametrize(("slug", "extra"), VIEWS)
+def test_a_spanish_page_reads_no_english_sentence(context, pairs, slug: str, extra: str) -> None:
+    text = _without_english_data(_flat(_page_text(context, slug, "es", extra)))
     assert len(text) > 200
     english = sorted({en for en, _ in pairs if en in text})
     for sentence in english:
@@ -142,9 +156,9 @@ def test_a_spanish_page_reads_no_english_sentence(context, pairs, slug: str) -> 
     assert english == []
 
 
-@pytest.mark.parametrize("slug", [p.slug for p in PAGES])
-def test_an_english_page_reads_no_spanish_sentence(context, pairs, slug: str) -> None:
-    text = _flat(_page_text(context, slug, "en"))
+@pytest.mark.parametrize(("slug", "extra"), VIEWS)
+def test_an_english_page_reads_no_spanish_sentence(context, pairs, slug: str, extra: str) -> None:
+    text = _flat(_page_text(context, slug, "en", extra))
     spanish = sorted({es for _, es in pairs if es in text})
     for sentence in spanish:
         print(f"Spanish on the English {slug} page: {sentence!r}")

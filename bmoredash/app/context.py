@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bmoredash import config, periods, vocabulary
+from bmoredash import config, i18n, periods, vocabulary
 from bmoredash.aggregate import (
     INCIDENTS,
     OFFENSE_RANK,
@@ -314,7 +314,7 @@ class DashboardContext:
         """(incident code per row, -1 without an incident number; offense rank per row),
         built on the first count of incidents only: most visitors never ask for one."""
         if "incident_id" in self.texts.columns:
-            codes, _ = pd.factorize(self.texts["incident_id"], use_na_sentinel=True)
+            codes, _uniques = pd.factorize(self.texts["incident_id"], use_na_sentinel=True)
         else:
             codes = np.full(len(self.frame), -1)
         names = self._offense.categories
@@ -407,7 +407,10 @@ class FilteredView:
         """``Harlem Park (Western)``, ``Western District``, ``Baltimore City``, with the
         council or legislative district and the district lines when chosen."""
         if self.neighborhood:
-            where = "" if self.district == CITYWIDE else f" ({self.district.title()})"
+            # English says the district's short name (an English word); Spanish its full name.
+            short = i18n.current_language() == i18n.DEFAULT
+            district = self.district.title() if short else vocabulary.district_name(self.district)
+            where = "" if self.district == CITYWIDE else f" ({district})"
             place = f"{self.neighborhood}{where}"
         else:
             place = vocabulary.place_name(self.district)

@@ -89,12 +89,16 @@ COLUMN_WORDS: dict[str, str] = {
     WHY: N_("why no rate"),
     "per week": N_("per week"),
     "previous per week": N_("previous per week"),
+    "neighborhood": N_("neighborhood"),
 }
 
 
 def shown_columns(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with its columns in the reader's words (the drawn tables keep English)."""
-    return table.rename(columns=lambda c: _(COLUMN_WORDS[c]) if c in COLUMN_WORDS else c)
+    shown = table.rename(columns=lambda c: _(COLUMN_WORDS[c]) if c in COLUMN_WORDS else c)
+    if shown.index.name in COLUMN_WORDS:
+        shown = shown.rename_axis(_(COLUMN_WORDS[shown.index.name]))
+    return shown
 
 
 class RankingDownload(sharing.Download):

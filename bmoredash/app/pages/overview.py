@@ -99,7 +99,7 @@ def rate_text(rate: float) -> str:
 
 def _rate(count: int, place: Place) -> float | None:
     """``count`` per 1,000 residents of ``place`` by ``per_1000`` (None without a rate)."""
-    level, area, _ = place
+    level, area, _note = place
     if level is None:
         return None
     rate = per_1000(pd.Series([count], index=[area]), level)["rate"].iloc[0]
@@ -158,7 +158,7 @@ def rates_note(view: FilteredView, now: Place, before: Place) -> str:
     why the place has no rate."""
     residents = []
     for place, period in ((now, view.period_label), (before, view.previous_label)):
-        level, area, _ = place
+        level, area, _note = place
         if level is None or _why_none(0, place):
             continue
         figure = per_1000(pd.Series([0], index=[area]), level)["residents"].iloc[0]
