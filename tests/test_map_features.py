@@ -354,3 +354,16 @@ def test_a_block_outside_the_selected_district_brings_back_the_city(drawn, demo_
     _refresh(page, state)  # the cleared filter's refresh keeps the block in view
     assert page.map.center == centre
     assert page.map.zoom > maps.CITY_ZOOM + 2
+
+
+def test_the_selection_is_outlined_whatever_level_is_filled(drawn) -> None:
+    page, state = drawn
+    page.level.value = CHOICE_OF[COUNCIL]
+    state.district = "WESTERN"
+    _refresh(page, state)
+    drawn_outline = page.selection.data["features"]
+    assert [f["properties"][DISTRICT] for f in drawn_outline] == ["WESTERN"]
+    assert page.selection.style["weight"] == 4 and not page.selection.interactive
+    state.district = CITYWIDE
+    _refresh(page, state)
+    assert page.selection.data["features"] == []

@@ -148,11 +148,16 @@ class MapPage(BasePage):
         self.outline_group = LayerGroup(
             layers=tuple(self.outline_layers[k] for k in options if k != first), name="Outlines"
         )
+        #: The selected place's outline, thick, whatever level is filled.
+        self.selection = maps.outline_layer(
+            {"type": "FeatureCollection", "features": []}, "Selection", style.OUTLINE_SELECTED, 4
+        )
         self.clusters = maps.cluster_layer()
         self.labels = maps.label_layer()
         #: A ring where the last block address searched for is.
         self.found = maps.found_ring()
-        for layer in (self.area_group, self.outline_group, self.clusters, self.labels):
+        layers = (self.area_group, self.outline_group, self.selection, self.clusters, self.labels)
+        for layer in layers:
             self.map.add(layer)
 
         self.level = widgets.ToggleButtons(
@@ -532,9 +537,9 @@ class MapPage(BasePage):
             groups=groups,
         )
 
-    def _place_bounds(self, view: FilteredView) -> list[list[float]]:
-        """The selection's outline bounds: the neighborhood, else the district, else the
-        Council district, else the city."""
+    def _place(self, view: FilteredView) -> list[dict]:
+        """The selection's outline: the neighborhood, else the district, else the Council
+        district; none for the city."""
         for key, name in (
             (NEIGHBORHOOD, view.neighborhood),
             (DISTRICT, view.district if view.district != CITYWIDE else ""),
@@ -542,10 +547,15 @@ class MapPage(BasePage):
         ):
             areas = self.areas.get(key)
             if name and areas:
-                found = maps.bounds_of(areas, key, name)
+                found = [f for f in areas["features"] if f["properties"][key] == name]
                 if found:
                     return found
-        return maps.bounds_of(self.city)
+        return []
+
+    def _place_bounds(self, view: FilteredView) -> list[list[float]]:
+        """The bounds of the selection's outline, or of the city."""
+        place = self._place(view)
+        return maps.bounds_of({"features": place} if place else self.city)
 
     def _zoom_to(self, bounds: list[list[float]], max_zoom: float = 16) -> None:
         size = self._size or maps.DEFAULT_VIEW
@@ -589,6 +599,7 @@ class MapPage(BasePage):
         else:
             self.legend.value = ""
         self.key.value = self._key_html()
+        self.selection.data = {"type": "FeatureCollection", "features": self._place(view)}
 
         rows = view.current
         mask = maps.located_mask(rows)
