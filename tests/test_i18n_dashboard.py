@@ -180,3 +180,37 @@ def test_the_spanish_build_sets_the_page_title_in_spanish(context) -> None:
     text = _page_text(context, "overview", "es")
     assert "Resumen" in text
     assert Path(i18n.po_path("es")).exists()
+
+
+@pytest.fixture(scope="module")
+def arrest_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the real legacy arrest sample (2017-01-01 to 2018-02-17)."""
+    from bmoredash import ingest
+    from tests.conftest import require_shared
+
+    path = require_shared("arrests", "BPD_Arrests.csv")
+    data_dir = tmp_path_factory.mktemp("arrest-store") / "data"
+    ingest.ingest_paths([path], data_dir)
+    return data_dir
+
+
+@pytest.mark.parametrize("district", ["", "WESTERN"])
+def test_the_arrests_page_with_arrests_reads_spanish(pairs, arrest_store, district) -> None:
+    """With arrests to count (the summary, the comparison, charge groups, places, people)."""
+    from bmoredash.app.context import DashboardContext, FilteredView
+    from bmoredash.app.pages.arrests import ArrestsPage
+    from bmoredash.app.state import FilterState
+
+    i18n.set_language("es")
+    context = DashboardContext.from_store(arrest_store)
+    filters = FilterState(year=2017, district=district or "CITYWIDE")
+    page = ArrestsPage(context, filters)
+    page.refresh(FilteredView(context, filters))
+    assert page.message.value == ""
+    text = _flat(visible_text(page.widget))
+    assert "arrestos</strong>" not in text and "arrestos" in text
+    assert "Grupo de cargos" in text
+    english = sorted({en for en, _ in pairs if en in text})
+    for sentence in english:
+        print(f"English on the Spanish arrests page ({district or 'citywide'}): {sentence!r}")
+    assert english == []
