@@ -214,3 +214,26 @@ def test_the_arrests_page_with_arrests_reads_spanish(pairs, arrest_store, distri
     for sentence in english:
         print(f"English on the Spanish arrests page ({district or 'citywide'}): {sentence!r}")
     assert english == []
+
+
+@pytest.mark.parametrize("name", ["methodology", "arrests"])
+def test_each_long_text_has_a_spanish_twin_with_the_same_sections_and_facts(name: str) -> None:
+    from importlib import resources
+
+    from bmoredash import text
+
+    folder = resources.files("bmoredash.text")
+    english = folder.joinpath(f"{name}.md").read_text(encoding="utf-8")
+    spanish = folder.joinpath(f"{name}.es.md").read_text(encoding="utf-8")
+    for mark in ("### ", "- **", "{{ "):
+        assert english.count(mark) == spanish.count(mark), mark
+    assert text.text_file(name, "es") == f"{name}.es.md"
+    assert text.text_file(name, "en") == f"{name}.md"
+    english_html = text.arrests_html() if name == "arrests" else text.methodology_html()
+    with i18n.using("es"):
+        spanish_html = text.arrests_html() if name == "arrests" else text.methodology_html()
+    assert spanish_html != english_html
+    # The sentence a fact carries is in Spanish too.
+    assert "Un cambio entre dos períodos" in spanish_html
+    assert "A change between two periods" in english_html
+    assert "A change between two periods" not in spanish_html
