@@ -34,7 +34,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from bmoredash.i18n import format_date
+from bmoredash.i18n import format_date, short_date
 from bmoredash.i18n import gettext as _
 
 #: Python weekday of the last day of a week (Monday 0 ... Saturday 5).
@@ -60,7 +60,7 @@ class Window:
 
     def label(self) -> str:
         """The window's real dates: ``Jan 1, 2022 – Dec 31, 2023``."""
-        return f"{self.start:%b %-d, %Y} – {self.end:%b %-d, %Y}"
+        return f"{short_date(self.start)} – {short_date(self.end)}"
 
     def dates(self) -> list[date]:
         """Every date of the window, in order (none when ``end`` is before ``start``)."""
