@@ -15,6 +15,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from bmoredash.i18n import N_
+from bmoredash.i18n import gettext as _
 from bmoredash.reference import population
 from bmoredash.schema import CITYWIDE
 
@@ -147,3 +149,41 @@ def place_level(
         level = district_level(lines, start, end)
         return level, district, "" if level else NOTE_SPANS_LINES
     return CITY, CITYWIDE, ""
+
+
+#: Each note above (and the population table's), as a message and its values, so a page
+#: says it in the reader's language (``note_text``); the frames keep the English.
+_NOTE_MESSAGES: dict[str, tuple[str, dict[str, object]]] = {
+    NOTE_FEW_RESIDENTS: (
+        N_(
+            "fewer than %(minimum)s residents (2020 Census): a rate would measure visitors "
+            "and workers, not residents"
+        ),
+        {"minimum": f"{population.MIN_RESIDENTS:,}"},
+    ),
+    NOTE_NO_FIGURE: (N_("no population figure for this area"), {}),
+    NOTE_NO_COUNT: (N_("no data"), {}),
+    NOTE_SPANS_LINES: (
+        N_(
+            "the period spans the %(year)s redistricting and districts are as published: "
+            "choose District lines (2023 or 1959-2022) for a rate"
+        ),
+        {"year": NEW_LINES_YEAR},
+    ),
+    NOTE_COMBINED: (
+        N_("no population figure for a combination of areas: choose one kind of area"),
+        {},
+    ),
+    population.NO_POPULATION["legislative_district"]: (
+        N_("no population figure is shipped for legislative districts"),
+        {},
+    ),
+}
+
+
+def note_text(note: str) -> str:
+    """A note of ``per_1000`` (why an area has no rate) in the reader's language."""
+    if note not in _NOTE_MESSAGES:
+        return note
+    message, values = _NOTE_MESSAGES[note]
+    return _(message) % values if values else _(message)

@@ -71,6 +71,31 @@ def date_words(day: date, form: str = "long") -> str:
     return format_date(day, _SPANISH_DATES[form], locale=i18n.BABEL_LOCALES["es"])
 
 
+#: Where each level's residents come from (``population.SOURCE_NOTES``), as messages.
+SOURCE_WORDS: dict[str, str] = {
+    "district_2023": N_(
+        "2020 Census blocks by neighborhood, summed over the Baltimore Banner's "
+        "neighborhood-to-2023-district crosswalk"
+    ),
+    "district_pre2023": N_(
+        "2020 Census tracts weighted by area inside each 1959-2022 district "
+        "(Baltimore Banner), rounded to whole people"
+    ),
+    "neighborhood": N_("2020 Census blocks by neighborhood (mapbaltimore block crosswalk)"),
+    "csa": N_("2020 Census tracts summed by BNIA's 2020 Community Statistical Areas"),
+    "council_district": N_("2020 Census, as published with the current Council district lines"),
+}
+
+
+def source_text(level: str) -> str:
+    """Where ``level``'s residents come from, in the reader's language."""
+    from bmoredash.reference import population
+
+    english = population.SOURCE_NOTES[level]
+    words = SOURCE_WORDS.get(level)
+    return _(words) if words == english else english
+
+
 def data_note_html(context: DashboardContext) -> str:
     """ "Data through <date>, updated weekly", with a demo banner when the store is demo."""
     through = date_words(context.data_through) if context.data_through else _("unknown")

@@ -19,13 +19,13 @@ from markupsafe import Markup
 
 from bmoredash import csv_out, vocabulary
 from bmoredash.aggregate import MIN_READABLE_COUNT, compare_counts, neighborhood_ranking
-from bmoredash.aggregate.rates import per_1000, without_rates
+from bmoredash.aggregate.rates import note_text, per_1000, without_rates
 from bmoredash.app import html as app_html
 from bmoredash.app import sharing
 from bmoredash.app.charts import BarChart, ChartPanel, html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.filters import MeasureToggle
-from bmoredash.app.pages import BasePage
+from bmoredash.app.pages import BasePage, source_text
 from bmoredash.app.state import RATES
 from bmoredash.i18n import N_
 from bmoredash.i18n import gettext as _
@@ -96,6 +96,8 @@ COLUMN_WORDS: dict[str, str] = {
 def shown_columns(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with its columns in the reader's words (the drawn tables keep English)."""
     shown = table.rename(columns=lambda c: _(COLUMN_WORDS[c]) if c in COLUMN_WORDS else c)
+    if WHY in table.columns:
+        shown[_(WHY)] = [note_text(str(n)) if n else n for n in table[WHY]]
     if shown.index.name in COLUMN_WORDS:
         shown = shown.rename_axis(_(COLUMN_WORDS[shown.index.name]))
     return shown
@@ -220,7 +222,7 @@ class NeighborhoodsPage(BasePage):
             app_html.render(
                 "rates_ranking_note",
                 unit=view.unit_label,
-                source=population.SOURCE_NOTES[LEVEL],
+                source=source_text(LEVEL),
                 apart=len(self.unrated),
                 minimum=f"{population.MIN_RESIDENTS:,}",
             )

@@ -24,18 +24,17 @@ from bmoredash.aggregate import (
     Comparison,
     compare_counts,
 )
-from bmoredash.aggregate.rates import CITY, per_1000, place_level
+from bmoredash.aggregate.rates import CITY, note_text, per_1000, place_level
 from bmoredash.app import html as app_html
 from bmoredash.app.a11y import LIVE
 from bmoredash.app.charts import html_table
 from bmoredash.app.context import FilteredView
 from bmoredash.app.filters import MeasureToggle
-from bmoredash.app.pages import BasePage
+from bmoredash.app.pages import BasePage, source_text
 from bmoredash.app.state import RATES
 from bmoredash.coverage import PRELIMINARY_WEEKS, preliminary_start
 from bmoredash.i18n import N_, format_date
 from bmoredash.i18n import gettext as _
-from bmoredash.reference import population
 from bmoredash.schema import PART1_OFFENSES
 from bmoredash.vocabulary import OFFENSE_LABELS
 
@@ -109,8 +108,8 @@ def _rate(count: int, place: Place) -> float | None:
 def _why_none(count: int, place: Place) -> str:
     level, area, note = place
     if level is None:
-        return note
-    return str(per_1000(pd.Series([count], index=[area]), level)["note"].iloc[0])
+        return note_text(note)
+    return note_text(str(per_1000(pd.Series([count], index=[area]), level)["note"].iloc[0]))
 
 
 def card_rates(comparison: Comparison, now: Place, before: Place) -> dict:
@@ -162,7 +161,7 @@ def rates_note(view: FilteredView, now: Place, before: Place) -> str:
         if level is None or _why_none(0, place):
             continue
         figure = per_1000(pd.Series([0], index=[area]), level)["residents"].iloc[0]
-        source = _(CITY_SOURCE) if level == CITY else population.SOURCE_NOTES[level]
+        source = _(CITY_SOURCE) if level == CITY else source_text(level)
         residents.append({"count": f"{int(figure):,}", "period": period, "source": source})
     if len(residents) == 2 and residents[0]["count"] == residents[1]["count"]:
         residents = residents[:1]
