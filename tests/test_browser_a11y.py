@@ -108,12 +108,16 @@ ROLES_JS = """slug => {
   return {
     mains: mains.map(m => [m.id, !!m.querySelector('.bmd-page-' + slug)]),
     navs: Array.from(document.querySelectorAll('[role=navigation]'))
-      .map(n => [n.getAttribute('aria-label'), n.querySelectorAll('button').length]),
+      .map(n => [n.getAttribute('aria-label'), n.querySelectorAll('button').length,
+                 !!n.querySelector('select')]),
     current: Array.from(document.querySelectorAll('[aria-current=page]')).map(text),
     skip: Array.from(document.querySelectorAll('a.bmd-skip')).map(a => a.getAttribute('href')),
     toggles: Array.from(document.querySelectorAll('.widget-toggle-button'))
-      .filter(b => !b.closest('.bmd-swap'))
+      .filter(b => !b.closest('.bmd-swap') && !b.classList.contains('bmd-disclosure'))
       .map(b => [text(b), b.getAttribute('aria-pressed'), b.classList.contains('mod-active')]),
+    disclosures: Array.from(document.querySelectorAll('.bmd-disclosure'))
+      .map(b => [text(b), b.getAttribute('aria-expanded'), b.hasAttribute('aria-pressed'),
+                 b.classList.contains('mod-active')]),
     charts: Array.from(document.querySelectorAll('.bmd-chart')).map(c => {
       const figure = c.querySelector('.bqplot');
       return [text(c.querySelector('h3')), figure.getAttribute('role'),
@@ -133,7 +137,11 @@ def assert_landmarks_and_states(tab, spec) -> None:
     images named by their title, tables focusable and named by their caption."""
     found = tab.evaluate(ROLES_JS, spec.slug)
     assert found["mains"] == [["bmd-main", True]]
-    assert found["navs"] == [["Pages", len(PAGES)]]
+    # The page buttons (wide screens) and the phone's page menu: one shows at a time.
+    assert found["navs"] == [["Pages", 0, True], ["Pages", len(PAGES), False]]
+    assert len(found["disclosures"]) == 2, "Filters… and Share fold out on a phone"
+    for label, expanded, has_pressed, active in found["disclosures"]:
+        assert (expanded, has_pressed) == ("true" if active else "false", False), label
     assert found["current"] == [spec.title]
     assert found["skip"] == ["#bmd-main"]
     for label, pressed, active in found["toggles"]:

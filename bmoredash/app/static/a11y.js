@@ -8,6 +8,8 @@
    - .bmd-main          the page on screen: role="main", the skip link's target;
    - .bmd-nav           the page buttons: role="navigation", named; the current page's
                         button (ipywidgets' mod-primary) gets aria-current="page";
+   - .bmd-page-menu     the phone's page menu: the same navigation landmark;
+   - .bmd-disclosure    a button that opens a box (Filters…, Share): aria-expanded;
    - .widget-toggle-button  aria-pressed from ipywidgets' mod-active, except a button
                         whose label says what it does next (.bmd-swap, "Show table");
    - .bmd-chart         a chart panel: its figure gets role="img" and, as its name, the
@@ -80,6 +82,13 @@
         set(nav, "aria-label", navLabel);
       }
     });
+    // On a phone the pages are a menu (the buttons are hidden): the same landmark.
+    each(".bmd-page-menu", function (menu) {
+      set(menu, "role", "navigation");
+      if (navLabel) {
+        set(menu, "aria-label", navLabel);
+      }
+    });
     each(".bmd-nav button", function (button) {
       if (button.classList.contains("mod-primary")) {
         set(button, "aria-current", "page");
@@ -88,7 +97,12 @@
       }
     });
     each(".widget-toggle-button", function (button) {
-      if (button.closest(".bmd-swap")) {
+      var on = button.classList.contains("mod-active") ? "true" : "false";
+      if (button.classList.contains("bmd-disclosure")) {
+        // Filters… and Share open a box: they say whether it is open, not "pressed".
+        unset(button, "aria-pressed");
+        set(button, "aria-expanded", on);
+      } else if (button.closest(".bmd-swap")) {
         unset(button, "aria-pressed");
       } else {
         set(button, "aria-pressed", button.classList.contains("mod-active") ? "true" : "false");
