@@ -430,6 +430,7 @@ def test_link_shows_the_state_and_a_link_opens_that_view(real_dir):
         ("trends", "interval=monthly", "interval", "monthly"),
         ("victims", "victims=shootings", "group", "shootings"),
         ("cvi", "programs=hospital", "type_filter", "hospital"),
+        ("map", "areas=council", "level", "council"),
     ],
 )
 def test_every_in_page_choice_is_in_the_link_both_ways(real_dir, page, query, control, value):

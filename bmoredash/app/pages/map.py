@@ -217,6 +217,10 @@ class MapPage(BasePage):
         self.boundary_note = widgets.HTML(self._boundary_note())
         self._dirty_levels: set[str] = set()
         row = widgets.Layout(flex_flow="row wrap", align_items="center")
+        if options:  # the level is in the link (``state.areas``) both ways
+            if self.state.areas not in {code for _, code in self.level.options}:
+                self.state.areas = self.level.options[0][1]  # a level without outlines
+            widgets.link((self.state, "areas"), (self.level, "value"))
         return widgets.VBox(
             [
                 widgets.HTML(maps.background_html() + app_html.render("map_intro")),
