@@ -395,9 +395,16 @@ class YearLinesChart:
                 label=_("Day of year (1 = Jan 1; 182 = Jul 1)"),
                 num_ticks=6,
             ),
-            bq.Axis(scale=self.y_scale, side="left", label=_("Total"), tick_format=",d"),
+            # Totals run to five digits ("22,000"): the label stands clear of them.
+            bq.Axis(
+                scale=self.y_scale,
+                side="left",
+                label=_("Total"),
+                tick_format=",d",
+                label_offset="52px",
+            ),
         ]
-        self.figure = _figure([self.lines], axes, legend_location="top-left")
+        self.figure = _figure([self.lines], axes, legend_location="top-left", margin={"left": 68})
 
     def update(self, cumulative: pd.DataFrame) -> None:
         """``cumulative``: rows = day of year, one column per year, oldest first."""
@@ -507,7 +514,8 @@ class HeatmapChart:
         axes = [
             bq.Axis(scale=self.column_scale, side="top"),
             bq.Axis(scale=self.row_scale, side="left"),
-            bq.ColorAxis(scale=self.color_scale, side="bottom", label=_("Count")),
+            # Few ticks: on a phone the colour bar is narrow and five labels overlapped.
+            bq.ColorAxis(scale=self.color_scale, side="bottom", label=_("Count"), num_ticks=3),
         ]
         self.figure = _figure(
             [self.heat], axes, height="520px", margin={"top": 36, "bottom": 56, "left": 56}
