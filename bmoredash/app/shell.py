@@ -69,8 +69,9 @@ class DashboardApp:
         self.nav.add_class("bmd-nav")
         self.container = widgets.Box(layout=widgets.Layout(width="100%", min_width="0"))
         self.container.add_class(a11y.MAIN)  # role="main", the skip link's target (a11y.js)
-        # The page title is the notebook's own markdown cell; this adds the app's styles.
-        title = widgets.HTML(html.styles())
+        # The app's styles, its title and what it is (in the reader's language, so the
+        # notebook holds no words of its own).
+        title = widgets.HTML(html.styles() + html.render("app_header"))
         tools = widgets.HBox(
             [self.link.widget, self.download.widget],
             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),

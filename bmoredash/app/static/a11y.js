@@ -16,7 +16,7 @@
                         panel's heading and its hidden .bmd-chart-name (the key figure);
    - .bmd-live          a polite live region (role="status") read after a filter change;
    - a button's icon (i.fa): aria-hidden, so that its glyph is not part of its name;
-   - the notebook's title cell: role="banner"; .bmd-filters, .bmd-tools, .bmd-phone-bar:
+   - .bmd-banner        the app's title and introduction: role="banner"; .bmd-filters, .bmd-tools, .bmd-phone-bar:
                         named regions (every part of the page in a landmark).
 
    Words come from the page (the skip link's data-* attributes, rendered from a template),
@@ -56,12 +56,10 @@
   function apply() {
     var skip = document.querySelector(".bmd-skip");
     var navLabel = skip ? skip.getAttribute("data-nav-label") : "";
-    // The notebook's title and introduction (its first markdown cell) head the page.
-    var title = document.querySelector(".jp-MarkdownCell h1");
-    var banner = title ? title.closest(".jp-MarkdownCell") : null;
-    if (banner && !banner.closest(".bmd-app")) {
+    // The app's title and introduction head the page (a <header> inside widget boxes).
+    each(".bmd-banner", function (banner) {
       set(banner, "role", "banner");
-    }
+    });
     REGIONS.forEach(function (region) {
       var label = skip ? skip.getAttribute(region[1]) : "";
       each(region[0], function (box) {
