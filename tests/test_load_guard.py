@@ -86,9 +86,13 @@ def test_plain_gets_start_no_kernel(server: Server) -> None:
         assert voila_guard.SHELL_MARKER in body
         assert "widget-view" not in body
         assert "no-store" in headers.get("Cache-Control", "")
-    # a link with a view in it gets the same light page
+    # a link with a view in it gets the same light page, in the link's language
     status, body, _ = http_get(server.url + "/?page=trends&district=Western", timeout=10)
     assert status == 200 and voila_guard.SHELL_MARKER in body
+    assert '<html lang="en">' in body and "Loading the dashboard" in body
+    status, body, _ = http_get(server.url + "/?page=trends&lang=es", timeout=10)
+    assert status == 200 and voila_guard.SHELL_MARKER in body
+    assert '<html lang="es">' in body and "Cargando el panel" in body
     time.sleep(1)
     assert kernel_pids(server) == []
     assert "Kernel started" not in server.log_text()
@@ -105,6 +109,9 @@ def test_the_cap_answers_a_busy_page(server: Server) -> None:
     assert voila_guard.BUSY_MARKER in body and "try again in a minute" in body
     assert "<script" not in body  # plain HTML: readable without scripts
     assert seconds < 5
+    status, body, _, _ = get_with_cookie(server.url + "/?lang=es", timeout=10)
+    assert status == 503
+    assert '<html lang="es">' in body and "El panel está ocupado" in body
     assert len(kernel_pids(server)) == 1
 
 

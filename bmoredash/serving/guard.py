@@ -66,7 +66,7 @@ from traitlets.config import Configurable
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from bmoredash import style
+from bmoredash import i18n, style
 
 #: The cookie the light page's script sets; its presence means "this client runs scripts".
 JS_COOKIE = "bmoredash_js"
@@ -259,16 +259,26 @@ _PAGES = jinja2.Environment(
     keep_trailing_newline=True,
 )
 _PAGES.globals["css_root"] = markupsafe.Markup(style.css_root())  # the colours every page shares
-SHELL_PAGE = _PAGES.get_template("guard_shell.html.j2").render(
-    marker=SHELL_MARKER, cookie=JS_COOKIE
-)
+i18n.install(_PAGES)
 
 
-def busy_page(retry_after: int) -> str:
+def shell_page(lang: str = i18n.DEFAULT) -> str:
+    """The light page that sets the script cookie, in the language the link asks for.
+
+    NOTE: rendered whole, without an await, so switching the language for it cannot mix
+    with another visitor's page in this one server process."""
+    with i18n.using(lang):
+        return _PAGES.get_template("guard_shell.html.j2").render(
+            marker=SHELL_MARKER, cookie=JS_COOKIE
+        )
+
+
+def busy_page(retry_after: int, lang: str = i18n.DEFAULT) -> str:
     """The "busy, try again" page, reloading itself after ``retry_after`` seconds."""
-    return _PAGES.get_template("guard_busy.html.j2").render(
-        marker=BUSY_MARKER, retry_after=int(retry_after)
-    )
+    with i18n.using(lang):
+        return _PAGES.get_template("guard_busy.html.j2").render(
+            marker=BUSY_MARKER, retry_after=int(retry_after)
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -286,7 +296,7 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
             await super().get(path)
             return
         if guard.require_js and self.get_cookie(JS_COOKIE) != "1":
-            self._plain(200, SHELL_PAGE)
+            self._plain(200, shell_page(self._language()))
             return
         occupied = guard.occupied(self.kernel_manager)
         if occupied >= guard.kernel_cap:
@@ -318,6 +328,10 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
         finally:
             guard.end_turn()
 
+    def _language(self) -> str:
+        """The language the visitor's link asks for (``?lang=es``), English otherwise."""
+        return i18n.language_from_query(self.get_argument("lang", None))[0]
+
     def _plain(self, status: int, body: str) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -326,7 +340,7 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
 
     def _busy(self, guard: BmoredashLoadGuard) -> None:
         self.set_header("Retry-After", str(guard.retry_after))
-        self._plain(503, busy_page(guard.retry_after))
+        self._plain(503, busy_page(guard.retry_after, self._language()))
 
 
 class GuardedVoila(Voila):
