@@ -21,6 +21,7 @@ from browser_support import (
     Server,
     dashboard_cards,
     new_tab,
+    screenshot,
 )
 
 from bmoredash import style
@@ -251,3 +252,38 @@ def test_the_overview_announces_its_headline_numbers(browser, server: Server) ->
         for label, count in dashboard_cards(tab).items():
             assert f"{label} {count}" in changed, (label, count, changed)
         assert changed != text
+
+
+#: Words of the English dashboard that a Spanish page must not show (its controls and notes).
+ENGLISH_ONLY = ("Show table", "Link to this view", "Filters:", "Download rows", "Data through")
+
+
+@pytest.mark.parametrize("slug", ["overview", "trends", "map", "victims"])
+def test_a_spanish_page_reads_in_spanish_and_passes_axe(browser, server: Server, slug) -> None:
+    """``?lang=es``: the tab's title, the page's language and its controls in Spanish, and
+    axe-core finds no serious violation (tables open) on a phone."""
+    from bmoredash import i18n
+    from bmoredash.app.registry import page_spec
+
+    with i18n.using("es"):
+        title = page_spec(slug).title
+        show_table = i18n.gettext(SHOW_TABLE)
+    with new_tab(browser, 390, 844) as tab:
+        tab.goto(f"{server.url}/?page={slug}&lang=es")
+        tab.locator(f".bmd-page-{slug}").wait_for(state="visible", timeout=TIMEOUT_MS)
+        tab.wait_for_function(
+            "t => document.title.startsWith(t + ' · ')", arg=title, timeout=TIMEOUT_MS
+        )
+        assert tab.evaluate("() => document.documentElement.lang") == "es"
+        tab.wait_for_timeout(600)
+        toggles = tab.locator(f".bmd-page-{slug}").get_by_role("button", name=show_table)
+        for _ in range(toggles.count()):
+            toggles.first.click()
+            tab.wait_for_timeout(400)
+        screenshot(tab, f"phone-es-{slug}")
+        text = tab.locator(".bmd-app").inner_text()
+        english = [words for words in ENGLISH_ONLY if words in text]
+        assert english == [], f"English left on the Spanish {slug} page"
+        found = axe_report(tab)
+        print(f"AXE es {slug} 390px: " + ", ".join(f"{v['id']} x{v['count']}" for v in found))
+        assert [v["id"] for v in found if v["impact"] in BLOCKING] == []
