@@ -217,6 +217,33 @@ def legislative_name(district: str) -> str:
     return _("Legislative District %(number)s") % {"number": district}
 
 
+#: How a hidden cell of a people table reads (fewer than the privacy rule's minimum, or
+#: hidden to protect one that is): the Victims and the Arrests pages.
+SUPPRESSED_CELL = N_("not shown")
+#: The people values BPD publishes (victims' and arrested people's sex, age group, race,
+#: ethnicity), as a page shows them, in the reader's words; one table for both pages.
+PEOPLE_VALUE_WORDS: dict[str, str] = {
+    "Under 18": N_("Under 18"),
+    "Unknown": N_("Unknown"),
+    "Male": N_("Male"),
+    "Female": N_("Female"),
+    "M": N_("Male"),
+    "F": N_("Female"),
+    "Black or african american": N_("Black or african american"),
+    "White": N_("White"),
+    "Asian": N_("Asian"),
+    "American indian or alaska native": N_("American indian or alaska native"),
+    "Native hawaiian or other pacific islander": N_("Native hawaiian or other pacific islander"),
+    "Hispanic or latino": N_("Hispanic or latino"),
+    "Not hispanic or latino": N_("Not hispanic or latino"),
+}
+
+
+def people_word(value: str) -> str:
+    """A published people value in the reader's words (itself when not in the table)."""
+    return _(PEOPLE_VALUE_WORDS[value]) if value in PEOPLE_VALUE_WORDS else value
+
+
 #: What places are compared by (``app.state.MEASURES``): the rate switch's options.
 MEASURE_LABELS: dict[str, str] = {
     "counts": N_("Counts"),

@@ -29,8 +29,10 @@ from bmoredash.schema import CITYWIDE, UNKNOWN_DISTRICT
 from bmoredash.vocabulary import (
     ARREST_RACE_LABELS,
     CHARGE_GROUP_LABELS,
+    SUPPRESSED_CELL,
     UNKNOWN_DISTRICT_LABEL,
     district_name,
+    people_word,
 )
 
 #: The people tables: ``arrests.people_breakdown`` column -> heading.
@@ -38,17 +40,6 @@ PEOPLE_HEADINGS: dict[str, str] = {
     "age_group": N_("Age group"),
     "sex": N_("Sex"),
     "race": N_("Race"),
-}
-#: How a hidden cell reads: fewer than MIN_CELL arrests, or hidden to protect one that is.
-SUPPRESSED = N_("not shown")
-#: The sexes and age groups as published, in the reader's words (race: ARREST_RACE_LABELS).
-PEOPLE_WORDS: dict[str, str] = {
-    "Male": N_("Male"),
-    "Female": N_("Female"),
-    "M": N_("Male"),
-    "F": N_("Female"),
-    "Unknown": N_("Unknown"),
-    "Under 18": N_("Under 18"),
 }
 #: The columns of the comparison table.
 THIS_PERIOD, COMPARISON_PERIOD, CHANGE = N_("this period"), N_("comparison period"), N_("change")
@@ -96,7 +87,7 @@ def comparison_table(comparisons: list[Comparison]) -> pd.DataFrame:
 def people_label(column: str, value: str) -> str:
     if column == "race":
         return _(ARREST_RACE_LABELS.get(value, value))
-    return _(PEOPLE_WORDS[value]) if value in PEOPLE_WORDS else value
+    return people_word(value)
 
 
 class ArrestsPage(BasePage):
@@ -254,8 +245,8 @@ class ArrestsPage(BasePage):
         self._draw_people(now)
 
     def _draw_people(self, rows: pd.DataFrame) -> None:
-        """The age, sex and race tables, hidden cells as ``SUPPRESSED``."""
-        suppressed = _(SUPPRESSED)
+        """The age, sex and race tables, hidden cells as ``SUPPRESSED_CELL``."""
+        suppressed = _(SUPPRESSED_CELL)
         for column, english in PEOPLE_HEADINGS.items():
             heading = _(english)
             counts = arrests.people_breakdown(rows, column)

@@ -18,6 +18,7 @@ from bmoredash.app.context import FilteredView
 from bmoredash.app.pages import BasePage
 from bmoredash.i18n import N_
 from bmoredash.i18n import gettext as _
+from bmoredash.vocabulary import SUPPRESSED_CELL, people_word
 
 #: Which victims: link code (``state.CHOICES["victims"]``) -> (label, offenses).
 VICTIM_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -31,22 +32,6 @@ BREAKDOWNS: dict[str, str] = {
     "victim_gender": N_("Gender"),
     "victim_race": N_("Race"),
     "victim_ethnicity": N_("Ethnicity"),
-}
-#: How a hidden cell reads: fewer than MIN_CELL victims, or hidden to protect one that is.
-SUPPRESSED = N_("not shown")
-#: The values BPD publishes, as the page shows them (``_pretty``), in the reader's words.
-VALUE_WORDS: dict[str, str] = {
-    "Under 18": N_("Under 18"),
-    "Unknown": N_("Unknown"),
-    "Male": N_("Male"),
-    "Female": N_("Female"),
-    "Black or african american": N_("Black or african american"),
-    "White": N_("White"),
-    "Asian": N_("Asian"),
-    "American indian or alaska native": N_("American indian or alaska native"),
-    "Native hawaiian or other pacific islander": N_("Native hawaiian or other pacific islander"),
-    "Hispanic or latino": N_("Hispanic or latino"),
-    "Not hispanic or latino": N_("Not hispanic or latino"),
 }
 
 
@@ -62,7 +47,7 @@ def shown_breakdown(rows: pd.DataFrame, column: str) -> pd.Series:
 
 def _pretty(value: str) -> str:
     text = value.replace("_", " ").capitalize() if value.isupper() else value
-    return _(VALUE_WORDS[text]) if text in VALUE_WORDS else text
+    return people_word(text)
 
 
 class VictimsPage(BasePage):
@@ -88,7 +73,7 @@ class VictimsPage(BasePage):
             panel.widget.layout.max_width = "560px"
             self.charts[column], self.panels[column] = chart, panel
         explain = widgets.HTML(
-            app_html.render("victims_explain", min_cell=MIN_CELL, suppressed=_(SUPPRESSED))
+            app_html.render("victims_explain", min_cell=MIN_CELL, suppressed=_(SUPPRESSED_CELL))
         )
         grid = widgets.HBox(
             [p.widget for p in self.panels.values()],
@@ -122,7 +107,7 @@ class VictimsPage(BasePage):
             place=view.place_label,
             period=view.period_label,
         )
-        suppressed = _(SUPPRESSED)
+        suppressed = _(SUPPRESSED_CELL)
         for column, english in BREAKDOWNS.items():
             heading = _(english)
             counts = shown_breakdown(rows, column)
