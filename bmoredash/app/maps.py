@@ -31,6 +31,7 @@ import traitlets
 from shapely.geometry import mapping, shape
 
 from bmoredash import style
+from bmoredash.aggregate.rates import note_text
 from bmoredash.app import html as app_html
 from bmoredash.i18n import gettext as _
 from bmoredash.style import fill_color
@@ -346,7 +347,13 @@ def update_rate_layer(
             "tooltip": (
                 f"{names.get(name, name)}: {count:,} {label}, {rate:,.1f} {_(RATE_UNIT)}"
                 if rate is not None
-                else f"{names.get(name, name)}: {count:,} {label}; no rate: {note}"
+                else _("%(area)s: %(count)s %(unit)s; no rate: %(why)s")
+                % {
+                    "area": names.get(name, name),
+                    "count": f"{count:,}",
+                    "unit": label,
+                    "why": note_text(note),
+                }
             ),
             "style": path_style(
                 rate_fill(math.nan if rate is None else rate, top, low),
@@ -368,7 +375,8 @@ def rate_legend_html(low: float, top: float, label: str, no_rate: int = 0) -> st
         for color, (first, last) in zip(style.FILL_COLORS, rate_bounds(low, top), strict=True):
             cells.append({"color": color, "span": f"{first:,.1f}–{last:,.1f}"})
     if no_rate:
-        cells.append({"color": style.NO_RATE_FILL, "span": f"no rate ({no_rate:,})"})
+        span = _("no rate (%(count)s)") % {"count": f"{no_rate:,}"}
+        cells.append({"color": style.NO_RATE_FILL, "span": span})
     return _legend_html(cells, label)
 
 

@@ -31,15 +31,21 @@ from ipyleaflet import LayerGroup
 
 from bmoredash import style
 from bmoredash.aggregate import share_table
-from bmoredash.aggregate.rates import district_level, district_rates, per_1000, without_rates
+from bmoredash.aggregate.rates import (
+    district_level,
+    district_rates,
+    note_text,
+    per_1000,
+    without_rates,
+)
 from bmoredash.app import html as app_html
 from bmoredash.app import maps
 from bmoredash.app.charts import html_table
 from bmoredash.app.filters import MeasureToggle
-from bmoredash.app.pages import BasePage
+from bmoredash.app.pages import BasePage, source_text
 from bmoredash.app.state import CHOICES, RATES
 from bmoredash.i18n import gettext as _
-from bmoredash.reference import boundaries, population
+from bmoredash.reference import boundaries
 from bmoredash.schema import CITYWIDE
 from bmoredash.selection import district_column
 from bmoredash.vocabulary import (
@@ -464,7 +470,7 @@ class MapPage(BasePage):
         else:  # a frame without the column (a store written before it) counts nothing
             counts = pd.Series(dtype="int64")
         label = _(MAP_LEVEL_LABELS[key]).lower()
-        noun = f"{view.unit}, {view.period_label}"
+        noun = f"{view.unit_label}, {view.period_label}"
         names = [f["properties"][key] for f in areas["features"]]
         # NOTE: every outline gets a count: an area without rows in the period had none.
         counts = counts.reindex(names, fill_value=0).astype(int)
@@ -480,10 +486,10 @@ class MapPage(BasePage):
                 rated = without_rates(rated)
             self.area_table = rated
             low, top = maps.update_rate_layer(
-                layer, areas, key, rated, selected, view.unit, self._names(key)
+                layer, areas, key, rated, selected, view.unit_label, self._names(key)
             )
             no_rate = rated[rated["rate"].isna()].sort_values("count", ascending=False)
-            title = f"{label} — {view.unit} {_(RATE_UNIT)}, {view.period_label}"
+            title = f"{label} — {view.unit_label} {_(RATE_UNIT)}, {view.period_label}"
             self.legend.value = maps.rate_legend_html(low, top, title, len(no_rate))
             self.rate_note.value = self._rate_note(view, label, level, no_rate)
         else:
@@ -506,7 +512,7 @@ class MapPage(BasePage):
     def _table_html(self, view: FilteredView, key: str, selected: str | None) -> str:
         """The areas with the numbers that colour them, busiest first (the map as a table)."""
         table = self.area_table
-        unit = view.unit[:1].upper() + view.unit[1:]
+        unit = view.unit_label[:1].upper() + view.unit_label[1:]
         shown = pd.DataFrame({unit: table["count"].fillna(0).astype(int)}, index=table.index)
         formatters = {unit: lambda n: f"{int(n):,}"}
         if "rate" in table:
@@ -519,7 +525,7 @@ class MapPage(BasePage):
             shown = shown.sort_values(unit, ascending=False, kind="stable")
         shown.index = [area_label(key, str(name)) for name in shown.index]
         shown.index.name = _(MAP_AREA_HEADER)
-        caption = f"{_(MAP_LEVEL_LABELS[key])} — {view.unit}, {view.period_label}"
+        caption = f"{_(MAP_LEVEL_LABELS[key])} — {view.unit_label}, {view.period_label}"
         highlight = area_label(key, selected) if selected else None
         return html_table(shown, caption=caption, highlight=highlight, formatters=formatters)
 
@@ -529,15 +535,15 @@ class MapPage(BasePage):
             {
                 "names": list(names.index[:NAMES_SHOWN]),
                 "more": max(0, len(names) - NAMES_SHOWN),
-                "reason": reason,
+                "reason": note_text(reason),
             }
             for reason, names in no_rate.groupby("note", sort=False)
         ]
         return app_html.render(
             "rates_map_note",
-            unit=view.unit,
+            unit=view.unit_label,
             areas=label,
-            source=population.SOURCE_NOTES[level] if level else "",
+            source=source_text(level) if level else "",
             groups=groups,
         )
 
@@ -589,7 +595,7 @@ class MapPage(BasePage):
         self.status.value = app_html.render(
             "map_status",
             total=f"{total:,}",
-            unit=view.unit,
+            unit=view.unit_label,
             describe=view.describe(),
             placed=f"{placed:,}" if placed else "",
             clusters=f"{len(self.cluster_table):,}",
