@@ -124,6 +124,8 @@ VIEWS: list[tuple[str, str]] = [(p.slug, "") for p in PAGES] + [
     ("when-where", "&district=SOUTHERN"),
     ("since-2012", "&count=incidents"),
     ("cvi", "&district=WESTERN"),
+    ("map", "&measure=rates"),
+    ("map", "&areas=neighborhoods&district=WESTERN&count=incidents"),
 ]
 
 
