@@ -191,11 +191,15 @@ def wait_for_table(tab, table, expected: list[list[str]], timeout_ms: float = 60
 
 
 def assert_no_error(tab) -> None:
-    """Neither the page's friendly error message nor a traceback reached the visitor."""
+    """Neither the page's friendly error message (in any language) nor a traceback
+    reached the visitor."""
+    from bmoredash import i18n
     from bmoredash.app.pages import FRIENDLY_ERROR
 
     html = tab.content()
-    assert FRIENDLY_ERROR not in html, "a page showed its error message"
+    for code in i18n.LANGUAGES:
+        with i18n.using(code):
+            assert i18n.gettext(FRIENDLY_ERROR) not in html, "a page showed its error message"
     assert "Traceback (most recent call last)" not in html
 
 

@@ -13,7 +13,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from browser_support import TIMEOUT_MS, Server, new_tab, screenshot, wait_for_app
+from browser_support import (
+    TIMEOUT_MS,
+    Server,
+    assert_no_error,
+    new_tab,
+    screenshot,
+    wait_for_app,
+)
 
 from bmoredash import store
 from bmoredash.app.registry import PAGES
@@ -110,6 +117,7 @@ def test_every_page_fits_a_phone_screen(phone, server: Server, slug: str) -> Non
         "() => [document.documentElement.scrollWidth, document.body.scrollWidth]"
     )
     screenshot(phone, f"phone-{slug}")
+    assert_no_error(phone)
     assert problems == [], f"{slug} at {WIDTH} px: " + "; ".join(problems)
     assert max(widths) <= WIDTH + SLACK, f"{slug}: the document is {max(widths)} px wide"
 
