@@ -632,6 +632,18 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(
     )
 
 
+#: One page of each kind, and the two embeds of one (the axe check, the Spanish twins).
+ONE_OF_EACH_KIND = [
+    "index.html",
+    "district/western.html",
+    "council/9.html",
+    "neighborhood/harlem-park.html",
+    "neighborhood/index.html",
+    "embed/numbers/district/western.html",
+    "embed/trend/district/western.html",
+]
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_axe_finds_no_serious_violation_on_any_page_kind(
     server: StaticServer, browser, width: int
@@ -643,15 +655,7 @@ def test_axe_finds_no_serious_violation_on_any_page_kind(
     context = browser.new_context(viewport={"width": width, "height": 900})
     tab = context.new_page()
     found = {}
-    for path in [
-        "index.html",
-        "district/western.html",
-        "council/9.html",
-        "neighborhood/harlem-park.html",
-        "neighborhood/index.html",
-        "embed/numbers/district/western.html",
-        "embed/trend/district/western.html",
-    ]:
+    for path in ONE_OF_EACH_KIND:
         tab.goto(f"{server.url}/{path}")
         tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         found[path] = axe_violations(tab, impacts=("minor", "moderate", "serious", "critical"))
@@ -662,17 +666,6 @@ def test_axe_finds_no_serious_violation_on_any_page_kind(
 # --------------------------------------------------------------------------------------
 # The Spanish site (issue 13): every page again under es/, the same numbers, Spanish words
 # --------------------------------------------------------------------------------------
-
-#: One page of each kind, and the two embeds of one.
-SPANISH_PAGES = [
-    "index.html",
-    "district/western.html",
-    "council/9.html",
-    "neighborhood/harlem-park.html",
-    "neighborhood/index.html",
-    "embed/numbers/district/western.html",
-    "embed/trend/district/western.html",
-]
 
 
 def _visible_text(html: str) -> str:
@@ -755,7 +748,7 @@ def test_no_english_sentence_is_left_on_a_spanish_page(site: Path) -> None:
         if len(piece.strip()) >= 12
     }
     assert len(pieces) > 100
-    for path in SPANISH_PAGES:
+    for path in ONE_OF_EACH_KIND:
         english_text = _visible_text((site / path).read_text(encoding="utf-8"))
         text = _visible_text((site / SPANISH / path).read_text(encoding="utf-8"))
         assert [p for p in pieces if p in text] == [], path
