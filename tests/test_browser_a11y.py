@@ -34,6 +34,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SIZES = ((1280, 900), (390, 844))
 SHOW_TABLE = "Show table"
 BLOCKING = ("serious", "critical")
+#: The one chart with no figure to state on the suite's demo store (see below).
+NO_FIGURE_ON_DEMO = "Rolling 12-month total"
 
 
 def axe_report(tab) -> list[dict]:
@@ -151,7 +153,12 @@ def assert_landmarks_and_states(tab, spec) -> None:
         assert pressed == ("true" if active else "false"), label
     for title, role, name in found["charts"]:
         assert role == "img", title
-        assert name == title or name.startswith(f"{title}, "), (title, name)
+        if title.startswith(NO_FIGURE_ON_DEMO):
+            # Every 12-month window of the demo holds a day without data, so no rolling
+            # total is drawn (no data is not zero), and the chart is named by its title.
+            assert name == title
+        else:
+            assert name.startswith(f"{title}, "), (title, name)  # the title and key figure
     for tabindex, role, name, caption in found["tables"]:
         assert tabindex == "0"
         if caption:
